@@ -1,0 +1,47 @@
+//! The pure domain: cases, the organisation, routing, clocks, suggestions, statistics, text.
+//! No IO, no SQL, no terminal.
+
+pub mod audit;
+pub mod case;
+pub mod clocks;
+pub mod labels;
+pub mod org;
+pub mod routing;
+pub mod stats;
+pub mod suggest;
+pub mod text;
+#[cfg(test)]
+pub mod testing;
+
+pub use case::{AgreementForm, Case, Category, Complexity, Followup, FollowupChannel, FollowupOutcome, Party, RiskFlags, RiskLevel, Source, SourceClass, Status};
+pub use clocks::{ClockState, Clocks};
+pub use org::{Area, Committee, CommitteeKind, Mediator, Org, Tier};
+pub use routing::{Route, RoutingRules};
+
+/// The language of everything on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Chinese (简体中文).
+    Zh,
+}
+
+/// Office policy: routing rules and clocks together, as one `rules.toml` holds them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Policy {
+    /// Routing rules.
+    pub routing: RoutingRules,
+    /// Deadlines.
+    pub clocks: Clocks,
+}
+
+impl Policy {
+    /// Parses a `rules.toml`; keys it does not name keep their defaults, unknown keys are refused.
+    pub fn from_toml(text: &str) -> Result<Policy, String> {
+        toml::from_str(text).map_err(|e| format!("rules file: {e}"))
+    }
+}

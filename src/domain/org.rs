@@ -1,0 +1,279 @@
+//! The organisation: the area tree, committees (geographic and trade) and mediators.
+
+use serde::{Deserialize, Serialize};
+
+use crate::labelled_enum;
+
+use super::case::Category;
+
+labelled_enum! {
+    /// The four levels of the network, lowest first; an area's level is its tier.
+    pub enum Tier {
+        Village = ("village", "村(居)", "Village"),
+        Town = ("town", "镇(街道)", "Town"),
+        District = ("district", "区", "District"),
+        City = ("city", "市", "City"),
+    }
+}
+
+impl Tier {
+    /// The next tier up, or `None` at the city.
+    pub fn up(self) -> Option<Tier> {
+        match self {
+            Tier::Village => Some(Tier::Town),
+            Tier::Town => Some(Tier::District),
+            Tier::District => Some(Tier::City),
+            Tier::City => None,
+        }
+    }
+}
+
+labelled_enum! {
+    /// What kind of committee: the geographic one of an area, or a trade/specialised one.
+    pub enum CommitteeKind {
+        Geographic = ("geographic", "地域", "Geographic"),
+        Traffic = ("traffic", "交通", "Traffic"),
+        Medical = ("medical", "医疗", "Medical"),
+        Labour = ("labour", "劳动", "Labour"),
+        Property = ("property", "物业", "Property"),
+        Court = ("court", "诉调", "Court-attached"),
+        Police = ("police", "警调", "Police-attached"),
+        Other = ("other", "其他行业", "Other trade"),
+    }
+}
+
+impl CommitteeKind {
+    /// The trade committee kind that takes a category under routing rule 1, if any.
+    pub fn for_category(category: Category) -> Option<CommitteeKind> {
+        match category {
+            Category::TrafficAccident => Some(CommitteeKind::Traffic),
+            Category::Medical => Some(CommitteeKind::Medical),
+            Category::Labour => Some(CommitteeKind::Labour),
+            Category::PropertyManagement => Some(CommitteeKind::Property),
+            _ => None,
+        }
+    }
+
+    /// The column of the routing matrix this kind is counted in.
+    pub fn matrix_column(self) -> usize {
+        match self {
+            CommitteeKind::Traffic => 0,
+            CommitteeKind::Medical => 1,
+            CommitteeKind::Labour => 2,
+            CommitteeKind::Property => 3,
+            CommitteeKind::Court | CommitteeKind::Police | CommitteeKind::Other => 4,
+            CommitteeKind::Geographic => 5,
+        }
+    }
+}
+
+/// A node of the area tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Area {
+    /// Database id (assigned on load; 0 in files).
+    #[serde(default)]
+    pub id: i64,
+    /// Stable code, e.g. `WH-HBW-01-03`.
+    pub code: String,
+    /// Parent area code; `None` for the city.
+    pub parent: Option<String>,
+    /// Its level in the network.
+    pub level: Tier,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English (pinyin) name.
+    pub name_en: String,
+}
+
+/// A people's mediation committee (调委会).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Committee {
+    /// Database id (assigned on load; 0 in files).
+    #[serde(default)]
+    pub id: i64,
+    /// Stable code.
+    pub code: String,
+    /// Geographic or trade.
+    pub kind: CommitteeKind,
+    /// Code of the area it belongs to (geographic) or covers (trade).
+    pub area: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+}
+
+/// A mediator (调解员), possibly a grid worker (网格员).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mediator {
+    /// Database id (assigned on load; 0 in files).
+    #[serde(default)]
+    pub id: i64,
+    /// Full name.
+    pub name: String,
+    /// Codes of the committees the mediator sits on.
+    pub committees: Vec<String>,
+    /// A grid worker who also mediates.
+    #[serde(default)]
+    pub grid_worker: bool,
+    /// Categories the mediator specialises in.
+    #[serde(default)]
+    pub specialties: Vec<Category>,
+    /// How many open cases the mediator can carry.
+    pub capacity: u32,
+    /// On duty now.
+    #[serde(default = "yes")]
+    pub on_duty: bool,
+    /// Phone number.
+    #[serde(default)]
+    pub phone: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The whole organisation, small enough to hold in memory (areas, committees, mediators).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Org {
+    /// City code used in case refs, e.g. `WH`.
+    pub city_code: String,
+    /// Every area, parents before children.
+    pub areas: Vec<Area>,
+    /// Every committee.
+    pub committees: Vec<Committee>,
+    /// Every mediator.
+    pub mediators: Vec<Mediator>,
+}
+
+impl Org {
+    /// The area with this database id.
+    pub fn area(&self, id: i64) -> Option<&Area> {
+        self.areas.iter().find(|a| a.id == id)
+    }
+
+    /// The area with this code.
+    pub fn area_by_code(&self, code: &str) -> Option<&Area> {
+        self.areas.iter().find(|a| a.code == code)
+    }
+
+    /// The committee with this database id.
+    pub fn committee(&self, id: i64) -> Option<&Committee> {
+        self.committees.iter().find(|c| c.id == id)
+    }
+
+    /// The committee with this code.
+    pub fn committee_by_code(&self, code: &str) -> Option<&Committee> {
+        self.committees.iter().find(|c| c.code == code)
+    }
+
+    /// The mediator with this database id.
+    pub fn mediator(&self, id: i64) -> Option<&Mediator> {
+        self.mediators.iter().find(|m| m.id == id)
+    }
+
+    /// The area itself, then its parent, up to the city.
+    pub fn chain(&self, area_code: &str) -> Vec<&Area> {
+        let mut out = Vec::new();
+        let mut cur = self.area_by_code(area_code);
+        while let Some(a) = cur {
+            if out.len() > 8 {
+                break; // a cycle in a hand-written org file; validate() reports it
+            }
+            out.push(a);
+            cur = a.parent.as_deref().and_then(|p| self.area_by_code(p));
+        }
+        out
+    }
+
+    /// The ancestor (or self) of an area at the given level.
+    pub fn ancestor_at(&self, area_code: &str, level: Tier) -> Option<&Area> {
+        self.chain(area_code).into_iter().find(|a| a.level == level)
+    }
+
+    /// The tier a committee works at: the level of the area it belongs to or covers.
+    pub fn committee_tier(&self, c: &Committee) -> Option<Tier> {
+        self.area_by_code(&c.area).map(|a| a.level)
+    }
+
+    /// The geographic committee of an area.
+    pub fn geographic_committee(&self, area_code: &str) -> Option<&Committee> {
+        self.committees
+            .iter()
+            .find(|c| c.kind == CommitteeKind::Geographic && c.area == area_code)
+    }
+
+    /// True when `committee` covers `area_code`: its area is the case's area or an ancestor of it.
+    pub fn covers(&self, committee: &Committee, area_code: &str) -> bool {
+        self.chain(area_code).iter().any(|a| a.code == committee.area)
+    }
+
+    /// Mediators who sit on the committee with this code.
+    pub fn members<'a>(&'a self, committee_code: &'a str) -> impl Iterator<Item = &'a Mediator> + 'a {
+        self.mediators
+            .iter()
+            .filter(move |m| m.committees.iter().any(|c| c == committee_code))
+    }
+
+    /// Checks the org is well formed; returns every problem found.
+    pub fn validate(&self) -> Result<(), Vec<String>> {
+        let mut errs = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for a in &self.areas {
+            if !seen.insert(a.code.as_str()) {
+                errs.push(format!("area {}: duplicate code", a.code));
+            }
+            match (&a.parent, a.level) {
+                (None, Tier::City) => {}
+                (None, _) => errs.push(format!("area {}: only the city may have no parent", a.code)),
+                (Some(p), level) => match self.area_by_code(p) {
+                    None => errs.push(format!("area {}: unknown parent {p}", a.code)),
+                    Some(parent) if parent.level.up().is_none() && level != Tier::District => {
+                        errs.push(format!("area {}: level {level} cannot sit under the city", a.code))
+                    }
+                    Some(parent) if level.up() != Some(parent.level) => errs.push(format!(
+                        "area {}: a {level} cannot sit under a {}",
+                        a.code, parent.level
+                    )),
+                    Some(_) => {}
+                },
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for c in &self.committees {
+            if !seen.insert(c.code.as_str()) {
+                errs.push(format!("committee {}: duplicate code", c.code));
+            }
+            if self.area_by_code(&c.area).is_none() {
+                errs.push(format!("committee {}: unknown area {}", c.code, c.area));
+            }
+        }
+        for a in &self.areas {
+            if self.geographic_committee(&a.code).is_none() {
+                errs.push(format!("area {}: has no geographic committee", a.code));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for m in &self.mediators {
+            if m.name.trim().is_empty() {
+                errs.push("mediator with an empty name".to_string());
+            }
+            if !seen.insert(m.name.as_str()) {
+                errs.push(format!("mediator {}: duplicate name", m.name));
+            }
+            if m.committees.is_empty() {
+                errs.push(format!("mediator {}: sits on no committee", m.name));
+            }
+            for c in &m.committees {
+                if self.committee_by_code(c).is_none() {
+                    errs.push(format!("mediator {}: unknown committee {c}", m.name));
+                }
+            }
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(errs)
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! Routing: which tier and committee a case goes to, and escalation one tier up.
+
+use serde::{Deserialize, Serialize};
+
+use super::case::{Category, Complexity, RiskLevel};
+use super::org::{CommitteeKind, Org, Tier};
+
+/// Routing rules; the defaults are DESIGN.md's, an office may override them in `rules.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RoutingRules {
+    /// Rule 1: send trade categories (traffic, medical, labour, property) to trade committees.
+    pub trade_committees: bool,
+    /// Rule 2: the tier for each complexity on the geographic chain.
+    pub simple: Tier,
+    /// Tier for general cases.
+    pub general: Tier,
+    /// Tier for major cases.
+    pub major: Tier,
+    /// Tier for critical cases (always joint).
+    pub critical: Tier,
+    /// Rule 3: the lowest tier for red-risk cases (always joint).
+    pub red_risk_min: Tier,
+}
+
+impl Default for RoutingRules {
+    fn default() -> Self {
+        RoutingRules {
+            trade_committees: true,
+            simple: Tier::Village,
+            general: Tier::Village,
+            major: Tier::Town,
+            critical: Tier::Town,
+            red_risk_min: Tier::Town,
+        }
+    }
+}
+
+/// Where a case goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    /// The tier of the committee.
+    pub tier: Tier,
+    /// The committee's database id.
+    pub committee_id: i64,
+    /// Worked with the joint office (四所一庭).
+    pub joint: bool,
+}
+
+/// Why a case could not be routed (the org lacks a committee on the chain).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteError(pub String);
+
+impl std::fmt::Display for RouteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl RoutingRules {
+    /// Routes a case from its area (a code), category, complexity and risk level.
+    pub fn route(
+        &self,
+        org: &Org,
+        area_code: &str,
+        category: Category,
+        complexity: Complexity,
+        risk: RiskLevel,
+    ) -> Result<Route, RouteError> {
+        let joint = complexity == Complexity::Critical || risk == RiskLevel::Red;
+        if self.trade_committees {
+            if let Some(kind) = CommitteeKind::for_category(category) {
+                if let Some(route) = trade_route(org, area_code, kind, joint) {
+                    return Ok(route);
+                }
+            }
+        }
+        let mut tier = match complexity {
+            Complexity::Simple => self.simple,
+            Complexity::General => self.general,
+            Complexity::Major => self.major,
+            Complexity::Critical => self.critical,
+        };
+        if risk == RiskLevel::Red && tier < self.red_risk_min {
+            tier = self.red_risk_min;
+        }
+        geographic_route(org, area_code, tier, joint)
+    }
+
+    /// Parses rules from TOML; unknown keys are refused.
+    pub fn from_toml(text: &str) -> Result<RoutingRules, String> {
+        toml::from_str(text).map_err(|e| format!("routing rules: {e}"))
+    }
+}
+
+/// The trade committee of `kind` covering the case's district, else the city's.
+fn trade_route(org: &Org, area_code: &str, kind: CommitteeKind, joint: bool) -> Option<Route> {
+    org.chain(area_code)
+        .into_iter()
+        .filter(|a| a.level >= Tier::District)
+        .find_map(|a| {
+            org.committees
+                .iter()
+                .find(|c| c.kind == kind && c.area == a.code)
+                .map(|c| Route { tier: a.level, committee_id: c.id, joint })
+        })
+}
+
+/// The geographic committee at `tier` (or the nearest above it) on the area's chain.
+fn geographic_route(org: &Org, area_code: &str, tier: Tier, joint: bool) -> Result<Route, RouteError> {
+    let chain = org.chain(area_code);
+    if chain.is_empty() {
+        return Err(RouteError(format!("unknown area {area_code}")));
+    }
+    chain
+        .into_iter()
+        .filter(|a| a.level >= tier)
+        .find_map(|a| {
+            org.geographic_committee(&a.code)
+                .map(|c| Route { tier: a.level, committee_id: c.id, joint })
+        })
+        .ok_or_else(|| RouteError(format!("no committee at or above {tier} for area {area_code}")))
+}
+
+/// Escalation: the geographic committee one tier above the case's current tier, joint kept.
+pub fn escalate(org: &Org, area_code: &str, current: Tier, joint: bool) -> Result<Route, RouteError> {
+    let up = current
+        .up()
+        .ok_or_else(|| RouteError("the case is already at the city tier; it cannot go higher".into()))?;
+    geographic_route(org, area_code, up, joint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::testing::small_org;
+    use proptest::prelude::*;
+
+    #[test]
+    fn traffic_goes_to_the_district_traffic_committee() {
+        let org = small_org();
+        let r = RoutingRules::default()
+            .route(&org, "C-D1-T1-V1", Category::TrafficAccident, Complexity::Simple, RiskLevel::None)
+            .unwrap();
+        assert_eq!(org.committee(r.committee_id).unwrap().code, "TRAFFIC-D1");
+        assert_eq!(r.tier, Tier::District);
+    }
+
+    #[test]
+    fn medical_falls_back_to_the_city_committee() {
+        let org = small_org();
+        let r = RoutingRules::default()
+            .route(&org, "C-D1-T1-V1", Category::Medical, Complexity::General, RiskLevel::None)
+            .unwrap();
+        assert_eq!(org.committee(r.committee_id).unwrap().code, "MEDICAL-C");
+        assert_eq!(r.tier, Tier::City);
+    }
+
+    #[test]
+    fn complexity_picks_the_geographic_tier() {
+        let org = small_org();
+        let rules = RoutingRules::default();
+        let at = |cx, risk| rules.route(&org, "C-D1-T1-V1", Category::Neighbour, cx, risk).unwrap();
+        assert_eq!(at(Complexity::Simple, RiskLevel::None).tier, Tier::Village);
+        assert_eq!(at(Complexity::General, RiskLevel::Yellow).tier, Tier::Village);
+        assert_eq!(at(Complexity::Major, RiskLevel::None).tier, Tier::Town);
+        let critical = at(Complexity::Critical, RiskLevel::None);
+        assert_eq!((critical.tier, critical.joint), (Tier::Town, true));
+        let red = at(Complexity::Simple, RiskLevel::Red);
+        assert_eq!((red.tier, red.joint), (Tier::Town, true));
+    }
+
+    #[test]
+    fn escalation_moves_one_tier_and_stops_at_the_city() {
+        let org = small_org();
+        let r = escalate(&org, "C-D1-T1-V1", Tier::Village, false).unwrap();
+        assert_eq!(r.tier, Tier::Town);
+        let r = escalate(&org, "C-D1-T1-V1", Tier::District, false).unwrap();
+        assert_eq!(r.tier, Tier::City);
+        assert!(escalate(&org, "C-D1-T1-V1", Tier::City, false).is_err());
+    }
+
+    #[test]
+    fn rules_file_overrides_defaults_and_refuses_unknown_keys() {
+        let r = RoutingRules::from_toml("general = \"town\"").unwrap();
+        assert_eq!(r.general, Tier::Town);
+        assert_eq!(r.simple, Tier::Village);
+        assert!(RoutingRules::from_toml("genral = \"town\"").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn every_case_routes_to_one_existing_covering_committee(
+            area_ix in 0usize..64,
+            cat_ix in 0usize..Category::ALL.len(),
+            cx_ix in 0usize..Complexity::ALL.len(),
+            risk_ix in 0usize..RiskLevel::ALL.len(),
+        ) {
+            let org = small_org();
+            let villages: Vec<_> = org.areas.iter().filter(|a| a.level == Tier::Village).collect();
+            let area = villages[area_ix % villages.len()];
+            let (cat, cx, risk) = (Category::ALL[cat_ix], Complexity::ALL[cx_ix], RiskLevel::ALL[risk_ix]);
+            let r = RoutingRules::default().route(&org, &area.code, cat, cx, risk).unwrap();
+            let c = org.committee(r.committee_id).expect("routed committee exists");
+            prop_assert!(org.covers(c, &area.code));
+            prop_assert_eq!(org.committee_tier(c), Some(r.tier));
+            if risk == RiskLevel::Red {
+                prop_assert!(r.tier >= Tier::Town);
+                prop_assert!(r.joint);
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Text hygiene: sanitising untrusted text for the terminal, masking personal data, widths.
+
+use unicode_width::UnicodeWidthChar;
+
+/// True for characters that must never reach a terminal: C0 and C1 controls, DEL, and the bidi
+/// embedding/override/isolate controls (U+202A–202E, U+2066–2069), plus LRM/RLM/ALM.
+pub fn is_hostile(c: char) -> bool {
+    let u = c as u32;
+    u < 0x20 || (0x7f..=0x9f).contains(&u) || (0x202a..=0x202e).contains(&u) || (0x2066..=0x2069).contains(&u)
+        || matches!(u, 0x200e | 0x200f | 0x061c)
+}
+
+/// Makes text safe for one line of a widget: tabs and newlines become spaces, every other
+/// hostile character is removed.
+pub fn sanitize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\t' | '\n' | '\r' => out.push(' '),
+            c if is_hostile(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The first hostile character in `s` (tabs and newlines allowed when `multiline`), if any.
+pub fn find_hostile(s: &str, multiline: bool) -> Option<char> {
+    s.chars()
+        .find(|&c| is_hostile(c) && !(multiline && matches!(c, '\t' | '\n' | '\r')))
+}
+
+/// Masks a phone number: keeps the first 3 and last 4 digits (`138****5678`).
+pub fn mask_phone(s: &str) -> String {
+    mask_middle(s, 3, 4)
+}
+
+/// Masks an id number: keeps the first 6 and last 4 characters.
+pub fn mask_id(s: &str) -> String {
+    mask_middle(s, 6, 4)
+}
+
+fn mask_middle(s: &str, head: usize, tail: usize) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.is_empty() {
+        return String::new();
+    }
+    if chars.len() <= head + tail {
+        return "*".repeat(chars.len());
+    }
+    let mut out: String = chars[..head].iter().collect();
+    out.push_str(&"*".repeat(chars.len() - head - tail));
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
+/// True when the value looks like the output of [`mask_phone`] / [`mask_id`].
+pub fn looks_masked(s: &str) -> bool {
+    s.contains("**")
+}
+
+/// Display width in terminal columns (CJK = 2).
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// Cuts `s` to at most `max` columns, ending with `…` when cut; never splits a wide character.
+pub fn truncate(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > max - 1 {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}
+
+/// Pads (or cuts) `s` to exactly `cols` display columns.
+pub fn pad(s: &str, cols: usize) -> String {
+    let t = truncate(s, cols);
+    let w = width(&t);
+    format!("{t}{}", " ".repeat(cols.saturating_sub(w)))
+}
+
+/// Formats fen as yuan with two decimals, e.g. `12345` → `123.45`.
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let f = fen.unsigned_abs();
+    format!("{sign}{}.{:02}", f / 100, f % 100)
+}
+
+/// Parses a yuan amount (`123`, `123.4`, `123.45`) into fen, refusing more than two decimals.
+pub fn parse_yuan(s: &str) -> Result<i64, String> {
+    let t = s.trim();
+    let err = || format!("{t:?} is not an amount in yuan (e.g. 1200.50)");
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(err());
+    }
+    let whole: i64 = int.parse().map_err(|_| err())?;
+    let cents: i64 = format!("{frac:0<2}").parse().map_err(|_| err())?;
+    whole.checked_mul(100).and_then(|v| v.checked_add(cents)).ok_or_else(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn sanitize_removes_escapes_and_bidi() {
+        assert_eq!(sanitize("a\x1b]0;pwn\x07b\tc\u{202e}d\u{9b}e\x7f"), "a]0;pwnb cde");
+    }
+
+    #[test]
+    fn masks_keep_head_and_tail() {
+        assert_eq!(mask_phone("13812345678"), "138****5678");
+        assert_eq!(mask_id("150302199001011234"), "150302********1234");
+        assert_eq!(mask_phone("123"), "***");
+        assert!(looks_masked(&mask_phone("13812345678")));
+    }
+
+    #[test]
+    fn cjk_is_two_columns() {
+        assert_eq!(width("调解abc"), 7);
+        assert_eq!(truncate("婚姻家庭纠纷", 5), "婚姻…");
+        assert_eq!(width(&pad("邻里", 6)), 6);
+    }
+
+    #[test]
+    fn yuan_round_trips() {
+        assert_eq!(parse_yuan("1200.5").unwrap(), 120050);
+        assert_eq!(yuan(120050), "1200.50");
+        assert!(parse_yuan("12a").is_err());
+        assert!(parse_yuan("-3").is_err());
+        assert!(parse_yuan("1.234").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn sanitized_text_has_no_hostile_chars(s in any::<String>()) {
+            let out = sanitize(&s);
+            prop_assert!(out.chars().all(|c| !is_hostile(c)));
+        }
+
+        #[test]
+        fn truncate_never_exceeds_width(s in "\\PC{0,40}", max in 0usize..30) {
+            prop_assert!(width(&truncate(&s, max)) <= max);
+        }
+    }
+}

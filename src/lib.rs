@@ -1,0 +1,7 @@
+//! duty-desk: the terminal duty desk of a joint people's mediation office (人民调解).
+//!
+//! Layers, one way: `domain` (pure) ← `store` (SQLite) ← `ingest` / `tui` / `cli`.
+#![deny(clippy::unwrap_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod domain;
