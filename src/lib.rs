@@ -5,3 +5,6 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod domain;
+pub mod error;
+pub mod store;
+pub mod tui;

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod case;
 pub mod clocks;
+pub mod intake;
 pub mod labels;
 pub mod org;
 pub mod routing;
@@ -14,6 +15,7 @@ pub mod text;
 pub mod testing;
 
 pub use case::{AgreementForm, Case, Category, Complexity, Followup, FollowupChannel, FollowupOutcome, Party, RiskFlags, RiskLevel, Source, SourceClass, Status};
+pub use intake::{FieldError, NewCase};
 pub use clocks::{ClockState, Clocks};
 pub use org::{Area, Committee, CommitteeKind, Mediator, Org, Tier};
 pub use routing::{Route, RoutingRules};

@@ -1,0 +1,119 @@
+//! Intake: the fields a new case arrives with, and their validation (one error per field).
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::case::{Category, Complexity, Party, RiskFlags, RiskLevel, Source};
+use super::org::{Org, Tier};
+use super::text::{find_hostile, looks_masked};
+
+/// Longest summary accepted, in bytes.
+pub const MAX_SUMMARY_BYTES: usize = 4000;
+/// Longest name, phone, id or note accepted, in bytes.
+pub const MAX_SHORT_BYTES: usize = 200;
+/// Largest amount accepted, in fen (10 billion yuan).
+pub const MAX_AMOUNT_FEN: i64 = 1_000_000_000_000;
+
+/// What a new case arrives with; everything the desk sets itself (ref, status, routing, version)
+/// is absent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCase {
+    /// When the dispute reached the desk.
+    pub received_at: DateTime<Utc>,
+    /// How it arrived.
+    pub source: Source,
+    /// Official category.
+    pub category: Category,
+    /// The applying party.
+    pub applicant: Party,
+    /// The other party.
+    pub respondent: Party,
+    /// What it is about.
+    pub summary: String,
+    /// Amount involved, in fen.
+    pub amount_fen: i64,
+    /// Code of the village/community where it arose.
+    pub area: String,
+    /// Grading.
+    pub complexity: Complexity,
+    /// Risk flags.
+    pub risk_flags: RiskFlags,
+    /// Risk colour.
+    pub risk_level: RiskLevel,
+    /// Joint-office partners.
+    pub partners: Vec<String>,
+}
+
+/// A problem with one field of an input record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's name as in JSON and the CSV header.
+    pub field: String,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A new error for `field`.
+    pub fn new(field: &str, message: impl Into<String>) -> FieldError {
+        FieldError { field: field.to_string(), message: message.into() }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "field {}: {}", self.field, self.message)
+    }
+}
+
+fn check_text(errs: &mut Vec<FieldError>, field: &str, value: &str, max: usize, required: bool, multiline: bool) {
+    if required && value.trim().is_empty() {
+        errs.push(FieldError::new(field, "must not be empty"));
+    }
+    if value.len() > max {
+        errs.push(FieldError::new(field, format!("is {} bytes; at most {max} allowed", value.len())));
+    }
+    if let Some(c) = find_hostile(value, multiline) {
+        errs.push(FieldError::new(field, format!("contains the control character U+{:04X}", c as u32)));
+    }
+}
+
+fn check_party(errs: &mut Vec<FieldError>, prefix: &str, p: &Party, required: bool) {
+    check_text(errs, &format!("{prefix}_name"), &p.name, MAX_SHORT_BYTES, required, false);
+    for (suffix, value) in [("phone", &p.phone), ("id_no", &p.id_no)] {
+        let field = format!("{prefix}_{suffix}");
+        check_text(errs, &field, value, MAX_SHORT_BYTES, false, false);
+        if looks_masked(value) {
+            errs.push(FieldError::new(&field, "is a masked value (contains **); give the real one or leave it empty"));
+        }
+    }
+}
+
+impl NewCase {
+    /// Every problem with this record; empty when it may be stored.
+    pub fn validate(&self, org: &Org, now: DateTime<Utc>) -> Vec<FieldError> {
+        let mut errs = Vec::new();
+        if self.received_at > now + Duration::minutes(5) {
+            errs.push(FieldError::new("received_at", "is in the future"));
+        }
+        check_party(&mut errs, "applicant", &self.applicant, true);
+        check_party(&mut errs, "respondent", &self.respondent, false);
+        check_text(&mut errs, "summary", &self.summary, MAX_SUMMARY_BYTES, true, true);
+        if self.amount_fen < 0 {
+            errs.push(FieldError::new("amount_fen", "must not be negative"));
+        } else if self.amount_fen > MAX_AMOUNT_FEN {
+            errs.push(FieldError::new("amount_fen", "is implausibly large"));
+        }
+        match org.area_by_code(&self.area) {
+            None => errs.push(FieldError::new("area", format!("unknown area {:?}", self.area))),
+            Some(a) if a.level != Tier::Village => errs.push(FieldError::new(
+                "area",
+                format!("{:?} is a {}; a case arises in a village/community", self.area, a.level),
+            )),
+            Some(_) => {}
+        }
+        for p in &self.partners {
+            check_text(&mut errs, "partners", p, MAX_SHORT_BYTES, false, false);
+        }
+        errs
+    }
+}

@@ -1,0 +1,200 @@
+//! Reading cases: by ref, paged lists with filters, follow-ups and audit trail of one case.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params_from_iter, types::Value, OptionalExtension};
+
+use super::sql::{case_from_row, coded, from_ts, opt_ts, ts, CASE_COLUMNS};
+use super::Store;
+use crate::domain::audit::AuditEvent;
+use crate::domain::{Case, Followup, Status};
+use crate::error::{Error, Result};
+
+/// The most rows one page may hold.
+pub const CASE_PAGE_MAX: usize = 10_000;
+
+/// What `list` (and the panes) filter cases by; `None`/false means "any".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseFilter {
+    /// Only this status.
+    pub status: Option<Status>,
+    /// Only cases nobody leads (status received).
+    pub unassigned: bool,
+    /// Only open cases past their assignment or mediation clock.
+    pub overdue: bool,
+    /// Only cases routed to this committee id.
+    pub committee_id: Option<i64>,
+    /// Only cases at this tier.
+    pub tier: Option<crate::domain::Tier>,
+    /// Only cases led by this mediator id.
+    pub mediator_id: Option<i64>,
+    /// Only cases whose area is this area or below it (area id).
+    pub area_id: Option<i64>,
+    /// Only cases whose ref, summary or party name contains this text.
+    pub text: Option<String>,
+}
+
+impl CaseFilter {
+    /// The WHERE clause and its parameters.
+    pub(crate) fn to_sql(&self, now: DateTime<Utc>) -> (String, Vec<Value>) {
+        let mut clauses: Vec<String> = Vec::new();
+        let mut params: Vec<Value> = Vec::new();
+        if let Some(s) = self.status {
+            clauses.push("c.status = ?".into());
+            params.push(Value::Text(s.code().into()));
+        }
+        if self.unassigned {
+            clauses.push("c.status = 'received'".into());
+        }
+        if self.overdue {
+            clauses.push(
+                "((c.status = 'received' AND c.assign_due < ?) OR \
+                  (c.status IN ('assigned','mediating') AND c.mediation_due < ?))"
+                    .into(),
+            );
+            params.push(Value::Integer(ts(now)));
+            params.push(Value::Integer(ts(now)));
+        }
+        if let Some(id) = self.committee_id {
+            clauses.push("c.committee_id = ?".into());
+            params.push(Value::Integer(id));
+        }
+        if let Some(t) = self.tier {
+            clauses.push("c.tier = ?".into());
+            params.push(Value::Text(t.code().into()));
+        }
+        if let Some(id) = self.mediator_id {
+            clauses.push("c.lead_mediator_id = ?".into());
+            params.push(Value::Integer(id));
+        }
+        if let Some(id) = self.area_id {
+            clauses.push(
+                "c.area_id IN (WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL \
+                 SELECT a.id FROM areas a JOIN sub ON a.parent_id = sub.id) SELECT id FROM sub)"
+                    .replace("?1", "?"),
+            );
+            params.push(Value::Integer(id));
+        }
+        if let Some(t) = self.text.as_deref().filter(|t| !t.is_empty()) {
+            clauses.push("(instr(c.ref, ?) > 0 OR instr(c.summary, ?) > 0 OR instr(c.applicant_name, ?) > 0 OR instr(c.respondent_name, ?) > 0)".into());
+            for _ in 0..4 {
+                params.push(Value::Text(t.to_string()));
+            }
+        }
+        let sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+        (sql, params)
+    }
+}
+
+impl Store {
+    /// The case with this ref.
+    pub fn case_by_ref(&self, reference: &str) -> Result<Case> {
+        let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.ref = ?1");
+        self.conn
+            .query_row(&sql, [reference.trim()], case_from_row)
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("no case {:?}", reference.trim())))
+    }
+
+    /// The case with this id.
+    pub fn case_by_id(&self, id: i64) -> Result<Case> {
+        let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = ?1");
+        self.conn
+            .query_row(&sql, [id], case_from_row)
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("no case with id {id}")))
+    }
+
+    /// One page of cases matching `filter`, newest first.
+    pub fn list_cases(&self, filter: &CaseFilter, offset: usize, limit: usize, now: DateTime<Utc>) -> Result<Vec<Case>> {
+        let (clause, params) = filter.to_sql(now);
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} FROM cases c {clause} ORDER BY c.received_at DESC, c.id DESC LIMIT {} OFFSET {}",
+            limit.min(CASE_PAGE_MAX),
+            offset
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(params), case_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Calls `each` for every case matching `filter`, newest first, streaming (never all in memory).
+    pub fn for_each_case(
+        &self,
+        filter: &CaseFilter,
+        now: DateTime<Utc>,
+        mut each: impl FnMut(Case) -> Result<()>,
+    ) -> Result<()> {
+        let (clause, params) = filter.to_sql(now);
+        let sql = format!("SELECT {CASE_COLUMNS} FROM cases c {clause} ORDER BY c.received_at DESC, c.id DESC");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(params_from_iter(params))?;
+        while let Some(r) = rows.next()? {
+            each(case_from_row(r)?)?;
+        }
+        Ok(())
+    }
+
+    /// How many cases match `filter`.
+    pub fn count_cases(&self, filter: &CaseFilter, now: DateTime<Utc>) -> Result<u64> {
+        let (clause, params) = filter.to_sql(now);
+        let sql = format!("SELECT count(*) FROM cases c {clause}");
+        Ok(self.conn.query_row(&sql, params_from_iter(params), |r| r.get(0))?)
+    }
+
+    /// The follow-ups of one case, by due date.
+    pub fn followups_of(&self, case_id: i64) -> Result<Vec<Followup>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, case_id, due, done_at, channel, outcome, note FROM followups WHERE case_id = ?1 ORDER BY due, id",
+        )?;
+        let rows = stmt.query_map([case_id], |r| {
+            let channel: Option<String> = r.get(4)?;
+            let outcome: Option<String> = r.get(5)?;
+            Ok(Followup {
+                id: r.get(0)?,
+                case_id: r.get(1)?,
+                due: from_ts(r.get(2)?),
+                done_at: opt_ts(r, 3)?,
+                channel: channel.and_then(|c| c.parse().ok()),
+                outcome: outcome.and_then(|o| o.parse().ok()),
+                note: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The audit trail of one case, oldest first.
+    pub fn audit_of(&self, case_id: i64) -> Result<Vec<AuditEvent>> {
+        self.audit_where("a.case_id = ?1", case_id)
+    }
+
+    /// The audit events after `after_id`, oldest first (at most 1000).
+    pub fn audit_since(&self, after_id: i64) -> Result<Vec<AuditEvent>> {
+        self.audit_where("a.id > ?1", after_id)
+    }
+
+    fn audit_where(&self, clause: &str, param: i64) -> Result<Vec<AuditEvent>> {
+        let sql = format!(
+            "SELECT a.id, a.at, a.actor, a.action, c.ref, a.detail FROM audit a \
+             LEFT JOIN cases c ON c.id = a.case_id WHERE {clause} ORDER BY a.id LIMIT 1000"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([param], |r| {
+            Ok(AuditEvent {
+                id: r.get(0)?,
+                at: from_ts(r.get(1)?),
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                case_ref: r.get(4)?,
+                detail: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Status counts over all cases (for `report` and the status bar).
+    pub fn status_counts(&self) -> Result<Vec<(Status, u64)>> {
+        let mut stmt = self.conn.prepare("SELECT status, count(*) FROM cases GROUP BY status")?;
+        let rows = stmt.query_map([], |r| Ok((coded::<Status>(r, 0)?, r.get::<_, u64>(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}

@@ -1,0 +1,468 @@
+//! Writes as commands: each one IMMEDIATE transaction, a version check and its audit event.
+
+use chrono::{DateTime, Datelike, Utc};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde_json::json;
+
+use super::sql::{case_from_row, from_ts, insert_case, ts, CASE_COLUMNS, INSERT_CASE};
+use super::Store;
+use crate::domain::routing::escalate as route_up;
+use crate::domain::{
+    AgreementForm, Case, Followup, FollowupChannel, FollowupOutcome, NewCase, Status,
+};
+use crate::error::{Error, Result};
+
+/// What the writer believes about the case, checked inside the transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// The case still has this version (the desk's view); otherwise a conflict.
+    Version(i64),
+    /// Nobody leads the case yet (`--if-unassigned`); otherwise a conflict.
+    Unassigned,
+    /// Whatever the case is now (a script acting on the latest state).
+    Latest,
+}
+
+/// A follow-up visit's result, as recorded by `f` or `duty-desk followup`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowupRecord {
+    /// How the visit was made.
+    pub channel: FollowupChannel,
+    /// What it found.
+    pub outcome: FollowupOutcome,
+    /// Free-text note.
+    pub note: String,
+}
+
+/// Appends one audit event inside the caller's transaction.
+pub(crate) fn audit(
+    tx: &Transaction<'_>,
+    actor: &str,
+    action: &str,
+    case_id: Option<i64>,
+    detail: &serde_json::Value,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO audit (at, actor, action, case_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![ts(Utc::now()), actor, action, case_id, detail.to_string()],
+    )?;
+    Ok(())
+}
+
+fn next_ref(tx: &Transaction<'_>, city: &str, year: i32) -> Result<String> {
+    let seq: i64 = tx.query_row(
+        "INSERT INTO ref_seq (year, last) VALUES (?1, 1) \
+         ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
+        [year],
+        |r| r.get(0),
+    )?;
+    Ok(format!("{city}-{year}-{seq:05}"))
+}
+
+/// The year and sequence number of a ref like `WH-2023-04085`.
+fn ref_year_seq(reference: &str) -> Option<(i64, i64)> {
+    let mut parts = reference.rsplitn(3, '-');
+    let seq = parts.next()?.parse().ok()?;
+    let year = parts.next()?.parse().ok()?;
+    Some((year, seq))
+}
+
+fn load_for_update(tx: &Transaction<'_>, reference: &str) -> Result<Case> {
+    let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.ref = ?1");
+    tx.query_row(&sql, [reference.trim()], case_from_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("no case {:?}", reference.trim())))
+}
+
+/// "by alice (assign, 2023-05-01 14:02 UTC)" for the case's latest audit event.
+fn last_change(tx: &Transaction<'_>, case_id: i64) -> Result<String> {
+    let row: Option<(String, String, i64)> = tx
+        .query_row(
+            "SELECT actor, action, at FROM audit WHERE case_id = ?1 ORDER BY id DESC LIMIT 1",
+            [case_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    Ok(match row {
+        Some((actor, action, at)) => format!("by {actor} ({action}, {})", from_ts(at).format("%Y-%m-%d %H:%M UTC")),
+        None => "by another process".to_string(),
+    })
+}
+
+impl Store {
+    fn check_expect(&self, tx: &Transaction<'_>, case: &Case, expect: Expect) -> Result<()> {
+        match expect {
+            Expect::Version(v) if case.version != v => Err(Error::Conflict(format!(
+                "{} was changed {} since you looked; nothing was overwritten — look again",
+                case.reference,
+                last_change(tx, case.id)?
+            ))),
+            Expect::Unassigned if case.lead_mediator_id.is_some() || case.status != Status::Received => {
+                let who = case
+                    .lead_mediator_id
+                    .and_then(|id| self.org.mediator(id))
+                    .map(|m| m.name.clone())
+                    .unwrap_or_else(|| case.status.en().to_lowercase());
+                Err(Error::Conflict(format!(
+                    "{} is already assigned to {who}, {}; nothing was changed",
+                    case.reference,
+                    last_change(tx, case.id)?
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn require_open(case: &Case, doing: &str) -> Result<()> {
+        if case.status.is_open() {
+            Ok(())
+        } else {
+            Err(Error::Invalid(format!(
+                "{} is {}; only open cases can be {doing}",
+                case.reference,
+                case.status.en().to_lowercase()
+            )))
+        }
+    }
+
+    /// Stores a new case: validates it, routes it, gives it a ref; one audit event `add`.
+    pub fn add_case(&mut self, new: &NewCase, now: DateTime<Utc>) -> Result<Case> {
+        let refs = self.add_cases(std::slice::from_ref(new), now, "add")?;
+        let reference = refs.first().ok_or_else(|| Error::Db("the case was not stored".into()))?;
+        self.case_by_ref(reference)
+    }
+
+    /// Stores many new cases all or nothing (one transaction); returns their refs.
+    /// Every record is validated first; the first bad one stops everything.
+    pub fn add_cases(&mut self, new: &[NewCase], now: DateTime<Utc>, action: &str) -> Result<Vec<String>> {
+        self.writable()?;
+        let mut cases = Vec::with_capacity(new.len());
+        for (i, n) in new.iter().enumerate() {
+            let errs = n.validate(&self.org, now);
+            if let Some(e) = errs.first() {
+                let at = if new.len() > 1 { format!("record {}: ", i + 1) } else { String::new() };
+                return Err(Error::Invalid(format!("{at}{e}; nothing was stored")));
+            }
+            cases.push(self.intake(n)?);
+        }
+        let tx = self.begin()?;
+        let mut refs = Vec::with_capacity(cases.len());
+        {
+            let mut stmt = tx.prepare_cached(INSERT_CASE)?;
+            for mut c in cases {
+                c.reference = next_ref(&tx, &self.org.city_code, c.received_at.year())?;
+                let id = insert_case(&mut stmt, &c)?;
+                audit(&tx, &self.actor, action, Some(id), &json!({
+                    "ref": c.reference, "committee": self.org.committee(c.committee_id).map(|k| k.code.as_str()),
+                    "tier": c.tier.code()
+                }))?;
+                refs.push(c.reference);
+            }
+        }
+        tx.commit()?;
+        Ok(refs)
+    }
+
+    /// A validated intake record made into a routed, received case (no id or ref yet).
+    fn intake(&self, n: &NewCase) -> Result<Case> {
+        let route = self
+            .policy
+            .routing
+            .route(&self.org, &n.area, n.category, n.complexity, n.risk_level)
+            .map_err(|e| Error::Invalid(format!("cannot route the case: {e}")))?;
+        let area_id = self.org.area_by_code(&n.area).map(|a| a.id).unwrap_or_default();
+        Ok(Case {
+            id: 0,
+            reference: String::new(),
+            received_at: n.received_at,
+            source: n.source,
+            category: n.category,
+            applicant: n.applicant.clone(),
+            respondent: n.respondent.clone(),
+            summary: n.summary.clone(),
+            amount_fen: n.amount_fen,
+            area_id,
+            complexity: n.complexity,
+            risk_flags: n.risk_flags,
+            risk_level: n.risk_level,
+            status: Status::Received,
+            tier: route.tier,
+            committee_id: route.committee_id,
+            joint: route.joint,
+            lead_mediator_id: None,
+            partners: n.partners.clone(),
+            assign_due: self.policy.clocks.assign_due(n.received_at, n.complexity),
+            mediation_due: None,
+            assigned_at: None,
+            finished_at: None,
+            agreement: None,
+            performance_due: None,
+            performed: false,
+            judicial_confirmation: false,
+            outcome_note: String::new(),
+            version: 1,
+        })
+    }
+
+    /// Inserts fully formed cases (the demo/bench generator) in one transaction, with one audit
+    /// event for the batch; refs are taken as given and the ref counters moved past them.
+    pub fn insert_generated(
+        &mut self,
+        cases: impl Iterator<Item = (Case, Vec<Followup>)>,
+        label: &str,
+    ) -> Result<u64> {
+        self.writable()?;
+        let tx = self.begin()?;
+        let mut n = 0u64;
+        let mut last_seq: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
+        {
+            let mut case_stmt = tx.prepare_cached(INSERT_CASE)?;
+            let mut fu_stmt = tx.prepare_cached(
+                "INSERT INTO followups (case_id, due, done_at, channel, outcome, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for (case, followups) in cases {
+                let id = insert_case(&mut case_stmt, &case)?;
+                if let Some((year, seq)) = ref_year_seq(&case.reference) {
+                    let e = last_seq.entry(year).or_insert(0);
+                    *e = (*e).max(seq);
+                }
+                for f in followups {
+                    fu_stmt.execute(params![
+                        id,
+                        ts(f.due),
+                        f.done_at.map(ts),
+                        f.channel.map(|c| c.code()),
+                        f.outcome.map(|o| o.code()),
+                        f.note
+                    ])?;
+                }
+                n += 1;
+            }
+        }
+        for (year, last) in &last_seq {
+            tx.execute(
+                "INSERT INTO ref_seq (year, last) VALUES (?1, ?2) \
+                 ON CONFLICT(year) DO UPDATE SET last = max(last, excluded.last)",
+                params![year, last],
+            )?;
+        }
+        audit(&tx, &self.actor, "generate", None, &json!({ "cases": n, "label": label }))?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// Assigns a case to a lead mediator. `force` allows going over the mediator's capacity.
+    pub fn assign(
+        &mut self,
+        reference: &str,
+        mediator_id: i64,
+        expect: Expect,
+        force: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Case> {
+        self.writable()?;
+        let mediator = self
+            .org
+            .mediator(mediator_id)
+            .cloned()
+            .ok_or_else(|| Error::NotFound(format!("no mediator with id {mediator_id}")))?;
+        let tx = self.begin()?;
+        let case = load_for_update(&tx, reference)?;
+        self.check_expect(&tx, &case, expect)?;
+        Self::require_open(&case, "assigned")?;
+        if case.lead_mediator_id == Some(mediator_id) {
+            return Err(Error::Invalid(format!("{} is already led by {}", case.reference, mediator.name)));
+        }
+        let open: u32 = tx.query_row(
+            "SELECT count(*) FROM cases WHERE lead_mediator_id = ?1 AND status IN ('assigned','mediating')",
+            [mediator_id],
+            |r| r.get(0),
+        )?;
+        if open >= mediator.capacity && !force {
+            return Err(Error::Invalid(format!(
+                "{} is at capacity ({open}/{}); confirm to assign anyway (--force)",
+                mediator.name, mediator.capacity
+            )));
+        }
+        let mediation_due = case
+            .mediation_due
+            .unwrap_or_else(|| self.policy.clocks.mediation_due(case.received_at, now, case.complexity, case.source));
+        let status = if case.status == Status::Received { Status::Assigned } else { case.status };
+        let n = tx.execute(
+            "UPDATE cases SET status = ?1, lead_mediator_id = ?2, assigned_at = ?3, mediation_due = ?4, \
+             version = version + 1 WHERE id = ?5 AND version = ?6",
+            params![status.code(), mediator_id, ts(now), ts(mediation_due), case.id, case.version],
+        )?;
+        if n == 0 {
+            return Err(Error::Conflict(format!("{} was changed by someone else; nothing was overwritten", case.reference)));
+        }
+        tx.execute("UPDATE mediators SET last_assigned_at = ?1 WHERE id = ?2", params![ts(now), mediator_id])?;
+        let previous = case.lead_mediator_id.and_then(|id| self.org.mediator(id)).map(|m| m.name.clone());
+        audit(&tx, &self.actor, "assign", Some(case.id), &json!({
+            "mediator_id": mediator_id, "mediator": mediator.name, "previous": previous,
+            "over_capacity": open >= mediator.capacity
+        }))?;
+        tx.commit()?;
+        self.case_by_id(case.id)
+    }
+
+    /// Moves a case one tier up the geographic chain; it lands unassigned in that queue.
+    pub fn escalate(&mut self, reference: &str, expect: Expect, now: DateTime<Utc>) -> Result<Case> {
+        self.writable()?;
+        let tx = self.begin()?;
+        let case = load_for_update(&tx, reference)?;
+        self.check_expect(&tx, &case, expect)?;
+        Self::require_open(&case, "escalated")?;
+        let area = self.org.area(case.area_id).map(|a| a.code.clone()).unwrap_or_default();
+        let route = route_up(&self.org, &area, case.tier, case.joint)
+            .map_err(|e| Error::Invalid(format!("{}: {e}", case.reference)))?;
+        self.reroute(&tx, &case, route.tier, route.committee_id, now)?;
+        audit(&tx, &self.actor, "escalate", Some(case.id), &json!({
+            "from_tier": case.tier.code(), "to_tier": route.tier.code(),
+            "to_committee": self.org.committee(route.committee_id).map(|c| c.code.as_str())
+        }))?;
+        tx.commit()?;
+        self.case_by_id(case.id)
+    }
+
+    /// Re-routes a case to another committee that covers its area; it lands unassigned.
+    pub fn transfer(&mut self, reference: &str, committee_code: &str, expect: Expect, now: DateTime<Utc>) -> Result<Case> {
+        self.writable()?;
+        let committee = self
+            .org
+            .committee_by_code(committee_code.trim())
+            .cloned()
+            .ok_or_else(|| Error::NotFound(format!("no committee {:?}", committee_code.trim())))?;
+        let tier = self
+            .org
+            .committee_tier(&committee)
+            .ok_or_else(|| Error::Db(format!("committee {} has no area", committee.code)))?;
+        let tx = self.begin()?;
+        let case = load_for_update(&tx, reference)?;
+        self.check_expect(&tx, &case, expect)?;
+        Self::require_open(&case, "transferred")?;
+        let area = self.org.area(case.area_id).map(|a| a.code.clone()).unwrap_or_default();
+        if !self.org.covers(&committee, &area) {
+            return Err(Error::Invalid(format!(
+                "{} does not cover the case's area {area}; nothing was changed",
+                committee.code
+            )));
+        }
+        if committee.id == case.committee_id {
+            return Err(Error::Invalid(format!("{} is already with {}", case.reference, committee.code)));
+        }
+        self.reroute(&tx, &case, tier, committee.id, now)?;
+        audit(&tx, &self.actor, "transfer", Some(case.id), &json!({
+            "from_committee": self.org.committee(case.committee_id).map(|c| c.code.as_str()),
+            "to_committee": committee.code
+        }))?;
+        tx.commit()?;
+        self.case_by_id(case.id)
+    }
+
+    fn reroute(&self, tx: &Transaction<'_>, case: &Case, tier: crate::domain::Tier, committee_id: i64, now: DateTime<Utc>) -> Result<()> {
+        let assign_due = self.policy.clocks.assign_due(now, case.complexity);
+        let n = tx.execute(
+            "UPDATE cases SET status = 'received', tier = ?1, committee_id = ?2, lead_mediator_id = NULL, \
+             assigned_at = NULL, mediation_due = NULL, assign_due = ?3, version = version + 1 \
+             WHERE id = ?4 AND version = ?5",
+            params![tier.code(), committee_id, ts(assign_due), case.id, case.version],
+        )?;
+        if n == 0 {
+            return Err(Error::Conflict(format!("{} was changed by someone else; nothing was overwritten", case.reference)));
+        }
+        Ok(())
+    }
+
+    /// Records how mediation ended: resolved (with its agreement form), failed or withdrawn.
+    /// A resolved case gets its follow-ups scheduled.
+    pub fn finish(
+        &mut self,
+        reference: &str,
+        status: Status,
+        agreement: Option<AgreementForm>,
+        performance_due: Option<DateTime<Utc>>,
+        note: &str,
+        expect: Expect,
+        now: DateTime<Utc>,
+    ) -> Result<Case> {
+        self.writable()?;
+        if !matches!(status, Status::Resolved | Status::Failed | Status::Withdrawn) {
+            return Err(Error::Usage("an outcome is resolved, failed or withdrawn".into()));
+        }
+        let tx = self.begin()?;
+        let case = load_for_update(&tx, reference)?;
+        self.check_expect(&tx, &case, expect)?;
+        Self::require_open(&case, "finished")?;
+        if case.lead_mediator_id.is_none() && status != Status::Withdrawn {
+            return Err(Error::Invalid(format!("{} has no lead mediator yet; assign it first", case.reference)));
+        }
+        let agreement = if status == Status::Resolved { Some(agreement.unwrap_or(AgreementForm::Written)) } else { None };
+        let n = tx.execute(
+            "UPDATE cases SET status = ?1, finished_at = ?2, agreement = ?3, performance_due = ?4, \
+             outcome_note = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
+            params![status.code(), ts(now), agreement.map(|a| a.code()), performance_due.map(ts), note, case.id, case.version],
+        )?;
+        if n == 0 {
+            return Err(Error::Conflict(format!("{} was changed by someone else; nothing was overwritten", case.reference)));
+        }
+        if status == Status::Resolved {
+            for due in self.policy.clocks.followups(now, performance_due, case.complexity) {
+                tx.execute("INSERT INTO followups (case_id, due) VALUES (?1, ?2)", params![case.id, ts(due)])?;
+            }
+        }
+        audit(&tx, &self.actor, "finish", Some(case.id), &json!({"status": status.code(), "agreement": agreement.map(|a| a.code())}))?;
+        tx.commit()?;
+        self.case_by_id(case.id)
+    }
+
+    /// Records the earliest pending follow-up of a case as done. When the last one is done and
+    /// performance is confirmed, the case closes.
+    pub fn record_followup(&mut self, reference: &str, record: &FollowupRecord, now: DateTime<Utc>) -> Result<Case> {
+        self.writable()?;
+        if let Some(c) = crate::domain::text::find_hostile(&record.note, true) {
+            return Err(Error::Invalid(format!("field note: contains the control character U+{:04X}", c as u32)));
+        }
+        let tx = self.begin()?;
+        let case = load_for_update(&tx, reference)?;
+        let pending: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM followups WHERE case_id = ?1 AND done_at IS NULL ORDER BY due, id LIMIT 1",
+                [case.id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let fid = pending.ok_or_else(|| Error::Invalid(format!("{} has no follow-up due", case.reference)))?;
+        tx.execute(
+            "UPDATE followups SET done_at = ?1, channel = ?2, outcome = ?3, note = ?4 WHERE id = ?5 AND done_at IS NULL",
+            params![ts(now), record.channel.code(), record.outcome.code(), record.note, fid],
+        )?;
+        let performed = case.performed || record.outcome == FollowupOutcome::Performed;
+        let remaining: i64 = tx.query_row(
+            "SELECT count(*) FROM followups WHERE case_id = ?1 AND done_at IS NULL",
+            [case.id],
+            |r| r.get(0),
+        )?;
+        let status = if case.status == Status::Resolved && performed && remaining == 0 { Status::Closed } else { case.status };
+        tx.execute(
+            "UPDATE cases SET performed = ?1, status = ?2, version = version + 1 WHERE id = ?3",
+            params![performed, status.code(), case.id],
+        )?;
+        audit(&tx, &self.actor, "followup", Some(case.id), &json!({
+            "followup_id": fid, "channel": record.channel.code(), "outcome": record.outcome.code(),
+            "rectification": record.outcome == FollowupOutcome::Recurrence
+        }))?;
+        tx.commit()?;
+        self.case_by_id(case.id)
+    }
+
+    /// Records that personal data of a case was revealed to this user.
+    pub fn log_reveal(&mut self, reference: &str) -> Result<()> {
+        self.writable()?;
+        let tx = self.begin()?;
+        let case = load_for_update(&tx, reference)?;
+        audit(&tx, &self.actor, "reveal", Some(case.id), &json!({}))?;
+        tx.commit()?;
+        Ok(())
+    }
+}

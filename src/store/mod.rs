@@ -1,0 +1,227 @@
+//! The SQLite store: opening (WAL, foreign keys, busy timeout, synchronous=FULL), migrations,
+//! the organisation, cases, write commands with audit events, pane queries and the change watcher.
+
+mod cases;
+mod commands;
+mod org;
+mod panes;
+mod report;
+pub mod schema;
+mod sql;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::domain::{Org, Policy};
+use crate::error::{Error, Result};
+
+pub use cases::{CaseFilter, CASE_PAGE_MAX};
+pub use commands::{Expect, FollowupRecord};
+pub use panes::{FollowupRow, IncomingPage, RoutingMatrix, WorkloadRow, MATRIX_COLUMNS};
+
+/// How long a writer waits for another writer before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An open duty-desk database with its organisation and policy loaded.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    org: Org,
+    policy: Policy,
+    actor: String,
+    read_only: bool,
+}
+
+/// The OS login of the user running this process, from the real uid (not from `$USER`).
+pub fn os_login() -> String {
+    let uid = nix::unistd::getuid();
+    match nix::unistd::User::from_uid(uid) {
+        Ok(Some(u)) => u.name,
+        _ => format!("uid{}", uid.as_raw()),
+    }
+}
+
+fn configure(conn: &Connection, writable: bool) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    if writable {
+        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::Db(format!("could not switch the database to WAL (got {mode})")));
+        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
+    }
+    Ok(())
+}
+
+fn is_writable(path: &Path) -> bool {
+    use nix::unistd::{access, AccessFlags};
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    access(path, AccessFlags::W_OK).is_ok() && access(dir, AccessFlags::W_OK | AccessFlags::X_OK).is_ok()
+}
+
+impl Store {
+    /// Creates a new database file (mode 0660, group-shared) with the schema, or opens an
+    /// existing one for writing and brings its schema up to date.
+    pub fn create(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Error::Io(format!("cannot create {}: {e}", dir.display())))?;
+            }
+            create_shared_file(path)?;
+        }
+        Store::open_inner(path, false, true)
+    }
+
+    /// Opens an existing, initialised database. `read_only` (or a file this user cannot write)
+    /// opens it for viewing; writes then fail with [`Error::ReadOnly`].
+    pub fn open(path: &Path, read_only: bool) -> Result<Store> {
+        if !path.exists() {
+            return Err(Error::NotFound(format!(
+                "no database at {}; create one with `duty-desk --db {} init` (or `demo`)",
+                path.display(),
+                path.display()
+            )));
+        }
+        Store::open_inner(path, read_only || !is_writable(path), false)
+    }
+
+    fn open_inner(path: &Path, read_only: bool, allow_uninitialised: bool) -> Result<Store> {
+        let flags = if read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        };
+        let ctx = |e: rusqlite::Error| {
+            let err = Error::from(e);
+            Error::Db(format!("{}: {}", path.display(), err.message()))
+        };
+        let mut conn = Connection::open_with_flags(path, flags).map_err(ctx)?;
+        configure(&conn, !read_only).map_err(|e| Error::Db(format!("{}: {}", path.display(), e.message())))?;
+        let version = schema::check_version(&conn)?;
+        if version == 0 && !allow_uninitialised {
+            let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).map_err(ctx)?;
+            return Err(Error::Db(if tables == 0 {
+                format!("{} is empty; run `duty-desk init` first", path.display())
+            } else {
+                format!("{} is not a duty-desk database", path.display())
+            }));
+        }
+        if version < schema::SCHEMA_VERSION {
+            if read_only {
+                return Err(Error::ReadOnly(format!(
+                    "{} needs a schema upgrade; open it once with write access",
+                    path.display()
+                )));
+            }
+            schema::migrate(&mut conn)?;
+        }
+        let org = org::load_org(&conn)?;
+        let policy = org::load_policy(&conn)?;
+        Ok(Store { conn, path: path.to_path_buf(), org, policy, actor: os_login(), read_only })
+    }
+
+    /// The organisation as loaded at open (or last [`Store::reload_org`]).
+    pub fn org(&self) -> &Org {
+        &self.org
+    }
+
+    /// The office policy (routing rules and clocks) stored in the database.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The OS login recorded in audit events.
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// True when writes are refused.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// True once an organisation has been loaded into the database.
+    pub fn is_initialised(&self) -> bool {
+        !self.org.areas.is_empty()
+    }
+
+    /// Re-reads the organisation (mediators go on and off duty).
+    pub fn reload_org(&mut self) -> Result<()> {
+        self.org = org::load_org(&self.conn)?;
+        Ok(())
+    }
+
+    /// SQLite's `data_version`: changes whenever another connection commits.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// `PRAGMA integrity_check` and `foreign_key_check`; the problems found, empty when healthy.
+    pub fn check(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let line = row?;
+            if line != "ok" {
+                problems.push(line);
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        for row in stmt.query_map([], |r| Ok(format!("foreign key: {} row {}", r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            problems.push(row?);
+        }
+        Ok(problems)
+    }
+
+    /// A consistent online copy to `dest` (VACUUM INTO), safe while desks are running.
+    pub fn backup(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(Error::Invalid(format!("{} exists; choose a new file", dest.display())));
+        }
+        let d = dest.to_str().ok_or_else(|| Error::Invalid("the backup path is not UTF-8".into()))?;
+        self.conn.execute("VACUUM INTO ?1", [d])?;
+        Ok(())
+    }
+
+    fn writable(&self) -> Result<()> {
+        if self.read_only {
+            Err(Error::ReadOnly(format!(
+                "{} is open read-only; nothing was changed",
+                self.path.display()
+            )))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Creates an empty file readable and writable by owner and group (0660), whatever the umask.
+fn create_shared_file(path: &Path) -> Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o660)
+        .open(path)
+        .map_err(|e| Error::Io(format!("cannot create {}: {e}", path.display())))?;
+    f.set_permissions(std::fs::Permissions::from_mode(0o660))
+        .map_err(|e| Error::Io(format!("cannot set permissions on {}: {e}", path.display())))?;
+    Ok(())
+}
+
+impl Store {
+    /// Starts an IMMEDIATE transaction: the write lock is taken up front (waiting up to
+    /// [`BUSY_TIMEOUT`]), so reads inside it see the state the write will change.
+    fn begin(&self) -> Result<rusqlite::Transaction<'_>> {
+        Ok(rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?)
+    }
+}

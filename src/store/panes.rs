@@ -1,0 +1,219 @@
+//! Pane queries: Incoming (paged), the Routing matrix, Workload per mediator, Follow-ups due.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, params_from_iter, types::Value};
+
+use super::cases::CaseFilter;
+use super::sql::{case_from_row, coded, from_ts, opt_ts, ts, CASE_COLUMNS};
+use super::Store;
+use crate::domain::suggest::{suggest, Load, SuggestFor, Suggestion};
+use crate::domain::{Case, Category, CommitteeKind, Tier};
+use crate::error::Result;
+
+/// The matrix columns, in order: four trade kinds, other trade, geographic.
+pub const MATRIX_COLUMNS: [CommitteeKind; 6] = [
+    CommitteeKind::Traffic,
+    CommitteeKind::Medical,
+    CommitteeKind::Labour,
+    CommitteeKind::Property,
+    CommitteeKind::Other,
+    CommitteeKind::Geographic,
+];
+
+/// One page of the Incoming queue.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IncomingPage {
+    /// Unassigned cases matching the filter, in all.
+    pub total: u64,
+    /// Index of the first row.
+    pub offset: usize,
+    /// The rows, most urgent first.
+    pub rows: Vec<Case>,
+}
+
+/// Open cases by tier (rows: village, town, district, city) and committee column.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RoutingMatrix {
+    /// `(open, overdue)` per `[tier][column]`.
+    pub cells: [[(u64, u64); 6]; 4],
+}
+
+/// One mediator's row of the Workload pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkloadRow {
+    /// Mediator id.
+    pub mediator_id: i64,
+    /// Name.
+    pub name: String,
+    /// The first committee's code (the one the row is filed under).
+    pub committee: String,
+    /// Open cases led.
+    pub open: u32,
+    /// Capacity.
+    pub capacity: u32,
+    /// Overdue open cases.
+    pub overdue: u32,
+    /// On duty.
+    pub on_duty: bool,
+    /// A grid worker.
+    pub grid_worker: bool,
+}
+
+/// One row of the Follow-ups pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowupRow {
+    /// Follow-up id.
+    pub followup_id: i64,
+    /// The case's ref.
+    pub case_ref: String,
+    /// The case's category.
+    pub category: Category,
+    /// When it is due.
+    pub due: DateTime<Utc>,
+    /// Whole days overdue (negative: days left).
+    pub days_overdue: i64,
+    /// The lead mediator's name, if any.
+    pub mediator: String,
+    /// The case's area id.
+    pub area_id: i64,
+}
+
+impl Store {
+    /// One page of unassigned cases, most urgent first (risk, then assignment clock).
+    pub fn incoming(&self, filter: &CaseFilter, offset: usize, limit: usize, now: DateTime<Utc>) -> Result<IncomingPage> {
+        let f = CaseFilter { unassigned: true, status: None, ..filter.clone() };
+        let (clause, params) = f.to_sql(now);
+        let total = self.count_cases(&f, now)?;
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} FROM cases c {clause} ORDER BY c.risk_rank DESC, c.assign_due, c.id LIMIT {limit} OFFSET {offset}"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt
+            .query_map(params_from_iter(params), case_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(IncomingPage { total, offset, rows })
+    }
+
+    /// The routing matrix of open cases with overdue counts.
+    pub fn routing_matrix(&self, now: DateTime<Utc>) -> Result<RoutingMatrix> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.tier, k.kind, count(*), \
+             sum(CASE WHEN (c.status = 'received' AND c.assign_due < ?1) OR \
+                           (c.status <> 'received' AND c.mediation_due < ?1) THEN 1 ELSE 0 END) \
+             FROM cases c JOIN committees k ON k.id = c.committee_id \
+             WHERE c.status IN ('received','assigned','mediating') GROUP BY c.tier, k.kind",
+        )?;
+        let mut m = RoutingMatrix::default();
+        let mut rows = stmt.query([ts(now)])?;
+        while let Some(r) = rows.next()? {
+            let tier: Tier = coded(r, 0)?;
+            let kind: CommitteeKind = coded(r, 1)?;
+            let cell = &mut m.cells[tier as usize][kind.matrix_column()];
+            cell.0 += r.get::<_, u64>(2)?;
+            cell.1 += r.get::<_, u64>(3)?;
+        }
+        Ok(m)
+    }
+
+    /// Open and overdue counts and last assignment for every mediator with any.
+    pub fn mediator_loads(&self, now: DateTime<Utc>) -> Result<HashMap<i64, Load>> {
+        let mut loads: HashMap<i64, Load> = HashMap::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT lead_mediator_id, count(*), sum(CASE WHEN mediation_due < ?1 THEN 1 ELSE 0 END) \
+             FROM cases WHERE status IN ('assigned','mediating') AND lead_mediator_id IS NOT NULL \
+             GROUP BY lead_mediator_id",
+        )?;
+        let mut rows = stmt.query([ts(now)])?;
+        while let Some(r) = rows.next()? {
+            let e = loads.entry(r.get(0)?).or_default();
+            e.open = r.get(1)?;
+            e.overdue = r.get(2)?;
+        }
+        let mut stmt = self.conn.prepare("SELECT id, last_assigned_at FROM mediators WHERE last_assigned_at IS NOT NULL")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            loads.entry(r.get(0)?).or_default().last_assigned = opt_ts(r, 1)?;
+        }
+        Ok(loads)
+    }
+
+    /// One row per mediator (optionally only one committee's), in org order.
+    pub fn workload(&self, committee: Option<&str>, now: DateTime<Utc>) -> Result<Vec<WorkloadRow>> {
+        let loads = self.mediator_loads(now)?;
+        Ok(self
+            .org
+            .mediators
+            .iter()
+            .filter(|m| committee.is_none_or(|c| m.committees.iter().any(|mc| mc == c)))
+            .map(|m| {
+                let l = loads.get(&m.id).copied().unwrap_or_default();
+                WorkloadRow {
+                    mediator_id: m.id,
+                    name: m.name.clone(),
+                    committee: m.committees.first().cloned().unwrap_or_default(),
+                    open: l.open,
+                    capacity: m.capacity,
+                    overdue: l.overdue,
+                    on_duty: m.on_duty,
+                    grid_worker: m.grid_worker,
+                }
+            })
+            .collect())
+    }
+
+    /// Ranked assignment candidates for a case.
+    pub fn suggestions(&self, case: &Case, now: DateTime<Utc>) -> Result<Vec<Suggestion>> {
+        let loads = self.mediator_loads(now)?;
+        let committee = self.org.committee(case.committee_id).map(|c| c.code.clone()).unwrap_or_default();
+        let area = self.org.area(case.area_id).map(|a| a.code.clone()).unwrap_or_default();
+        Ok(suggest(
+            &self.org,
+            &loads,
+            SuggestFor { committee: &committee, area: &area, category: case.category, complexity: case.complexity },
+        ))
+    }
+
+    /// Pending follow-ups due before `now + soon_days`, overdue first (most overdue on top);
+    /// also the number of overdue ones in all.
+    pub fn followups_due(&self, now: DateTime<Utc>, soon_days: i64, limit: usize) -> Result<(u64, Vec<FollowupRow>)> {
+        let overdue: u64 = self.conn.query_row(
+            "SELECT count(*) FROM followups WHERE done_at IS NULL AND due < ?1",
+            [ts(now)],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn.prepare(
+            "SELECT f.id, c.ref, c.category, f.due, m.name, c.area_id FROM followups f \
+             JOIN cases c ON c.id = f.case_id LEFT JOIN mediators m ON m.id = c.lead_mediator_id \
+             WHERE f.done_at IS NULL AND f.due < ?1 ORDER BY f.due, f.id LIMIT ?2",
+        )?;
+        let horizon = ts(now + Duration::days(soon_days));
+        let rows = stmt
+            .query_map(params![horizon, limit as i64], |r| {
+                let due = from_ts(r.get(3)?);
+                Ok(FollowupRow {
+                    followup_id: r.get(0)?,
+                    case_ref: r.get(1)?,
+                    category: coded(r, 2)?,
+                    due,
+                    days_overdue: (now - due).num_days(),
+                    mediator: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                    area_id: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok((overdue, rows))
+    }
+
+    /// Cases led by one mediator that are open, for the Workload drill-down.
+    pub fn open_cases_of(&self, mediator_id: i64, limit: usize) -> Result<Vec<Case>> {
+        let sql = format!(
+            "SELECT {CASE_COLUMNS} FROM cases c WHERE c.lead_mediator_id = ?1 AND c.status IN ('assigned','mediating') \
+             ORDER BY c.mediation_due LIMIT ?2"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter([Value::Integer(mediator_id), Value::Integer(limit as i64)]), case_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}

@@ -1,0 +1,96 @@
+//! Schema migrations on `PRAGMA user_version`, run once even when many processes start at once.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+/// The migrations, in order; `user_version` = how many have run.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE areas (
+    id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, parent_id INTEGER REFERENCES areas(id),
+    level TEXT NOT NULL, name_zh TEXT NOT NULL, name_en TEXT NOT NULL);
+CREATE TABLE committees (
+    id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+    area_id INTEGER NOT NULL REFERENCES areas(id), name_zh TEXT NOT NULL, name_en TEXT NOT NULL);
+CREATE TABLE mediators (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, phone TEXT NOT NULL DEFAULT '',
+    grid_worker INTEGER NOT NULL DEFAULT 0, specialties TEXT NOT NULL DEFAULT '',
+    capacity INTEGER NOT NULL, on_duty INTEGER NOT NULL DEFAULT 1, last_assigned_at INTEGER);
+CREATE INDEX mediators_name ON mediators(name);
+CREATE TABLE mediator_committees (
+    mediator_id INTEGER NOT NULL REFERENCES mediators(id),
+    committee_id INTEGER NOT NULL REFERENCES committees(id),
+    PRIMARY KEY (mediator_id, committee_id)) WITHOUT ROWID;
+CREATE TABLE ref_seq (year INTEGER PRIMARY KEY, last INTEGER NOT NULL);
+CREATE TABLE cases (
+    id INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE, received_at INTEGER NOT NULL,
+    source TEXT NOT NULL, category TEXT NOT NULL,
+    applicant_name TEXT NOT NULL, applicant_phone TEXT NOT NULL, applicant_id_no TEXT NOT NULL,
+    respondent_name TEXT NOT NULL, respondent_phone TEXT NOT NULL, respondent_id_no TEXT NOT NULL,
+    summary TEXT NOT NULL, amount_fen INTEGER NOT NULL, area_id INTEGER NOT NULL REFERENCES areas(id),
+    complexity TEXT NOT NULL, risk_flags TEXT NOT NULL, risk_level TEXT NOT NULL, risk_rank INTEGER NOT NULL,
+    status TEXT NOT NULL, tier TEXT NOT NULL, committee_id INTEGER NOT NULL REFERENCES committees(id),
+    joint INTEGER NOT NULL, lead_mediator_id INTEGER REFERENCES mediators(id), partners TEXT NOT NULL,
+    assign_due INTEGER NOT NULL, mediation_due INTEGER, assigned_at INTEGER, finished_at INTEGER,
+    agreement TEXT, performance_due INTEGER, performed INTEGER NOT NULL DEFAULT 0,
+    judicial_confirmation INTEGER NOT NULL DEFAULT 0, outcome_note TEXT NOT NULL DEFAULT '',
+    version INTEGER NOT NULL);
+CREATE INDEX cases_incoming ON cases(risk_rank DESC, assign_due) WHERE status = 'received';
+CREATE INDEX cases_open_by_mediator ON cases(lead_mediator_id, mediation_due)
+    WHERE status IN ('assigned', 'mediating');
+CREATE INDEX cases_open_by_committee ON cases(committee_id, tier)
+    WHERE status IN ('received', 'assigned', 'mediating');
+CREATE INDEX cases_status ON cases(status, received_at);
+CREATE INDEX cases_received ON cases(received_at);
+CREATE INDEX cases_finished ON cases(finished_at) WHERE finished_at IS NOT NULL;
+CREATE TABLE followups (
+    id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases(id), due INTEGER NOT NULL,
+    done_at INTEGER, channel TEXT, outcome TEXT, note TEXT NOT NULL DEFAULT '');
+CREATE INDEX followups_pending ON followups(due) WHERE done_at IS NULL;
+CREATE INDEX followups_case ON followups(case_id);
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+    case_id INTEGER REFERENCES cases(id), detail TEXT NOT NULL DEFAULT '{}');
+CREATE INDEX audit_case ON audit(case_id);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+fn user_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Refuses a database written by a newer duty-desk.
+pub fn check_version(conn: &Connection) -> Result<i64> {
+    let v = user_version(conn)?;
+    if v > SCHEMA_VERSION {
+        return Err(Error::Db(format!(
+            "the database has schema version {v}, newer than this duty-desk understands ({SCHEMA_VERSION}); \
+             upgrade duty-desk — nothing was changed"
+        )));
+    }
+    Ok(v)
+}
+
+/// Brings the schema up to date. The version is read again inside an IMMEDIATE transaction, so
+/// when several processes start at once exactly one runs each migration.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    if check_version(conn)? == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let current = check_version(&tx)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(sql)
+            .map_err(|e| Error::Db(format!("migration {} failed: {e}; nothing was changed", i + 1)))?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
