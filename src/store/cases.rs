@@ -29,6 +29,8 @@ pub struct CaseFilter {
     pub mediator_id: Option<i64>,
     /// Only cases whose area is this area or below it (area id).
     pub area_id: Option<i64>,
+    /// Only cases routed to committees of these kinds (a Routing matrix column).
+    pub committee_kinds: Vec<crate::domain::CommitteeKind>,
     /// Only cases whose ref, summary or party name contains this text.
     pub text: Option<String>,
 }
@@ -73,6 +75,13 @@ impl CaseFilter {
                     .replace("?1", "?"),
             );
             params.push(Value::Integer(id));
+        }
+        if !self.committee_kinds.is_empty() {
+            let marks = vec!["?"; self.committee_kinds.len()].join(",");
+            clauses.push(format!("c.committee_id IN (SELECT id FROM committees WHERE kind IN ({marks}))"));
+            for k in &self.committee_kinds {
+                params.push(Value::Text(k.code().into()));
+            }
         }
         if let Some(t) = self.text.as_deref().filter(|t| !t.is_empty()) {
             clauses.push("(instr(c.ref, ?) > 0 OR instr(c.summary, ?) > 0 OR instr(c.applicant_name, ?) > 0 OR instr(c.respondent_name, ?) > 0)".into());

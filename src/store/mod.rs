@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 
 pub use cases::{CaseFilter, CASE_PAGE_MAX};
 pub use commands::{Expect, FollowupRecord};
-pub use panes::{FollowupRow, IncomingPage, RoutingMatrix, WorkloadRow, MATRIX_COLUMNS};
+pub use panes::{FollowupRow, IncomingPage, IncomingSort, RoutingMatrix, WorkloadRow, MATRIX_COLUMNS};
 
 /// How long a writer waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);

@@ -22,6 +22,37 @@ pub const MATRIX_COLUMNS: [CommitteeKind; 6] = [
     CommitteeKind::Geographic,
 ];
 
+/// The orders the Incoming pane can be sorted in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum IncomingSort {
+    /// Risk first, then the assignment clock (most urgent on top).
+    #[default]
+    Urgency,
+    /// Oldest received first.
+    Oldest,
+    /// By category, then urgency.
+    Category,
+}
+
+impl IncomingSort {
+    /// The next order in the cycle.
+    pub fn next(self) -> IncomingSort {
+        match self {
+            IncomingSort::Urgency => IncomingSort::Oldest,
+            IncomingSort::Oldest => IncomingSort::Category,
+            IncomingSort::Category => IncomingSort::Urgency,
+        }
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            IncomingSort::Urgency => "c.risk_rank DESC, c.assign_due, c.id",
+            IncomingSort::Oldest => "c.received_at, c.id",
+            IncomingSort::Category => "c.category, c.risk_rank DESC, c.assign_due, c.id",
+        }
+    }
+}
+
 /// One page of the Incoming queue.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IncomingPage {
@@ -66,6 +97,8 @@ pub struct WorkloadRow {
 pub struct FollowupRow {
     /// Follow-up id.
     pub followup_id: i64,
+    /// The case's id.
+    pub case_id: i64,
     /// The case's ref.
     pub case_ref: String,
     /// The case's category.
@@ -82,12 +115,20 @@ pub struct FollowupRow {
 
 impl Store {
     /// One page of unassigned cases, most urgent first (risk, then assignment clock).
-    pub fn incoming(&self, filter: &CaseFilter, offset: usize, limit: usize, now: DateTime<Utc>) -> Result<IncomingPage> {
+    pub fn incoming(
+        &self,
+        filter: &CaseFilter,
+        sort: IncomingSort,
+        offset: usize,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<IncomingPage> {
         let f = CaseFilter { unassigned: true, status: None, ..filter.clone() };
         let (clause, params) = f.to_sql(now);
         let total = self.count_cases(&f, now)?;
         let sql = format!(
-            "SELECT {CASE_COLUMNS} FROM cases c {clause} ORDER BY c.risk_rank DESC, c.assign_due, c.id LIMIT {limit} OFFSET {offset}"
+            "SELECT {CASE_COLUMNS} FROM cases c {clause} ORDER BY {} LIMIT {limit} OFFSET {offset}",
+            sort.order_by()
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt
@@ -184,7 +225,7 @@ impl Store {
             |r| r.get(0),
         )?;
         let mut stmt = self.conn.prepare(
-            "SELECT f.id, c.ref, c.category, f.due, m.name, c.area_id FROM followups f \
+            "SELECT f.id, c.ref, c.category, f.due, m.name, c.area_id, c.id FROM followups f \
              JOIN cases c ON c.id = f.case_id LEFT JOIN mediators m ON m.id = c.lead_mediator_id \
              WHERE f.done_at IS NULL AND f.due < ?1 ORDER BY f.due, f.id LIMIT ?2",
         )?;
@@ -194,6 +235,7 @@ impl Store {
                 let due = from_ts(r.get(3)?);
                 Ok(FollowupRow {
                     followup_id: r.get(0)?,
+                    case_id: r.get(6)?,
                     case_ref: r.get(1)?,
                     category: coded(r, 2)?,
                     due,

@@ -1,5 +1,14 @@
 //! The live desk: a ratatui app fed by one event channel, with a worker thread owning SQLite.
 
+pub mod action;
+pub mod event;
+pub mod i18n;
+pub mod keymap;
+pub mod snapshot;
+pub mod state;
+pub mod theme;
+pub mod worker;
+
 use std::path::PathBuf;
 
 use crate::domain::Lang;

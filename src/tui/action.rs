@@ -1,0 +1,175 @@
+//! The one Action enum: every change to the desk's state goes through one of these.
+
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::KeyEvent;
+use serde::Deserialize;
+
+use super::worker::Reply;
+use super::snapshot::Snapshot;
+
+/// Everything that can change the desk's state. Variants without data are the ones a key can be
+/// bound to; their serde names are the names used in the keymap file.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Leave the desk.
+    Quit,
+    /// Focus the next pane.
+    NextPane,
+    /// Focus the previous pane.
+    PrevPane,
+    /// Focus the Incoming pane.
+    FocusIncoming,
+    /// Focus the Routing pane.
+    FocusRouting,
+    /// Focus the Workload pane.
+    FocusWorkload,
+    /// Focus the Follow-ups pane.
+    FocusFollowups,
+    /// Move the selection up one row.
+    Up,
+    /// Move the selection down one row.
+    Down,
+    /// Move the selection left (Routing matrix).
+    Left,
+    /// Move the selection right (Routing matrix).
+    Right,
+    /// Jump to the first row.
+    Top,
+    /// Jump to the last row.
+    Bottom,
+    /// Move up one page.
+    PageUp,
+    /// Move down one page.
+    PageDown,
+    /// Open the selected case's detail (or, on the Routing matrix, filter Incoming by the cell).
+    Open,
+    /// Assign the selected or marked case(s): ranked suggestions, type to filter, Enter confirms.
+    Assign,
+    /// Auto-assign the marked cases spread by load.
+    AutoAssign,
+    /// Mark or unmark the selected case for bulk work.
+    ToggleMark,
+    /// Escalate the selected case one tier (asks to confirm).
+    Escalate,
+    /// Transfer the selected case to another committee.
+    Transfer,
+    /// Open the intake form for a new case.
+    NewCase,
+    /// Record the outcome of the selected case's next follow-up.
+    RecordFollowup,
+    /// Type a filter for the focused pane.
+    Filter,
+    /// Clear the focused pane's filter (and close messages).
+    ClearFilter,
+    /// Cycle the sort column of the focused pane.
+    CycleSort,
+    /// Open the command palette.
+    Palette,
+    /// Reveal masked personal data in the open detail (audited).
+    Reveal,
+    /// Show the help generated from the keymap.
+    Help,
+    /// A key typed while a popup or an input line has the focus.
+    #[serde(skip)]
+    Input(KeyEvent),
+    /// The terminal changed size.
+    #[serde(skip)]
+    Resize(u16, u16),
+    /// Time passed (about once a second).
+    #[serde(skip)]
+    Tick(DateTime<Utc>),
+    /// The worker sent fresh pane data.
+    #[serde(skip)]
+    Snapshot(Box<Snapshot>),
+    /// The worker answered a request (detail, suggestions, a write's result).
+    #[serde(skip)]
+    Reply(Box<Reply>),
+    /// Confirmed: run the action the confirm popup held.
+    #[serde(skip)]
+    Confirmed,
+}
+
+impl Action {
+    /// Actions a key can be bound to, in help order.
+    pub const BINDABLE: &'static [Action] = &[
+        Action::NextPane,
+        Action::PrevPane,
+        Action::FocusIncoming,
+        Action::FocusRouting,
+        Action::FocusWorkload,
+        Action::FocusFollowups,
+        Action::Up,
+        Action::Down,
+        Action::Left,
+        Action::Right,
+        Action::Top,
+        Action::Bottom,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Open,
+        Action::Assign,
+        Action::AutoAssign,
+        Action::ToggleMark,
+        Action::Escalate,
+        Action::Transfer,
+        Action::NewCase,
+        Action::RecordFollowup,
+        Action::Filter,
+        Action::ClearFilter,
+        Action::CycleSort,
+        Action::Palette,
+        Action::Reveal,
+        Action::Help,
+        Action::Quit,
+    ];
+
+    /// True for actions that write to the database (refused on a read-only desk).
+    pub fn writes(&self) -> bool {
+        matches!(
+            self,
+            Action::Assign | Action::AutoAssign | Action::Escalate | Action::Transfer | Action::NewCase | Action::RecordFollowup | Action::Reveal
+        )
+    }
+
+    /// The keymap name of a bindable action.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::NextPane => "next_pane",
+            Action::PrevPane => "prev_pane",
+            Action::FocusIncoming => "focus_incoming",
+            Action::FocusRouting => "focus_routing",
+            Action::FocusWorkload => "focus_workload",
+            Action::FocusFollowups => "focus_followups",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::Left => "left",
+            Action::Right => "right",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::PageUp => "page_up",
+            Action::PageDown => "page_down",
+            Action::Open => "open",
+            Action::Assign => "assign",
+            Action::AutoAssign => "auto_assign",
+            Action::ToggleMark => "toggle_mark",
+            Action::Escalate => "escalate",
+            Action::Transfer => "transfer",
+            Action::NewCase => "new_case",
+            Action::RecordFollowup => "record_followup",
+            Action::Filter => "filter",
+            Action::ClearFilter => "clear_filter",
+            Action::CycleSort => "cycle_sort",
+            Action::Palette => "palette",
+            Action::Reveal => "reveal",
+            Action::Help => "help",
+            Action::Input(_) => "input",
+            Action::Resize(..) => "resize",
+            Action::Tick(_) => "tick",
+            Action::Snapshot(_) => "snapshot",
+            Action::Reply(_) => "reply",
+            Action::Confirmed => "confirmed",
+        }
+    }
+}

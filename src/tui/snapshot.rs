@@ -1,0 +1,69 @@
+//! What the panes show, as one value the worker sends whole: the UI never queries SQLite.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::audit::AuditEvent;
+use crate::domain::{Case, Followup, Org};
+use crate::store::{CaseFilter, FollowupRow, IncomingPage, IncomingSort, RoutingMatrix, WorkloadRow};
+
+/// Which slice of the data the panes need; the worker re-runs it on every change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ViewQuery {
+    /// The Incoming filter (routing cell, text).
+    pub incoming: CaseFilter,
+    /// The Incoming order.
+    pub incoming_sort: IncomingSort,
+    /// First Incoming row to load.
+    pub incoming_offset: usize,
+    /// How many Incoming rows to load.
+    pub incoming_limit: usize,
+}
+
+/// Fresh data for every pane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    /// When it was read.
+    pub taken_at: DateTime<Utc>,
+    /// The query it answers.
+    pub query: ViewQuery,
+    /// The organisation (names of areas, committees, mediators).
+    pub org: Arc<Org>,
+    /// Incoming rows.
+    pub incoming: IncomingPage,
+    /// Routing matrix.
+    pub matrix: RoutingMatrix,
+    /// Workload rows, one per mediator.
+    pub workload: Vec<WorkloadRow>,
+    /// Overdue follow-ups in all.
+    pub followups_overdue: u64,
+    /// Follow-ups overdue or due soon, most overdue first.
+    pub followups: Vec<FollowupRow>,
+}
+
+impl Snapshot {
+    /// True when the two differ in anything the panes show (the read time aside).
+    pub fn same_content(&self, other: &Snapshot) -> bool {
+        self.query == other.query
+            && Arc::ptr_eq(&self.org, &other.org)
+            && self.incoming == other.incoming
+            && self.matrix == other.matrix
+            && self.workload == other.workload
+            && self.followups_overdue == other.followups_overdue
+            && self.followups == other.followups
+    }
+}
+
+/// One case with everything the detail popup shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseDetail {
+    /// The case.
+    pub case: Case,
+    /// Its follow-ups.
+    pub followups: Vec<Followup>,
+    /// Its audit trail.
+    pub audit: Vec<AuditEvent>,
+    /// Personal data is shown unmasked (the reveal was audited).
+    pub revealed: bool,
+}

@@ -1,0 +1,320 @@
+//! Forms for popups: text and choice fields, typed into with the keyboard alone; the intake
+//! and follow-up forms are built here and turned into domain values.
+
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::popup::matches;
+use crate::domain::text::parse_yuan;
+use crate::domain::{
+    Category, Complexity, FieldError, FollowupChannel, FollowupOutcome, Lang, NewCase, Org, Party, RiskFlags,
+    RiskLevel, Source, Tier,
+};
+use crate::store::FollowupRecord;
+use crate::tui::i18n::Strings;
+
+/// What a field holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldKind {
+    /// Free text.
+    Text(String),
+    /// One of a list of `(value, label)`; typing filters, ←→ move.
+    Choice {
+        /// The options.
+        options: Vec<(String, String)>,
+        /// The chosen option.
+        index: usize,
+        /// Typed filter.
+        filter: String,
+    },
+}
+
+/// One field of a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The record field it fills (as in JSON/CSV), used to place validation errors.
+    pub key: &'static str,
+    /// The label shown.
+    pub label: &'static str,
+    /// Its value.
+    pub kind: FieldKind,
+    /// The validation error shown under it.
+    pub error: Option<String>,
+}
+
+impl Field {
+    fn text(key: &'static str, label: &'static str) -> Field {
+        Field { key, label, kind: FieldKind::Text(String::new()), error: None }
+    }
+
+    fn choice(key: &'static str, label: &'static str, options: Vec<(String, String)>) -> Field {
+        Field { key, label, kind: FieldKind::Choice { options, index: 0, filter: String::new() }, error: None }
+    }
+
+    /// The value: the text, or the chosen option's value.
+    pub fn value(&self) -> &str {
+        match &self.kind {
+            FieldKind::Text(t) => t,
+            FieldKind::Choice { options, index, .. } => options.get(*index).map(|o| o.0.as_str()).unwrap_or(""),
+        }
+    }
+
+    /// What the field shows.
+    pub fn display(&self) -> String {
+        match &self.kind {
+            FieldKind::Text(t) => t.clone(),
+            FieldKind::Choice { options, index, filter } => {
+                let label = options.get(*index).map(|o| o.1.as_str()).unwrap_or("");
+                if filter.is_empty() {
+                    format!("◂ {label} ▸")
+                } else {
+                    format!("◂ {label} ▸  /{filter}")
+                }
+            }
+        }
+    }
+}
+
+/// What a key did to a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormOutcome {
+    /// Keep editing.
+    Editing,
+    /// Enter: save.
+    Submit,
+    /// Esc: cancel.
+    Cancel,
+}
+
+/// A form: fields and the focused one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    /// The fields, top to bottom.
+    pub fields: Vec<Field>,
+    /// The focused field.
+    pub focus: usize,
+}
+
+fn choices<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str, label: impl Fn(T) -> &'static str) -> Vec<(String, String)> {
+    all.iter().map(|&v| (code(v).to_string(), label(v).to_string())).collect()
+}
+
+impl Form {
+    /// Applies one key.
+    pub fn key(&mut self, k: KeyEvent) -> FormOutcome {
+        let n = self.fields.len().max(1);
+        match k.code {
+            KeyCode::Esc => return FormOutcome::Cancel,
+            KeyCode::Enter => return FormOutcome::Submit,
+            KeyCode::Tab | KeyCode::Down => self.focus = (self.focus + 1) % n,
+            KeyCode::BackTab | KeyCode::Up => self.focus = (self.focus + n - 1) % n,
+            _ => {
+                if let Some(f) = self.fields.get_mut(self.focus) {
+                    f.error = None;
+                    edit_field(f, k);
+                }
+            }
+        }
+        FormOutcome::Editing
+    }
+
+    /// The value of the field with this key.
+    pub fn value(&self, key: &str) -> &str {
+        self.fields.iter().find(|f| f.key == key).map(Field::value).unwrap_or("")
+    }
+
+    /// Shows validation errors under their fields (unknown keys go on the first field); focuses
+    /// the first field in error.
+    pub fn set_errors(&mut self, errors: &[FieldError]) {
+        for f in &mut self.fields {
+            f.error = None;
+        }
+        for e in errors {
+            let i = self.fields.iter().position(|f| f.key == e.field).unwrap_or(0);
+            if let Some(f) = self.fields.get_mut(i) {
+                if f.error.is_none() {
+                    f.error = Some(e.message.clone());
+                }
+            }
+        }
+        if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
+            self.focus = i;
+        }
+    }
+
+    /// The new-case intake form.
+    pub fn intake(org: &Org, s: &Strings) -> Form {
+        let lang = s.lang;
+        let villages: Vec<(String, String)> = org
+            .areas
+            .iter()
+            .filter(|a| a.level == Tier::Village)
+            .map(|a| {
+                let town = a
+                    .parent
+                    .as_deref()
+                    .and_then(|p| org.area_by_code(p))
+                    .map(|t| if lang == Lang::Zh { t.name_zh.clone() } else { t.name_en.clone() })
+                    .unwrap_or_default();
+                let name = if lang == Lang::Zh { &a.name_zh } else { &a.name_en };
+                (a.code.clone(), format!("{name} · {town} ({})", a.code))
+            })
+            .collect();
+        Form {
+            fields: vec![
+                Field::choice("category", s.f_category, choices(Category::ALL, Category::code, |c| c.label(lang))),
+                Field::choice("area", s.f_area, villages),
+                Field::choice("complexity", s.f_complexity, choices(Complexity::ALL, Complexity::code, |c| c.label(lang))),
+                Field::choice("risk_level", s.f_risk, choices(RiskLevel::ALL, RiskLevel::code, |c| c.label(lang))),
+                Field::choice("source", s.f_source, choices(Source::ALL, Source::code, |c| c.label(lang))),
+                Field::text("applicant_name", s.f_applicant),
+                Field::text("applicant_phone", s.f_phone),
+                Field::text("respondent_name", s.f_respondent),
+                Field::text("respondent_phone", s.f_phone),
+                Field::text("summary", s.f_summary),
+                Field::text("amount_fen", s.f_amount),
+            ],
+            focus: 0,
+        }
+    }
+
+    /// The intake form's values as a new case, or the errors per field.
+    pub fn to_new_case(&self, org: &Org, now: DateTime<Utc>) -> Result<NewCase, Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let amount = self.value("amount_fen").trim();
+        let amount_fen = if amount.is_empty() {
+            0
+        } else {
+            parse_yuan(amount).unwrap_or_else(|e| {
+                errs.push(FieldError::new("amount_fen", e));
+                0
+            })
+        };
+        let parse = |key: &str, errs: &mut Vec<FieldError>| -> String {
+            let v = self.value(key).to_string();
+            if v.is_empty() {
+                errs.push(FieldError::new(key, "choose one"));
+            }
+            v
+        };
+        let category = parse("category", &mut errs).parse::<Category>().unwrap_or(Category::Other);
+        let complexity = parse("complexity", &mut errs).parse::<Complexity>().unwrap_or(Complexity::General);
+        let risk_level = parse("risk_level", &mut errs).parse::<RiskLevel>().unwrap_or(RiskLevel::None);
+        let source = parse("source", &mut errs).parse::<Source>().unwrap_or(Source::WalkIn);
+        let new = NewCase {
+            received_at: now,
+            source,
+            category,
+            applicant: Party { name: self.value("applicant_name").trim().to_string(), phone: self.value("applicant_phone").trim().to_string(), id_no: String::new() },
+            respondent: Party { name: self.value("respondent_name").trim().to_string(), phone: self.value("respondent_phone").trim().to_string(), id_no: String::new() },
+            summary: self.value("summary").trim().to_string(),
+            amount_fen,
+            area: self.value("area").to_string(),
+            complexity,
+            risk_flags: RiskFlags::default(),
+            risk_level,
+            partners: Vec::new(),
+        };
+        errs.extend(new.validate(org, now));
+        if errs.is_empty() {
+            Ok(new)
+        } else {
+            Err(errs)
+        }
+    }
+
+    /// The follow-up outcome form.
+    pub fn followup(s: &Strings) -> Form {
+        let lang = s.lang;
+        Form {
+            fields: vec![
+                Field::choice("outcome", s.f_outcome, choices(FollowupOutcome::ALL, FollowupOutcome::code, |c| c.label(lang))),
+                Field::choice("channel", s.f_channel, choices(FollowupChannel::ALL, FollowupChannel::code, |c| c.label(lang))),
+                Field::text("note", s.f_note),
+            ],
+            focus: 0,
+        }
+    }
+
+    /// The follow-up form's values.
+    pub fn to_followup(&self) -> Result<FollowupRecord, Vec<FieldError>> {
+        let outcome = self.value("outcome").parse::<FollowupOutcome>().map_err(|e| vec![FieldError::new("outcome", e)])?;
+        let channel = self.value("channel").parse::<FollowupChannel>().map_err(|e| vec![FieldError::new("channel", e)])?;
+        let note = self.value("note").trim().to_string();
+        if let Some(c) = crate::domain::text::find_hostile(&note, false) {
+            return Err(vec![FieldError::new("note", format!("contains the control character U+{:04X}", c as u32))]);
+        }
+        Ok(FollowupRecord { channel, outcome, note })
+    }
+}
+
+fn edit_field(f: &mut Field, k: KeyEvent) {
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    match &mut f.kind {
+        FieldKind::Text(t) => match k.code {
+            KeyCode::Backspace => {
+                t.pop();
+            }
+            KeyCode::Char('u') if ctrl => t.clear(),
+            KeyCode::Char(c) if !ctrl && t.len() < 4000 => t.push(c),
+            _ => {}
+        },
+        FieldKind::Choice { options, index, filter } => {
+            let view: Vec<usize> =
+                (0..options.len()).filter(|&i| matches(&options[i].1, filter) || matches(&options[i].0, filter)).collect();
+            let pos = view.iter().position(|&i| i == *index);
+            match k.code {
+                KeyCode::Right | KeyCode::Char(' ') if !view.is_empty() => {
+                    *index = view[pos.map(|p| (p + 1) % view.len()).unwrap_or(0)];
+                }
+                KeyCode::Left if !view.is_empty() => {
+                    *index = view[pos.map(|p| (p + view.len() - 1) % view.len()).unwrap_or(0)];
+                }
+                KeyCode::Backspace => {
+                    filter.pop();
+                }
+                KeyCode::Char(c) if !ctrl => {
+                    filter.push(c);
+                    if let Some(&first) = (0..options.len())
+                        .filter(|&i| matches(&options[i].1, filter) || matches(&options[i].0, filter))
+                        .collect::<Vec<_>>()
+                        .first()
+                    {
+                        *index = first;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::i18n::EN;
+
+    fn key(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn typing_into_a_choice_filters_it() {
+        let org = crate::domain::testing::small_org();
+        let mut f = Form::intake(&org, &EN);
+        for c in "traffic".chars() {
+            f.key(key(KeyCode::Char(c)));
+        }
+        assert_eq!(f.value("category"), "traffic_accident");
+    }
+
+    #[test]
+    fn empty_intake_names_the_fields_in_error() {
+        let org = crate::domain::testing::small_org();
+        let f = Form::intake(&org, &EN);
+        let errs = f.to_new_case(&org, Utc::now()).unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert!(fields.contains(&"applicant_name"));
+        assert!(fields.contains(&"summary"));
+    }
+}

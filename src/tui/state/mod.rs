@@ -1,0 +1,230 @@
+//! The desk's state: what is focused, selected, marked, filtered, which popup is open, and the
+//! latest snapshot. Changed only by [`update`]; read by the renderer.
+
+mod form;
+mod palette;
+mod popup;
+mod update;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+pub use form::{Field, FieldKind, Form};
+pub use popup::Popup;
+pub use update::{update, Effect};
+
+use super::i18n::Strings;
+use super::keymap::Keymap;
+use super::snapshot::{Snapshot, ViewQuery};
+use crate::domain::{Clocks, Lang};
+use crate::store::{IncomingSort, WorkloadRow};
+
+/// Incoming rows loaded per request (a window around the selection).
+pub const INCOMING_WINDOW: usize = 300;
+
+/// The four panes, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    /// Unassigned cases.
+    #[default]
+    Incoming,
+    /// The tier × committee matrix.
+    Routing,
+    /// One row per mediator.
+    Workload,
+    /// Follow-ups overdue and due soon.
+    Followups,
+}
+
+impl Pane {
+    /// All panes in Tab order.
+    pub const ALL: [Pane; 4] = [Pane::Incoming, Pane::Routing, Pane::Workload, Pane::Followups];
+
+    /// The pane's title in the given strings.
+    pub fn title(self, s: &Strings) -> &'static str {
+        match self {
+            Pane::Incoming => s.incoming,
+            Pane::Routing => s.routing,
+            Pane::Workload => s.workload,
+            Pane::Followups => s.followups,
+        }
+    }
+}
+
+/// The orders the Workload pane can be sorted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WorkloadSort {
+    /// Highest open/capacity first.
+    #[default]
+    Load,
+    /// Most overdue first.
+    Overdue,
+    /// By name.
+    Name,
+    /// By committee, then name.
+    Committee,
+}
+
+impl WorkloadSort {
+    fn next(self) -> WorkloadSort {
+        match self {
+            WorkloadSort::Load => WorkloadSort::Overdue,
+            WorkloadSort::Overdue => WorkloadSort::Name,
+            WorkloadSort::Name => WorkloadSort::Committee,
+            WorkloadSort::Committee => WorkloadSort::Load,
+        }
+    }
+
+    /// A short name for the pane title.
+    pub fn label(self) -> &'static str {
+        match self {
+            WorkloadSort::Load => "load",
+            WorkloadSort::Overdue => "overdue",
+            WorkloadSort::Name => "name",
+            WorkloadSort::Committee => "committee",
+        }
+    }
+}
+
+/// A one-line message in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// Success (true) or failure.
+    pub ok: bool,
+    /// The text.
+    pub text: String,
+}
+
+/// The text filter line being typed for a pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterInput {
+    /// The pane it filters.
+    pub pane: Pane,
+    /// The text so far.
+    pub text: String,
+}
+
+/// The whole state of the desk.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// Screen strings.
+    pub strings: &'static Strings,
+    /// Keys (for help and hints).
+    pub keymap: Keymap,
+    /// The officer's OS login.
+    pub officer: String,
+    /// The database, as shown in the status bar.
+    pub db_label: String,
+    /// Writes are refused.
+    pub read_only: bool,
+    /// Deadlines, to colour clocks.
+    pub clocks: Clocks,
+    /// The time of the last tick.
+    pub now: DateTime<Utc>,
+    /// Terminal size.
+    pub size: (u16, u16),
+    /// The focused pane.
+    pub focus: Pane,
+    /// The latest data.
+    pub snap: Option<Box<Snapshot>>,
+    /// When data last changed.
+    pub last_change: Option<DateTime<Utc>>,
+    /// The worker's last error, if reading fails.
+    pub worker_error: Option<String>,
+    /// What the panes ask the worker for.
+    pub query: ViewQuery,
+    /// Selected Incoming row (absolute index in the queue).
+    pub incoming_selected: usize,
+    /// Marked cases: ref → version seen.
+    pub marked: BTreeMap<String, i64>,
+    /// Selected matrix cell (tier row, column).
+    pub routing_cell: (usize, usize),
+    /// The matrix cell Incoming is filtered by.
+    pub incoming_cell: Option<(usize, usize)>,
+    /// Workload selection (index into `workload_view`).
+    pub workload_selected: usize,
+    /// Workload order.
+    pub workload_sort: WorkloadSort,
+    /// Workload filter text (committee code/name or mediator name).
+    pub workload_filter: String,
+    /// Indexes into the snapshot's workload rows, filtered and sorted.
+    pub workload_view: Vec<usize>,
+    /// Follow-ups selection (index into `followups_view`).
+    pub followups_selected: usize,
+    /// Follow-ups filter text.
+    pub followups_filter: String,
+    /// Indexes into the snapshot's follow-up rows, filtered.
+    pub followups_view: Vec<usize>,
+    /// A filter line being typed.
+    pub filter_input: Option<FilterInput>,
+    /// The open popup.
+    pub popup: Option<Popup>,
+    /// The status-bar message.
+    pub message: Option<Message>,
+    /// The officer asked to leave.
+    pub quit: bool,
+    /// Something on screen changed since the last draw.
+    pub dirty: bool,
+}
+
+impl State {
+    /// A fresh desk.
+    pub fn new(lang: Lang, keymap: Keymap, officer: String, db_label: String, read_only: bool, clocks: Clocks, now: DateTime<Utc>) -> State {
+        State {
+            strings: Strings::for_lang(lang),
+            keymap,
+            officer,
+            db_label,
+            read_only,
+            clocks,
+            now,
+            size: (80, 24),
+            focus: Pane::Incoming,
+            snap: None,
+            last_change: None,
+            worker_error: None,
+            query: ViewQuery { incoming_limit: INCOMING_WINDOW, incoming_sort: IncomingSort::Urgency, ..ViewQuery::default() },
+            incoming_selected: 0,
+            marked: BTreeMap::new(),
+            routing_cell: (0, 5),
+            incoming_cell: None,
+            workload_selected: 0,
+            workload_sort: WorkloadSort::Load,
+            workload_filter: String::new(),
+            workload_view: Vec::new(),
+            followups_selected: 0,
+            followups_filter: String::new(),
+            followups_view: Vec::new(),
+            filter_input: None,
+            popup: None,
+            message: None,
+            quit: false,
+            dirty: true,
+        }
+    }
+
+    /// The selected Incoming case, if loaded.
+    pub fn selected_case(&self) -> Option<&crate::domain::Case> {
+        let snap = self.snap.as_ref()?;
+        let i = self.incoming_selected.checked_sub(snap.incoming.offset)?;
+        snap.incoming.rows.get(i)
+    }
+
+    /// The selected Workload row.
+    pub fn selected_mediator(&self) -> Option<&WorkloadRow> {
+        let snap = self.snap.as_ref()?;
+        snap.workload.get(*self.workload_view.get(self.workload_selected)?)
+    }
+
+    /// The selected Follow-ups row.
+    pub fn selected_followup(&self) -> Option<&crate::store::FollowupRow> {
+        let snap = self.snap.as_ref()?;
+        snap.followups.get(*self.followups_view.get(self.followups_selected)?)
+    }
+
+    /// Rows a list pane shows at the current size (used for PgUp/PgDn).
+    pub fn page_rows(&self) -> usize {
+        (usize::from(self.size.1) / 2).saturating_sub(4).max(1)
+    }
+}

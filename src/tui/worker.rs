@@ -1,0 +1,240 @@
+//! The worker thread: owns the SQLite connection, polls `PRAGMA data_version` about every
+//! 250 ms, sends whole snapshots when anything changed, and runs reads and writes on request.
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+
+use super::event::Event;
+use super::snapshot::{CaseDetail, Snapshot, ViewQuery};
+use crate::domain::suggest::{spread_by_load, Suggestion};
+use crate::domain::{NewCase, Org};
+use crate::error::{Error, Result};
+use crate::store::{Expect, FollowupRecord, Store};
+
+/// How often the worker looks for other processes' commits.
+pub const POLL: Duration = Duration::from_millis(250);
+/// How often it re-reads even without commits (clocks run out with time).
+const TIME_REFRESH: Duration = Duration::from_secs(30);
+/// Follow-ups due within this many days count as "due soon".
+pub const FOLLOWUP_SOON_DAYS: i64 = 7;
+
+/// What the UI asks of the worker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// Change what the panes show.
+    View(ViewQuery),
+    /// Load one case's detail; `reveal` unmasks it (and is audited).
+    Detail { reference: String, reveal: bool },
+    /// Rank candidates for these cases (the first one's committee decides).
+    Suggest { refs: Vec<String> },
+    /// Assign cases to one mediator; each with what the officer saw.
+    Assign { cases: Vec<(String, Expect)>, mediator_id: i64, force: bool },
+    /// Spread cases over the ranked candidates by load.
+    AutoAssign { cases: Vec<(String, Expect)> },
+    /// Escalate one tier.
+    Escalate { reference: String, expect: Expect },
+    /// Re-route to another committee.
+    Transfer { reference: String, expect: Expect, committee: String },
+    /// Record a follow-up.
+    Followup { reference: String, record: FollowupRecord },
+    /// Add a new case.
+    Add(Box<NewCase>),
+    /// Stop.
+    Shutdown,
+}
+
+/// The worker's answer to a request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// A case's detail.
+    Detail(Box<CaseDetail>),
+    /// Ranked candidates for the cases named.
+    Suggestions { refs: Vec<String>, list: Vec<Suggestion> },
+    /// A write succeeded; the message says what was done.
+    Done(String),
+    /// A request failed; nothing was changed.
+    Failed(Error),
+}
+
+/// Starts the worker on its own thread; it owns `store` from now on.
+pub fn spawn(store: Store, requests: Receiver<Request>, events: Sender<Event>, query: ViewQuery) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || Worker { store, events, query, last: None, org: None }.run(requests))
+}
+
+struct Worker {
+    store: Store,
+    events: Sender<Event>,
+    query: ViewQuery,
+    last: Option<Snapshot>,
+    org: Option<Arc<Org>>,
+}
+
+impl Worker {
+    fn run(mut self, requests: Receiver<Request>) {
+        let mut seen_version = self.store.data_version().unwrap_or(-1);
+        let mut last_read = Instant::now();
+        self.refresh(true);
+        loop {
+            match requests.recv_timeout(POLL) {
+                Ok(Request::Shutdown) | Err(RecvTimeoutError::Disconnected) => return,
+                Ok(Request::View(q)) => {
+                    self.query = q;
+                    self.refresh(false);
+                    last_read = Instant::now();
+                }
+                Ok(req) => {
+                    let reply = self.handle(req);
+                    let wrote = matches!(reply, Reply::Done(_)) || matches!(reply, Reply::Failed(Error::Conflict(_)));
+                    if self.events.send(Event::Reply(Box::new(reply))).is_err() {
+                        return;
+                    }
+                    if wrote {
+                        self.refresh(true);
+                        last_read = Instant::now();
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    let v = self.store.data_version().unwrap_or(seen_version);
+                    if v != seen_version || last_read.elapsed() >= TIME_REFRESH {
+                        let org_changed = v != seen_version;
+                        seen_version = v;
+                        self.refresh(org_changed);
+                        last_read = Instant::now();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads every pane and sends the snapshot if it differs from the last one sent.
+    fn refresh(&mut self, reload_org: bool) {
+        if reload_org || self.org.is_none() {
+            if let Err(e) = self.store.reload_org() {
+                let _ = self.events.send(Event::WorkerError(e.to_string()));
+                return;
+            }
+            let fresh = self.store.org().clone();
+            if self.org.as_deref() != Some(&fresh) {
+                self.org = Some(Arc::new(fresh));
+            }
+        }
+        match self.read() {
+            Ok(snap) => {
+                if self.last.as_ref().is_some_and(|l| l.same_content(&snap)) {
+                    return;
+                }
+                self.last = Some(snap.clone());
+                let _ = self.events.send(Event::Snapshot(Box::new(snap)));
+            }
+            Err(e) => {
+                let _ = self.events.send(Event::WorkerError(e.to_string()));
+            }
+        }
+    }
+
+    fn read(&self) -> Result<Snapshot> {
+        let now = Utc::now();
+        let q = &self.query;
+        let (followups_overdue, followups) = self.store.followups_due(now, FOLLOWUP_SOON_DAYS, 500)?;
+        Ok(Snapshot {
+            taken_at: now,
+            query: q.clone(),
+            org: self.org.clone().unwrap_or_default(),
+            incoming: self.store.incoming(&q.incoming, q.incoming_sort, q.incoming_offset, q.incoming_limit.max(1), now)?,
+            matrix: self.store.routing_matrix(now)?,
+            workload: self.store.workload(None, now)?,
+            followups_overdue,
+            followups,
+        })
+    }
+
+    fn handle(&mut self, req: Request) -> Reply {
+        match self.try_handle(req) {
+            Ok(r) => r,
+            Err(e) => Reply::Failed(e),
+        }
+    }
+
+    fn try_handle(&mut self, req: Request) -> Result<Reply> {
+        let now = Utc::now();
+        let s = &mut self.store;
+        Ok(match req {
+            Request::View(_) | Request::Shutdown => Reply::Done(String::new()),
+            Request::Detail { reference, reveal } => {
+                let case = s.case_by_ref(&reference)?;
+                if reveal {
+                    s.log_reveal(&case.reference)?;
+                }
+                Reply::Detail(Box::new(CaseDetail {
+                    followups: s.followups_of(case.id)?,
+                    audit: s.audit_of(case.id)?,
+                    case,
+                    revealed: reveal,
+                }))
+            }
+            Request::Suggest { refs } => {
+                let first = refs.first().ok_or_else(|| Error::Invalid("no case selected".into()))?;
+                let case = s.case_by_ref(first)?;
+                Reply::Suggestions { list: s.suggestions(&case, now)?, refs }
+            }
+            Request::Assign { cases, mediator_id, force } => {
+                let mut done = Vec::new();
+                for (r, v) in &cases {
+                    match s.assign(r, mediator_id, *v, force, now) {
+                        Ok(c) => done.push(c.reference),
+                        Err(e) if done.is_empty() => return Err(e),
+                        Err(e) => return Err(partial(&done, e)),
+                    }
+                }
+                let name = s.org().mediator(mediator_id).map(|m| m.name.clone()).unwrap_or_default();
+                Reply::Done(format!("{} → {name}", done.join(", ")))
+            }
+            Request::AutoAssign { cases } => {
+                let first = cases.first().ok_or_else(|| Error::Invalid("mark cases with Space first".into()))?;
+                let case = s.case_by_ref(&first.0)?;
+                let ranked = s.suggestions(&case, now)?;
+                let picks = spread_by_load(&ranked, cases.len());
+                if picks.len() < cases.len() {
+                    return Err(Error::Invalid(format!("{} has no mediators to assign to", case.reference)));
+                }
+                let mut done = Vec::new();
+                for ((r, v), pick) in cases.iter().zip(picks) {
+                    let m = &ranked[pick];
+                    match s.assign(r, m.mediator_id, *v, false, now) {
+                        Ok(c) => done.push(format!("{} → {}", c.reference, m.name)),
+                        Err(e) if done.is_empty() => return Err(e),
+                        Err(e) => return Err(partial(&done, e)),
+                    }
+                }
+                Reply::Done(done.join(", "))
+            }
+            Request::Escalate { reference, expect } => {
+                let c = s.escalate(&reference, expect, now)?;
+                Reply::Done(format!("{} ↑ {}", c.reference, c.tier.code()))
+            }
+            Request::Transfer { reference, expect, committee } => {
+                let c = s.transfer(&reference, &committee, expect, now)?;
+                Reply::Done(format!("{} → {committee}", c.reference))
+            }
+            Request::Followup { reference, record } => {
+                let c = s.record_followup(&reference, &record, now)?;
+                Reply::Done(format!("{} ✓ {}", c.reference, record.outcome.code()))
+            }
+            Request::Add(new) => {
+                let c = s.add_case(&new, now)?;
+                Reply::Done(format!("+ {}", c.reference))
+            }
+        })
+    }
+}
+
+fn partial(done: &[String], e: Error) -> Error {
+    let msg = format!("{} done; then: {}", done.join(", "), e.message());
+    match e {
+        Error::Conflict(_) => Error::Conflict(msg),
+        _ => Error::Invalid(msg),
+    }
+}
