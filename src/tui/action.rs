@@ -85,6 +85,9 @@ pub enum Action {
     /// The worker answered a request (detail, suggestions, a write's result).
     #[serde(skip)]
     Reply(Box<Reply>),
+    /// The worker could not read the database (shown in the status bar until the next snapshot).
+    #[serde(skip)]
+    DataError(String),
     /// Confirmed: run the action the confirm popup held.
     #[serde(skip)]
     Confirmed,
@@ -169,6 +172,7 @@ impl Action {
             Action::Tick(_) => "tick",
             Action::Snapshot(_) => "snapshot",
             Action::Reply(_) => "reply",
+            Action::DataError(_) => "data_error",
             Action::Confirmed => "confirmed",
         }
     }

@@ -3,16 +3,32 @@
 pub mod action;
 pub mod event;
 pub mod i18n;
+mod intake;
 pub mod keymap;
 pub mod snapshot;
 pub mod state;
+pub mod terminal;
 pub mod theme;
+pub mod ui;
 pub mod worker;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::Duration;
 
+use chrono::Utc;
+
+use self::action::Action;
+use self::event::Event;
+use self::keymap::Keymap;
+use self::state::{update, Effect, State};
+use self::theme::Theme;
+use self::worker::Request;
 use crate::domain::Lang;
 use crate::error::{Error, Result};
+use crate::store::Store;
 
 /// How the desk was asked to start.
 #[derive(Debug, Clone)]
@@ -31,8 +47,114 @@ pub struct DeskOptions {
     pub seed: u64,
 }
 
+/// The user's keymap file: `keymap.toml` in the platform config dir (or `$DUTY_DESK_KEYMAP`).
+pub fn keymap_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("DUTY_DESK_KEYMAP") {
+        return Some(PathBuf::from(p));
+    }
+    directories::ProjectDirs::from("org", "duty-desk", "duty-desk").map(|d| d.config_dir().join("keymap.toml"))
+}
+
+/// The defaults patched by the user's keymap file, if there is one.
+pub fn load_keymap(path: Option<&Path>) -> Result<Keymap> {
+    match path.filter(|p| p.exists()) {
+        None => Keymap::with_overrides(None).map_err(Error::Usage),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| Error::Io(format!("{}: {e}", p.display())))?;
+            Keymap::with_overrides(Some((&p.display().to_string(), &text))).map_err(Error::Usage)
+        }
+    }
+}
+
 /// Runs the desk until the officer quits; the terminal is restored on every way out.
 pub fn run(opts: DeskOptions) -> Result<()> {
-    let _ = opts;
-    Err(Error::Usage("the desk (TUI) is not built yet; use the subcommands (see --help)".into()))
+    use std::io::IsTerminal;
+    let theme = Theme::choose(opts.theme.as_deref()).map_err(Error::Usage)?;
+    let keymap = load_keymap(keymap_path().as_deref())?;
+    let store = Store::open(&opts.db, opts.read_only)?;
+    if !store.is_initialised() {
+        return Err(Error::Invalid(format!("{} holds no organisation; run `duty-desk init` first", opts.db.display())));
+    }
+    if !std::io::stdout().is_terminal() {
+        return Err(Error::Usage("the desk needs a terminal; use the subcommands for scripts (see --help)".into()));
+    }
+    let db_label = opts.db.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let mut state = State::new(
+        opts.lang,
+        keymap.clone(),
+        store.actor().to_string(),
+        crate::domain::text::sanitize(&db_label),
+        store.is_read_only(),
+        store.policy().clocks.clone(),
+        Utc::now(),
+    );
+    let (events, inbox) = mpsc::channel::<Event>();
+    let (requests, worker_inbox) = mpsc::channel::<Request>();
+    event::spawn_signals(events.clone())?;
+    let stop_intake = Arc::new(AtomicBool::new(false));
+    if opts.intake_every_secs > 0 && !state.read_only {
+        intake::spawn(opts.db.clone(), Duration::from_secs(opts.intake_every_secs), opts.seed, stop_intake.clone());
+    }
+    let worker = worker::spawn(store, worker_inbox, events.clone(), state.query.clone());
+    let mut guard = terminal::Guard::enter()?;
+    event::spawn_input(events.clone());
+    event::spawn_ticker(events);
+    if let Ok(size) = guard.terminal.size() {
+        state.size = (size.width, size.height);
+    }
+    let result = event_loop(&mut guard, &mut state, &theme, &keymap, &inbox, &requests);
+    stop_intake.store(true, Ordering::Relaxed);
+    let _ = requests.send(Request::Shutdown);
+    drop(guard);
+    let _ = worker.join();
+    result
+}
+
+/// Turns an event into the action it means; keys go to the open popup or filter line first.
+fn action_for(event: Event, state: &State, keymap: &Keymap) -> Option<Action> {
+    Some(match event {
+        Event::Key(k) if state.popup.is_some() || state.filter_input.is_some() => Action::Input(k),
+        Event::Key(k) => keymap.action_for(&k)?,
+        Event::Resize(w, h) => Action::Resize(w, h),
+        Event::Tick => Action::Tick(Utc::now()),
+        Event::Snapshot(s) => Action::Snapshot(s),
+        Event::Reply(r) => Action::Reply(r),
+        Event::WorkerError(e) => Action::DataError(e),
+        Event::Stop => return None,
+    })
+}
+
+fn event_loop(
+    guard: &mut terminal::Guard,
+    state: &mut State,
+    theme: &Theme,
+    keymap: &Keymap,
+    inbox: &mpsc::Receiver<Event>,
+    requests: &mpsc::Sender<Request>,
+) -> Result<()> {
+    loop {
+        if state.dirty {
+            guard
+                .terminal
+                .draw(|f| ui::render(f, state, theme))
+                .map_err(|e| Error::Io(format!("the terminal went away: {e}")))?;
+            state.dirty = false;
+        }
+        let first = inbox.recv().map_err(|_| Error::Io("the event channel closed".into()))?;
+        // Take everything already waiting, then draw once (a resize storm costs one frame).
+        for ev in std::iter::once(first).chain(inbox.try_iter().take(256)) {
+            if matches!(ev, Event::Stop) {
+                return Ok(());
+            }
+            let Some(action) = action_for(ev, state, keymap) else { continue };
+            for Effect::Send(req) in update(state, action) {
+                if requests.send(req).is_err() {
+                    return Err(Error::Db("the database worker stopped".into()));
+                }
+            }
+            if state.quit {
+                return Ok(());
+            }
+        }
+    }
 }

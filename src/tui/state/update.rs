@@ -37,6 +37,7 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
         Action::Snapshot(snap) => apply_snapshot(s, snap),
         Action::Reply(reply) => apply_reply(s, *reply),
         Action::Input(key) => on_input(s, key, &mut fx),
+        Action::DataError(e) => s.worker_error = Some(e),
         Action::Confirmed => {
             if let Some(Popup::Confirm { then, .. }) = s.popup.take() {
                 fx.push(Effect::Send(*then));

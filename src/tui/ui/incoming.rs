@@ -1,0 +1,157 @@
+//! The Incoming pane: unassigned cases, most urgent first, with the assignment clock coloured.
+
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::widgets::{cell, clock_style, clock_text, page_start, risk_style, short_duration, span};
+use super::pane_block;
+use crate::domain::{Case, Lang, Org};
+use crate::store::IncomingSort;
+use crate::tui::state::{Pane, State};
+use crate::tui::theme::Theme;
+
+/// A column: header text, width, and how to draw a case in it.
+struct Column {
+    header: &'static str,
+    width: usize,
+    draw: fn(&Case, &Ctx<'_>, usize) -> Span<'static>,
+}
+
+struct Ctx<'a> {
+    state: &'a State,
+    theme: &'a Theme,
+    org: &'a Org,
+}
+
+fn columns(state: &State, inner: usize) -> Vec<Column> {
+    let s = state.strings;
+    let all = [
+        Column { header: s.col_ref, width: 13, draw: |c, _, w| span(&c.reference, w, Style::default()) },
+        Column {
+            header: s.col_clock,
+            width: 6,
+            draw: |c, x, w| {
+                let st = x.state.clocks.state(c.received_at, c.assign_due, x.state.now);
+                span(&clock_text(st, c.assign_due, x.state.now), w, clock_style(x.theme, st))
+            },
+        },
+        Column {
+            header: s.col_risk,
+            width: 4,
+            draw: |c, x, w| {
+                let flag = if c.risk_flags.any() { "+" } else { "" };
+                let text = match c.risk_level {
+                    crate::domain::RiskLevel::None => format!("-{flag}"),
+                    r => format!("{}{flag}", r.label(x.state.strings.lang)),
+                };
+                span(&text, w, risk_style(x.theme, c.risk_level))
+            },
+        },
+        Column { header: s.col_category, width: 10, draw: |c, x, w| span(c.category.label(x.state.strings.lang), w, Style::default()) },
+        Column {
+            header: s.col_age,
+            width: 5,
+            draw: |c, x, w| span(&short_duration((x.state.now - c.received_at).num_seconds()), w, x.theme.muted),
+        },
+        Column {
+            header: s.col_area,
+            width: 12,
+            draw: |c, x, w| {
+                let name = x.org.area(c.area_id).map(|a| if x.state.strings.lang == Lang::Zh { &a.name_zh } else { &a.name_en });
+                span(name.map(String::as_str).unwrap_or("?"), w, Style::default())
+            },
+        },
+        Column {
+            header: s.col_route,
+            width: 0,
+            draw: |c, x, w| {
+                let lang = x.state.strings.lang;
+                let committee = x.org.committee(c.committee_id).map(|k| if lang == Lang::Zh { &k.name_zh } else { &k.name_en });
+                let joint = if c.joint { "⚑" } else { "" };
+                let text = format!("{}{joint} → {}", c.tier.label(lang), committee.map(String::as_str).unwrap_or("?"));
+                span(&text, w, Style::default())
+            },
+        },
+    ];
+    let mut used = 2;
+    let mut out = Vec::new();
+    for mut col in all {
+        if col.width == 0 {
+            if inner > used + 10 {
+                col.width = inner - used - 1;
+                out.push(col);
+            }
+            break;
+        }
+        if used + col.width + 1 > inner {
+            break;
+        }
+        used += col.width + 1;
+        out.push(col);
+    }
+    out
+}
+
+/// Draws the pane.
+pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
+    let s = state.strings;
+    let Some(snap) = state.snap.as_ref() else {
+        frame.render_widget(Paragraph::new(s.loading).block(pane_block(state, theme, Pane::Incoming, String::new())), area);
+        return;
+    };
+    let page = &snap.incoming;
+    let mut extra = Vec::new();
+    if page.total > 0 {
+        extra.push(format!("{}/{}", state.incoming_selected + 1, page.total));
+    }
+    if state.query.incoming_sort != IncomingSort::Urgency {
+        extra.push(format!("{} {:?}", s.sort, state.query.incoming_sort).to_lowercase());
+    }
+    let q = &state.query.incoming;
+    if q.text.is_some() || q.tier.is_some() || q.area_id.is_some() || q.committee_id.is_some() {
+        extra.push(format!("{}*", s.filter));
+    }
+    if !state.marked.is_empty() {
+        extra.push(format!("{} {}", state.marked.len(), s.marked));
+    }
+    let block = pane_block(state, theme, Pane::Incoming, extra.join(" · "));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let cols = columns(state, usize::from(inner.width));
+    let ctx = Ctx { state, theme, org: &snap.org };
+    let mut lines = Vec::with_capacity(usize::from(inner.height));
+    let mut header = vec![Span::raw("  ")];
+    for c in &cols {
+        header.push(Span::styled(cell(c.header, c.width), theme.header));
+        header.push(Span::raw(" "));
+    }
+    lines.push(Line::from(header));
+    let visible = usize::from(inner.height.saturating_sub(1));
+    if page.total == 0 {
+        lines.push(Line::from(Span::styled(s.no_incoming, theme.muted)));
+    }
+    let start = page_start(state.incoming_selected, visible);
+    for i in start..(start + visible).min(page.total as usize) {
+        let Some(case) = i.checked_sub(page.offset).and_then(|j| page.rows.get(j)) else {
+            lines.push(Line::from(Span::styled("…", theme.muted)));
+            continue;
+        };
+        let marked = state.marked.contains_key(&case.reference);
+        let mut spans = vec![Span::styled(if marked { "* " } else { "  " }, theme.marked)];
+        for c in &cols {
+            spans.push((c.draw)(case, &ctx, c.width));
+            spans.push(Span::raw(" "));
+        }
+        let mut line = Line::from(spans);
+        if i == state.incoming_selected && state.focus == Pane::Incoming {
+            line = line.patch_style(theme.selected);
+        } else if marked {
+            line = line.patch_style(theme.marked);
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,87 @@
+//! The Routing pane: open cases by tier (rows) and committee (columns), overdue in brackets.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::pane_block;
+use super::widgets::cell;
+use crate::domain::Tier;
+use crate::store::MATRIX_COLUMNS;
+use crate::tui::state::{Pane, State};
+use crate::tui::theme::Theme;
+
+fn column_label(state: &State, col: usize) -> &'static str {
+    let s = state.strings;
+    [s.traffic_short, s.medical_short, s.labour_short, s.property_short, s.other_short, s.geographic_short][col]
+}
+
+fn count(n: u64) -> String {
+    if n >= 10_000 {
+        format!("{}k", n / 1000)
+    } else {
+        n.to_string()
+    }
+}
+
+/// Draws the pane.
+pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
+    let s = state.strings;
+    let block = pane_block(state, theme, Pane::Routing, String::new());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(snap) = state.snap.as_ref() else {
+        frame.render_widget(Paragraph::new(s.loading), inner);
+        return;
+    };
+    let lang = s.lang;
+    let label_w = 8;
+    let col_w = (usize::from(inner.width).saturating_sub(label_w) / MATRIX_COLUMNS.len()).max(4);
+    let focused = state.focus == Pane::Routing && state.popup.is_none();
+    let mut lines = Vec::new();
+    let mut header = vec![Span::styled(cell(s.tier, label_w), theme.header)];
+    for c in 0..MATRIX_COLUMNS.len() {
+        header.push(Span::styled(cell(column_label(state, c), col_w), theme.header));
+    }
+    lines.push(Line::from(header));
+    for (row, tier) in Tier::ALL.iter().enumerate() {
+        let mut spans = vec![Span::styled(cell(tier.label(lang), label_w), theme.title)];
+        for col in 0..MATRIX_COLUMNS.len() {
+            let (open, overdue) = snap.matrix.cells[row][col];
+            let full = if overdue > 0 { format!("{}({})", count(open), count(overdue)) } else { count(open) };
+            let text = if crate::domain::text::width(&full) < col_w { full } else { format!("{}!", count(open)) };
+            let mut style = if overdue > 0 { theme.overdue } else if open == 0 { theme.muted } else { ratatui::style::Style::default() };
+            if focused && state.routing_cell == (row, col) {
+                style = style.patch(theme.selected);
+            }
+            if state.incoming_cell == Some((row, col)) {
+                style = style.patch(theme.marked);
+            }
+            spans.push(Span::styled(cell(&text, col_w.saturating_sub(1)), style));
+            spans.push(Span::raw(" "));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::from(""));
+    let (row, col) = state.routing_cell;
+    let (open, overdue) = snap.matrix.cells[row.min(3)][col.min(5)];
+    let kind = MATRIX_COLUMNS[col.min(5)].label(lang);
+    lines.push(Line::from(Span::styled(
+        cell(
+            &format!("{} × {kind}: {open} · {} {overdue}", Tier::ALL[row.min(3)].label(lang), s.overdue_word),
+            usize::from(inner.width),
+        ),
+        theme.muted,
+    )));
+    let total_open: u64 = snap.matrix.cells.iter().flatten().map(|c| c.0).sum();
+    let total_overdue: u64 = snap.matrix.cells.iter().flatten().map(|c| c.1).sum();
+    lines.push(Line::from(vec![
+        Span::styled(format!("Σ {total_open}"), theme.title),
+        Span::raw(" · "),
+        Span::styled(format!("{} {total_overdue}", s.overdue_word), if total_overdue > 0 { theme.overdue } else { theme.muted }),
+    ]));
+    let hint = format!("Enter: {}", s.action_help(&crate::tui::action::Action::Open));
+    lines.push(Line::from(Span::styled(cell(&hint, usize::from(inner.width)), theme.muted)));
+    frame.render_widget(Paragraph::new(lines), inner);
+}

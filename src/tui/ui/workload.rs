@@ -1,0 +1,79 @@
+//! The Workload pane: one row per mediator with an open/capacity bar, overdue and on duty.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::pane_block;
+use super::widgets::{bar, cell, page_start, span};
+use crate::domain::Lang;
+use crate::tui::state::{Pane, State, WorkloadSort};
+use crate::tui::theme::Theme;
+
+/// Draws the pane.
+pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
+    let s = state.strings;
+    let mut extra = vec![format!("{} {}", s.sort, state.workload_sort.label())];
+    if !state.workload_filter.is_empty() {
+        extra.push(format!("{}: {}", s.filter, state.workload_filter));
+    }
+    if state.workload_sort == WorkloadSort::Load && state.workload_filter.is_empty() {
+        extra.truncate(1);
+    }
+    let block = pane_block(state, theme, Pane::Workload, extra.join(" · "));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(snap) = state.snap.as_ref() else {
+        frame.render_widget(Paragraph::new(s.loading), inner);
+        return;
+    };
+    let w = usize::from(inner.width);
+    let (name_w, bar_w, num_w, late_w, duty_w) = (8, 8, 7, 4, 4);
+    let fixed = name_w + bar_w + num_w + late_w + duty_w + 5;
+    let committee_w = w.saturating_sub(fixed + 1);
+    let mut lines = Vec::new();
+    let mut header = vec![
+        Span::styled(cell(s.col_mediator, name_w), theme.header),
+        Span::raw(" "),
+        Span::styled(cell(s.col_load, bar_w + num_w + 1), theme.header),
+        Span::raw(" "),
+        Span::styled(cell(s.col_overdue, late_w), theme.header),
+        Span::raw(" "),
+        Span::styled(cell(s.col_duty, duty_w), theme.header),
+    ];
+    if committee_w >= 6 {
+        header.push(Span::raw(" "));
+        header.push(Span::styled(cell("", committee_w), theme.header));
+    }
+    lines.push(Line::from(header));
+    let visible = usize::from(inner.height.saturating_sub(1));
+    let start = page_start(state.workload_selected, visible);
+    for (vi, &i) in state.workload_view.iter().enumerate().skip(start).take(visible) {
+        let r = &snap.workload[i];
+        let full = r.open >= r.capacity;
+        let mut spans = vec![
+            span(&r.name, name_w, ratatui::style::Style::default()),
+            Span::raw(" "),
+            Span::styled(bar(r.open, r.capacity, bar_w), if full { theme.bar_full } else { theme.bar }),
+            Span::raw(" "),
+            span(&format!("{}/{}", r.open, r.capacity), num_w, if full { theme.bar_full } else { ratatui::style::Style::default() }),
+            Span::raw(" "),
+            span(&if r.overdue > 0 { format!("!{}", r.overdue) } else { "0".into() }, late_w, if r.overdue > 0 { theme.overdue } else { theme.muted }),
+            Span::raw(" "),
+            span(if r.on_duty { s.on_duty } else { s.off_duty }, duty_w, if r.on_duty { theme.ok } else { theme.muted }),
+        ];
+        if committee_w >= 6 {
+            let c = snap.org.committee_by_code(&r.committee);
+            let name = c.map(|c| if s.lang == Lang::Zh { c.name_zh.as_str() } else { c.name_en.as_str() }).unwrap_or("");
+            spans.push(Span::raw(" "));
+            spans.push(span(name, committee_w, theme.muted));
+        }
+        let mut line = Line::from(spans);
+        if vi == state.workload_selected && state.focus == Pane::Workload {
+            line = line.patch_style(theme.selected);
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
