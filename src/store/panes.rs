@@ -44,6 +44,18 @@ impl IncomingSort {
         }
     }
 
+    /// A short name for the pane title.
+    pub fn label(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (IncomingSort::Urgency, false) => "urgency",
+            (IncomingSort::Oldest, false) => "oldest",
+            (IncomingSort::Category, false) => "category",
+            (IncomingSort::Urgency, true) => "紧急",
+            (IncomingSort::Oldest, true) => "最早",
+            (IncomingSort::Category, true) => "类别",
+        }
+    }
+
     fn order_by(self) -> &'static str {
         match self {
             IncomingSort::Urgency => "c.risk_rank DESC, c.assign_due, c.id",

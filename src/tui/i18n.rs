@@ -33,6 +33,10 @@ pub struct Strings {
     pub col_days: &'static str,
     pub tier: &'static str,
     pub geographic_short: &'static str,
+    /// Matrix row labels: village, town, district, city.
+    pub tier_short: [&'static str; 4],
+    /// Short risk labels: none, yellow, orange, red.
+    pub risk_short: [&'static str; 4],
     pub other_short: &'static str,
     pub traffic_short: &'static str,
     pub medical_short: &'static str,
@@ -140,15 +144,17 @@ pub const EN: Strings = Strings {
     col_days: "Days",
     tier: "Tier",
     geographic_short: "Geo",
+    tier_short: ["Vill", "Town", "Dist", "City"],
+    risk_short: ["-", "Yel", "Org", "Red"],
     other_short: "Oth",
-    traffic_short: "Traf",
+    traffic_short: "Trf",
     medical_short: "Med",
     labour_short: "Lab",
-    property_short: "Prop",
+    property_short: "Prp",
     overdue_word: "overdue",
     due_soon: "due soon",
-    days_overdue: "d late",
-    days_left: "d left",
+    days_overdue: "d",
+    days_left: "d",
     on_duty: "on",
     off_duty: "off",
     no_incoming: "No unassigned cases.",
@@ -246,16 +252,18 @@ pub const ZH: Strings = Strings {
     col_due: "应访",
     col_days: "天数",
     tier: "层级",
-    geographic_short: "属地",
-    other_short: "其他",
-    traffic_short: "交通",
-    medical_short: "医疗",
-    labour_short: "劳动",
-    property_short: "物业",
+    geographic_short: "地",
+    tier_short: ["村", "镇", "区", "市"],
+    risk_short: ["-", "黄", "橙", "红"],
+    other_short: "他",
+    traffic_short: "交",
+    medical_short: "医",
+    labour_short: "劳",
+    property_short: "物",
     overdue_word: "超期",
     due_soon: "将到期",
-    days_overdue: "天超期",
-    days_left: "天后",
+    days_overdue: "天",
+    days_left: "天",
     on_duty: "在岗",
     off_duty: "离岗",
     no_incoming: "没有待分派的案件。",
@@ -332,6 +340,29 @@ impl Strings {
         match lang {
             Lang::En => &EN,
             Lang::Zh => &ZH,
+        }
+    }
+
+    /// One word for an action, for status-bar hints.
+    pub fn action_short(&self, action: &super::action::Action) -> &'static str {
+        use super::action::Action as A;
+        let (en, zh) = match action {
+            A::Assign => ("assign", "分派"),
+            A::Open => ("open", "详情"),
+            A::Escalate => ("escalate", "上报"),
+            A::NewCase => ("new", "登记"),
+            A::Filter => ("filter", "筛选"),
+            A::Palette => ("command", "命令"),
+            A::Help => ("help", "帮助"),
+            A::Quit => ("quit", "退出"),
+            A::Reveal => ("reveal", "显示"),
+            A::Transfer => ("transfer", "移交"),
+            A::RecordFollowup => ("follow-up", "回访"),
+            _ => ("", ""),
+        };
+        match self.lang {
+            Lang::En => en,
+            Lang::Zh => zh,
         }
     }
 

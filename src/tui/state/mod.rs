@@ -77,12 +77,17 @@ impl WorkloadSort {
     }
 
     /// A short name for the pane title.
-    pub fn label(self) -> &'static str {
-        match self {
-            WorkloadSort::Load => "load",
-            WorkloadSort::Overdue => "overdue",
-            WorkloadSort::Name => "name",
-            WorkloadSort::Committee => "committee",
+    pub fn label(self, lang: Lang) -> &'static str {
+        let (en, zh) = match self {
+            WorkloadSort::Load => ("load", "负荷"),
+            WorkloadSort::Overdue => ("overdue", "超期"),
+            WorkloadSort::Name => ("name", "姓名"),
+            WorkloadSort::Committee => ("committee", "调委会"),
+        };
+        if lang == Lang::Zh {
+            zh
+        } else {
+            en
         }
     }
 }

@@ -32,16 +32,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         return;
     };
     let w = usize::from(inner.width);
-    let (ref_w, days_w, cat_w) = (13, 9, 8);
-    let med_w = w.saturating_sub(ref_w + days_w + cat_w + 3);
+    let (ref_w, days_w, med_w) = (13, 6, 8);
+    let cat_w = w.saturating_sub(ref_w + days_w + med_w + 3);
     let mut lines = vec![Line::from(vec![
         Span::styled(cell(s.col_ref, ref_w), theme.header),
         Span::raw(" "),
         Span::styled(cell(s.col_days, days_w), theme.header),
         Span::raw(" "),
-        Span::styled(cell(s.col_category, cat_w), theme.header),
-        Span::raw(" "),
         Span::styled(cell(s.col_mediator, med_w), theme.header),
+        Span::raw(" "),
+        Span::styled(cell(s.col_category, cat_w), theme.header),
     ])];
     if state.followups_view.is_empty() {
         lines.push(Line::from(Span::styled(s.no_followups, theme.muted)));
@@ -60,9 +60,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             Span::raw(" "),
             span(&text, days_w, style),
             Span::raw(" "),
-            span(r.category.label(s.lang), cat_w, ratatui::style::Style::default()),
-            Span::raw(" "),
             span(&r.mediator, med_w, theme.muted),
+            Span::raw(" "),
+            span(r.category.label(s.lang), cat_w, ratatui::style::Style::default()),
         ]);
         if vi == state.followups_selected && state.focus == Pane::Followups {
             line = line.patch_style(theme.selected);

@@ -43,10 +43,7 @@ fn columns(state: &State, inner: usize) -> Vec<Column> {
             width: 4,
             draw: |c, x, w| {
                 let flag = if c.risk_flags.any() { "+" } else { "" };
-                let text = match c.risk_level {
-                    crate::domain::RiskLevel::None => format!("-{flag}"),
-                    r => format!("{}{flag}", r.label(x.state.strings.lang)),
-                };
+                let text = format!("{}{flag}", x.state.strings.risk_short[c.risk_level as usize]);
                 span(&text, w, risk_style(x.theme, c.risk_level))
             },
         },
@@ -108,7 +105,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         extra.push(format!("{}/{}", state.incoming_selected + 1, page.total));
     }
     if state.query.incoming_sort != IncomingSort::Urgency {
-        extra.push(format!("{} {:?}", s.sort, state.query.incoming_sort).to_lowercase());
+        extra.push(format!("{} {}", s.sort, state.query.incoming_sort.label(s.lang == Lang::Zh)));
     }
     let q = &state.query.incoming;
     if q.text.is_some() || q.tier.is_some() || q.area_id.is_some() || q.committee_id.is_some() {

@@ -31,8 +31,24 @@ fn frame_block<'a>(theme: &Theme, title: String, hint: &str) -> Block<'a> {
         .title_bottom(Line::from(format!(" {hint} ")).style(theme.muted).right_aligned())
 }
 
-fn draw(frame: &mut Frame<'_>, area: Rect, block: Block<'_>, lines: Vec<Line<'_>>, scroll: u16, wrap: bool) {
+/// Clears the popup's area, and blanks a wide (CJK) character cut in half by its left edge, so
+/// the terminal does not swallow the popup's border.
+fn clear(frame: &mut Frame<'_>, area: Rect) {
+    use unicode_width::UnicodeWidthStr;
+    if area.x > 0 {
+        let buf = frame.buffer_mut();
+        for y in area.top()..area.bottom() {
+            let cell = &mut buf[(area.x - 1, y)];
+            if cell.symbol().width() > 1 {
+                cell.set_symbol(" ");
+            }
+        }
+    }
     frame.render_widget(Clear, area);
+}
+
+fn draw(frame: &mut Frame<'_>, area: Rect, block: Block<'_>, lines: Vec<Line<'_>>, scroll: u16, wrap: bool) {
+    clear(frame, area);
     let mut p = Paragraph::new(lines).block(block).scroll((scroll, 0));
     if wrap {
         p = p.wrap(Wrap { trim: false });
@@ -83,11 +99,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             let hint = format!(
                 "{} {} · {} {} · {} {} · Esc",
                 state.keymap.first_key(&Action::Assign),
-                s.action_help(&Action::Assign).split(' ').next().unwrap_or(""),
+                s.action_short(&Action::Assign),
                 state.keymap.first_key(&Action::Escalate),
-                s.action_help(&Action::Escalate).split(' ').next().unwrap_or(""),
+                s.action_short(&Action::Escalate),
                 state.keymap.first_key(&Action::Reveal),
-                s.action_help(&Action::Reveal).split(' ').next().unwrap_or(""),
+                s.action_short(&Action::Reveal),
             );
             draw(frame, big, frame_block(theme, format!("{} {reference}", s.detail), &hint), lines, *scroll, true);
         }

@@ -36,17 +36,18 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         return;
     };
     let lang = s.lang;
-    let label_w = 8;
-    let col_w = (usize::from(inner.width).saturating_sub(label_w) / MATRIX_COLUMNS.len()).max(4);
+    let label_w = 5;
+    let col_w = (usize::from(inner.width).saturating_sub(label_w) / MATRIX_COLUMNS.len()).max(3);
     let focused = state.focus == Pane::Routing && state.popup.is_none();
     let mut lines = Vec::new();
-    let mut header = vec![Span::styled(cell(s.tier, label_w), theme.header)];
+    let mut header = vec![Span::styled(cell("", label_w), theme.header)];
     for c in 0..MATRIX_COLUMNS.len() {
-        header.push(Span::styled(cell(column_label(state, c), col_w), theme.header));
+        header.push(Span::styled(cell(column_label(state, c), col_w - 1), theme.header));
+        header.push(Span::raw(" "));
     }
     lines.push(Line::from(header));
-    for (row, tier) in Tier::ALL.iter().enumerate() {
-        let mut spans = vec![Span::styled(cell(tier.label(lang), label_w), theme.title)];
+    for row in 0..Tier::ALL.len() {
+        let mut spans = vec![Span::styled(cell(s.tier_short[row], label_w), theme.title)];
         for col in 0..MATRIX_COLUMNS.len() {
             let (open, overdue) = snap.matrix.cells[row][col];
             let full = if overdue > 0 { format!("{}({})", count(open), count(overdue)) } else { count(open) };

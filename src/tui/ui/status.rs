@@ -39,8 +39,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
                 continue;
             }
             hints.push(Span::styled(format!(" {}", state.keymap.first_key(&a)), theme.key));
-            let word = s.action_help(&a).split([' ', '（', '(', '/']).next().unwrap_or("").to_string();
-            hints.push(Span::styled(format!(" {word}"), theme.muted));
+            hints.push(Span::styled(format!(" {}", s.action_short(&a)), theme.muted));
         }
         let mut used = 0;
         for h in hints {

@@ -14,7 +14,7 @@ use crate::tui::theme::Theme;
 /// Draws the pane.
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     let s = state.strings;
-    let mut extra = vec![format!("{} {}", s.sort, state.workload_sort.label())];
+    let mut extra = vec![format!("{} {}", s.sort, state.workload_sort.label(s.lang))];
     if !state.workload_filter.is_empty() {
         extra.push(format!("{}: {}", s.filter, state.workload_filter));
     }
