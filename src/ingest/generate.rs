@@ -1,0 +1,1325 @@
+//! Deterministic generator of realistic cases (the demo and bench data) and of fresh disputes for
+//! the demo's simulated live intake.
+//!
+//! Everything is drawn from one seeded `ChaCha8Rng`, so a seed always gives the same stream.
+//! Distributions follow published people's-mediation statistics: neighbour, marriage & family,
+//! damages, contract and housing disputes are common, environment rare; most cases are simple or
+//! general and almost all mediated ones end in an agreement. Lookup tables (usable villages, the
+//! route of every village × category × complexity × red-risk combination, committee members) are
+//! built once, so a case costs about a microsecond (release build). The route cache keys red risk
+//! only, as the routing rules do; the tests check every case against `RoutingRules::route`.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Datelike, Duration, Utc};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::domain::{
+    AgreementForm, Area, Case, Category, Complexity, Followup, FollowupChannel, FollowupOutcome, NewCase, Org, Party,
+    Policy, RiskFlags, RiskLevel, Route, Source, Status, Tier,
+};
+
+/// How far back the generated history reaches, in days (~24 months).
+pub const HISTORY_DAYS: i64 = 730;
+
+/// The office's local time (China Standard Time, UTC+8), in seconds east of UTC: days, office
+/// hours and the year of a ref are local.
+const LOCAL_OFFSET_SECS: i64 = 8 * 3600;
+
+const DAY_SECS: i64 = 86_400;
+
+/// The joint office (四所一庭) partners a joint case may be worked with.
+const PARTNERS: [&str; 4] = ["司法所", "派出所", "法庭", "律师事务所"];
+
+/// A generated case with its follow-ups (case.id and followup ids/case_id are 0; the store assigns them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeneratedCase {
+    /// The case, routed and with its status and outcome as of `now`.
+    pub case: Case,
+    /// Its follow-up visits (only for resolved cases), in due order.
+    pub followups: Vec<Followup>,
+}
+
+/// Deterministic stream of `n` cases received over the ~24 months before `now`, in received order,
+/// with refs `{city_code}-{year}-{seq:05}` numbered per year from 1.
+///
+/// The org must have ids assigned. All times are whole seconds, before `now`; cases older than ~45
+/// days are almost all finished, recent ones are spread over received/assigned/mediating. Villages
+/// whose cases cannot all be routed (a malformed org) are left out; an org without a usable village
+/// yields nothing.
+pub fn generate<'a>(org: &'a Org, policy: &'a Policy, seed: u64, n: usize, now: DateTime<Utc>) -> Generate<'a> {
+    Generate::new(org, policy, seed, n, now)
+}
+
+/// One fresh incoming dispute (for the demo's simulated live intake), received at `now` in a random
+/// village of `org` (an empty area when the org has none).
+pub fn random_intake(org: &Org, rng: &mut ChaCha8Rng, now: DateTime<Utc>) -> NewCase {
+    let count = org.areas.iter().filter(|a| a.level == Tier::Village).count();
+    let village = match count {
+        0 => None,
+        _ => org.areas.iter().filter(|a| a.level == Tier::Village).nth(rng.random_range(0..count)),
+    };
+    let (area, place, rural) = match village {
+        Some(a) => (a.code.clone(), a.name_zh.as_str(), is_rural(a)),
+        None => (String::new(), "", false),
+    };
+    let source = pick(rng, LIVE_SOURCES);
+    let d = draw_dispute(rng, source, place, rural, now);
+    let partners = if d.complexity == Complexity::Critical || d.risk_level == RiskLevel::Red {
+        draw_partners(rng, d.complexity)
+    } else {
+        Vec::new()
+    };
+    NewCase {
+        received_at: now,
+        source: d.source,
+        category: d.category,
+        applicant: d.applicant,
+        respondent: d.respondent,
+        summary: d.summary,
+        amount_fen: d.amount_fen,
+        area,
+        complexity: d.complexity,
+        risk_flags: d.risk_flags,
+        risk_level: d.risk_level,
+        partners,
+    }
+}
+
+/// A village cases can arise in, with what the generator needs of it.
+struct Village {
+    id: i64,
+    name_zh: String,
+    rural: bool,
+}
+
+/// The iterator [`generate`] returns.
+pub struct Generate<'a> {
+    city_code: &'a str,
+    policy: &'a Policy,
+    rng: ChaCha8Rng,
+    now: DateTime<Utc>,
+    n: usize,
+    next: usize,
+    villages: Vec<Village>,
+    /// Cumulative village weights (some villages are busier than others).
+    village_cum: Vec<u32>,
+    /// Route per village × category × complexity × red risk, see [`route_ix`].
+    routes: Vec<Route>,
+    /// Mediator ids per committee id: all members, and those on duty.
+    members: HashMap<i64, (Vec<i64>, Vec<i64>)>,
+    calendar: Calendar,
+    year: i32,
+    seq: u32,
+}
+
+fn route_ix(village: usize, category: Category, complexity: Complexity, red: bool) -> usize {
+    ((village * Category::ALL.len() + category as usize) * Complexity::ALL.len() + complexity as usize) * 2
+        + usize::from(red)
+}
+
+fn is_rural(a: &Area) -> bool {
+    a.name_zh.ends_with('村')
+}
+
+impl<'a> Generate<'a> {
+    fn new(org: &'a Org, policy: &'a Policy, seed: u64, n: usize, now: DateTime<Utc>) -> Generate<'a> {
+        let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
+        let mut setup = ChaCha8Rng::seed_from_u64(seed ^ 0x9E37_79B9_7F4A_7C15);
+        let mut villages = Vec::new();
+        let mut village_cum = Vec::new();
+        let mut routes = Vec::new();
+        let mut total = 0u32;
+        'village: for a in org.areas.iter().filter(|a| a.level == Tier::Village) {
+            let mut these = Vec::with_capacity(Category::ALL.len() * Complexity::ALL.len() * 2);
+            for &category in Category::ALL {
+                for &complexity in Complexity::ALL {
+                    for risk in [RiskLevel::None, RiskLevel::Red] {
+                        match policy.routing.route(org, &a.code, category, complexity, risk) {
+                            Ok(r) => these.push(r),
+                            Err(_) => continue 'village,
+                        }
+                    }
+                }
+            }
+            routes.extend(these);
+            // Communities in town are busier than villages; every place has its own temper.
+            let base = if is_rural(a) { 60 } else { 100 };
+            total += base + setup.random_range(0..base);
+            village_cum.push(total);
+            villages.push(Village { id: a.id, name_zh: a.name_zh.clone(), rural: is_rural(a) });
+        }
+        let committee_ids: HashMap<&str, i64> = org.committees.iter().map(|c| (c.code.as_str(), c.id)).collect();
+        let mut members: HashMap<i64, (Vec<i64>, Vec<i64>)> = HashMap::new();
+        for m in &org.mediators {
+            for code in &m.committees {
+                if let Some(&cid) = committee_ids.get(code.as_str()) {
+                    let entry = members.entry(cid).or_default();
+                    entry.0.push(m.id);
+                    if m.on_duty {
+                        entry.1.push(m.id);
+                    }
+                }
+            }
+        }
+        let calendar = Calendar::new(&mut setup, now);
+        Generate {
+            city_code: &org.city_code,
+            policy,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            now,
+            n,
+            next: 0,
+            villages,
+            village_cum,
+            routes,
+            members,
+            calendar,
+            year: 0,
+            seq: 0,
+        }
+    }
+
+    fn pick_village(&mut self) -> usize {
+        let total = self.village_cum.last().copied().unwrap_or(0);
+        let x = self.rng.random_range(0..total.max(1));
+        self.village_cum.partition_point(|&c| c <= x).min(self.villages.len().saturating_sub(1))
+    }
+
+    fn case(&mut self, received_at: DateTime<Utc>) -> GeneratedCase {
+        let now = self.now;
+        let local_year = (received_at + Duration::seconds(LOCAL_OFFSET_SECS)).year();
+        if local_year != self.year {
+            self.year = local_year;
+            self.seq = 0;
+        }
+        self.seq += 1;
+        let reference = format!("{}-{}-{:05}", self.city_code, self.year, self.seq);
+
+        let vix = self.pick_village();
+        let rng = &mut self.rng;
+        let (village_id, place, rural) = match self.villages.get(vix) {
+            Some(v) => (v.id, v.name_zh.as_str(), v.rural),
+            None => (0, "", false),
+        };
+        let source = pick(rng, SOURCES);
+        let d = draw_dispute(rng, source, place, rural, received_at);
+        let route = self
+            .routes
+            .get(route_ix(vix, d.category, d.complexity, d.risk_level == RiskLevel::Red))
+            .copied()
+            .unwrap_or(Route { tier: Tier::Village, committee_id: 0, joint: false });
+        let partners = if route.joint { draw_partners(rng, d.complexity) } else { Vec::new() };
+        let clocks = &self.policy.clocks;
+        let assign_due = clocks.assign_due(received_at, d.complexity);
+
+        let mut case = Case {
+            id: 0,
+            reference,
+            received_at,
+            source: d.source,
+            category: d.category,
+            applicant: d.applicant,
+            respondent: d.respondent,
+            summary: d.summary,
+            amount_fen: d.amount_fen,
+            area_id: village_id,
+            complexity: d.complexity,
+            risk_flags: d.risk_flags,
+            risk_level: d.risk_level,
+            status: Status::Received,
+            tier: route.tier,
+            committee_id: route.committee_id,
+            joint: route.joint,
+            lead_mediator_id: None,
+            partners,
+            assign_due,
+            mediation_due: None,
+            assigned_at: None,
+            finished_at: None,
+            agreement: None,
+            performance_due: None,
+            performed: false,
+            judicial_confirmation: false,
+            outcome_note: String::new(),
+            version: 1,
+        };
+        let mut followups = Vec::new();
+
+        // The case's life as it would run, then cut at `now`.
+        let assign_window = (assign_due - received_at).num_seconds().max(600) as f64;
+        let assign_delay = if chance(rng, 0.03) {
+            assign_window * rng.random_range(1.1..3.0) // late: the whistle went unanswered a while
+        } else {
+            assign_window * rng.random_range(0.02..0.85)
+        };
+        let assigned_at = received_at + Duration::seconds(assign_delay.max(300.0) as i64);
+        let lead = if assigned_at <= now {
+            let recent = (now - received_at).num_days() < 30;
+            self.members.get(&route.committee_id).and_then(|(all, on_duty)| {
+                let pool = if recent && !on_duty.is_empty() { on_duty } else { all };
+                match pool.len() {
+                    0 => None,
+                    len => pool.get(rng.random_range(0..len)).copied(),
+                }
+            })
+        } else {
+            None
+        };
+        let Some(lead) = lead else {
+            return GeneratedCase { case, followups };
+        };
+        let mediation_due = clocks.mediation_due(received_at, assigned_at, d.complexity, d.source);
+        case.lead_mediator_id = Some(lead);
+        case.assigned_at = Some(assigned_at);
+        case.mediation_due = Some(mediation_due);
+        case.status = Status::Assigned;
+        case.version = 2;
+
+        let window = (mediation_due - assigned_at).num_seconds().max(3600) as f64;
+        let started_at =
+            assigned_at + Duration::seconds((window * 0.15).min(20_000.0) as i64 * rng.random_range(0..100) / 100);
+        let roll = rng.random::<f64>();
+        let duration = if roll < 0.0015 {
+            rng.random_range(40.0..150.0) * DAY_SECS as f64 // stuck: extended, parties abroad, ...
+        } else if roll < 0.02 {
+            window * rng.random_range(1.05..1.6) // ran past the mediation clock
+        } else {
+            window * (0.05 + 0.9 * (rng.random::<f64>() + rng.random::<f64>()) / 2.0)
+        };
+        let finished_at = assigned_at + Duration::seconds(duration.max(1800.0) as i64);
+        if finished_at > now {
+            if started_at <= now {
+                case.status = Status::Mediating;
+                case.version = 3;
+            }
+            return GeneratedCase { case, followups };
+        }
+        case.finished_at = Some(finished_at);
+        case.version = 4;
+        let roll = rng.random::<f64>();
+        if roll < 0.012 {
+            case.status = Status::Withdrawn;
+            case.outcome_note = pick(rng, WITHDRAWN_NOTES).to_string();
+            return GeneratedCase { case, followups };
+        }
+        if roll < 0.016 {
+            case.status = Status::Failed;
+            case.outcome_note = pick(rng, FAILED_NOTES).to_string();
+            return GeneratedCase { case, followups };
+        }
+
+        // Resolved: the agreement, its performance and the follow-up visits.
+        case.status = Status::Resolved;
+        let oral_p = match d.complexity {
+            Complexity::Simple => 0.3,
+            Complexity::General => 0.1,
+            _ => 0.02,
+        };
+        let form = if chance(rng, oral_p) { AgreementForm::Oral } else { AgreementForm::Written };
+        case.agreement = Some(form);
+        let on_the_spot = form == AgreementForm::Oral || chance(rng, 0.55);
+        if !on_the_spot && chance(rng, 0.6) {
+            case.performance_due = Some(finished_at + Duration::days(rng.random_range(7..90)));
+        }
+        case.outcome_note = match (form, on_the_spot, case.performance_due.is_some()) {
+            (AgreementForm::Oral, _, _) => "经调解双方互谅互让，达成口头协议，矛盾化解",
+            (_, true, _) => "双方自愿达成书面调解协议，当场履行完毕",
+            (_, false, true) => "双方达成书面调解协议，约定分期履行",
+            (_, false, false) => "双方自愿达成书面调解协议，约定限期履行",
+        }
+        .to_string();
+        case.performed = on_the_spot;
+        if form == AgreementForm::Written {
+            let p = if case.amount_fen >= 5_000_000 { 0.05 } else { 0.018 };
+            if chance(rng, p) && finished_at + Duration::days(3) <= now {
+                case.judicial_confirmation = true;
+                case.version += 1;
+            }
+        }
+        let mut all_done = true;
+        let mut last_ok = true;
+        for due in clocks.followups(finished_at, case.performance_due, d.complexity) {
+            let mut f =
+                Followup { id: 0, case_id: 0, due, done_at: None, channel: None, outcome: None, note: String::new() };
+            let since = (now - due).num_days();
+            let done = since >= 0 && chance(rng, if since > 30 { 0.997 } else { 0.55 + 0.014 * since as f64 });
+            if done {
+                let at = due + Duration::hours(rng.random_range(-72..120));
+                let at = at.max(finished_at + Duration::hours(1)).min(now - Duration::minutes(10));
+                let outcome =
+                    if last_ok { pick(rng, FOLLOWUP_OUTCOMES) } else { pick(rng, FOLLOWUP_OUTCOMES_AFTER_TROUBLE) };
+                f.done_at = Some(at);
+                f.channel = Some(pick(
+                    rng,
+                    &[(FollowupChannel::Phone, 55), (FollowupChannel::Visit, 40), (FollowupChannel::Online, 5)],
+                ));
+                f.outcome = Some(outcome);
+                f.note = followup_note(outcome).to_string();
+                last_ok = outcome == FollowupOutcome::Performed;
+                if last_ok {
+                    case.performed = true;
+                }
+                case.version += 1;
+            } else {
+                all_done = false;
+            }
+            followups.push(f);
+        }
+        if all_done && last_ok && case.performed {
+            let p = if now - received_at > Duration::days(120) { 0.97 } else { 0.4 };
+            if chance(rng, p) {
+                case.status = Status::Closed;
+                case.version += 1;
+            }
+        }
+        GeneratedCase { case, followups }
+    }
+}
+
+impl Iterator for Generate<'_> {
+    type Item = GeneratedCase;
+
+    fn next(&mut self) -> Option<GeneratedCase> {
+        if self.next >= self.n || self.villages.is_empty() {
+            return None;
+        }
+        let p = (self.next as f64 + self.rng.random::<f64>()) / self.n as f64;
+        self.next += 1;
+        let received_at = self.calendar.at(p);
+        Some(self.case(received_at))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = if self.villages.is_empty() { 0 } else { self.n - self.next };
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for Generate<'_> {}
+
+/// Hour-of-day weights of incoming disputes (local time): office hours, a lunch dip, a few at night.
+const HOUR_WEIGHTS: [f64; 24] = [
+    0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.5, 1.5, 5.0, 9.0, 10.0, 9.0, 4.0, 4.0, 8.0, 9.0, 8.0, 6.0, 3.0, 2.5, 2.0, 1.5, 0.8,
+    0.4,
+];
+/// Weekday weights, Monday first.
+const WEEKDAY_WEIGHTS: [f64; 7] = [1.15, 1.05, 1.0, 1.0, 1.0, 0.55, 0.45];
+/// Month weights, January first: wage disputes before the Spring Festival, a lull at the holidays.
+const MONTH_WEIGHTS: [f64; 12] = [1.15, 0.85, 1.0, 1.05, 1.05, 1.0, 1.0, 0.95, 1.0, 0.85, 1.0, 1.1];
+
+/// Maps a position in [0, 1) of the history to a time, monotonically, so that evenly spread
+/// positions give a realistic rhythm of days and hours.
+struct Calendar {
+    /// Local midnight of the first day, as a Unix timestamp of that local wall time.
+    first_local: i64,
+    weights: Vec<f64>,
+    cum: Vec<f64>,
+    hour_cum: [f64; 25],
+    /// The share of today's hours that has passed.
+    today_cap: f64,
+    now: DateTime<Utc>,
+}
+
+impl Calendar {
+    fn new(rng: &mut ChaCha8Rng, now: DateTime<Utc>) -> Calendar {
+        let mut hour_cum = [0.0; 25];
+        let total: f64 = HOUR_WEIGHTS.iter().sum();
+        for h in 0..24 {
+            hour_cum[h + 1] = hour_cum[h] + HOUR_WEIGHTS[h] / total;
+        }
+        hour_cum[24] = 1.0;
+        let local_now = now.timestamp() + LOCAL_OFFSET_SECS;
+        let today_local = local_now - local_now.rem_euclid(DAY_SECS);
+        let into_today = (local_now - today_local) as f64 / 3600.0;
+        let h = (into_today as usize).min(23);
+        let today_cap = hour_cum[h] + (hour_cum[h + 1] - hour_cum[h]) * (into_today - h as f64).clamp(0.0, 1.0);
+        let first_local = today_local - HISTORY_DAYS * DAY_SECS;
+        let mut weights = Vec::with_capacity(HISTORY_DAYS as usize + 1);
+        let mut cum = Vec::with_capacity(HISTORY_DAYS as usize + 1);
+        let mut acc = 0.0;
+        for d in 0..=HISTORY_DAYS {
+            let local = first_local + d * DAY_SECS;
+            let (weekday, month) = DateTime::from_timestamp(local, 0)
+                .map_or((2, 0), |t| (t.weekday().num_days_from_monday() as usize, t.month0() as usize));
+            let trend = 1.0 + 0.2 * d as f64 / HISTORY_DAYS as f64;
+            let mut w = WEEKDAY_WEIGHTS[weekday % 7] * MONTH_WEIGHTS[month % 12] * trend * rng.random_range(0.8..1.2);
+            if d == HISTORY_DAYS {
+                w *= today_cap;
+            }
+            acc += w;
+            weights.push(w);
+            cum.push(acc);
+        }
+        Calendar { first_local, weights, cum, hour_cum, today_cap, now }
+    }
+
+    fn at(&self, p: f64) -> DateTime<Utc> {
+        let total = self.cum.last().copied().unwrap_or(0.0);
+        let target = p.clamp(0.0, 1.0) * total;
+        let last = self.cum.len().saturating_sub(1);
+        let d = self.cum.partition_point(|&c| c <= target).min(last);
+        let before = if d == 0 { 0.0 } else { self.cum[d - 1] };
+        let w = self.weights[d];
+        let q = if w > 0.0 { ((target - before) / w).clamp(0.0, 1.0) } else { 0.0 };
+        let x = q * if d == last { self.today_cap } else { 1.0 };
+        let h = self.hour_cum.partition_point(|&c| c <= x).clamp(1, 24) - 1;
+        let span = self.hour_cum[h + 1] - self.hour_cum[h];
+        let frac = if span > 0.0 { ((x - self.hour_cum[h]) / span).clamp(0.0, 1.0) } else { 0.0 };
+        let secs = (((h as f64 + frac) * 3600.0) as i64).clamp(0, DAY_SECS - 1);
+        let ts = self.first_local + d as i64 * DAY_SECS + secs - LOCAL_OFFSET_SECS;
+        let t = DateTime::from_timestamp(ts, 0).unwrap_or(self.now);
+        t.min(self.now - Duration::seconds(1))
+    }
+}
+
+// ---- drawing one dispute ----------------------------------------------------------------------
+
+/// The intake fields of one dispute.
+struct Dispute {
+    source: Source,
+    category: Category,
+    complexity: Complexity,
+    risk_level: RiskLevel,
+    risk_flags: RiskFlags,
+    applicant: Party,
+    respondent: Party,
+    summary: String,
+    amount_fen: i64,
+}
+
+const SOURCES: &[(Source, u32)] = &[
+    (Source::WalkIn, 260),
+    (Source::Phone, 170),
+    (Source::GridReport, 230),
+    (Source::CourtReferral, 50),
+    (Source::PoliceReferral, 70),
+    (Source::PetitionReferral, 30),
+    (Source::Screening, 90),
+    (Source::Online, 60),
+    (Source::MobileVan, 40),
+];
+
+const LIVE_SOURCES: &[(Source, u32)] = &[
+    (Source::WalkIn, 30),
+    (Source::Phone, 25),
+    (Source::GridReport, 30),
+    (Source::PoliceReferral, 6),
+    (Source::CourtReferral, 3),
+    (Source::Online, 6),
+];
+
+const CATEGORIES_URBAN: &[(Category, u32)] = &[
+    (Category::Neighbour, 240),
+    (Category::MarriageFamily, 170),
+    (Category::HousingHomestead, 50),
+    (Category::Contract, 70),
+    (Category::Business, 30),
+    (Category::Damages, 110),
+    (Category::LandForest, 5),
+    (Category::LandAcquisition, 10),
+    (Category::Environment, 6),
+    (Category::Labour, 60),
+    (Category::Consumer, 35),
+    (Category::Medical, 15),
+    (Category::TrafficAccident, 70),
+    (Category::PropertyManagement, 80),
+    (Category::Other, 49),
+];
+
+const CATEGORIES_RURAL: &[(Category, u32)] = &[
+    (Category::Neighbour, 230),
+    (Category::MarriageFamily, 170),
+    (Category::HousingHomestead, 120),
+    (Category::Contract, 50),
+    (Category::Business, 25),
+    (Category::Damages, 100),
+    (Category::LandForest, 80),
+    (Category::LandAcquisition, 40),
+    (Category::Environment, 10),
+    (Category::Labour, 35),
+    (Category::Consumer, 10),
+    (Category::Medical, 10),
+    (Category::TrafficAccident, 60),
+    (Category::PropertyManagement, 5),
+    (Category::Other, 55),
+];
+
+const COMPLEXITY_USUAL: &[(Complexity, u32)] =
+    &[(Complexity::Simple, 560), (Complexity::General, 355), (Complexity::Major, 78), (Complexity::Critical, 7)];
+const COMPLEXITY_HARD: &[(Complexity, u32)] =
+    &[(Complexity::Simple, 150), (Complexity::General, 500), (Complexity::Major, 300), (Complexity::Critical, 50)];
+
+fn risk_table(c: Complexity) -> &'static [(RiskLevel, u32)] {
+    match c {
+        Complexity::Simple => {
+            &[(RiskLevel::None, 750), (RiskLevel::Yellow, 230), (RiskLevel::Orange, 18), (RiskLevel::Red, 2)]
+        }
+        Complexity::General => {
+            &[(RiskLevel::None, 550), (RiskLevel::Yellow, 380), (RiskLevel::Orange, 60), (RiskLevel::Red, 10)]
+        }
+        Complexity::Major => {
+            &[(RiskLevel::None, 250), (RiskLevel::Yellow, 450), (RiskLevel::Orange, 240), (RiskLevel::Red, 60)]
+        }
+        Complexity::Critical => &[(RiskLevel::Yellow, 200), (RiskLevel::Orange, 450), (RiskLevel::Red, 350)],
+    }
+}
+
+fn draw_dispute(rng: &mut ChaCha8Rng, source: Source, place: &str, rural: bool, at: DateTime<Utc>) -> Dispute {
+    let category = pick(rng, if rural { CATEGORIES_RURAL } else { CATEGORIES_URBAN });
+    let source = match category {
+        Category::TrafficAccident if chance(rng, 0.35) => Source::PoliceReferral,
+        Category::Labour if chance(rng, 0.08) => Source::PetitionReferral,
+        _ => source,
+    };
+    let hard = matches!(category, Category::LandAcquisition | Category::Environment | Category::Medical);
+    let complexity = pick(rng, if hard { COMPLEXITY_HARD } else { COMPLEXITY_USUAL });
+    let risk_level = pick(rng, risk_table(complexity));
+    let high = matches!(risk_level, RiskLevel::Orange | RiskLevel::Red);
+    let crowd = matches!(
+        category,
+        Category::LandAcquisition | Category::Labour | Category::Environment | Category::PropertyManagement
+    );
+    let violent = matches!(category, Category::Neighbour | Category::MarriageFamily | Category::Damages);
+    let risk_flags = RiskFlags {
+        mass: (crowd && high && chance(rng, 0.4)) || (complexity >= Complexity::Major && chance(rng, 0.02)),
+        media: chance(rng, if high { 0.08 } else { 0.002 }),
+        criminal: violent && high && chance(rng, 0.3),
+    };
+    let year = (at + Duration::seconds(LOCAL_OFFSET_SECS)).year();
+    let applicant_org = matches!(category, Category::PropertyManagement) && chance(rng, 0.35);
+    let applicant = if applicant_org { company(rng, category, place, 0.5) } else { person(rng, year, 0.8) };
+    let mut respondent = respondent(rng, category, place, year, applicant_org);
+    if category == Category::MarriageFamily && chance(rng, 0.45) {
+        // Siblings, parent and child: one family name. The id number's 17th digit is odd for men.
+        let male = respondent.id_no.as_bytes().get(16).map_or_else(|| chance(rng, 0.5), |b| b % 2 == 1);
+        respondent.name.clear();
+        respondent.name.push_str(applicant.name.get(..3).unwrap_or(""));
+        push_given(rng, &mut respondent.name, male);
+    }
+    let amount_fen = amount(rng, category, complexity);
+
+    let mut summary = String::with_capacity(160);
+    summary.push_str(pick_str(rng, reasons(category)));
+    summary.push('，');
+    summary.push_str(pick_str(rng, PROGRESS));
+    if risk_flags.mass {
+        let _ = write!(summary, "，涉及群众{}余人", rng.random_range(1..8) * 10);
+    }
+    if risk_flags.criminal {
+        summary.push_str("，一方情绪激动，有民转刑风险");
+    }
+    if risk_flags.media {
+        summary.push_str("，已引发网络舆情关注");
+    }
+    if amount_fen > 0 && chance(rng, 0.6) {
+        let yuan = amount_fen / 100;
+        if yuan >= 10_000 {
+            let _ = write!(summary, "，涉及金额约{:.1}万元", yuan as f64 / 10_000.0);
+        } else {
+            let _ = write!(summary, "，涉及金额{yuan}元");
+        }
+    }
+    summary.push('。');
+    Dispute { source, category, complexity, risk_level, risk_flags, applicant, respondent, summary, amount_fen }
+}
+
+fn draw_partners(rng: &mut ChaCha8Rng, complexity: Complexity) -> Vec<String> {
+    if complexity == Complexity::Critical && chance(rng, 0.7) {
+        return PARTNERS.iter().map(|p| p.to_string()).collect();
+    }
+    let mut v = vec![PARTNERS[0].to_string()];
+    for p in &PARTNERS[1..] {
+        if chance(rng, 0.5) {
+            v.push(p.to_string());
+        }
+    }
+    if v.len() == 1 {
+        v.push(PARTNERS[1].to_string());
+    }
+    v
+}
+
+/// Amount involved in fen: nothing for many family and neighbour quarrels, more for traffic,
+/// medical, labour and land cases.
+fn amount(rng: &mut ChaCha8Rng, category: Category, complexity: Complexity) -> i64 {
+    let (zero, lo, hi): (f64, f64, f64) = match category {
+        Category::MarriageFamily => (0.7, 2_000.0, 200_000.0),
+        Category::Neighbour => (0.55, 200.0, 20_000.0),
+        Category::HousingHomestead => (0.2, 5_000.0, 500_000.0),
+        Category::Contract => (0.03, 2_000.0, 500_000.0),
+        Category::Business => (0.05, 5_000.0, 1_000_000.0),
+        Category::Damages => (0.05, 500.0, 100_000.0),
+        Category::LandForest => (0.4, 1_000.0, 100_000.0),
+        Category::LandAcquisition => (0.1, 20_000.0, 1_000_000.0),
+        Category::Environment => (0.3, 2_000.0, 200_000.0),
+        Category::Labour => (0.02, 3_000.0, 200_000.0),
+        Category::Consumer => (0.02, 300.0, 50_000.0),
+        Category::Medical => (0.03, 10_000.0, 800_000.0),
+        Category::TrafficAccident => (0.03, 3_000.0, 500_000.0),
+        Category::PropertyManagement => (0.05, 500.0, 30_000.0),
+        Category::Other => (0.5, 200.0, 20_000.0),
+    };
+    if chance(rng, zero) {
+        return 0;
+    }
+    let scale = match complexity {
+        Complexity::Simple => 0.6,
+        Complexity::General => 1.0,
+        Complexity::Major => 2.5,
+        Complexity::Critical => 4.0,
+    };
+    let yuan = (lo.ln() + rng.random::<f64>() * (hi.ln() - lo.ln())).exp() * scale;
+    let round = if yuan < 1_000.0 {
+        10.0
+    } else if yuan < 100_000.0 {
+        100.0
+    } else {
+        1_000.0
+    };
+    let yuan = ((yuan / round).round() * round).max(round);
+    let fen = yuan as i64 * 100;
+    // Bills (medical, repairs) keep their odd yuan and fen.
+    if matches!(category, Category::Medical | Category::TrafficAccident) && chance(rng, 0.3) {
+        fen + rng.random_range(0..round as i64 * 100)
+    } else {
+        fen
+    }
+}
+
+// ---- parties -----------------------------------------------------------------------------------
+
+/// Common surnames, most frequent first (every character is 3 bytes of UTF-8).
+const SURNAMES: &str = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁\
+    魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文包";
+const GIVEN_MALE: &str = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆帅旭宁龙林阳建国峰亮成志海东文振利军福";
+const GIVEN_FEMALE: &str = "芳娜敏静丽艳娟霞燕玲桂秀英慧红梅琳婷雪丹萍洁颖琴云莉兰凤玉珍晶倩月华春";
+const MONGOLIAN_GIVEN: &[&str] =
+    &["巴特尔", "乌云", "其其格", "斯琴", "额尔敦", "苏日娜", "格日勒", "阿拉坦", "萨仁", "宝音"];
+
+const PHONE_PREFIXES: &[&str] = &[
+    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155", "156", "158",
+    "159", "166", "177", "180", "181", "186", "187", "188", "189", "199",
+];
+
+/// Region codes of id numbers: mostly Wuhai's districts, some from neighbouring places.
+const ID_REGIONS: &[(&str, u32)] = &[
+    ("150302", 40),
+    ("150303", 20),
+    ("150304", 22),
+    ("150602", 4),
+    ("152921", 3),
+    ("640202", 4),
+    ("150102", 2),
+    ("620102", 2),
+    ("410102", 1),
+    ("130102", 1),
+    ("142601", 1),
+];
+
+const FIRM_WORDS: &[&str] = &[
+    "鑫源", "宏达", "金泰", "华泰", "恒通", "蒙西", "天宇", "瑞丰", "汇能", "广宇", "兴泰", "德润", "荣盛", "博远",
+    "万和", "嘉禾", "正阳", "永盛", "泰和", "东源",
+];
+
+fn nth_char(s: &'static str, i: usize) -> &'static str {
+    s.get(i * 3..i * 3 + 3).unwrap_or("")
+}
+
+fn push_name(rng: &mut ChaCha8Rng, out: &mut String, male: bool) {
+    let n = SURNAMES.len() / 3;
+    let surname = nth_char(SURNAMES, if chance(rng, 0.7) { rng.random_range(0..20) } else { rng.random_range(0..n) });
+    out.push_str(surname);
+    if (surname == "包" || surname == "白") && chance(rng, 0.5) {
+        out.push_str(pick_str(rng, MONGOLIAN_GIVEN));
+        return;
+    }
+    push_given(rng, out, male);
+}
+
+fn push_given(rng: &mut ChaCha8Rng, out: &mut String, male: bool) {
+    let pool = if male { GIVEN_MALE } else { GIVEN_FEMALE };
+    let m = pool.len() / 3;
+    out.push_str(nth_char(pool, rng.random_range(0..m)));
+    if chance(rng, 0.72) {
+        out.push_str(nth_char(pool, rng.random_range(0..m)));
+    }
+}
+
+fn phone(rng: &mut ChaCha8Rng) -> String {
+    let mut s = String::with_capacity(11);
+    s.push_str(pick_str(rng, PHONE_PREFIXES));
+    let _ = write!(s, "{:08}", rng.random_range(0..100_000_000u32));
+    s
+}
+
+/// An 18-character resident id number with a valid check character.
+fn id_number(rng: &mut ChaCha8Rng, year: i32, male: bool) -> String {
+    let mut s = String::with_capacity(18);
+    s.push_str(pick(rng, ID_REGIONS));
+    let birth_year = year - rng.random_range(18..80);
+    let seq = rng.random_range(0..500u32) * 2 + u32::from(male);
+    let _ = write!(s, "{birth_year:04}{:02}{:02}{seq:03}", rng.random_range(1..=12u32), rng.random_range(1..=28u32));
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = s.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b.wrapping_sub(b'0')) * w).sum();
+    s.push(['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize]);
+    s
+}
+
+fn person(rng: &mut ChaCha8Rng, year: i32, id_p: f64) -> Party {
+    let male = chance(rng, 0.55);
+    let mut name = String::with_capacity(12);
+    push_name(rng, &mut name, male);
+    let id_no = if chance(rng, id_p) { id_number(rng, year, male) } else { String::new() };
+    Party { name, phone: phone(rng), id_no }
+}
+
+fn company(rng: &mut ChaCha8Rng, category: Category, place: &str, id_p: f64) -> Party {
+    let mut name = String::with_capacity(48);
+    match category {
+        Category::Medical => {
+            const HOSPITALS: &[&str] = &[
+                "乌海市人民医院",
+                "乌海市蒙医中医医院",
+                "乌海市妇幼保健院",
+                "海勃湾区人民医院",
+                "乌达区人民医院",
+                "海南区人民医院",
+            ];
+            if chance(rng, 0.75) {
+                name.push_str(pick_str(rng, HOSPITALS));
+            } else {
+                name.push_str(pick_str(rng, FIRM_WORDS));
+                name.push_str(pick_str(rng, &["诊所", "口腔门诊部", "中医诊所", "社区卫生服务站"]));
+            }
+        }
+        Category::LandAcquisition if chance(rng, 0.5) && !place.is_empty() => {
+            name.push_str(place);
+            name.push_str(if place.ends_with('村') { "村民委员会" } else { "居民委员会" });
+        }
+        Category::TrafficAccident => {
+            name.push_str(pick_str(
+                rng,
+                &[
+                    "中国人民财产保险股份有限公司乌海市分公司",
+                    "中国平安财产保险股份有限公司乌海中心支公司",
+                    "中华联合财产保险股份有限公司乌海中心支公司",
+                ],
+            ));
+        }
+        _ => {
+            name.push_str("乌海市");
+            name.push_str(pick_str(rng, FIRM_WORDS));
+            name.push_str(pick_str(
+                rng,
+                match category {
+                    Category::Labour => &[
+                        "煤业有限公司",
+                        "建筑工程有限公司",
+                        "化工有限责任公司",
+                        "劳务派遣有限公司",
+                        "洗煤厂",
+                        "餐饮管理有限公司",
+                        "物流有限公司",
+                    ],
+                    Category::PropertyManagement => &["物业服务有限公司", "物业管理有限公司"],
+                    Category::Consumer => {
+                        &["商贸有限公司", "汽车销售服务有限公司", "装饰工程有限公司", "家电商城", "教育培训学校"]
+                    }
+                    Category::Environment => &["焦化有限公司", "洗煤厂", "硅铁厂", "养殖场", "水泥有限公司"],
+                    Category::LandAcquisition => &["房地产开发有限公司", "城市建设投资有限公司"],
+                    _ => &["建材有限公司", "运输有限公司", "商贸有限公司", "农牧业专业合作社", "建筑工程有限公司"],
+                },
+            ));
+        }
+    }
+    let id_no = if chance(rng, id_p) {
+        // 统一社会信用代码: 18 characters.
+        const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+        let mut s = String::with_capacity(18);
+        s.push_str("91");
+        s.push_str(pick(rng, ID_REGIONS));
+        for _ in 0..10 {
+            s.push(char::from(CHARS[rng.random_range(0..CHARS.len())]));
+        }
+        s
+    } else {
+        String::new()
+    };
+    Party { name, phone: phone(rng), id_no }
+}
+
+fn respondent(rng: &mut ChaCha8Rng, category: Category, place: &str, year: i32, applicant_org: bool) -> Party {
+    let org_p = match category {
+        Category::Labour => 0.9,
+        Category::Medical => 1.0,
+        Category::PropertyManagement => 0.95,
+        Category::Consumer => 0.9,
+        Category::Environment => 0.7,
+        Category::LandAcquisition => 0.6,
+        Category::TrafficAccident => 0.2,
+        Category::Contract | Category::Business => 0.4,
+        _ => 0.0,
+    };
+    if !applicant_org && chance(rng, org_p) {
+        company(rng, category, place, 0.4)
+    } else {
+        person(rng, year, 0.55)
+    }
+}
+
+// ---- text --------------------------------------------------------------------------------------
+
+fn reasons(category: Category) -> &'static [&'static str] {
+    match category {
+        Category::MarriageFamily => &[
+            "夫妻因感情不和闹离婚，就子女抚养问题产生分歧",
+            "夫妻双方因家庭琐事长期争吵",
+            "离婚后因子女探视问题发生争执",
+            "兄弟姐妹因老人赡养费分担问题发生纠纷",
+            "因父母遗产继承份额分配不均发生争执",
+            "婆媳因生活习惯不同矛盾激化",
+            "因彩礼返还问题双方家庭发生纠纷",
+            "子女未按约定支付老人赡养费",
+            "离婚时就夫妻共同财产分割产生争议",
+        ],
+        Category::Neighbour => &[
+            "因楼上卫生间漏水导致楼下房屋墙面受损",
+            "因邻居装修噪音扰民发生争执",
+            "因楼道内堆放杂物影响通行发生口角",
+            "因宅基地边界问题与邻居发生争执",
+            "因邻居饲养犬只扰民并咬伤他人",
+            "因排水沟堵塞导致雨水倒灌发生纠纷",
+            "因邻居占用公共通道停车发生争吵",
+            "因邻居种植树木遮挡采光发生争执",
+        ],
+        Category::HousingHomestead => &[
+            "因宅基地使用权归属问题发生争议",
+            "因房屋买卖过户手续未办理发生纠纷",
+            "因租赁房屋押金退还问题发生争执",
+            "因翻建房屋超出原宅基地范围与邻居发生纠纷",
+            "因拖欠房屋租金发生纠纷",
+            "因共有房屋分割问题发生争执",
+        ],
+        Category::Contract => &[
+            "因借款到期未还发生纠纷",
+            "因货款结算不清发生争执",
+            "因装修工程质量问题拒付工程款",
+            "因车辆买卖合同违约发生纠纷",
+            "因土地承包合同到期续包问题发生争议",
+            "因民间借贷利息计算发生分歧",
+        ],
+        Category::Business => &[
+            "因合伙经营利润分配不均发生纠纷",
+            "因商铺经营范围冲突发生争执",
+            "因拖欠运输费用发生纠纷",
+            "因养殖场合伙散伙清算发生争议",
+            "因门面转让费问题发生纠纷",
+        ],
+        Category::Damages => &[
+            "因琐事发生肢体冲突致一方受伤",
+            "因车辆剐蹭造成财产损失",
+            "因施工致邻居房屋开裂要求赔偿",
+            "因饲养的羊只啃食他人庄稼要求赔偿",
+            "因高空坠物砸坏车辆要求赔偿",
+            "因儿童玩耍时受伤就赔偿问题发生争执",
+        ],
+        Category::LandForest => &[
+            "因承包地边界不清发生争议",
+            "因林地承包经营权归属发生纠纷",
+            "因灌溉用水分配问题发生争执",
+            "因土地流转费用支付发生纠纷",
+            "因占用他人耕地堆放杂物发生争执",
+        ],
+        Category::LandAcquisition => &[
+            "因征地补偿款分配问题发生争议",
+            "因房屋拆迁补偿标准存在异议",
+            "因安置房分配顺序问题发生纠纷",
+            "因青苗补偿费发放不到位发生争执",
+            "因棚户区改造补偿款分配发生家庭内部纠纷",
+        ],
+        Category::Environment => &[
+            "因附近企业粉尘污染影响生活要求赔偿",
+            "因洗煤厂废水外排污染农田发生纠纷",
+            "因烧烤店油烟扰民发生争执",
+            "因养殖场异味影响周边居民发生纠纷",
+        ],
+        Category::Labour => &[
+            "因拖欠工资发生纠纷",
+            "因工作中受伤就工伤待遇发生争议",
+            "因解除劳动合同经济补偿金问题发生争执",
+            "因未签订书面劳动合同要求支付双倍工资",
+            "农民工因工程完工后工资未结清讨要工资",
+            "因未缴纳社会保险发生争议",
+        ],
+        Category::Consumer => &[
+            "因购买的家电存在质量问题要求退换",
+            "因预付卡余额退费问题发生纠纷",
+            "因二手车隐瞒事故史要求退车",
+            "因培训机构退费问题发生争执",
+            "因装修材料以次充好发生纠纷",
+        ],
+        Category::Medical => &[
+            "因手术后出现并发症对治疗结果有异议",
+            "患者家属认为医院存在诊疗过错要求赔偿",
+            "因医院未尽告知义务发生医疗纠纷",
+            "因诊所输液后出现不良反应要求赔偿",
+            "因分娩过程中新生儿受伤发生纠纷",
+        ],
+        Category::TrafficAccident => &[
+            "因两车相撞造成车辆损坏、人员受伤",
+            "因电动车与行人相撞致行人受伤",
+            "因货车倒车时剐蹭停放车辆",
+            "因交通事故赔偿责任划分存在异议",
+            "因摩托车与小型轿车发生碰撞致一人骨折",
+            "交通事故后就误工费、护理费赔偿金额发生争议",
+        ],
+        Category::PropertyManagement => &[
+            "因拖欠物业费发生纠纷",
+            "因小区电梯长期故障业主与物业公司发生争执",
+            "因小区停车位管理收费发生争议",
+            "因物业公司未及时维修管道导致房屋被淹",
+            "因小区公共收益分配不透明发生纠纷",
+            "因供暖不达标业主拒缴物业费",
+        ],
+        Category::Other => &[
+            "因丢失物品归还问题发生争执",
+            "因网络购物代购款项发生纠纷",
+            "因红白事操办费用分摊发生争执",
+            "因宠物走失寻找过程中发生纠纷",
+            "因共用水井使用问题发生争执",
+        ],
+    }
+}
+
+const PROGRESS: &[&str] = &[
+    "双方多次协商未果",
+    "双方各执一词，协商不成",
+    "双方情绪激动，发生口角",
+    "矛盾有激化苗头",
+    "一方要求赔偿，另一方不同意",
+    "双方分歧较大",
+    "当事人请求调解组织介入",
+];
+
+const WITHDRAWN_NOTES: &[(&str, u32)] = &[("申请人撤回调解申请", 1), ("双方自行和解，申请撤回", 2)];
+
+const FAILED_NOTES: &[(&str, u32)] = &[
+    ("双方分歧较大，调解终止，已告知当事人可依法向人民法院起诉", 3),
+    ("一方拒绝继续调解，调解终止，已告知其他救济途径", 2),
+];
+
+/// What a follow-up finds: performance was confirmed almost always (4084 of 4084 in 2023 Q1–Q3).
+const FOLLOWUP_OUTCOMES: &[(FollowupOutcome, u32)] = &[
+    (FollowupOutcome::Performed, 975),
+    (FollowupOutcome::Partial, 12),
+    (FollowupOutcome::NotPerformed, 6),
+    (FollowupOutcome::Recurrence, 7),
+];
+
+/// What the next follow-up finds after one that found trouble.
+const FOLLOWUP_OUTCOMES_AFTER_TROUBLE: &[(FollowupOutcome, u32)] =
+    &[(FollowupOutcome::Performed, 85), (FollowupOutcome::Partial, 10), (FollowupOutcome::Recurrence, 5)];
+
+fn followup_note(outcome: FollowupOutcome) -> &'static str {
+    match outcome {
+        FollowupOutcome::Performed => "当事人表示协议已履行完毕，矛盾已化解",
+        FollowupOutcome::Partial => "已履行部分款项，剩余部分约定下月支付",
+        FollowupOutcome::NotPerformed => "对方尚未履行，已督促履行并告知可申请司法确认",
+        FollowupOutcome::Recurrence => "双方仍有矛盾，已列入整改清单",
+    }
+}
+
+// ---- helpers -----------------------------------------------------------------------------------
+
+fn chance(rng: &mut ChaCha8Rng, p: f64) -> bool {
+    rng.random::<f64>() < p
+}
+
+/// A weighted pick from a non-empty table.
+fn pick<T: Copy>(rng: &mut ChaCha8Rng, table: &[(T, u32)]) -> T {
+    let total: u32 = table.iter().map(|e| e.1).sum();
+    let mut x = rng.random_range(0..total.max(1));
+    for &(v, w) in table {
+        if x < w {
+            return v;
+        }
+        x -= w;
+    }
+    table[table.len() - 1].0
+}
+
+/// A uniform pick from a non-empty list.
+fn pick_str(rng: &mut ChaCha8Rng, list: &[&'static str]) -> &'static str {
+    list.get(rng.random_range(0..list.len().max(1))).copied().unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use std::collections::HashSet;
+
+    fn demo_org() -> Org {
+        let mut org: Org = serde_json::from_str(include_str!("../../fixtures/demo-org.json")).unwrap();
+        for (i, a) in org.areas.iter_mut().enumerate() {
+            a.id = i as i64 + 1;
+        }
+        for (i, c) in org.committees.iter_mut().enumerate() {
+            c.id = i as i64 + 1;
+        }
+        for (i, m) in org.mediators.iter_mut().enumerate() {
+            m.id = i as i64 + 1;
+        }
+        org
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2024, 3, 14, 6, 30, 0).unwrap()
+    }
+
+    #[test]
+    fn demo_org_is_valid_and_shaped_like_wuhai() {
+        let org = demo_org();
+        org.validate().unwrap();
+        let count = |t: Tier| org.areas.iter().filter(|a| a.level == t).count();
+        assert_eq!((count(Tier::City), count(Tier::District), count(Tier::Town), count(Tier::Village)), (1, 3, 20, 83));
+        assert_eq!(org.city_code, "WH");
+        assert_eq!(org.mediators.len(), 350);
+        assert_eq!(org.mediators.iter().filter(|m| m.grid_worker).count(), 247);
+        for c in &org.committees {
+            assert!(org.members(&c.code).count() >= 2, "{} has too few members", c.code);
+        }
+        for m in &org.mediators {
+            assert_eq!(m.phone.len(), 11);
+            assert!((5..=15).contains(&m.capacity));
+            if m.grid_worker {
+                let c = org.committee_by_code(&m.committees[0]).unwrap();
+                assert_eq!(org.committee_tier(c), Some(Tier::Village));
+            }
+        }
+        use crate::domain::CommitteeKind as K;
+        for kind in [K::Traffic, K::Medical, K::Labour, K::Property, K::Court, K::Police] {
+            assert!(org.committees.iter().any(|c| c.kind == kind), "no {kind} committee");
+        }
+    }
+
+    #[test]
+    fn same_seed_gives_the_same_stream_and_another_seed_another() {
+        let org = demo_org();
+        let policy = Policy::default();
+        let a: Vec<_> = generate(&org, &policy, 7, 2000, now()).collect();
+        let b: Vec<_> = generate(&org, &policy, 7, 2000, now()).collect();
+        assert_eq!(a.len(), 2000);
+        assert_eq!(a, b);
+        let c: Vec<_> = generate(&org, &policy, 8, 2000, now()).collect();
+        assert_ne!(a, c);
+        let mut r1 = ChaCha8Rng::seed_from_u64(3);
+        let mut r2 = ChaCha8Rng::seed_from_u64(3);
+        assert_eq!(random_intake(&org, &mut r1, now()), random_intake(&org, &mut r2, now()));
+    }
+
+    #[test]
+    fn generated_cases_are_consistent_with_the_domain() {
+        let org = demo_org();
+        let policy = Policy::default();
+        let now = now();
+        let n = 20_000;
+        let gen = generate(&org, &policy, 42, n, now);
+        assert_eq!(gen.len(), n);
+        let cases: Vec<_> = gen.collect();
+        assert_eq!(cases.len(), n);
+        let mut refs = HashSet::new();
+        let mut prev = DateTime::<Utc>::MIN_UTC;
+        let mut prev_seq: Option<(String, u32)> = None;
+        for g in &cases {
+            let c = &g.case;
+            assert!(refs.insert(c.reference.clone()), "duplicate ref {}", c.reference);
+            // refs number per year from 1, in order
+            let (year, seq) = c.reference.strip_prefix("WH-").unwrap().split_once('-').unwrap();
+            let seq: u32 = seq.parse().unwrap();
+            match &prev_seq {
+                Some((y, s)) if y == year => assert_eq!(seq, s + 1),
+                _ => assert_eq!(seq, 1, "{}", c.reference),
+            }
+            prev_seq = Some((year.to_string(), seq));
+            assert!(c.received_at >= prev && c.received_at < now);
+            assert!(c.received_at > now - Duration::days(HISTORY_DAYS + 1));
+            prev = c.received_at;
+            assert_eq!((c.id, c.version >= 1), (0, true));
+
+            let area = org.area(c.area_id).unwrap();
+            assert_eq!(area.level, Tier::Village);
+            let committee = org.committee(c.committee_id).unwrap();
+            assert!(org.covers(committee, &area.code));
+            assert_eq!(org.committee_tier(committee), Some(c.tier));
+            let route = policy.routing.route(&org, &area.code, c.category, c.complexity, c.risk_level).unwrap();
+            assert_eq!((route.tier, route.committee_id, route.joint), (c.tier, c.committee_id, c.joint));
+            assert_eq!(c.joint, !c.partners.is_empty());
+            assert_eq!(c.assign_due, policy.clocks.assign_due(c.received_at, c.complexity));
+
+            for p in [&c.applicant, &c.respondent] {
+                assert!(!p.name.is_empty());
+                assert_eq!(p.phone.len(), 11);
+                assert!(p.phone.bytes().all(|b| b.is_ascii_digit()));
+                assert!(p.id_no.is_empty() || p.id_no.len() == 18, "{:?}", p.id_no);
+            }
+            assert!(c.summary.ends_with('。') && c.amount_fen >= 0);
+            let as_new = NewCase {
+                received_at: c.received_at,
+                source: c.source,
+                category: c.category,
+                applicant: c.applicant.clone(),
+                respondent: c.respondent.clone(),
+                summary: c.summary.clone(),
+                amount_fen: c.amount_fen,
+                area: area.code.clone(),
+                complexity: c.complexity,
+                risk_flags: c.risk_flags,
+                risk_level: c.risk_level,
+                partners: c.partners.clone(),
+            };
+            assert_eq!(as_new.validate(&org, now), vec![]);
+
+            match c.status {
+                Status::Received => {
+                    assert!(c.lead_mediator_id.is_none() && c.assigned_at.is_none() && c.mediation_due.is_none());
+                    assert_eq!(c.version, 1);
+                }
+                _ => {
+                    let lead = c.lead_mediator_id.unwrap();
+                    assert!(org.mediator(lead).unwrap().committees.contains(&committee.code));
+                    let at = c.assigned_at.unwrap();
+                    assert!(at >= c.received_at && at <= now);
+                    assert_eq!(
+                        c.mediation_due,
+                        Some(policy.clocks.mediation_due(c.received_at, at, c.complexity, c.source))
+                    );
+                    assert!(c.version >= 2);
+                }
+            }
+            if c.status.is_open() {
+                assert!(c.finished_at.is_none() && c.agreement.is_none() && g.followups.is_empty());
+            } else {
+                let fin = c.finished_at.unwrap();
+                assert!(fin >= c.assigned_at.unwrap() && fin <= now);
+            }
+            match c.status {
+                Status::Resolved | Status::Closed => {
+                    assert!(c.agreement.is_some());
+                    let fin = c.finished_at.unwrap();
+                    let dues = policy.clocks.followups(fin, c.performance_due, c.complexity);
+                    assert_eq!(g.followups.iter().map(|f| f.due).collect::<Vec<_>>(), dues);
+                    for f in &g.followups {
+                        assert_eq!((f.id, f.case_id), (0, 0));
+                        if let Some(d) = f.done_at {
+                            assert!(d > fin && d <= now && f.outcome.is_some() && f.channel.is_some());
+                        }
+                    }
+                    if c.status == Status::Closed {
+                        assert!(c.performed && g.followups.iter().all(|f| f.done_at.is_some()));
+                    }
+                }
+                _ => assert!(g.followups.is_empty() && c.agreement.is_none() && !c.judicial_confirmation),
+            }
+        }
+    }
+
+    #[test]
+    fn the_mix_looks_like_real_statistics() {
+        let org = demo_org();
+        let policy = Policy::default();
+        let now = now();
+        let cases: Vec<_> = generate(&org, &policy, 1, 20_000, now).collect();
+        let share = |f: &dyn Fn(&GeneratedCase) -> bool, of: &dyn Fn(&GeneratedCase) -> bool| {
+            let base: Vec<_> = cases.iter().filter(|g| of(g)).collect();
+            base.iter().filter(|g| f(g)).count() as f64 / base.len().max(1) as f64
+        };
+        let all = |_: &GeneratedCase| true;
+        let old = |g: &GeneratedCase| now - g.case.received_at > Duration::days(45);
+        let finished_old = share(&|g| g.case.status.is_finished(), &old);
+        assert!(finished_old > 0.99, "{finished_old}");
+        let mediated = |g: &GeneratedCase| matches!(g.case.status, Status::Resolved | Status::Closed | Status::Failed);
+        let success = share(&|g| g.case.status != Status::Failed, &mediated);
+        assert!((0.98..0.999).contains(&success), "{success}");
+        let closed_old =
+            share(&|g| g.case.status == Status::Closed, &|g| now - g.case.received_at > Duration::days(150));
+        assert!(closed_old > 0.9, "{closed_old}");
+        let open = |g: &GeneratedCase| g.case.status.is_open();
+        let open_count = cases.iter().filter(|g| open(g)).count();
+        assert!(open_count > 20, "{open_count}");
+        let overdue = share(&|g| g.case.is_overdue(now), &open);
+        assert!(overdue > 0.0 && overdue < 0.15, "{overdue}");
+        for s in [Status::Received, Status::Assigned, Status::Mediating] {
+            assert!(cases.iter().any(|g| g.case.status == s), "no {s} case");
+        }
+        let confirmed = share(&|g| g.case.judicial_confirmation, &|g| g.case.agreement.is_some());
+        assert!((0.01..0.04).contains(&confirmed), "{confirmed}");
+        let neighbour = share(&|g| g.case.category == Category::Neighbour, &all);
+        let environment = share(&|g| g.case.category == Category::Environment, &all);
+        assert!(neighbour > 0.15 && environment < 0.02, "{neighbour} {environment}");
+        let red = share(&|g| g.case.risk_level == RiskLevel::Red, &all);
+        let critical = share(&|g| g.case.complexity == Complexity::Critical, &all);
+        assert!(red < 0.03 && critical < 0.03, "{red} {critical}");
+        let followups: Vec<&Followup> = cases.iter().flat_map(|g| &g.followups).collect();
+        assert!(followups.iter().any(|f| f.done_at.is_none() && f.due < now), "no overdue follow-up");
+        assert!(followups.iter().any(|f| f.done_at.is_none() && f.due >= now), "no follow-up due soon");
+        let avg_yuan = cases.iter().map(|g| g.case.amount_fen).sum::<i64>() as f64 / cases.len() as f64 / 100.0;
+        assert!((5_000.0..100_000.0).contains(&avg_yuan), "{avg_yuan}");
+        let families = cases.iter().filter(|g| g.case.category == Category::MarriageFamily);
+        assert!(families.clone().filter(|g| g.case.amount_fen == 0).count() * 2 > families.count());
+    }
+
+    #[test]
+    fn id_numbers_carry_a_valid_check_character() {
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        for _ in 0..200 {
+            let id = id_number(&mut rng, 2023, true);
+            assert_eq!(id.len(), 18);
+            // the well-known sample 11010519491231002X validates with the same rule
+            let sum: u32 = id
+                .bytes()
+                .take(17)
+                .zip([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
+                .map(|(b, w)| (b - b'0') as u32 * w)
+                .sum();
+            assert_eq!(
+                id.chars().nth(17).unwrap(),
+                ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize]
+            );
+            assert_eq!((id.as_bytes()[16] - b'0') % 2, 1, "male ids have an odd sequence");
+        }
+        for s in [SURNAMES, GIVEN_MALE, GIVEN_FEMALE] {
+            assert!(s.chars().all(|c| c.len_utf8() == 3), "name tables must be 3-byte characters");
+        }
+    }
+
+    #[test]
+    fn live_intake_is_valid_and_routable() {
+        let org = demo_org();
+        let policy = Policy::default();
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        for _ in 0..500 {
+            let c = random_intake(&org, &mut rng, now());
+            assert_eq!(c.validate(&org, now()), vec![]);
+            assert_eq!(c.received_at, now());
+            policy.routing.route(&org, &c.area, c.category, c.complexity, c.risk_level).unwrap();
+        }
+        let empty = Org::default();
+        let c = random_intake(&empty, &mut rng, now());
+        assert!(c.area.is_empty());
+        assert_eq!(generate(&empty, &policy, 1, 10, now()).count(), 0);
+    }
+
+    #[test]
+    #[ignore = "timing; run with --release --ignored"]
+    fn a_million_cases_are_cheap() {
+        let org = demo_org();
+        let policy = Policy::default();
+        let t = std::time::Instant::now();
+        let n = generate(&org, &policy, 1, 1_000_000, now()).filter(|g| g.case.status == Status::Closed).count();
+        eprintln!("1M cases in {:?} ({n} closed)", t.elapsed());
+    }
+}

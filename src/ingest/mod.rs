@@ -1,0 +1,5 @@
+//! Ingest: CSV/JSON import with validation, and the deterministic demo/bench data generator.
+
+pub mod generate;
+pub mod import;
+pub mod record;
