@@ -10,13 +10,16 @@ pub mod org;
 pub mod routing;
 pub mod stats;
 pub mod suggest;
-pub mod text;
 #[cfg(test)]
 pub mod testing;
+pub mod text;
 
-pub use case::{AgreementForm, Case, Category, Complexity, Followup, FollowupChannel, FollowupOutcome, Party, RiskFlags, RiskLevel, Source, SourceClass, Status};
-pub use intake::{FieldError, NewCase};
+pub use case::{
+    AgreementForm, Case, Category, Complexity, Followup, FollowupChannel, FollowupOutcome, Party, RiskFlags, RiskLevel,
+    Source, SourceClass, Status,
+};
 pub use clocks::{ClockState, Clocks};
+pub use intake::{FieldError, NewCase};
 pub use org::{Area, Committee, CommitteeKind, Mediator, Org, Tier};
 pub use routing::{Route, RoutingRules};
 

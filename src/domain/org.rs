@@ -198,9 +198,7 @@ impl Org {
 
     /// The geographic committee of an area.
     pub fn geographic_committee(&self, area_code: &str) -> Option<&Committee> {
-        self.committees
-            .iter()
-            .find(|c| c.kind == CommitteeKind::Geographic && c.area == area_code)
+        self.committees.iter().find(|c| c.kind == CommitteeKind::Geographic && c.area == area_code)
     }
 
     /// True when `committee` covers `area_code`: its area is the case's area or an ancestor of it.
@@ -210,9 +208,7 @@ impl Org {
 
     /// Mediators who sit on the committee with this code.
     pub fn members<'a>(&'a self, committee_code: &'a str) -> impl Iterator<Item = &'a Mediator> + 'a {
-        self.mediators
-            .iter()
-            .filter(move |m| m.committees.iter().any(|c| c == committee_code))
+        self.mediators.iter().filter(move |m| m.committees.iter().any(|c| c == committee_code))
     }
 
     /// Checks the org is well formed; returns every problem found.
@@ -231,10 +227,9 @@ impl Org {
                     Some(parent) if parent.level.up().is_none() && level != Tier::District => {
                         errs.push(format!("area {}: level {level} cannot sit under the city", a.code))
                     }
-                    Some(parent) if level.up() != Some(parent.level) => errs.push(format!(
-                        "area {}: a {level} cannot sit under a {}",
-                        a.code, parent.level
-                    )),
+                    Some(parent) if level.up() != Some(parent.level) => {
+                        errs.push(format!("area {}: a {level} cannot sit under a {}", a.code, parent.level))
+                    }
                     Some(_) => {}
                 },
             }

@@ -95,15 +95,13 @@ impl RoutingRules {
 
 /// The trade committee of `kind` covering the case's district, else the city's.
 fn trade_route(org: &Org, area_code: &str, kind: CommitteeKind, joint: bool) -> Option<Route> {
-    org.chain(area_code)
-        .into_iter()
-        .filter(|a| a.level >= Tier::District)
-        .find_map(|a| {
-            org.committees
-                .iter()
-                .find(|c| c.kind == kind && c.area == a.code)
-                .map(|c| Route { tier: a.level, committee_id: c.id, joint })
+    org.chain(area_code).into_iter().filter(|a| a.level >= Tier::District).find_map(|a| {
+        org.committees.iter().find(|c| c.kind == kind && c.area == a.code).map(|c| Route {
+            tier: a.level,
+            committee_id: c.id,
+            joint,
         })
+    })
 }
 
 /// The geographic committee at `tier` (or the nearest above it) on the area's chain.
@@ -115,18 +113,14 @@ fn geographic_route(org: &Org, area_code: &str, tier: Tier, joint: bool) -> Resu
     chain
         .into_iter()
         .filter(|a| a.level >= tier)
-        .find_map(|a| {
-            org.geographic_committee(&a.code)
-                .map(|c| Route { tier: a.level, committee_id: c.id, joint })
-        })
+        .find_map(|a| org.geographic_committee(&a.code).map(|c| Route { tier: a.level, committee_id: c.id, joint }))
         .ok_or_else(|| RouteError(format!("no committee at or above {tier} for area {area_code}")))
 }
 
 /// Escalation: the geographic committee one tier above the case's current tier, joint kept.
 pub fn escalate(org: &Org, area_code: &str, current: Tier, joint: bool) -> Result<Route, RouteError> {
-    let up = current
-        .up()
-        .ok_or_else(|| RouteError("the case is already at the city tier; it cannot go higher".into()))?;
+    let up =
+        current.up().ok_or_else(|| RouteError("the case is already at the city tier; it cannot go higher".into()))?;
     geographic_route(org, area_code, up, joint)
 }
 

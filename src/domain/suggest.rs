@@ -70,10 +70,7 @@ pub struct SuggestFor<'a> {
 /// assigned; id.
 pub fn suggest(org: &Org, loads: &HashMap<i64, Load>, case: SuggestFor<'_>) -> Vec<Suggestion> {
     let village = org.ancestor_at(case.area, Tier::Village).map(|a| a.code.clone());
-    let village_committee = village
-        .as_deref()
-        .and_then(|v| org.geographic_committee(v))
-        .map(|c| c.code.clone());
+    let village_committee = village.as_deref().and_then(|v| org.geographic_committee(v)).map(|c| c.code.clone());
     let mut out: Vec<Suggestion> = org
         .mediators
         .iter()
@@ -81,9 +78,7 @@ pub fn suggest(org: &Org, loads: &HashMap<i64, Load>, case: SuggestFor<'_>) -> V
             let member = m.committees.iter().any(|c| c == case.committee);
             let grid_here = case.complexity == Complexity::Simple
                 && m.grid_worker
-                && village_committee
-                    .as_deref()
-                    .is_some_and(|vc| m.committees.iter().any(|c| c == vc));
+                && village_committee.as_deref().is_some_and(|vc| m.committees.iter().any(|c| c == vc));
             if !member && !grid_here {
                 return None;
             }
@@ -152,7 +147,12 @@ mod tests {
         let v = suggest(
             &org,
             &loads,
-            SuggestFor { committee: "G-C-D1-T1-V1", area: "C-D1-T1-V1", category: Category::Neighbour, complexity: Complexity::General },
+            SuggestFor {
+                committee: "G-C-D1-T1-V1",
+                area: "C-D1-T1-V1",
+                category: Category::Neighbour,
+                complexity: Complexity::General,
+            },
         );
         let names: Vec<_> = v.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, vec!["王芳", "张伟", "李娜"]);

@@ -6,7 +6,10 @@ use unicode_width::UnicodeWidthChar;
 /// embedding/override/isolate controls (U+202A–202E, U+2066–2069), plus LRM/RLM/ALM.
 pub fn is_hostile(c: char) -> bool {
     let u = c as u32;
-    u < 0x20 || (0x7f..=0x9f).contains(&u) || (0x202a..=0x202e).contains(&u) || (0x2066..=0x2069).contains(&u)
+    u < 0x20
+        || (0x7f..=0x9f).contains(&u)
+        || (0x202a..=0x202e).contains(&u)
+        || (0x2066..=0x2069).contains(&u)
         || matches!(u, 0x200e | 0x200f | 0x061c)
 }
 
@@ -26,8 +29,7 @@ pub fn sanitize(s: &str) -> String {
 
 /// The first hostile character in `s` (tabs and newlines allowed when `multiline`), if any.
 pub fn find_hostile(s: &str, multiline: bool) -> Option<char> {
-    s.chars()
-        .find(|&c| is_hostile(c) && !(multiline && matches!(c, '\t' | '\n' | '\r')))
+    s.chars().find(|&c| is_hostile(c) && !(multiline && matches!(c, '\t' | '\n' | '\r')))
 }
 
 /// Masks a phone number: keeps the first 3 and last 4 digits (`138****5678`).
@@ -105,7 +107,11 @@ pub fn parse_yuan(s: &str) -> Result<i64, String> {
     let t = s.trim();
     let err = || format!("{t:?} is not an amount in yuan (e.g. 1200.50)");
     let (int, frac) = t.split_once('.').unwrap_or((t, ""));
-    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(err());
     }
     let whole: i64 = int.parse().map_err(|_| err())?;

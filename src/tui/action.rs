@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::KeyEvent;
 use serde::Deserialize;
 
-use super::worker::Reply;
 use super::snapshot::Snapshot;
+use super::worker::Reply;
 
 /// Everything that can change the desk's state. Variants without data are the ones a key can be
 /// bound to; their serde names are the names used in the keymap file.
@@ -131,7 +131,13 @@ impl Action {
     pub fn writes(&self) -> bool {
         matches!(
             self,
-            Action::Assign | Action::AutoAssign | Action::Escalate | Action::Transfer | Action::NewCase | Action::RecordFollowup | Action::Reveal
+            Action::Assign
+                | Action::AutoAssign
+                | Action::Escalate
+                | Action::Transfer
+                | Action::NewCase
+                | Action::RecordFollowup
+                | Action::Reveal
         )
     }
 

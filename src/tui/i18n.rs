@@ -186,7 +186,8 @@ pub const EN: Strings = Strings {
     help_title: "Help — keys",
     help_hint: "Esc close",
     palette_title: "Command",
-    palette_hint: "assign REF MEDIATOR · escalate REF · transfer REF COMMITTEE · filter TEXT · show REF · Tab completes",
+    palette_hint:
+        "assign REF MEDIATOR · escalate REF · transfer REF COMMITTEE · filter TEXT · show REF · Tab completes",
     error_title: "Not done",
     done_title: "Done",
     close_hint: "Esc/Enter close",

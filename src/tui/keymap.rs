@@ -20,12 +20,11 @@ pub struct Key {
 impl Key {
     /// The key of a terminal key event (shift is folded into the character).
     pub fn from_event(e: &KeyEvent) -> Key {
-        let code = match e.code {
-            KeyCode::BackTab => KeyCode::BackTab,
-            KeyCode::Char(c) => KeyCode::Char(c),
-            other => other,
-        };
-        Key { code, ctrl: e.modifiers.contains(KeyModifiers::CONTROL), alt: e.modifiers.contains(KeyModifiers::ALT) }
+        Key {
+            code: e.code,
+            ctrl: e.modifiers.contains(KeyModifiers::CONTROL),
+            alt: e.modifiers.contains(KeyModifiers::ALT),
+        }
     }
 
     /// Parses `ctrl-c`, `alt-x`, `enter`, `a`, `G`, `f5`.
@@ -190,10 +189,7 @@ mod tests {
         }
         assert_eq!(k.action_for(&ev('a')), Some(Action::Assign));
         assert_eq!(k.action_for(&ev('A')), Some(Action::AutoAssign));
-        assert_eq!(
-            k.action_for(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            Some(Action::Quit)
-        );
+        assert_eq!(k.action_for(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
     }
 
     #[test]

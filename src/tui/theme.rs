@@ -150,10 +150,7 @@ impl Theme {
             let text = std::fs::read_to_string(path).map_err(|e| format!("{name_or_path}: {e}"))?;
             return Theme::from_toml(&text).map_err(|e| format!("{name_or_path}: {e}"));
         }
-        Err(format!(
-            "no theme {name_or_path:?}: use one of {} or a path to a theme file",
-            builtin_names().join(", ")
-        ))
+        Err(format!("no theme {name_or_path:?}: use one of {} or a path to a theme file", builtin_names().join(", ")))
     }
 
     /// The theme to use: the one asked for, else `mono` when NO_COLOR is set and non-empty,

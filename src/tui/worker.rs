@@ -60,7 +60,12 @@ pub enum Reply {
 }
 
 /// Starts the worker on its own thread; it owns `store` from now on.
-pub fn spawn(store: Store, requests: Receiver<Request>, events: Sender<Event>, query: ViewQuery) -> std::thread::JoinHandle<()> {
+pub fn spawn(
+    store: Store,
+    requests: Receiver<Request>,
+    events: Sender<Event>,
+    query: ViewQuery,
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || Worker { store, events, query, last: None, org: None }.run(requests))
 }
 
@@ -143,7 +148,13 @@ impl Worker {
             taken_at: now,
             query: q.clone(),
             org: self.org.clone().unwrap_or_default(),
-            incoming: self.store.incoming(&q.incoming, q.incoming_sort, q.incoming_offset, q.incoming_limit.max(1), now)?,
+            incoming: self.store.incoming(
+                &q.incoming,
+                q.incoming_sort,
+                q.incoming_offset,
+                q.incoming_limit.max(1),
+                now,
+            )?,
             matrix: self.store.routing_matrix(now)?,
             workload: self.store.workload(None, now)?,
             followups_overdue,

@@ -95,7 +95,11 @@ pub struct Form {
     pub focus: usize,
 }
 
-fn choices<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str, label: impl Fn(T) -> &'static str) -> Vec<(String, String)> {
+fn choices<T: Copy>(
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<(String, String)> {
     all.iter().map(|&v| (code(v).to_string(), label(v).to_string())).collect()
 }
 
@@ -164,7 +168,11 @@ impl Form {
             fields: vec![
                 Field::choice("category", s.f_category, choices(Category::ALL, Category::code, |c| c.label(lang))),
                 Field::choice("area", s.f_area, villages),
-                Field::choice("complexity", s.f_complexity, choices(Complexity::ALL, Complexity::code, |c| c.label(lang))),
+                Field::choice(
+                    "complexity",
+                    s.f_complexity,
+                    choices(Complexity::ALL, Complexity::code, |c| c.label(lang)),
+                ),
                 Field::choice("risk_level", s.f_risk, choices(RiskLevel::ALL, RiskLevel::code, |c| c.label(lang))),
                 Field::choice("source", s.f_source, choices(Source::ALL, Source::code, |c| c.label(lang))),
                 Field::text("applicant_name", s.f_applicant),
@@ -205,8 +213,16 @@ impl Form {
             received_at: now,
             source,
             category,
-            applicant: Party { name: self.value("applicant_name").trim().to_string(), phone: self.value("applicant_phone").trim().to_string(), id_no: String::new() },
-            respondent: Party { name: self.value("respondent_name").trim().to_string(), phone: self.value("respondent_phone").trim().to_string(), id_no: String::new() },
+            applicant: Party {
+                name: self.value("applicant_name").trim().to_string(),
+                phone: self.value("applicant_phone").trim().to_string(),
+                id_no: String::new(),
+            },
+            respondent: Party {
+                name: self.value("respondent_name").trim().to_string(),
+                phone: self.value("respondent_phone").trim().to_string(),
+                id_no: String::new(),
+            },
             summary: self.value("summary").trim().to_string(),
             amount_fen,
             area: self.value("area").to_string(),
@@ -228,8 +244,16 @@ impl Form {
         let lang = s.lang;
         Form {
             fields: vec![
-                Field::choice("outcome", s.f_outcome, choices(FollowupOutcome::ALL, FollowupOutcome::code, |c| c.label(lang))),
-                Field::choice("channel", s.f_channel, choices(FollowupChannel::ALL, FollowupChannel::code, |c| c.label(lang))),
+                Field::choice(
+                    "outcome",
+                    s.f_outcome,
+                    choices(FollowupOutcome::ALL, FollowupOutcome::code, |c| c.label(lang)),
+                ),
+                Field::choice(
+                    "channel",
+                    s.f_channel,
+                    choices(FollowupChannel::ALL, FollowupChannel::code, |c| c.label(lang)),
+                ),
                 Field::text("note", s.f_note),
             ],
             focus: 0,
@@ -238,8 +262,10 @@ impl Form {
 
     /// The follow-up form's values.
     pub fn to_followup(&self) -> Result<FollowupRecord, Vec<FieldError>> {
-        let outcome = self.value("outcome").parse::<FollowupOutcome>().map_err(|e| vec![FieldError::new("outcome", e)])?;
-        let channel = self.value("channel").parse::<FollowupChannel>().map_err(|e| vec![FieldError::new("channel", e)])?;
+        let outcome =
+            self.value("outcome").parse::<FollowupOutcome>().map_err(|e| vec![FieldError::new("outcome", e)])?;
+        let channel =
+            self.value("channel").parse::<FollowupChannel>().map_err(|e| vec![FieldError::new("channel", e)])?;
         let note = self.value("note").trim().to_string();
         if let Some(c) = crate::domain::text::find_hostile(&note, false) {
             return Err(vec![FieldError::new("note", format!("contains the control character U+{:04X}", c as u32))]);
@@ -260,8 +286,9 @@ fn edit_field(f: &mut Field, k: KeyEvent) {
             _ => {}
         },
         FieldKind::Choice { options, index, filter } => {
-            let view: Vec<usize> =
-                (0..options.len()).filter(|&i| matches(&options[i].1, filter) || matches(&options[i].0, filter)).collect();
+            let view: Vec<usize> = (0..options.len())
+                .filter(|&i| matches(&options[i].1, filter) || matches(&options[i].0, filter))
+                .collect();
             let pos = view.iter().position(|&i| i == *index);
             match k.code {
                 KeyCode::Right | KeyCode::Char(' ') if !view.is_empty() => {

@@ -8,7 +8,7 @@ mod update;
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 
 pub use form::{Field, FieldKind, Form};
 pub use popup::Popup;
@@ -127,6 +127,8 @@ pub struct State {
     pub clocks: Clocks,
     /// The time of the last tick.
     pub now: DateTime<Utc>,
+    /// The time zone times are shown in (the server's local offset at start).
+    pub tz: FixedOffset,
     /// Terminal size.
     pub size: (u16, u16),
     /// The focused pane.
@@ -175,7 +177,15 @@ pub struct State {
 
 impl State {
     /// A fresh desk.
-    pub fn new(lang: Lang, keymap: Keymap, officer: String, db_label: String, read_only: bool, clocks: Clocks, now: DateTime<Utc>) -> State {
+    pub fn new(
+        lang: Lang,
+        keymap: Keymap,
+        officer: String,
+        db_label: String,
+        read_only: bool,
+        clocks: Clocks,
+        now: DateTime<Utc>,
+    ) -> State {
         State {
             strings: Strings::for_lang(lang),
             keymap,
@@ -184,12 +194,17 @@ impl State {
             read_only,
             clocks,
             now,
+            tz: *chrono::Local::now().offset(),
             size: (80, 24),
             focus: Pane::Incoming,
             snap: None,
             last_change: None,
             worker_error: None,
-            query: ViewQuery { incoming_limit: INCOMING_WINDOW, incoming_sort: IncomingSort::Urgency, ..ViewQuery::default() },
+            query: ViewQuery {
+                incoming_limit: INCOMING_WINDOW,
+                incoming_sort: IncomingSort::Urgency,
+                ..ViewQuery::default()
+            },
             incoming_selected: 0,
             marked: BTreeMap::new(),
             routing_cell: (0, 5),

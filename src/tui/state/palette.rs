@@ -93,7 +93,9 @@ pub fn parse(line: &str, org: &Org) -> Result<Command, String> {
                     org.committee_by_code(code.trim()).map(|c| c.id).ok_or_else(|| format!("no committee {code:?}"))?,
                 ),
                 Some(("tier", t)) => FilterSpec::Tier(t.trim().parse()?),
-                Some((k, _)) => return Err(format!("filter: unknown key {k:?} (district, town, village, committee, tier)")),
+                Some((k, _)) => {
+                    return Err(format!("filter: unknown key {k:?} (district, town, village, committee, tier)"))
+                }
             };
             Ok(Command::Filter(spec))
         }

@@ -78,11 +78,18 @@ fn recompute_views(s: &mut State) {
     let rows = &snap.workload;
     match s.workload_sort {
         WorkloadSort::Load => view.sort_by_key(|&i| {
-            (std::cmp::Reverse(u64::from(rows[i].open) * 1000 / u64::from(rows[i].capacity.max(1))), rows[i].mediator_id)
+            (
+                std::cmp::Reverse(u64::from(rows[i].open) * 1000 / u64::from(rows[i].capacity.max(1))),
+                rows[i].mediator_id,
+            )
         }),
-        WorkloadSort::Overdue => view.sort_by_key(|&i| (std::cmp::Reverse(rows[i].overdue), std::cmp::Reverse(rows[i].open), rows[i].mediator_id)),
+        WorkloadSort::Overdue => view.sort_by_key(|&i| {
+            (std::cmp::Reverse(rows[i].overdue), std::cmp::Reverse(rows[i].open), rows[i].mediator_id)
+        }),
         WorkloadSort::Name => view.sort_by(|&a, &b| rows[a].name.cmp(&rows[b].name)),
-        WorkloadSort::Committee => view.sort_by(|&a, &b| rows[a].committee.cmp(&rows[b].committee).then(rows[a].name.cmp(&rows[b].name))),
+        WorkloadSort::Committee => {
+            view.sort_by(|&a, &b| rows[a].committee.cmp(&rows[b].committee).then(rows[a].name.cmp(&rows[b].name)))
+        }
     }
     s.workload_view = view;
     let ff = s.followups_filter.clone();
@@ -252,19 +259,19 @@ fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
                 _ => None,
             };
             match reference {
-                Some(reference) => s.popup = Some(Popup::Followup { reference, form: Box::new(Form::followup(s.strings)) }),
+                Some(reference) => {
+                    s.popup = Some(Popup::Followup { reference, form: Box::new(Form::followup(s.strings)) })
+                }
                 None => say(s, false, s.strings.no_pending_followup),
             }
         }
-        Action::Filter => {
-            if s.focus != Pane::Routing {
-                let text = match s.focus {
-                    Pane::Incoming => s.query.incoming.text.clone().unwrap_or_default(),
-                    Pane::Workload => s.workload_filter.clone(),
-                    _ => s.followups_filter.clone(),
-                };
-                s.filter_input = Some(FilterInput { pane: s.focus, text });
-            }
+        Action::Filter if s.focus != Pane::Routing => {
+            let text = match s.focus {
+                Pane::Incoming => s.query.incoming.text.clone().unwrap_or_default(),
+                Pane::Workload => s.workload_filter.clone(),
+                _ => s.followups_filter.clone(),
+            };
+            s.filter_input = Some(FilterInput { pane: s.focus, text });
         }
         Action::ClearFilter => {
             s.message = None;
@@ -405,7 +412,8 @@ fn on_input(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
         match k.code {
             KeyCode::Esc => s.filter_input = None,
             KeyCode::Enter => {
-                let FilterInput { pane, text } = s.filter_input.take().unwrap_or(FilterInput { pane: Pane::Incoming, text: String::new() });
+                let FilterInput { pane, text } =
+                    s.filter_input.take().unwrap_or(FilterInput { pane: Pane::Incoming, text: String::new() });
                 apply_filter(s, pane, text, fx);
             }
             _ => {
@@ -446,7 +454,16 @@ fn on_input(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
                 (KeyCode::Esc | KeyCode::Enter, _) | (_, Some(Action::Quit)) => None,
                 (_, Some(Action::Down)) => Some(Popup::Detail { reference, detail, scroll: scroll.saturating_add(1) }),
                 (_, Some(Action::Up)) => Some(Popup::Detail { reference, detail, scroll: scroll.saturating_sub(1) }),
-                (_, Some(a @ (Action::Reveal | Action::Assign | Action::Escalate | Action::Transfer | Action::RecordFollowup))) => {
+                (
+                    _,
+                    Some(
+                        a @ (Action::Reveal
+                        | Action::Assign
+                        | Action::Escalate
+                        | Action::Transfer
+                        | Action::RecordFollowup),
+                    ),
+                ) => {
                     s.popup = Some(keep);
                     if s.read_only {
                         say(s, false, s.strings.refused_read_only);
@@ -468,7 +485,10 @@ fn on_input(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
                         let req = Request::Assign { cases: cases.clone(), mediator_id: sug.mediator_id, force: false };
                         if sug.would_exceed_capacity() {
                             Some(Popup::Confirm {
-                                text: format!("{} ({}/{}) {}", sug.name, sug.open, sug.capacity, s.strings.over_capacity_confirm),
+                                text: format!(
+                                    "{} ({}/{}) {}",
+                                    sug.name, sug.open, sug.capacity, s.strings.over_capacity_confirm
+                                ),
                                 then: Box::new(Request::from(AssignParts { force: true, ..req_assign(req) })),
                             })
                         } else {
@@ -615,10 +635,14 @@ fn run_palette(s: &mut State, text: &str, fx: &mut Vec<Effect>) -> Option<Popup>
         return None;
     }
     match cmd {
-        Command::Assign { reference, mediator_id } => {
-            fx.push(Effect::Send(Request::Assign { cases: vec![(reference, Expect::Latest)], mediator_id, force: false }))
+        Command::Assign { reference, mediator_id } => fx.push(Effect::Send(Request::Assign {
+            cases: vec![(reference, Expect::Latest)],
+            mediator_id,
+            force: false,
+        })),
+        Command::Escalate { reference } => {
+            fx.push(Effect::Send(Request::Escalate { reference, expect: Expect::Latest }))
         }
-        Command::Escalate { reference } => fx.push(Effect::Send(Request::Escalate { reference, expect: Expect::Latest })),
         Command::Transfer { reference, committee } => {
             fx.push(Effect::Send(Request::Transfer { reference, expect: Expect::Latest, committee }))
         }

@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::widgets::{cell, clock_style, clock_text, page_start, risk_style, short_duration, span};
 use super::pane_block;
+use super::widgets::{cell, clock_style, clock_text, page_start, risk_style, short_duration, span};
 use crate::domain::{Case, Lang, Org};
 use crate::store::IncomingSort;
 use crate::tui::state::{Pane, State};
@@ -47,7 +47,11 @@ fn columns(state: &State, inner: usize) -> Vec<Column> {
                 span(&text, w, risk_style(x.theme, c.risk_level))
             },
         },
-        Column { header: s.col_category, width: 10, draw: |c, x, w| span(c.category.label(x.state.strings.lang), w, Style::default()) },
+        Column {
+            header: s.col_category,
+            width: 10,
+            draw: |c, x, w| span(c.category.label(x.state.strings.lang), w, Style::default()),
+        },
         Column {
             header: s.col_age,
             width: 5,
@@ -57,7 +61,10 @@ fn columns(state: &State, inner: usize) -> Vec<Column> {
             header: s.col_area,
             width: 12,
             draw: |c, x, w| {
-                let name = x.org.area(c.area_id).map(|a| if x.state.strings.lang == Lang::Zh { &a.name_zh } else { &a.name_en });
+                let name =
+                    x.org
+                        .area(c.area_id)
+                        .map(|a| if x.state.strings.lang == Lang::Zh { &a.name_zh } else { &a.name_en });
                 span(name.map(String::as_str).unwrap_or("?"), w, Style::default())
             },
         },
@@ -66,7 +73,8 @@ fn columns(state: &State, inner: usize) -> Vec<Column> {
             width: 0,
             draw: |c, x, w| {
                 let lang = x.state.strings.lang;
-                let committee = x.org.committee(c.committee_id).map(|k| if lang == Lang::Zh { &k.name_zh } else { &k.name_en });
+                let committee =
+                    x.org.committee(c.committee_id).map(|k| if lang == Lang::Zh { &k.name_zh } else { &k.name_en });
                 let joint = if c.joint { "⚑" } else { "" };
                 let text = format!("{}{joint} → {}", c.tier.label(lang), committee.map(String::as_str).unwrap_or("?"));
                 span(&text, w, Style::default())
@@ -96,7 +104,10 @@ fn columns(state: &State, inner: usize) -> Vec<Column> {
 pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     let s = state.strings;
     let Some(snap) = state.snap.as_ref() else {
-        frame.render_widget(Paragraph::new(s.loading).block(pane_block(state, theme, Pane::Incoming, String::new())), area);
+        frame.render_widget(
+            Paragraph::new(s.loading).block(pane_block(state, theme, Pane::Incoming, String::new())),
+            area,
+        );
         return;
     };
     let page = &snap.incoming;

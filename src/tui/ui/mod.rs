@@ -32,7 +32,8 @@ pub fn render(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
     let [main, bar] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
     let [top, bottom] = Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(main);
     let [incoming, routing] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
-    let [workload, followups] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
+    let [workload, followups] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
     incoming::render(frame, incoming, state, theme);
     routing::render(frame, routing, state, theme);
     workload::render(frame, workload, state, theme);

@@ -1,7 +1,6 @@
 //! Popups drawn over the panes: detail, assign, confirm, transfer, intake, follow-up, help,
 //! palette and messages.
 
-use chrono::Local;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -66,11 +65,25 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             let r = centered(area, 64, 8);
             let title = if *ok { s.done_title } else { s.error_title };
             let style = if *ok { theme.success } else { theme.error };
-            draw(frame, r, frame_block(theme, title.into(), s.close_hint), vec![Line::from(Span::styled(sanitize(text), style))], 0, true);
+            draw(
+                frame,
+                r,
+                frame_block(theme, title.into(), s.close_hint),
+                vec![Line::from(Span::styled(sanitize(text), style))],
+                0,
+                true,
+            );
         }
         Popup::Confirm { text, .. } => {
             let r = centered(area, 64, 7);
-            draw(frame, r, frame_block(theme, s.confirm_title.into(), s.confirm_hint), vec![Line::from(sanitize(text))], 0, true);
+            draw(
+                frame,
+                r,
+                frame_block(theme, s.confirm_title.into(), s.confirm_hint),
+                vec![Line::from(sanitize(text))],
+                0,
+                true,
+            );
         }
         Popup::Help { scroll } => {
             let mut lines = Vec::new();
@@ -148,7 +161,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
                 }
                 lines.push(line);
             }
-            draw(frame, big, frame_block(theme, format!("{} {}", s.transfer_title, case.0), s.assign_hint), lines, 0, false);
+            draw(
+                frame,
+                big,
+                frame_block(theme, format!("{} {}", s.transfer_title, case.0), s.assign_hint),
+                lines,
+                0,
+                false,
+            );
         }
         Popup::Intake(form) => {
             let lines = form_lines(theme, form, usize::from(big.width.saturating_sub(2)));
@@ -157,7 +177,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         Popup::Followup { reference, form } => {
             let r = centered(area, 72, 12);
             let lines = form_lines(theme, form, 70);
-            draw(frame, r, frame_block(theme, format!("{} {reference}", s.followup_title), s.followup_hint), lines, 0, false);
+            draw(
+                frame,
+                r,
+                frame_block(theme, format!("{} {reference}", s.followup_title), s.followup_hint),
+                lines,
+                0,
+                false,
+            );
         }
     }
 }
@@ -178,7 +205,10 @@ fn form_lines<'a>(theme: &Theme, form: &Form, width: usize) -> Vec<Line<'a>> {
             span(&value, width.saturating_sub(label_w + 1), style),
         ]));
         if let Some(e) = &f.error {
-            lines.push(Line::from(vec![Span::raw(" ".repeat(label_w + 1)), Span::styled(format!("✗ {}", sanitize(e)), theme.error)]));
+            lines.push(Line::from(vec![
+                Span::raw(" ".repeat(label_w + 1)),
+                Span::styled(format!("✗ {}", sanitize(e)), theme.error),
+            ]));
         }
     }
     lines
@@ -210,7 +240,8 @@ fn suggestion_line<'a>(state: &State, theme: &Theme, sug: &Suggestion, width: us
 }
 
 fn party_text(p: &Party, revealed: bool) -> String {
-    let (phone, id) = if revealed { (p.phone.clone(), p.id_no.clone()) } else { (mask_phone(&p.phone), mask_id(&p.id_no)) };
+    let (phone, id) =
+        if revealed { (p.phone.clone(), p.id_no.clone()) } else { (mask_phone(&p.phone), mask_id(&p.id_no)) };
     let mut t = sanitize(&p.name);
     if !phone.is_empty() {
         t.push_str(&format!("  ☎ {}", sanitize(&phone)));
@@ -229,11 +260,20 @@ fn detail_lines<'a>(state: &State, theme: &Theme, d: &CaseDetail) -> Vec<Line<'a
     let name = |zh: &str, en: &str| sanitize(if lang == Lang::Zh { zh } else { en });
     let area = org.area(c.area_id).map(|a| name(&a.name_zh, &a.name_en)).unwrap_or_default();
     let committee = org.committee(c.committee_id).map(|k| name(&k.name_zh, &k.name_en)).unwrap_or_default();
-    let lead = c.lead_mediator_id.and_then(|id| org.mediator(id)).map(|m| sanitize(&m.name)).unwrap_or_else(|| s.unassigned.to_string());
-    let when = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string();
-    let row = |label: &str, value: String| Line::from(vec![span(label, 16, theme.title), Span::raw(" "), Span::raw(value)]);
+    let lead = c
+        .lead_mediator_id
+        .and_then(|id| org.mediator(id))
+        .map(|m| sanitize(&m.name))
+        .unwrap_or_else(|| s.unassigned.to_string());
+    let when = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&state.tz).format("%Y-%m-%d %H:%M").to_string();
+    let row =
+        |label: &str, value: String| Line::from(vec![span(label, 16, theme.title), Span::raw(" "), Span::raw(value)]);
     let mut risk = c.risk_level.label(lang).to_string();
-    for (on, zh, en) in [(c.risk_flags.mass, "群体性", "mass"), (c.risk_flags.media, "舆情", "media"), (c.risk_flags.criminal, "民转刑", "criminal")] {
+    for (on, zh, en) in [
+        (c.risk_flags.mass, "群体性", "mass"),
+        (c.risk_flags.media, "舆情", "media"),
+        (c.risk_flags.criminal, "民转刑", "criminal"),
+    ] {
         if on {
             risk.push_str(&format!(" · {}", if lang == Lang::Zh { zh } else { en }));
         }
@@ -241,20 +281,45 @@ fn detail_lines<'a>(state: &State, theme: &Theme, d: &CaseDetail) -> Vec<Line<'a
     let clock = state.clocks.state(c.received_at, c.assign_due, state.now);
     let mut lines = vec![
         row(s.f_status, c.status.label(lang).to_string()),
-        row(s.f_received, format!("{} · {} ({})", when(c.received_at), c.source.label(lang), c.source.class().label(lang))),
+        row(
+            s.f_received,
+            format!("{} · {} ({})", when(c.received_at), c.source.label(lang), c.source.class().label(lang)),
+        ),
         row(s.f_category, format!("{} · {} · {}", c.category.label(lang), c.complexity.label(lang), area)),
-        Line::from(vec![span(s.f_risk, 16, theme.title), Span::raw(" "), Span::styled(risk, super::widgets::risk_style(theme, c.risk_level))]),
-        row(s.f_route, format!("{} → {committee}{}", c.tier.label(lang), if c.joint { format!(" · {}", s.joint) } else { String::new() })),
+        Line::from(vec![
+            span(s.f_risk, 16, theme.title),
+            Span::raw(" "),
+            Span::styled(risk, super::widgets::risk_style(theme, c.risk_level)),
+        ]),
+        row(
+            s.f_route,
+            format!(
+                "{} → {committee}{}",
+                c.tier.label(lang),
+                if c.joint { format!(" · {}", s.joint) } else { String::new() }
+            ),
+        ),
         row(s.f_lead, lead),
         Line::from(vec![
             span(s.f_assign_due, 16, theme.title),
             Span::raw(" "),
-            Span::styled(when(c.assign_due), if c.status == crate::domain::Status::Received { super::widgets::clock_style(theme, clock) } else { theme.muted }),
+            Span::styled(
+                when(c.assign_due),
+                if c.status == crate::domain::Status::Received {
+                    super::widgets::clock_style(theme, clock)
+                } else {
+                    theme.muted
+                },
+            ),
         ]),
     ];
     if let Some(m) = c.mediation_due {
         let st = state.clocks.state(c.assigned_at.unwrap_or(c.received_at), m, state.now);
-        lines.push(Line::from(vec![span(s.f_mediation_due, 16, theme.title), Span::raw(" "), Span::styled(when(m), super::widgets::clock_style(theme, st))]));
+        lines.push(Line::from(vec![
+            span(s.f_mediation_due, 16, theme.title),
+            Span::raw(" "),
+            Span::styled(when(m), super::widgets::clock_style(theme, st)),
+        ]));
     }
     lines.push(row(s.f_amount, yuan(c.amount_fen)));
     lines.push(row(s.f_applicant, party_text(&c.applicant, d.revealed)));
@@ -277,7 +342,11 @@ fn detail_lines<'a>(state: &State, theme: &Theme, d: &CaseDetail) -> Vec<Line<'a
                 (None, _) => String::new(),
             };
             let style = if f.done_at.is_none() && f.due < state.now { theme.overdue } else { Style::default() };
-            lines.push(Line::from(vec![Span::raw(format!("  {}  ", when(f.due))), Span::styled(status, style), Span::raw(format!(" {}", sanitize(&f.note)))]));
+            lines.push(Line::from(vec![
+                Span::raw(format!("  {}  ", when(f.due))),
+                Span::styled(status, style),
+                Span::raw(format!(" {}", sanitize(&f.note))),
+            ]));
         }
     }
     lines.push(Line::from(""));

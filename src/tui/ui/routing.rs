@@ -52,7 +52,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             let (open, overdue) = snap.matrix.cells[row][col];
             let full = if overdue > 0 { format!("{}({})", count(open), count(overdue)) } else { count(open) };
             let text = if crate::domain::text::width(&full) < col_w { full } else { format!("{}!", count(open)) };
-            let mut style = if overdue > 0 { theme.overdue } else if open == 0 { theme.muted } else { ratatui::style::Style::default() };
+            let mut style = if overdue > 0 {
+                theme.overdue
+            } else if open == 0 {
+                theme.muted
+            } else {
+                ratatui::style::Style::default()
+            };
             if focused && state.routing_cell == (row, col) {
                 style = style.patch(theme.selected);
             }
@@ -80,7 +86,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     lines.push(Line::from(vec![
         Span::styled(format!("Σ {total_open}"), theme.title),
         Span::raw(" · "),
-        Span::styled(format!("{} {total_overdue}", s.overdue_word), if total_overdue > 0 { theme.overdue } else { theme.muted }),
+        Span::styled(
+            format!("{} {total_overdue}", s.overdue_word),
+            if total_overdue > 0 { theme.overdue } else { theme.muted },
+        ),
     ]));
     let hint = format!("Enter: {}", s.action_help(&crate::tui::action::Action::Open));
     lines.push(Line::from(Span::styled(cell(&hint, usize::from(inner.width)), theme.muted)));

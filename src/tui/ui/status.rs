@@ -1,7 +1,6 @@
 //! The status bar: officer, database, live indicator, clock, and key hints (or a message, or
 //! the filter being typed).
 
-use chrono::Local;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -18,10 +17,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     let w = usize::from(area.width);
     let live = match (&state.worker_error, state.last_change) {
         (Some(_), _) => format!("○ {}", s.offline),
-        (None, Some(t)) => format!("● {} {}", s.live, t.with_timezone(&Local).format("%H:%M:%S")),
+        (None, Some(t)) => format!("● {} {}", s.live, t.with_timezone(&state.tz).format("%H:%M:%S")),
         (None, None) => format!("○ {}", s.loading),
     };
-    let clock = state.now.with_timezone(&Local).format("%m-%d %H:%M").to_string();
+    let clock = state.now.with_timezone(&state.tz).format("%m-%d %H:%M").to_string();
     let ro = if state.read_only { format!(" {} ·", s.read_only) } else { String::new() };
     let left = format!("{ro} {} {} · {} · {live} · {clock} ", s.officer, state.officer, state.db_label);
     let left_w = crate::domain::text::width(&left);
@@ -34,7 +33,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         spans.push(Span::styled(cell(&format!(" {}", m.text), right_w), style));
     } else {
         let mut hints = Vec::new();
-        for a in [Action::Assign, Action::Open, Action::Escalate, Action::NewCase, Action::Filter, Action::Palette, Action::Help, Action::Quit] {
+        for a in [
+            Action::Assign,
+            Action::Open,
+            Action::Escalate,
+            Action::NewCase,
+            Action::Filter,
+            Action::Palette,
+            Action::Help,
+            Action::Quit,
+        ] {
             if state.read_only && a.writes() {
                 continue;
             }

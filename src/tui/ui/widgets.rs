@@ -20,11 +20,7 @@ pub fn span<'a>(text: &str, cols: usize, style: Style) -> Span<'a> {
 
 /// The first row shown so that `selected` is visible in `visible` rows (stateless paging).
 pub fn page_start(selected: usize, visible: usize) -> usize {
-    if visible == 0 {
-        0
-    } else {
-        selected / visible * visible
-    }
+    selected.checked_div(visible).map_or(0, |page| page * visible)
 }
 
 /// A short duration: `45m`, `5h`, `3d`.

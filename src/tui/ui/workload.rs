@@ -57,15 +57,28 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             Span::raw(" "),
             Span::styled(bar(r.open, r.capacity, bar_w), if full { theme.bar_full } else { theme.bar }),
             Span::raw(" "),
-            span(&format!("{}/{}", r.open, r.capacity), num_w, if full { theme.bar_full } else { ratatui::style::Style::default() }),
+            span(
+                &format!("{}/{}", r.open, r.capacity),
+                num_w,
+                if full { theme.bar_full } else { ratatui::style::Style::default() },
+            ),
             Span::raw(" "),
-            span(&if r.overdue > 0 { format!("!{}", r.overdue) } else { "0".into() }, late_w, if r.overdue > 0 { theme.overdue } else { theme.muted }),
+            span(
+                &if r.overdue > 0 { format!("!{}", r.overdue) } else { "0".into() },
+                late_w,
+                if r.overdue > 0 { theme.overdue } else { theme.muted },
+            ),
             Span::raw(" "),
-            span(if r.on_duty { s.on_duty } else { s.off_duty }, duty_w, if r.on_duty { theme.ok } else { theme.muted }),
+            span(
+                if r.on_duty { s.on_duty } else { s.off_duty },
+                duty_w,
+                if r.on_duty { theme.ok } else { theme.muted },
+            ),
         ];
         if committee_w >= 6 {
             let c = snap.org.committee_by_code(&r.committee);
-            let name = c.map(|c| if s.lang == Lang::Zh { c.name_zh.as_str() } else { c.name_en.as_str() }).unwrap_or("");
+            let name =
+                c.map(|c| if s.lang == Lang::Zh { c.name_zh.as_str() } else { c.name_en.as_str() }).unwrap_or("");
             spans.push(Span::raw(" "));
             spans.push(span(name, committee_w, theme.muted));
         }
