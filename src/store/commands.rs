@@ -376,6 +376,7 @@ impl Store {
 
     /// Records how mediation ended: resolved (with its agreement form), failed or withdrawn.
     /// A resolved case gets its follow-ups scheduled.
+    #[allow(clippy::too_many_arguments)]
     pub fn finish(
         &mut self,
         reference: &str,
@@ -462,6 +463,19 @@ impl Store {
         let tx = self.begin()?;
         let case = load_for_update(&tx, reference)?;
         audit(&tx, &self.actor, "reveal", Some(case.id), &json!({}))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records that personal data of several cases was revealed (a `list --reveal`): one
+    /// `reveal` event per case, all in one transaction.
+    pub fn log_reveals(&mut self, references: &[String]) -> Result<()> {
+        self.writable()?;
+        let tx = self.begin()?;
+        for reference in references {
+            let case = load_for_update(&tx, reference)?;
+            audit(&tx, &self.actor, "reveal", Some(case.id), &json!({ "via": "list" }))?;
+        }
         tx.commit()?;
         Ok(())
     }
