@@ -1,0 +1,403 @@
+//! Importing a CSV or JSON (array or JSON Lines) file of case records: everything is parsed and
+//! validated first, every error names its line (or record) and field, then all records are
+//! stored in one transaction — or none.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+
+use super::record::{new_case_from_fields, new_case_from_json, FIELDS, REQUIRED};
+use crate::domain::{FieldError, NewCase, Org, Policy};
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// How many errors are listed; the rest are only counted.
+pub const MAX_ERRORS_SHOWN: usize = 20;
+
+/// The layout of an import file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Comma-separated, the first row naming the fields.
+    Csv,
+    /// One JSON array of record objects.
+    JsonArray,
+    /// One JSON record object per line.
+    JsonLines,
+}
+
+/// Where in the file a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// The whole file.
+    File,
+    /// A line of the file (CSV: the header is line 1; a record is named by its first line).
+    Line(u64),
+    /// The n-th record of a JSON array, counting from 1.
+    Record(u64),
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::File => f.write_str("file"),
+            Location::Line(n) => write!(f, "line {n}"),
+            Location::Record(n) => write!(f, "record {n}"),
+        }
+    }
+}
+
+/// One problem found in an import file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    /// Where it is.
+    pub at: Location,
+    /// The field, when one is to blame.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.field {
+            Some(field) => write!(f, "{}, field {field}: {}", self.at, self.message),
+            None => write!(f, "{}: {}", self.at, self.message),
+        }
+    }
+}
+
+/// The errors of a file: the first [`MAX_ERRORS_SHOWN`] and how many there were in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Problems {
+    /// The first errors, in file order.
+    pub shown: Vec<ImportError>,
+    /// All errors, shown or not.
+    pub total: usize,
+}
+
+impl Problems {
+    fn push(&mut self, e: ImportError) {
+        self.total += 1;
+        if self.shown.len() < MAX_ERRORS_SHOWN {
+            self.shown.push(e);
+        }
+    }
+
+    fn at(&mut self, at: Location, field: Option<&str>, message: impl Into<String>) {
+        self.push(ImportError { at, field: field.map(str::to_string), message: message.into() });
+    }
+
+    fn fields(&mut self, at: Location, errs: Vec<FieldError>) {
+        for e in errs {
+            self.push(ImportError { at, field: Some(e.field), message: e.message });
+        }
+    }
+
+    /// The error to report: every shown problem on its own line.
+    pub fn into_error(self, path: &Path) -> Error {
+        let mut msg = format!(
+            "{}: {} problem{} found; nothing was imported",
+            path.display(),
+            self.total,
+            if self.total == 1 { "" } else { "s" }
+        );
+        for e in &self.shown {
+            msg.push_str("\n  ");
+            msg.push_str(&e.to_string());
+        }
+        if self.total > self.shown.len() {
+            msg.push_str(&format!("\n  … and {} more", self.total - self.shown.len()));
+        }
+        Error::Invalid(msg)
+    }
+}
+
+/// What an import did (or, for a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    /// The file's layout.
+    pub format: Format,
+    /// Records read and valid.
+    pub records: usize,
+    /// Refs given to the stored cases, in file order (empty for a dry run).
+    pub refs: Vec<String>,
+}
+
+/// Picks the format from the extension, else from the first non-blank character.
+pub fn sniff(path: &Path) -> Result<Format> {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("csv") => return Ok(Format::Csv),
+        Some("jsonl" | "ndjson") => return Ok(Format::JsonLines),
+        _ => {}
+    }
+    let mut head = Vec::with_capacity(4096);
+    open(path)?
+        .take(4096)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[') => Ok(Format::JsonArray),
+        Some(b'{') => Ok(Format::JsonLines),
+        _ if ext.as_deref() == Some("json") => Err(Error::Invalid(format!(
+            "{}: a JSON import holds an array of records or one record per line",
+            path.display()
+        ))),
+        _ => Ok(Format::Csv),
+    }
+}
+
+fn open(path: &Path) -> Result<File> {
+    File::open(path).map_err(|e| Error::Io(format!("cannot open {}: {e}", path.display())))
+}
+
+/// Collects parsed records and problems while a reader walks the file.
+struct Collector<'a> {
+    org: &'a Org,
+    policy: &'a Policy,
+    now: DateTime<Utc>,
+    problems: Problems,
+    cases: Vec<NewCase>,
+}
+
+impl Collector<'_> {
+    fn record(&mut self, at: Location, parsed: std::result::Result<NewCase, Vec<FieldError>>) {
+        match parsed {
+            Ok(n) => {
+                let errs = check(&n, self.org, self.policy, self.now);
+                if errs.is_empty() {
+                    self.cases.push(n);
+                } else {
+                    self.problems.fields(at, errs);
+                }
+            }
+            Err(errs) => self.problems.fields(at, errs),
+        }
+    }
+
+    fn problem(&mut self, at: Location, field: Option<&str>, message: impl Into<String>) {
+        self.problems.at(at, field, message);
+    }
+}
+
+/// Validation of a parsed record against the organisation, and routing.
+pub fn check(n: &NewCase, org: &Org, policy: &Policy, now: DateTime<Utc>) -> Vec<FieldError> {
+    let mut errs = n.validate(org, now);
+    if errs.is_empty() {
+        if let Err(e) = policy.routing.route(org, &n.area, n.category, n.complexity, n.risk_level) {
+            errs.push(FieldError::new("area", format!("cannot be routed: {e}")));
+        }
+    }
+    errs
+}
+
+const NOT_UTF8: &str = "is not valid UTF-8 (save the file as UTF-8, e.g. `iconv -f GBK -t UTF-8`)";
+
+/// Reads and validates every record of the file; the new cases, or every problem found.
+pub fn read_file(path: &Path, org: &Org, policy: &Policy, now: DateTime<Utc>) -> Result<(Format, Vec<NewCase>)> {
+    let format = sniff(path)?;
+    let mut c = Collector { org, policy, now, problems: Problems::default(), cases: Vec::new() };
+    match format {
+        Format::Csv => read_csv(path, &mut c)?,
+        Format::JsonLines => read_json_lines(path, &mut c)?,
+        Format::JsonArray => read_json_array(path, &mut c)?,
+    }
+    if c.problems.total == 0 && c.cases.is_empty() {
+        c.problem(Location::File, None, "holds no records");
+    }
+    if c.problems.total > 0 {
+        return Err(c.problems.into_error(path));
+    }
+    Ok((format, c.cases))
+}
+
+/// Imports the file into the store, all or nothing; with `dry_run` only validates.
+pub fn import(store: &mut Store, path: &Path, dry_run: bool, now: DateTime<Utc>) -> Result<Imported> {
+    let (format, cases) = read_file(path, store.org(), store.policy(), now)?;
+    let refs = if dry_run { Vec::new() } else { store.add_cases(&cases, now, "import")? };
+    Ok(Imported { format, records: cases.len(), refs })
+}
+
+fn io_err(path: &Path, e: impl fmt::Display) -> Error {
+    Error::Io(format!("cannot read {}: {e}", path.display()))
+}
+
+fn read_csv(path: &Path, c: &mut Collector<'_>) -> Result<()> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(BufReader::new(open(path)?));
+    let mut rec = csv::ByteRecord::new();
+    let header: Vec<String> = match rdr.read_byte_record(&mut rec) {
+        Ok(true) => {
+            let mut names = Vec::with_capacity(rec.len());
+            for (i, raw) in rec.iter().enumerate() {
+                let raw = if i == 0 { raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw) } else { raw };
+                match std::str::from_utf8(raw) {
+                    Ok(s) => names.push(s.trim().to_string()),
+                    Err(_) => {
+                        c.problem(Location::Line(1), None, format!("the header {NOT_UTF8}"));
+                        return Ok(());
+                    }
+                }
+            }
+            names
+        }
+        Ok(false) => return Ok(()),
+        Err(e) => return Err(io_err(path, e)),
+    };
+    if !check_header(&header, c) {
+        return Ok(());
+    }
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                if let csv::ErrorKind::Io(_) = e.kind() {
+                    return Err(io_err(path, e));
+                }
+                c.problem(Location::Line(line), None, format!("not valid CSV: {e}"));
+                continue;
+            }
+        }
+        let at = Location::Line(rec.position().map(|p| p.line()).unwrap_or(0));
+        if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue; // a blank row, as spreadsheets leave at the end
+        }
+        if rec.len() != header.len() {
+            c.problem(at, None, format!("has {} fields; the header has {}", rec.len(), header.len()));
+            continue;
+        }
+        let mut fields = Vec::with_capacity(rec.len());
+        let mut bad = false;
+        for (name, raw) in header.iter().zip(rec.iter()) {
+            match std::str::from_utf8(raw) {
+                Ok(s) => fields.push((name.as_str(), s)),
+                Err(_) => {
+                    c.problem(at, Some(name), NOT_UTF8);
+                    bad = true;
+                }
+            }
+        }
+        if !bad {
+            let parsed = new_case_from_fields(fields);
+            c.record(at, parsed);
+        }
+    }
+    Ok(())
+}
+
+/// Checks the CSV header names; false when the records cannot be read under it.
+fn check_header(header: &[String], c: &mut Collector<'_>) -> bool {
+    let before = c.problems.total;
+    let mut seen = std::collections::HashSet::new();
+    for name in header {
+        if !FIELDS.contains(&name.as_str()) {
+            c.problem(
+                Location::Line(1),
+                Some(name),
+                format!("is not a case field (the header names are: {})", FIELDS.join(", ")),
+            );
+        } else if !seen.insert(name.as_str()) {
+            c.problem(Location::Line(1), Some(name), "appears twice in the header");
+        }
+    }
+    for name in REQUIRED {
+        if !seen.contains(name) {
+            c.problem(Location::Line(1), Some(name), "column is missing from the header");
+        }
+    }
+    c.problems.total == before
+}
+
+/// Skips a UTF-8 byte-order mark at the start of the reader.
+fn skip_bom(r: &mut impl BufRead) -> std::io::Result<()> {
+    if r.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+        r.consume(3);
+    }
+    Ok(())
+}
+
+fn read_json_lines(path: &Path, c: &mut Collector<'_>) -> Result<()> {
+    let mut r = BufReader::new(open(path)?);
+    skip_bom(&mut r).map_err(|e| io_err(path, e))?;
+    let mut buf = Vec::new();
+    let mut line = 0u64;
+    loop {
+        buf.clear();
+        if r.read_until(b'\n', &mut buf).map_err(|e| io_err(path, e))? == 0 {
+            break;
+        }
+        line += 1;
+        let at = Location::Line(line);
+        let Ok(text) = std::str::from_utf8(&buf) else {
+            c.problem(at, None, NOT_UTF8);
+            continue;
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(v) => c.record(at, new_case_from_json(&v)),
+            Err(e) => c.problem(at, None, format!("not valid JSON: {e}")),
+        }
+    }
+    Ok(())
+}
+
+fn read_json_array(path: &Path, c: &mut Collector<'_>) -> Result<()> {
+    // A first pass names the lines that are not UTF-8 (the JSON parser would only say where).
+    let mut r = BufReader::new(open(path)?);
+    let mut buf = Vec::new();
+    let mut line = 0u64;
+    let mut bad = false;
+    loop {
+        buf.clear();
+        if r.read_until(b'\n', &mut buf).map_err(|e| io_err(path, e))? == 0 {
+            break;
+        }
+        line += 1;
+        let body = if line == 1 { buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf) } else { &buf };
+        if std::str::from_utf8(body).is_err() {
+            c.problem(Location::Line(line), None, NOT_UTF8);
+            bad = true;
+        }
+    }
+    if bad {
+        return Ok(());
+    }
+    let mut r = BufReader::new(open(path)?);
+    skip_bom(&mut r).map_err(|e| io_err(path, e))?;
+    let mut de = serde_json::Deserializer::from_reader(r);
+    let outcome = serde::Deserializer::deserialize_seq(&mut de, Records(c)).and_then(|()| de.end());
+    if let Err(e) = outcome {
+        if e.is_io() {
+            return Err(io_err(path, e));
+        }
+        c.problem(Location::Line(e.line() as u64), None, format!("not valid JSON: {e}"));
+    }
+    Ok(())
+}
+
+/// Streams the elements of a JSON array into the collector, one at a time.
+struct Records<'c, 'a>(&'c mut Collector<'a>);
+
+impl<'de> serde::de::Visitor<'de> for Records<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of case records")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        let mut n = 0u64;
+        while let Some(v) = seq.next_element::<serde_json::Value>()? {
+            n += 1;
+            self.0.record(Location::Record(n), new_case_from_json(&v));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,500 @@
+//! The one flat JSON/CSV shape of a case (`CaseRecord`): what `show --json` / `list --json` print
+//! and what `add --json -` / `import` accept; field names are the JSON keys and the CSV header.
+
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+use serde::Serialize;
+
+use crate::domain::text::{mask_id, mask_phone};
+use crate::domain::{Case, Category, Complexity, FieldError, NewCase, Org, Party, RiskFlags, RiskLevel, Source};
+
+/// Every field of a [`CaseRecord`], in output order (the CSV header).
+pub const FIELDS: &[&str] = &[
+    "ref",
+    "status",
+    "version",
+    "tier",
+    "committee",
+    "lead_mediator",
+    "joint",
+    "received_at",
+    "source",
+    "category",
+    "applicant_name",
+    "applicant_phone",
+    "applicant_id_no",
+    "respondent_name",
+    "respondent_phone",
+    "respondent_id_no",
+    "summary",
+    "amount_fen",
+    "area",
+    "complexity",
+    "risk_flags",
+    "risk_level",
+    "partners",
+    "assign_due",
+    "mediation_due",
+    "finished_at",
+    "agreement",
+    "outcome_note",
+];
+
+/// The fields the desk sets itself; accepted on input (so output can be fed back) but ignored.
+pub const DESK_SET: &[&str] = &[
+    "ref",
+    "status",
+    "version",
+    "tier",
+    "committee",
+    "lead_mediator",
+    "joint",
+    "assign_due",
+    "mediation_due",
+    "finished_at",
+    "agreement",
+    "outcome_note",
+];
+
+/// The input fields without which a record is refused.
+pub const REQUIRED: &[&str] = &["received_at", "source", "category", "applicant_name", "summary", "area"];
+
+/// A case as one flat record. Enumerations are their codes (on input the Chinese or English
+/// labels are accepted too), times are RFC 3339 in UTC, absent values are empty strings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CaseRecord {
+    /// Human reference, e.g. `WH-2023-04085` (desk-set).
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// Status code (desk-set).
+    pub status: String,
+    /// Optimistic-concurrency version (desk-set).
+    pub version: i64,
+    /// Routed tier code (desk-set).
+    pub tier: String,
+    /// Routed committee code (desk-set).
+    pub committee: String,
+    /// Lead mediator's name, empty when unassigned (desk-set).
+    pub lead_mediator: String,
+    /// Worked by the joint office (desk-set).
+    pub joint: bool,
+    /// When the dispute reached the desk: RFC 3339, `YYYY-MM-DD HH:MM[:SS]` local or `YYYY-MM-DD`.
+    pub received_at: String,
+    /// Source code, e.g. `walk_in`.
+    pub source: String,
+    /// Category code, e.g. `neighbour`.
+    pub category: String,
+    /// Applicant's name.
+    pub applicant_name: String,
+    /// Applicant's phone (masked on output unless revealed).
+    pub applicant_phone: String,
+    /// Applicant's id number (masked on output unless revealed).
+    pub applicant_id_no: String,
+    /// Respondent's name.
+    pub respondent_name: String,
+    /// Respondent's phone (masked on output unless revealed).
+    pub respondent_phone: String,
+    /// Respondent's id number (masked on output unless revealed).
+    pub respondent_id_no: String,
+    /// What the dispute is about.
+    pub summary: String,
+    /// Amount involved, in fen (an integer).
+    pub amount_fen: i64,
+    /// Code of the village/community where it arose.
+    pub area: String,
+    /// Complexity code; empty means `general`.
+    pub complexity: String,
+    /// Risk flags, comma-separated (`mass,media,criminal`).
+    pub risk_flags: String,
+    /// Risk level code; empty means `none`.
+    pub risk_level: String,
+    /// Joint-office partners, `;`-separated.
+    pub partners: String,
+    /// Assignment deadline (desk-set).
+    pub assign_due: String,
+    /// Mediation deadline (desk-set).
+    pub mediation_due: String,
+    /// When mediation ended (desk-set).
+    pub finished_at: String,
+    /// Agreement form code (desk-set).
+    pub agreement: String,
+    /// Outcome note (desk-set).
+    pub outcome_note: String,
+}
+
+/// A time as records print it: RFC 3339 in UTC with whole seconds.
+pub fn format_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Parses a time: RFC 3339, `YYYY-MM-DD HH:MM[:SS]` (also with `T` or `/`) in local time, or a
+/// bare `YYYY-MM-DD` (local midnight).
+pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    let t = s.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
+        return Ok(d.with_timezone(&Utc));
+    }
+    const FORMATS: &[&str] = &[
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y/%m/%d %H:%M:%S",
+        "%Y/%m/%d %H:%M",
+    ];
+    for fmt in FORMATS {
+        if let Ok(n) = NaiveDateTime::parse_from_str(t, fmt) {
+            return local(n, t);
+        }
+    }
+    if let Ok(d) = parse_date(t) {
+        return local(d.and_time(chrono::NaiveTime::MIN), t);
+    }
+    Err(format!("{t:?} is not a date (expected e.g. 2023-05-01, 2023-05-01 14:30 or 2023-05-01T14:30:00+08:00)"))
+}
+
+/// Parses a calendar day, `YYYY-MM-DD` (or `YYYY/MM/DD`).
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let t = s.trim();
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(t, "%Y/%m/%d"))
+        .map_err(|_| format!("{t:?} is not a date (expected YYYY-MM-DD, e.g. 2023-05-01)"))
+}
+
+fn local(n: NaiveDateTime, original: &str) -> Result<DateTime<Utc>, String> {
+    Local
+        .from_local_datetime(&n)
+        .earliest()
+        .map(|d| d.with_timezone(&Utc))
+        .ok_or_else(|| format!("{original:?} does not exist in the local time zone"))
+}
+
+/// A scalar input value, whatever format it came from.
+#[derive(Debug, Clone, PartialEq)]
+enum Scalar {
+    Text(String),
+    /// A value of the wrong shape (an object, a nested array); the text says what it was.
+    Invalid(&'static str),
+}
+
+fn scalar_from_json(v: &serde_json::Value) -> Scalar {
+    use serde_json::Value;
+    match v {
+        Value::Null => Scalar::Text(String::new()),
+        Value::Bool(b) => Scalar::Text(b.to_string()),
+        Value::Number(n) => Scalar::Text(n.to_string()),
+        Value::String(s) => Scalar::Text(s.clone()),
+        Value::Array(items) => {
+            let mut parts = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    Value::String(s) => parts.push(s.clone()),
+                    Value::Number(n) => parts.push(n.to_string()),
+                    _ => return Scalar::Invalid("a list of non-text values"),
+                }
+            }
+            Scalar::Text(parts.join(";"))
+        }
+        Value::Object(_) => Scalar::Invalid("an object"),
+    }
+}
+
+fn parse_amount(text: &str) -> Result<i64, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(0);
+    }
+    if let Ok(v) = t.parse::<i64>() {
+        return Ok(v);
+    }
+    // `1200.0` from a spreadsheet or a float in JSON: accepted when it is a whole number.
+    match t.parse::<f64>() {
+        Ok(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
+        _ => Err(format!("{t:?} is not a whole number of fen (amount_fen is in fen: 1 yuan = 100 fen)")),
+    }
+}
+
+impl CaseRecord {
+    /// The record of a stored case. Phones and id numbers are masked unless `reveal`.
+    pub fn from_case(case: &Case, org: &Org, reveal: bool) -> CaseRecord {
+        let phone = |s: &str| if reveal { s.to_string() } else { mask_phone(s) };
+        let id_no = |s: &str| if reveal { s.to_string() } else { mask_id(s) };
+        CaseRecord {
+            reference: case.reference.clone(),
+            status: case.status.code().to_string(),
+            version: case.version,
+            tier: case.tier.code().to_string(),
+            committee: org.committee(case.committee_id).map(|c| c.code.clone()).unwrap_or_default(),
+            lead_mediator: case
+                .lead_mediator_id
+                .map(|id| org.mediator(id).map(|m| m.name.clone()).unwrap_or_else(|| format!("#{id}")))
+                .unwrap_or_default(),
+            joint: case.joint,
+            received_at: format_time(case.received_at),
+            source: case.source.code().to_string(),
+            category: case.category.code().to_string(),
+            applicant_name: case.applicant.name.clone(),
+            applicant_phone: phone(&case.applicant.phone),
+            applicant_id_no: id_no(&case.applicant.id_no),
+            respondent_name: case.respondent.name.clone(),
+            respondent_phone: phone(&case.respondent.phone),
+            respondent_id_no: id_no(&case.respondent.id_no),
+            summary: case.summary.clone(),
+            amount_fen: case.amount_fen,
+            area: org.area(case.area_id).map(|a| a.code.clone()).unwrap_or_default(),
+            complexity: case.complexity.code().to_string(),
+            risk_flags: case.risk_flags.to_codes(),
+            risk_level: case.risk_level.code().to_string(),
+            partners: case.partners.join(";"),
+            assign_due: format_time(case.assign_due),
+            mediation_due: case.mediation_due.map(format_time).unwrap_or_default(),
+            finished_at: case.finished_at.map(format_time).unwrap_or_default(),
+            agreement: case.agreement.map(|a| a.code().to_string()).unwrap_or_default(),
+            outcome_note: case.outcome_note.clone(),
+        }
+    }
+
+    /// Reads a record from a JSON object. Returns the record and the problems found while
+    /// reading it (unknown keys, values of the wrong shape, an amount that is not a number).
+    pub fn from_json(value: &serde_json::Value) -> (CaseRecord, Vec<FieldError>) {
+        let mut rec = CaseRecord::default();
+        let mut errs = Vec::new();
+        match value.as_object() {
+            Some(map) => {
+                for (key, v) in map {
+                    rec.set(key, scalar_from_json(v), &mut errs);
+                }
+            }
+            None => errs.push(FieldError::new("record", "is not a JSON object ({\"category\": …, …})")),
+        }
+        (rec, errs)
+    }
+
+    /// Reads a record from CSV fields under the given header names.
+    pub fn from_fields<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> (CaseRecord, Vec<FieldError>) {
+        let mut rec = CaseRecord::default();
+        let mut errs = Vec::new();
+        for (key, text) in pairs {
+            rec.set(key, Scalar::Text(text.to_string()), &mut errs);
+        }
+        (rec, errs)
+    }
+
+    fn set(&mut self, key: &str, value: Scalar, errs: &mut Vec<FieldError>) {
+        let text = match value {
+            Scalar::Text(t) => t,
+            Scalar::Invalid(what) => {
+                if FIELDS.contains(&key) && !DESK_SET.contains(&key) {
+                    errs.push(FieldError::new(key, format!("is {what}; a text value was expected")));
+                }
+                return;
+            }
+        };
+        let slot = match key {
+            "received_at" => &mut self.received_at,
+            "source" => &mut self.source,
+            "category" => &mut self.category,
+            "applicant_name" => &mut self.applicant_name,
+            "applicant_phone" => &mut self.applicant_phone,
+            "applicant_id_no" => &mut self.applicant_id_no,
+            "respondent_name" => &mut self.respondent_name,
+            "respondent_phone" => &mut self.respondent_phone,
+            "respondent_id_no" => &mut self.respondent_id_no,
+            "summary" => &mut self.summary,
+            "area" => &mut self.area,
+            "complexity" => &mut self.complexity,
+            "risk_flags" => &mut self.risk_flags,
+            "risk_level" => &mut self.risk_level,
+            "partners" => &mut self.partners,
+            "amount_fen" => {
+                match parse_amount(&text) {
+                    Ok(v) => self.amount_fen = v,
+                    Err(e) => errs.push(FieldError::new(key, e)),
+                }
+                return;
+            }
+            k if DESK_SET.contains(&k) => return,
+            _ => {
+                errs.push(FieldError::new(key, format!("is not a case field (the fields are: {})", FIELDS.join(", "))));
+                return;
+            }
+        };
+        *slot = text;
+    }
+
+    /// Parses every input field into a new case; each error names its field. Desk-set fields
+    /// are ignored. Masked values and other content problems are left to [`NewCase::validate`].
+    pub fn to_new_case(&self) -> Result<NewCase, Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let received_at = required(&self.received_at, "received_at", &mut errs, parse_time);
+        let source = required(&self.source, "source", &mut errs, str::parse::<Source>);
+        let category = required(&self.category, "category", &mut errs, str::parse::<Category>);
+        for (field, value) in
+            [("applicant_name", &self.applicant_name), ("summary", &self.summary), ("area", &self.area)]
+        {
+            if value.trim().is_empty() {
+                errs.push(FieldError::new(field, "is missing; it must not be empty"));
+            }
+        }
+        let complexity = or_default(&self.complexity, Complexity::General, "complexity", &mut errs);
+        let risk_level = or_default(&self.risk_level, RiskLevel::None, "risk_level", &mut errs);
+        let risk_flags = RiskFlags::parse(&self.risk_flags)
+            .map_err(|e| errs.push(FieldError::new("risk_flags", e)))
+            .unwrap_or_default();
+        match (received_at, source, category, complexity, risk_level) {
+            (Some(received_at), Some(source), Some(category), Some(complexity), Some(risk_level))
+                if errs.is_empty() =>
+            {
+                Ok(NewCase {
+                    received_at,
+                    source,
+                    category,
+                    applicant: party(&self.applicant_name, &self.applicant_phone, &self.applicant_id_no),
+                    respondent: party(&self.respondent_name, &self.respondent_phone, &self.respondent_id_no),
+                    summary: self.summary.clone(),
+                    amount_fen: self.amount_fen,
+                    area: self.area.trim().to_string(),
+                    complexity,
+                    risk_flags,
+                    risk_level,
+                    partners: parse_partners(&self.partners),
+                })
+            }
+            _ => Err(errs),
+        }
+    }
+}
+
+/// Splits a `;`- (or `,`-) separated list of partners, dropping blanks.
+pub fn parse_partners(s: &str) -> Vec<String> {
+    s.split([';', ',']).map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect()
+}
+
+fn required<T>(
+    text: &str,
+    field: &str,
+    errs: &mut Vec<FieldError>,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Option<T> {
+    if text.trim().is_empty() {
+        errs.push(FieldError::new(field, "is missing; it must not be empty"));
+        return None;
+    }
+    parse(text).map_err(|e| errs.push(FieldError::new(field, e))).ok()
+}
+
+fn or_default<T: std::str::FromStr<Err = String>>(
+    text: &str,
+    default: T,
+    field: &str,
+    errs: &mut Vec<FieldError>,
+) -> Option<T> {
+    if text.trim().is_empty() {
+        return Some(default);
+    }
+    match text.parse() {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errs.push(FieldError::new(field, e));
+            None
+        }
+    }
+}
+
+fn party(name: &str, phone: &str, id_no: &str) -> Party {
+    Party { name: name.trim().to_string(), phone: phone.trim().to_string(), id_no: id_no.trim().to_string() }
+}
+
+/// Reads one record from JSON and parses it: every problem, each naming its field.
+pub fn new_case_from_json(value: &serde_json::Value) -> Result<NewCase, Vec<FieldError>> {
+    let (rec, mut errs) = CaseRecord::from_json(value);
+    finish(rec, &mut errs)
+}
+
+/// Reads one record from CSV (header names zipped with fields) and parses it.
+pub fn new_case_from_fields<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<NewCase, Vec<FieldError>> {
+    let (rec, mut errs) = CaseRecord::from_fields(pairs);
+    finish(rec, &mut errs)
+}
+
+fn finish(rec: CaseRecord, errs: &mut Vec<FieldError>) -> Result<NewCase, Vec<FieldError>> {
+    match rec.to_new_case() {
+        Ok(n) if errs.is_empty() => Ok(n),
+        Ok(_) => Err(std::mem::take(errs)),
+        Err(more) => {
+            errs.extend(more);
+            Err(std::mem::take(errs))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn good() -> serde_json::Value {
+        json!({
+            "received_at": "2023-05-01T06:02:00Z", "source": "walk_in", "category": "neighbour",
+            "applicant_name": "张三", "applicant_phone": "13812345678", "summary": "噪音纠纷",
+            "amount_fen": 120050, "area": "C-D1-T1-V1"
+        })
+    }
+
+    #[test]
+    fn a_good_record_parses() {
+        let n = new_case_from_json(&good()).unwrap();
+        assert_eq!(n.category, Category::Neighbour);
+        assert_eq!(n.complexity, Complexity::General);
+        assert_eq!(n.amount_fen, 120050);
+        assert_eq!(format_time(n.received_at), "2023-05-01T06:02:00Z");
+    }
+
+    #[test]
+    fn labels_are_accepted_for_enums() {
+        let mut v = good();
+        v["category"] = json!("邻里");
+        v["source"] = json!("Walk-in");
+        assert_eq!(new_case_from_json(&v).unwrap().source, Source::WalkIn);
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let mut v = good();
+        v["category"] = json!("gossip");
+        v["received_at"] = json!("yesterday");
+        v["amount_fen"] = json!("12a");
+        v["colour"] = json!("red");
+        let errs = new_case_from_json(&v).unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        for f in ["category", "received_at", "amount_fen", "colour"] {
+            assert!(fields.contains(&f), "{f} not in {fields:?}");
+        }
+    }
+
+    #[test]
+    fn desk_set_fields_are_ignored() {
+        let mut v = good();
+        v["ref"] = json!("X-1");
+        v["version"] = json!("not a number");
+        v["status"] = json!("closed");
+        assert!(new_case_from_json(&v).is_ok());
+    }
+
+    #[test]
+    fn missing_required_fields_are_named() {
+        let errs = new_case_from_json(&json!({"summary": "x"})).unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert!(fields.contains(&"category") && fields.contains(&"area") && fields.contains(&"received_at"));
+    }
+
+    #[test]
+    fn times_parse_in_several_forms() {
+        assert!(parse_time("2023-05-01").is_ok());
+        assert!(parse_time("2023-05-01 14:30").is_ok());
+        assert!(parse_time("2023-05-01 14:30:10").is_ok());
+        assert!(parse_time("2023-05-01T14:30:10+08:00").is_ok());
+        assert!(parse_time("2023-13-01").is_err());
+    }
+}
