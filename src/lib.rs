@@ -4,7 +4,9 @@
 #![deny(clippy::unwrap_used)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod cli;
 pub mod domain;
 pub mod error;
+pub mod ingest;
 pub mod store;
 pub mod tui;

@@ -1,0 +1,84 @@
+//! Write commands on one case: `assign`, `escalate`, `transfer`, `resolve`, `followup`.
+
+use chrono::Utc;
+
+use super::args::{AssignArgs, FollowupArgs, RefArgs, ResolveArgs, TransferArgs};
+use super::output::Out;
+use super::Context;
+use crate::domain::text::sanitize;
+use crate::domain::{Case, Lang, Org};
+use crate::error::Result;
+use crate::store::{Expect, FollowupRecord};
+
+fn say(line: &str) -> Result<()> {
+    let mut out = Out::new();
+    out.line(line)?;
+    out.flush()
+}
+
+/// `tier · committee name (code)` of where a case now sits.
+fn place(org: &Org, case: &Case, lang: Lang) -> String {
+    let committee = org
+        .committee(case.committee_id)
+        .map(|c| format!("{} ({})", if lang == Lang::Zh { &c.name_zh } else { &c.name_en }, c.code))
+        .unwrap_or_default();
+    sanitize(&format!("{} · {committee}", case.tier.label(lang)))
+}
+
+/// `assign REF MEDIATOR [--if-unassigned] [--force]`.
+pub fn assign(ctx: &Context, a: &AssignArgs) -> Result<()> {
+    let mut store = ctx.open_for_write()?;
+    let mediator = store.find_mediator(&a.mediator)?.clone();
+    let expect = if a.if_unassigned { Expect::Unassigned } else { Expect::Latest };
+    let case = store.assign(&a.reference, mediator.id, expect, a.force, Utc::now())?;
+    say(&format!(
+        "{}: assigned to {} (#{}), mediate by {}",
+        sanitize(&case.reference),
+        sanitize(&mediator.name),
+        mediator.id,
+        super::output::opt_time(case.mediation_due)
+    ))
+}
+
+/// `escalate REF`.
+pub fn escalate(ctx: &Context, a: &RefArgs) -> Result<()> {
+    let mut store = ctx.open_for_write()?;
+    let case = store.escalate(&a.reference, Expect::Latest, Utc::now())?;
+    say(&format!("{}: escalated to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang)))
+}
+
+/// `transfer REF COMMITTEE`.
+pub fn transfer(ctx: &Context, a: &TransferArgs) -> Result<()> {
+    let mut store = ctx.open_for_write()?;
+    let case = store.transfer(&a.reference, &a.committee, Expect::Latest, Utc::now())?;
+    say(&format!("{}: transferred to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang)))
+}
+
+/// `resolve REF --outcome resolved|failed|withdrawn`.
+pub fn resolve(ctx: &Context, a: &ResolveArgs) -> Result<()> {
+    let mut store = ctx.open_for_write()?;
+    let case =
+        store.finish(&a.reference, a.outcome, a.agreement, a.performance_due, &a.note, Expect::Latest, Utc::now())?;
+    let followups = store.followups_of(case.id)?.iter().filter(|f| f.done_at.is_none()).count();
+    let mut line = format!("{}: {}", sanitize(&case.reference), case.status.label(ctx.lang));
+    if let Some(agreement) = case.agreement {
+        line.push_str(&format!(" ({})", agreement.label(ctx.lang)));
+    }
+    if followups > 0 {
+        line.push_str(&format!("; {followups} follow-up(s) scheduled"));
+    }
+    say(&line)
+}
+
+/// `followup REF --outcome ... [--channel ...] [--note ...]`.
+pub fn followup(ctx: &Context, a: &FollowupArgs) -> Result<()> {
+    let mut store = ctx.open_for_write()?;
+    let record = FollowupRecord { channel: a.channel, outcome: a.outcome, note: a.note.clone() };
+    let case = store.record_followup(&a.reference, &record, Utc::now())?;
+    say(&format!(
+        "{}: follow-up recorded ({}); status {}",
+        sanitize(&case.reference),
+        a.outcome.label(ctx.lang),
+        case.status.label(ctx.lang)
+    ))
+}

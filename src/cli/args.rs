@@ -1,0 +1,355 @@
+//! The command line as clap structs: DESIGN.md's scripting contract in one place.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::domain::{
+    AgreementForm, Category, Complexity, FollowupChannel, FollowupOutcome, Lang, RiskLevel, Source, Status,
+};
+use crate::ingest::record::{parse_date, parse_time};
+
+/// The duty desk of a joint people's mediation office (人民调解): live queues of incoming
+/// disputes, routing, workload and follow-ups, plus a scripting interface.
+#[derive(Debug, Parser)]
+#[command(name = "duty-desk", version, about, long_about = None, propagate_version = true)]
+#[command(after_help = "Without a subcommand, opens the desk (the terminal UI) on the database.\n\
+Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (someone else changed it first).")]
+pub struct Cli {
+    /// The database file [default: $DUTY_DESK_DB, else duty-desk.db in the platform data dir]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "PATH",
+        env = "DUTY_DESK_DB",
+        hide_env = true
+    )]
+    pub db: Option<PathBuf>,
+    /// Language of the desk and of human output [default: zh when LC_ALL/LC_MESSAGES/LANG start with "zh", else en]
+    #[arg(long, global = true, help_heading = "Global options", value_enum, value_name = "LANG")]
+    pub lang: Option<LangArg>,
+    /// Colour theme of the desk: default, light, high-contrast, mono, or a path to a theme TOML
+    #[arg(long, global = true, help_heading = "Global options", value_name = "NAME")]
+    pub theme: Option<String>,
+    /// Open the database for viewing only: every write is refused
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub read_only: bool,
+    /// What to do; without one, the desk opens
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// A language on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// English
+    En,
+    /// 简体中文
+    Zh,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::En => Lang::En,
+            LangArg::Zh => Lang::Zh,
+        }
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create and fill a demo database (Wuhai-like organisation, generated cases), then open the desk with simulated live intake
+    Demo(DemoArgs),
+    /// Create the schema and load the organisation (the embedded demo one when no --org is given)
+    Init(InitArgs),
+    /// Add one case from flags, or from a JSON record (`--json -` reads stdin); prints its ref
+    Add(Box<AddArgs>),
+    /// Import cases from a CSV or JSON file: all or nothing; every error names its line and field
+    Import(ImportArgs),
+    /// List cases, newest first (table, or JSON records with --json)
+    List(ListArgs),
+    /// Show one case with its follow-ups and audit trail
+    Show(ShowArgs),
+    /// List mediators with their committees, load, capacity and overdue cases
+    Mediators(MediatorsArgs),
+    /// Assign a case to a lead mediator (by id or exact name)
+    Assign(AssignArgs),
+    /// Move a case one tier up; it lands unassigned in the higher committee's queue
+    Escalate(RefArgs),
+    /// Re-route a case to another committee that covers its area; it lands unassigned
+    Transfer(TransferArgs),
+    /// Record how mediation ended: resolved (agreement), failed or withdrawn
+    Resolve(ResolveArgs),
+    /// Record the outcome of a case's next due follow-up visit (回访)
+    Followup(FollowupArgs),
+    /// The period's statistics: cases, success rate, amount, by category and by source
+    Report(ReportArgs),
+    /// Check the database's integrity and foreign keys (exit 1 on problems)
+    Check,
+    /// Write a consistent copy of the database to a new file, safe while desks are running
+    Backup(BackupArgs),
+}
+
+/// `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many cases to generate into a new (or empty) database; 0 = the organisation only
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    pub cases: usize,
+    /// Seed of the generator: the same seed gives the same cases
+    #[arg(long, value_name = "S", default_value_t = 2023)]
+    pub seed: u64,
+    /// Only create and fill the database; do not open the desk
+    #[arg(long)]
+    pub no_tui: bool,
+    /// Simulated live intake: a new dispute every SECS seconds while the desk is open (0 = off)
+    #[arg(long, value_name = "SECS", default_value_t = 5)]
+    pub intake_every: u64,
+}
+
+/// `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The organisation as JSON (areas, committees, mediators); default: the embedded demo organisation
+    #[arg(long, value_name = "FILE")]
+    pub org: Option<PathBuf>,
+    /// Routing rules and clocks as TOML (keys not given keep their defaults)
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+}
+
+/// `add`: one case, from flags or from a JSON record.
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Read one JSON record from FILE ('-' = stdin) instead of flags; the output is then JSON too.
+    /// Given without FILE, only switches the output to JSON.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
+    pub json: Option<String>,
+    /// When the dispute reached the desk: YYYY-MM-DD[ HH:MM[:SS]] local, or RFC 3339 [default: now]
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub received_at: Option<DateTime<Utc>>,
+    /// How it arrived: walk_in, phone, grid_report, court_referral, police_referral, petition_referral, screening, online, mobile_van [default: walk_in]
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<Source>,
+    /// Category: marriage_family, neighbour, housing_homestead, contract, business, damages, land_forest, land_acquisition, environment, labour, consumer, medical, traffic_accident, property_management, other (or the zh/en label)
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<Category>,
+    /// Applicant's full name (required)
+    #[arg(long, value_name = "NAME")]
+    pub applicant_name: Option<String>,
+    /// Applicant's phone number
+    #[arg(long, value_name = "PHONE")]
+    pub applicant_phone: Option<String>,
+    /// Applicant's national id number
+    #[arg(long, value_name = "ID")]
+    pub applicant_id_no: Option<String>,
+    /// Respondent's full name
+    #[arg(long, value_name = "NAME")]
+    pub respondent_name: Option<String>,
+    /// Respondent's phone number
+    #[arg(long, value_name = "PHONE")]
+    pub respondent_phone: Option<String>,
+    /// Respondent's national id number
+    #[arg(long, value_name = "ID")]
+    pub respondent_id_no: Option<String>,
+    /// What the dispute is about (required)
+    #[arg(long, value_name = "TEXT")]
+    pub summary: Option<String>,
+    /// Amount involved in yuan, e.g. 1200.50
+    #[arg(long, value_name = "YUAN", value_parser = crate::domain::text::parse_yuan)]
+    pub amount: Option<i64>,
+    /// Code of the village/community where it arose, e.g. WH-HBW-01-01 (required)
+    #[arg(long, value_name = "CODE")]
+    pub area: Option<String>,
+    /// simple, general, major or critical [default: general]
+    #[arg(long, value_name = "LEVEL")]
+    pub complexity: Option<Complexity>,
+    /// Risk flags, comma-separated: mass, media, criminal
+    #[arg(long, value_name = "FLAGS")]
+    pub risk_flags: Option<String>,
+    /// Risk colour: none, yellow, orange, red [default: none]
+    #[arg(long, value_name = "LEVEL")]
+    pub risk_level: Option<RiskLevel>,
+    /// Joint-office partners, ';'-separated
+    #[arg(long, value_name = "LIST")]
+    pub partners: Option<String>,
+}
+
+/// `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// CSV (header row = field names) or JSON (an array of records, or one record per line); chosen by extension, else by content
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Only read and validate the file; store nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only cases with this status: received, assigned, mediating, resolved, failed, withdrawn, closed
+    #[arg(long, value_name = "S")]
+    pub status: Option<Status>,
+    /// Only cases nobody has been assigned yet
+    #[arg(long)]
+    pub unassigned: bool,
+    /// Only open cases past their assignment or mediation deadline
+    #[arg(long)]
+    pub overdue: bool,
+    /// Only cases routed to this committee (its code)
+    #[arg(long, value_name = "C")]
+    pub committee: Option<String>,
+    /// At most N cases; 0 = all of them (streamed)
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub limit: usize,
+    /// Print a JSON array of case records (the shape `add --json -` and `import` accept)
+    #[arg(long)]
+    pub json: bool,
+    /// Show phone and id numbers unmasked (audited; at most 10000 cases)
+    #[arg(long)]
+    pub reveal: bool,
+}
+
+/// `show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The case's ref, e.g. WH-2023-04085
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// Print the case as one JSON record (the shape `add --json -` accepts)
+    #[arg(long)]
+    pub json: bool,
+    /// Show phone and id numbers unmasked (recorded in the audit log)
+    #[arg(long)]
+    pub reveal: bool,
+}
+
+/// `mediators`.
+#[derive(Debug, Args)]
+pub struct MediatorsArgs {
+    /// Only mediators sitting on this committee (its code)
+    #[arg(long, value_name = "C")]
+    pub committee: Option<String>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `assign`.
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    /// The case's ref
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// The mediator: id or exact name
+    #[arg(value_name = "MEDIATOR")]
+    pub mediator: String,
+    /// Fail with exit 3 if someone assigned the case first
+    #[arg(long)]
+    pub if_unassigned: bool,
+    /// Assign even when the mediator is at capacity
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// A command that takes only a case ref.
+#[derive(Debug, Args)]
+pub struct RefArgs {
+    /// The case's ref
+    #[arg(value_name = "REF")]
+    pub reference: String,
+}
+
+/// `transfer`.
+#[derive(Debug, Args)]
+pub struct TransferArgs {
+    /// The case's ref
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// The code of the committee to send it to (it must cover the case's area)
+    #[arg(value_name = "COMMITTEE")]
+    pub committee: String,
+}
+
+/// `resolve`.
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// The case's ref
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// How mediation ended: resolved, failed or withdrawn
+    #[arg(long, value_name = "OUTCOME", value_parser = parse_finish)]
+    pub outcome: Status,
+    /// The agreement's form when resolved: written or oral [default: written]
+    #[arg(long, value_name = "FORM")]
+    pub agreement: Option<AgreementForm>,
+    /// The agreed performance date (the first follow-up falls on it)
+    #[arg(long, value_name = "DATE", value_parser = parse_time)]
+    pub performance_due: Option<DateTime<Utc>>,
+    /// Outcome note
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub note: String,
+}
+
+/// `followup`.
+#[derive(Debug, Args)]
+pub struct FollowupArgs {
+    /// The case's ref
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// What the visit found: performed, partial, not_performed, recurrence
+    #[arg(long, value_name = "OUTCOME")]
+    pub outcome: FollowupOutcome,
+    /// How it was made: visit, phone, online
+    #[arg(long, value_name = "CHANNEL", default_value = "phone")]
+    pub channel: FollowupChannel,
+    /// Note
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub note: String,
+}
+
+/// `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// First day of the period, YYYY-MM-DD [default: 1 January of this year]
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub from: Option<NaiveDate>,
+    /// Last day of the period, YYYY-MM-DD [default: today]
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub to: Option<NaiveDate>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The new file to write (must not exist)
+    #[arg(value_name = "DEST")]
+    pub dest: PathBuf,
+}
+
+fn parse_finish(s: &str) -> Result<Status, String> {
+    match s.parse::<Status>()? {
+        s @ (Status::Resolved | Status::Failed | Status::Withdrawn) => Ok(s),
+        other => Err(format!("{other} is not an outcome (expected resolved, failed or withdrawn)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,328 @@
+//! Case commands: `add`, `import`, `list`, `show`.
+
+use std::io::Read;
+
+use chrono::Utc;
+
+use super::args::{AddArgs, ImportArgs, ListArgs, ShowArgs};
+use super::output::{local_time, row, Out};
+use super::Context;
+use crate::domain::{Case, Complexity, FieldError, Lang, NewCase, Org, Party, RiskFlags, RiskLevel, Source};
+use crate::error::{Error, Result};
+use crate::ingest::import::{self, Format};
+use crate::ingest::record::{new_case_from_json, parse_partners, CaseRecord};
+use crate::store::{CaseFilter, Store, CASE_PAGE_MAX};
+
+/// Picks the English or the Chinese text.
+pub(crate) fn tr(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+fn refused(errs: &[FieldError]) -> Error {
+    let lines: Vec<String> = errs.iter().map(|e| format!("  {e}")).collect();
+    Error::Invalid(format!("the case was refused; nothing was stored:\n{}", lines.join("\n")))
+}
+
+/// `add`: one case from flags or from a JSON record; prints its ref (or its record with --json).
+pub fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
+    let now = Utc::now();
+    let source = a.json.as_deref().filter(|s| !s.is_empty());
+    let new = match source {
+        Some(src) => {
+            if has_input_flags(a) {
+                return Err(Error::Usage(
+                    "give the case either as flags or as a JSON record (--json FILE), not both".into(),
+                ));
+            }
+            read_record(src)?
+        }
+        None => from_flags(a, now)?,
+    };
+    let mut store = ctx.open_for_write()?;
+    let errs = import::check(&new, store.org(), store.policy(), now);
+    if !errs.is_empty() {
+        return Err(refused(&errs));
+    }
+    let case = store.add_case(&new, now)?;
+    let mut out = Out::new();
+    if a.json.is_some() {
+        out.json_pretty(&CaseRecord::from_case(&case, store.org(), false))?;
+    } else {
+        out.line(&case.reference)?;
+    }
+    out.flush()
+}
+
+fn has_input_flags(a: &AddArgs) -> bool {
+    a.received_at.is_some()
+        || a.source.is_some()
+        || a.category.is_some()
+        || a.applicant_name.is_some()
+        || a.applicant_phone.is_some()
+        || a.applicant_id_no.is_some()
+        || a.respondent_name.is_some()
+        || a.respondent_phone.is_some()
+        || a.respondent_id_no.is_some()
+        || a.summary.is_some()
+        || a.amount.is_some()
+        || a.area.is_some()
+        || a.complexity.is_some()
+        || a.risk_flags.is_some()
+        || a.risk_level.is_some()
+        || a.partners.is_some()
+}
+
+fn from_flags(a: &AddArgs, now: chrono::DateTime<Utc>) -> Result<NewCase> {
+    let mut missing = Vec::new();
+    if a.category.is_none() {
+        missing.push("--category");
+    }
+    if a.area.is_none() {
+        missing.push("--area");
+    }
+    if a.applicant_name.is_none() {
+        missing.push("--applicant-name");
+    }
+    if a.summary.is_none() {
+        missing.push("--summary");
+    }
+    let (Some(category), Some(area), Some(applicant_name), Some(summary)) =
+        (a.category, a.area.as_ref(), a.applicant_name.as_ref(), a.summary.as_ref())
+    else {
+        return Err(Error::Usage(format!(
+            "add needs {} (or --json - to read a JSON record); see `duty-desk add --help`",
+            missing.join(", ")
+        )));
+    };
+    let risk_flags = match &a.risk_flags {
+        Some(f) => RiskFlags::parse(f).map_err(|e| Error::Usage(format!("--risk-flags: {e}")))?,
+        None => RiskFlags::default(),
+    };
+    let text = |s: &Option<String>| s.as_deref().unwrap_or("").trim().to_string();
+    Ok(NewCase {
+        received_at: a.received_at.unwrap_or(now),
+        source: a.source.unwrap_or(Source::WalkIn),
+        category,
+        applicant: Party {
+            name: applicant_name.trim().to_string(),
+            phone: text(&a.applicant_phone),
+            id_no: text(&a.applicant_id_no),
+        },
+        respondent: Party {
+            name: text(&a.respondent_name),
+            phone: text(&a.respondent_phone),
+            id_no: text(&a.respondent_id_no),
+        },
+        summary: summary.clone(),
+        amount_fen: a.amount.unwrap_or(0),
+        area: area.trim().to_string(),
+        complexity: a.complexity.unwrap_or(Complexity::General),
+        risk_flags,
+        risk_level: a.risk_level.unwrap_or(RiskLevel::None),
+        partners: a.partners.as_deref().map(parse_partners).unwrap_or_default(),
+    })
+}
+
+/// Reads one JSON record from a file or (`-`) stdin.
+fn read_record(src: &str) -> Result<NewCase> {
+    let mut bytes = Vec::new();
+    if src == "-" {
+        std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::Io(format!("cannot read stdin: {e}")))?;
+    } else {
+        bytes = std::fs::read(src).map_err(|e| Error::Io(format!("cannot read {src}: {e}")))?;
+    }
+    let name = if src == "-" { "stdin" } else { src };
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        Error::Invalid(format!("{name}: line {line} is not valid UTF-8"))
+    })?;
+    let text = text.trim_start_matches('\u{feff}');
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| Error::Invalid(format!("{name}: not valid JSON: {e}")))?;
+    let value = match value {
+        serde_json::Value::Array(mut items) if items.len() == 1 => items.remove(0),
+        serde_json::Value::Array(items) => {
+            return Err(Error::Invalid(format!(
+                "{name} holds {} records; add takes one (use `duty-desk import FILE` for many)",
+                items.len()
+            )))
+        }
+        v => v,
+    };
+    new_case_from_json(&value).map_err(|errs| refused(&errs))
+}
+
+/// `import FILE [--dry-run]`.
+pub fn import(ctx: &Context, a: &ImportArgs) -> Result<()> {
+    let now = Utc::now();
+    let mut store = if a.dry_run { ctx.open()? } else { ctx.open_for_write()? };
+    let done = import::import(&mut store, &a.file, a.dry_run, now)?;
+    let kind = match done.format {
+        Format::Csv => "CSV",
+        Format::JsonArray => "JSON",
+        Format::JsonLines => "JSON Lines",
+    };
+    let mut out = Out::new();
+    if a.dry_run {
+        out.line(&format!("ok: {} {kind} record(s) are valid (dry run: nothing was stored)", done.records))?;
+    } else {
+        let span = match (done.refs.first(), done.refs.last()) {
+            (Some(f), Some(l)) if f != l => format!(" ({f} … {l})"),
+            (Some(f), _) => format!(" ({f})"),
+            _ => String::new(),
+        };
+        out.line(&format!("imported {} case(s) from {kind}{span}", done.records))?;
+    }
+    out.flush()
+}
+
+/// Prints cases as a table or as a JSON array, one at a time.
+struct ListPrinter<'a> {
+    out: Out,
+    org: &'a Org,
+    lang: Lang,
+    json: bool,
+    reveal: bool,
+    count: usize,
+}
+
+const LIST_WIDTHS: [usize; 7] = [14, 16, 9, 12, 8, 8, 40];
+
+impl ListPrinter<'_> {
+    fn begin(&mut self) -> Result<()> {
+        if self.json {
+            return self.out.raw("[");
+        }
+        let l = self.lang;
+        let heads = [
+            tr(l, "Ref", "编号"),
+            tr(l, "Received", "受理时间"),
+            tr(l, "Status", "状态"),
+            tr(l, "Category", "类别"),
+            tr(l, "Tier", "层级"),
+            tr(l, "Lead", "承办人"),
+            tr(l, "Summary", "摘要"),
+        ];
+        let cells: Vec<(&str, usize)> = heads.iter().copied().zip(LIST_WIDTHS).collect();
+        self.out.line(&row(&cells))
+    }
+
+    fn case(&mut self, c: &Case) -> Result<()> {
+        self.count += 1;
+        if self.json {
+            self.out.raw(if self.count == 1 { "\n" } else { ",\n" })?;
+            return self.out.json_compact(&CaseRecord::from_case(c, self.org, self.reveal));
+        }
+        let l = self.lang;
+        let lead = c.lead_mediator_id.and_then(|id| self.org.mediator(id)).map(|m| m.name.as_str()).unwrap_or("-");
+        let received = local_time(c.received_at);
+        let values = [
+            c.reference.as_str(),
+            received.as_str(),
+            c.status.label(l),
+            c.category.label(l),
+            c.tier.label(l),
+            lead,
+            c.summary.as_str(),
+        ];
+        let cells: Vec<(&str, usize)> = values.iter().copied().zip(LIST_WIDTHS).collect();
+        self.out.line(&row(&cells))
+    }
+
+    fn end(&mut self) -> Result<()> {
+        if self.json {
+            self.out.raw(if self.count == 0 { "]\n" } else { "\n]\n" })?;
+        }
+        self.out.flush()
+    }
+}
+
+/// `list`: a page of cases (or all of them, streamed, with `--limit 0`).
+pub fn list(ctx: &Context, a: &ListArgs) -> Result<()> {
+    let now = Utc::now();
+    if a.reveal && (a.limit == 0 || a.limit > CASE_PAGE_MAX) {
+        return Err(Error::Usage(format!(
+            "--reveal shows at most {CASE_PAGE_MAX} cases at a time; give --limit N (1..{CASE_PAGE_MAX})"
+        )));
+    }
+    let mut store = if a.reveal { ctx.open_for_write()? } else { ctx.open()? };
+    let committee_id = match &a.committee {
+        Some(code) => Some(
+            store
+                .org()
+                .committee_by_code(code.trim())
+                .map(|c| c.id)
+                .ok_or_else(|| Error::NotFound(format!("no committee {:?}", code.trim())))?,
+        ),
+        None => None,
+    };
+    let filter = CaseFilter {
+        status: a.status,
+        unassigned: a.unassigned,
+        overdue: a.overdue,
+        committee_id,
+        ..CaseFilter::default()
+    };
+    if a.reveal {
+        let cases = store.list_cases(&filter, 0, a.limit, now)?;
+        let refs: Vec<String> = cases.iter().map(|c| c.reference.clone()).collect();
+        store.log_reveals(&refs)?;
+        let mut p = printer(&store, ctx.lang, a);
+        p.begin()?;
+        for c in &cases {
+            p.case(c)?;
+        }
+        return p.end();
+    }
+    let mut p = printer(&store, ctx.lang, a);
+    p.begin()?;
+    if a.limit == 0 {
+        store.for_each_case(&filter, now, |c| p.case(&c))?;
+    } else {
+        let mut offset = 0;
+        while offset < a.limit {
+            let page = store.list_cases(&filter, offset, (a.limit - offset).min(CASE_PAGE_MAX), now)?;
+            for c in &page {
+                p.case(c)?;
+            }
+            if page.len() < CASE_PAGE_MAX {
+                break;
+            }
+            offset += page.len();
+        }
+    }
+    let shown = p.count;
+    p.end()?;
+    if !a.json && a.limit != 0 && shown == a.limit {
+        let total = store.count_cases(&filter, now)?;
+        if total > shown as u64 {
+            eprintln!("({shown} of {total}; --limit N shows more, --limit 0 all)");
+        }
+    }
+    Ok(())
+}
+
+fn printer<'a>(store: &'a Store, lang: Lang, a: &ListArgs) -> ListPrinter<'a> {
+    ListPrinter { out: Out::new(), org: store.org(), lang, json: a.json, reveal: a.reveal, count: 0 }
+}
+
+/// `show REF`: the case, its follow-ups and its audit trail (or its JSON record).
+pub fn show(ctx: &Context, a: &ShowArgs) -> Result<()> {
+    let mut store = if a.reveal { ctx.open_for_write()? } else { ctx.open()? };
+    let case = store.case_by_ref(&a.reference)?;
+    if a.reveal {
+        store.log_reveal(&case.reference)?;
+    }
+    let mut out = Out::new();
+    if a.json {
+        out.json_pretty(&CaseRecord::from_case(&case, store.org(), a.reveal))?;
+        return out.flush();
+    }
+    for line in super::detail::case_detail(&store, &case, ctx.lang, a.reveal)? {
+        out.line(&line)?;
+    }
+    out.flush()
+}

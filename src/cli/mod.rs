@@ -1,0 +1,134 @@
+//! The scripting CLI (DESIGN.md "Scripting contract"): parses the command line, runs one
+//! subcommand against the same store and domain functions as the desk, and maps errors to exit
+//! codes (0 ok, 1 error, 2 usage, 3 conflict).
+
+mod actions;
+pub mod args;
+mod cases;
+mod detail;
+mod org;
+mod output;
+mod report;
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+pub use args::Cli;
+use args::Command;
+
+use crate::domain::Lang;
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::tui::{self, DeskOptions};
+
+/// Parses the process's arguments, runs the command and returns the exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    match execute(cli) {
+        Ok(()) => 0,
+        Err(Error::Io(m)) if m == output::BROKEN_PIPE => 0,
+        Err(e) => {
+            eprintln!("duty-desk: {}", output::clean_message(e.message()));
+            e.exit_code()
+        }
+    }
+}
+
+/// What every command needs besides its own arguments.
+pub(crate) struct Context {
+    /// The database file.
+    pub db: PathBuf,
+    /// Language of human output.
+    pub lang: Lang,
+    /// Open read-only.
+    pub read_only: bool,
+    /// Theme for the desk.
+    pub theme: Option<String>,
+}
+
+impl Context {
+    /// Opens the existing database (read-only when asked).
+    pub fn open(&self) -> Result<Store> {
+        Store::open(&self.db, self.read_only)
+    }
+
+    /// Opens the existing database for a write; refused up front when `--read-only`.
+    pub fn open_for_write(&self) -> Result<Store> {
+        if self.read_only {
+            return Err(Error::ReadOnly("--read-only was given; nothing was changed".into()));
+        }
+        Store::open(&self.db, false)
+    }
+
+    /// The desk's start options.
+    pub fn desk(&self, intake_every_secs: u64, seed: u64) -> DeskOptions {
+        DeskOptions {
+            db: self.db.clone(),
+            theme: self.theme.clone(),
+            lang: self.lang,
+            read_only: self.read_only,
+            intake_every_secs,
+            seed,
+        }
+    }
+}
+
+fn execute(cli: Cli) -> Result<()> {
+    let ctx = Context {
+        db: db_path(cli.db)?,
+        lang: cli.lang.map(Lang::from).unwrap_or_else(lang_from_env),
+        read_only: cli.read_only,
+        theme: cli.theme,
+    };
+    let Some(command) = cli.command else {
+        return tui::run(ctx.desk(0, 0));
+    };
+    match command {
+        Command::Demo(a) => org::demo(&ctx, &a),
+        Command::Init(a) => org::init(&ctx, &a),
+        Command::Add(a) => cases::add(&ctx, &a),
+        Command::Import(a) => cases::import(&ctx, &a),
+        Command::List(a) => cases::list(&ctx, &a),
+        Command::Show(a) => cases::show(&ctx, &a),
+        Command::Mediators(a) => org::mediators(&ctx, &a),
+        Command::Assign(a) => actions::assign(&ctx, &a),
+        Command::Escalate(a) => actions::escalate(&ctx, &a),
+        Command::Transfer(a) => actions::transfer(&ctx, &a),
+        Command::Resolve(a) => actions::resolve(&ctx, &a),
+        Command::Followup(a) => actions::followup(&ctx, &a),
+        Command::Report(a) => report::report(&ctx, &a),
+        Command::Check => report::check(&ctx),
+        Command::Backup(a) => report::backup(&ctx, &a),
+    }
+}
+
+/// `--db`, else `$DUTY_DESK_DB` (clap reads it), else `duty-desk.db` in the platform data dir.
+fn db_path(given: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(p) = given.filter(|p| !p.as_os_str().is_empty()) {
+        return Ok(p);
+    }
+    directories::ProjectDirs::from("org", "duty-desk", "duty-desk")
+        .map(|d| d.data_dir().join("duty-desk.db"))
+        .ok_or_else(|| Error::Usage("cannot find a home directory for the database; give --db PATH".into()))
+}
+
+/// Chinese when the locale (LC_ALL, else LC_MESSAGES, else LANG) starts with `zh`.
+fn lang_from_env() -> Lang {
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    if locale.starts_with("zh") {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
+}

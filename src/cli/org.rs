@@ -1,0 +1,165 @@
+//! Organisation commands: `demo` (create and fill a demo database), `init`, `mediators`.
+
+use std::path::Path;
+
+use chrono::Utc;
+use serde::Serialize;
+
+use super::args::{DemoArgs, InitArgs, MediatorsArgs};
+use super::cases::tr;
+use super::output::{row, Out};
+use super::Context;
+use crate::domain::{Category, Org, Policy};
+use crate::error::{Error, Result};
+use crate::ingest::generate::generate;
+use crate::store::{CaseFilter, Store};
+use crate::tui;
+
+/// The demo organisation (a Wuhai-like city), embedded in the binary.
+const DEMO_ORG: &str = include_str!("../../fixtures/demo-org.json");
+
+/// The embedded demo organisation.
+pub fn demo_org() -> Result<Org> {
+    serde_json::from_str(DEMO_ORG).map_err(|e| Error::Db(format!("the embedded demo organisation is broken: {e}")))
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))
+}
+
+/// `demo`: creates the database with the demo organisation when it is new or empty, generates
+/// cases when it holds none, then opens the desk (unless `--no-tui`).
+pub fn demo(ctx: &Context, a: &DemoArgs) -> Result<()> {
+    if !ctx.read_only {
+        let mut store = Store::create(&ctx.db)?;
+        if !store.is_initialised() {
+            store.init_org(&demo_org()?, &Policy::default())?;
+        }
+        let now = Utc::now();
+        let existing = store.count_cases(&CaseFilter::default(), now)?;
+        let mut out = Out::new();
+        if existing == 0 && a.cases > 0 {
+            let org = store.org().clone();
+            let policy = store.policy().clone();
+            let label = format!("demo --cases {} --seed {}", a.cases, a.seed);
+            let cases = generate(&org, &policy, a.seed, a.cases, now).map(|g| (g.case, g.followups));
+            let n = store.insert_generated(cases, &label)?;
+            out.line(&format!("{}: demo organisation with {n} generated cases (seed {})", ctx.db.display(), a.seed))?;
+        } else {
+            out.line(&format!("{}: {existing} cases already there; nothing added", ctx.db.display()))?;
+        }
+        out.flush()?;
+    }
+    if a.no_tui {
+        return Ok(());
+    }
+    tui::run(ctx.desk(a.intake_every, a.seed))
+}
+
+/// `init`: creates the schema and loads the organisation and the rules.
+pub fn init(ctx: &Context, a: &InitArgs) -> Result<()> {
+    if ctx.read_only {
+        return Err(Error::ReadOnly("--read-only was given; nothing was created".into()));
+    }
+    let org: Org = match &a.org {
+        Some(p) => serde_json::from_str(&read_text(p)?)
+            .map_err(|e| Error::Invalid(format!("{}: not an organisation file: {e}", p.display())))?,
+        None => demo_org()?,
+    };
+    org.validate().map_err(|errs| {
+        Error::Invalid(format!("the organisation is not valid; nothing was created:\n  {}", errs.join("\n  ")))
+    })?;
+    let policy = match &a.rules {
+        Some(p) => Policy::from_toml(&read_text(p)?).map_err(|e| Error::Invalid(format!("{}: {e}", p.display())))?,
+        None => Policy::default(),
+    };
+    let mut store = Store::create(&ctx.db)?;
+    store.init_org(&org, &policy)?;
+    let mut out = Out::new();
+    out.line(&format!(
+        "{}: initialised with {} areas, {} committees, {} mediators",
+        ctx.db.display(),
+        org.areas.len(),
+        org.committees.len(),
+        org.mediators.len()
+    ))?;
+    out.flush()
+}
+
+/// One mediator as `mediators --json` prints it.
+#[derive(Debug, Serialize)]
+struct MediatorRecord {
+    id: i64,
+    name: String,
+    committees: Vec<String>,
+    grid_worker: bool,
+    on_duty: bool,
+    open: u32,
+    capacity: u32,
+    overdue: u32,
+    specialties: Vec<Category>,
+}
+
+/// `mediators [--committee C] [--json]`.
+pub fn mediators(ctx: &Context, a: &MediatorsArgs) -> Result<()> {
+    let store = ctx.open()?;
+    let committee = a.committee.as_deref().map(str::trim);
+    if let Some(c) = committee {
+        if store.org().committee_by_code(c).is_none() {
+            return Err(Error::NotFound(format!("no committee {c:?}")));
+        }
+    }
+    let rows = store.workload(committee, Utc::now())?;
+    let records: Vec<MediatorRecord> = rows
+        .into_iter()
+        .map(|r| {
+            let m = store.org().mediator(r.mediator_id);
+            MediatorRecord {
+                id: r.mediator_id,
+                name: r.name,
+                committees: m.map(|m| m.committees.clone()).unwrap_or_default(),
+                grid_worker: r.grid_worker,
+                on_duty: r.on_duty,
+                open: r.open,
+                capacity: r.capacity,
+                overdue: r.overdue,
+                specialties: m.map(|m| m.specialties.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let mut out = Out::new();
+    if a.json {
+        out.json_pretty(&records)?;
+        return out.flush();
+    }
+    let l = ctx.lang;
+    const W: [usize; 7] = [5, 10, 6, 6, 9, 7, 40];
+    let heads = [
+        tr(l, "Id", "编号"),
+        tr(l, "Name", "姓名"),
+        tr(l, "Grid", "网格员"),
+        tr(l, "Duty", "在岗"),
+        tr(l, "Load", "在办/容量"),
+        tr(l, "Overdue", "超期"),
+        tr(l, "Committees", "调委会"),
+    ];
+    out.line(&row(&heads.iter().copied().zip(W).collect::<Vec<_>>()))?;
+    let yes = tr(l, "yes", "是");
+    for r in &records {
+        let id = r.id.to_string();
+        let load = format!("{}/{}", r.open, r.capacity);
+        let overdue = r.overdue.to_string();
+        let committees = r.committees.join(",");
+        let cells = [
+            id.as_str(),
+            r.name.as_str(),
+            if r.grid_worker { yes } else { "" },
+            if r.on_duty { yes } else { "" },
+            load.as_str(),
+            overdue.as_str(),
+            committees.as_str(),
+        ];
+        out.line(&row(&cells.iter().copied().zip(W).collect::<Vec<_>>()))?;
+    }
+    out.flush()
+}

@@ -1,0 +1,102 @@
+//! Writing to the terminal: buffered stdout, sanitised table cells, times, stable JSON.
+
+use std::io::{self, BufWriter, StdoutLock, Write};
+
+use chrono::{DateTime, Local, Utc};
+use serde::Serialize;
+
+use crate::domain::text::{pad, sanitize};
+use crate::error::{Error, Result};
+
+/// The message of the error that stands for "the reader went away" (`| head`): not a failure.
+pub const BROKEN_PIPE: &str = "broken pipe";
+
+/// Maps a write error; a closed pipe becomes [`BROKEN_PIPE`].
+pub fn io_error(e: io::Error) -> Error {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Error::Io(BROKEN_PIPE.into())
+    } else {
+        Error::Io(format!("cannot write the output: {e}"))
+    }
+}
+
+/// Buffered standard output.
+pub struct Out {
+    w: BufWriter<StdoutLock<'static>>,
+}
+
+impl Out {
+    /// Locks stdout.
+    pub fn new() -> Out {
+        Out { w: BufWriter::new(io::stdout().lock()) }
+    }
+
+    /// Writes one line as is (the caller has sanitised anything from the database).
+    pub fn line(&mut self, s: &str) -> Result<()> {
+        writeln!(self.w, "{s}").map_err(io_error)
+    }
+
+    /// Writes a value as pretty JSON and a newline.
+    pub fn json_pretty<T: Serialize>(&mut self, v: &T) -> Result<()> {
+        serde_json::to_writer_pretty(&mut self.w, v).map_err(json_error)?;
+        self.line("")
+    }
+
+    /// Writes a value as compact JSON (no newline).
+    pub fn json_compact<T: Serialize>(&mut self, v: &T) -> Result<()> {
+        serde_json::to_writer(&mut self.w, v).map_err(json_error)
+    }
+
+    /// Writes raw text (no newline).
+    pub fn raw(&mut self, s: &str) -> Result<()> {
+        self.w.write_all(s.as_bytes()).map_err(io_error)
+    }
+
+    /// Flushes the buffer.
+    pub fn flush(&mut self) -> Result<()> {
+        self.w.flush().map_err(io_error)
+    }
+}
+
+fn json_error(e: serde_json::Error) -> Error {
+    match e.io_error_kind() {
+        Some(kind) => io_error(io::Error::from(kind)),
+        None => Error::Io(format!("cannot write JSON: {e}")),
+    }
+}
+
+/// One table row: each cell sanitised and padded (or cut) to its display width; the last cell
+/// is not padded.
+pub fn row(cells: &[(&str, usize)]) -> String {
+    let mut out = String::new();
+    for (i, (text, width)) in cells.iter().enumerate() {
+        let clean = sanitize(text);
+        if i + 1 == cells.len() {
+            out.push_str(&crate::domain::text::truncate(&clean, *width));
+        } else {
+            out.push_str(&pad(&clean, *width));
+            out.push(' ');
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// A label and a value on one line, the label padded to `width` columns; the value sanitised.
+pub fn field(label: &str, width: usize, value: &str) -> String {
+    format!("{} {}", pad(label, width), sanitize(value))
+}
+
+/// A time in local time, to the minute.
+pub fn local_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// An optional time, or `-`.
+pub fn opt_time(t: Option<DateTime<Utc>>) -> String {
+    t.map(local_time).unwrap_or_else(|| "-".into())
+}
+
+/// An error message made safe for the terminal, line by line.
+pub fn clean_message(msg: &str) -> String {
+    msg.lines().map(sanitize).collect::<Vec<_>>().join("\n")
+}
