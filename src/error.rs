@@ -67,9 +67,15 @@ impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;
         match e.sqlite_error_code() {
-            Some(ErrorCode::ReadOnly) => Error::ReadOnly("the database is read-only for you; nothing was changed".into()),
-            Some(ErrorCode::NotADatabase) => Error::Db("the file is not a duty-desk database (or it is corrupt)".into()),
-            Some(ErrorCode::DatabaseCorrupt) => Error::Db("the database is corrupt; run `duty-desk check` and restore a backup".into()),
+            Some(ErrorCode::ReadOnly) => {
+                Error::ReadOnly("the database is read-only for you; nothing was changed".into())
+            }
+            Some(ErrorCode::NotADatabase) => {
+                Error::Db("the file is not a duty-desk database (or it is corrupt)".into())
+            }
+            Some(ErrorCode::DatabaseCorrupt) => {
+                Error::Db("the database is corrupt; run `duty-desk check` and restore a backup".into())
+            }
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
                 Error::Db("the database stayed busy for too long; try again".into())
             }

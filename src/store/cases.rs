@@ -114,7 +114,13 @@ impl Store {
     }
 
     /// One page of cases matching `filter`, newest first.
-    pub fn list_cases(&self, filter: &CaseFilter, offset: usize, limit: usize, now: DateTime<Utc>) -> Result<Vec<Case>> {
+    pub fn list_cases(
+        &self,
+        filter: &CaseFilter,
+        offset: usize,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Case>> {
         let (clause, params) = filter.to_sql(now);
         let sql = format!(
             "SELECT {CASE_COLUMNS} FROM cases c {clause} ORDER BY c.received_at DESC, c.id DESC LIMIT {} OFFSET {}",

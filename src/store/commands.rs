@@ -7,9 +7,7 @@ use serde_json::json;
 use super::sql::{case_from_row, from_ts, insert_case, ts, CASE_COLUMNS, INSERT_CASE};
 use super::Store;
 use crate::domain::routing::escalate as route_up;
-use crate::domain::{
-    AgreementForm, Case, Followup, FollowupChannel, FollowupOutcome, NewCase, Status,
-};
+use crate::domain::{AgreementForm, Case, Followup, FollowupChannel, FollowupOutcome, NewCase, Status};
 use crate::error::{Error, Result};
 
 /// What the writer believes about the case, checked inside the transaction.
@@ -77,11 +75,9 @@ fn load_for_update(tx: &Transaction<'_>, reference: &str) -> Result<Case> {
 /// "by alice (assign, 2023-05-01 14:02 UTC)" for the case's latest audit event.
 fn last_change(tx: &Transaction<'_>, case_id: i64) -> Result<String> {
     let row: Option<(String, String, i64)> = tx
-        .query_row(
-            "SELECT actor, action, at FROM audit WHERE case_id = ?1 ORDER BY id DESC LIMIT 1",
-            [case_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        .query_row("SELECT actor, action, at FROM audit WHERE case_id = ?1 ORDER BY id DESC LIMIT 1", [case_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?;
     Ok(match row {
         Some((actor, action, at)) => format!("by {actor} ({action}, {})", from_ts(at).format("%Y-%m-%d %H:%M UTC")),
@@ -152,10 +148,16 @@ impl Store {
             for mut c in cases {
                 c.reference = next_ref(&tx, &self.org.city_code, c.received_at.year())?;
                 let id = insert_case(&mut stmt, &c)?;
-                audit(&tx, &self.actor, action, Some(id), &json!({
-                    "ref": c.reference, "committee": self.org.committee(c.committee_id).map(|k| k.code.as_str()),
-                    "tier": c.tier.code()
-                }))?;
+                audit(
+                    &tx,
+                    &self.actor,
+                    action,
+                    Some(id),
+                    &json!({
+                        "ref": c.reference, "committee": self.org.committee(c.committee_id).map(|k| k.code.as_str()),
+                        "tier": c.tier.code()
+                    }),
+                )?;
                 refs.push(c.reference);
             }
         }
@@ -206,11 +208,7 @@ impl Store {
 
     /// Inserts fully formed cases (the demo/bench generator) in one transaction, with one audit
     /// event for the batch; refs are taken as given and the ref counters moved past them.
-    pub fn insert_generated(
-        &mut self,
-        cases: impl Iterator<Item = (Case, Vec<Followup>)>,
-        label: &str,
-    ) -> Result<u64> {
+    pub fn insert_generated(&mut self, cases: impl Iterator<Item = (Case, Vec<Followup>)>, label: &str) -> Result<u64> {
         self.writable()?;
         let tx = self.begin()?;
         let mut n = 0u64;
@@ -294,14 +292,23 @@ impl Store {
             params![status.code(), mediator_id, ts(now), ts(mediation_due), case.id, case.version],
         )?;
         if n == 0 {
-            return Err(Error::Conflict(format!("{} was changed by someone else; nothing was overwritten", case.reference)));
+            return Err(Error::Conflict(format!(
+                "{} was changed by someone else; nothing was overwritten",
+                case.reference
+            )));
         }
         tx.execute("UPDATE mediators SET last_assigned_at = ?1 WHERE id = ?2", params![ts(now), mediator_id])?;
         let previous = case.lead_mediator_id.and_then(|id| self.org.mediator(id)).map(|m| m.name.clone());
-        audit(&tx, &self.actor, "assign", Some(case.id), &json!({
-            "mediator_id": mediator_id, "mediator": mediator.name, "previous": previous,
-            "over_capacity": open >= mediator.capacity
-        }))?;
+        audit(
+            &tx,
+            &self.actor,
+            "assign",
+            Some(case.id),
+            &json!({
+                "mediator_id": mediator_id, "mediator": mediator.name, "previous": previous,
+                "over_capacity": open >= mediator.capacity
+            }),
+        )?;
         tx.commit()?;
         self.case_by_id(case.id)
     }
@@ -317,16 +324,28 @@ impl Store {
         let route = route_up(&self.org, &area, case.tier, case.joint)
             .map_err(|e| Error::Invalid(format!("{}: {e}", case.reference)))?;
         self.reroute(&tx, &case, route.tier, route.committee_id, now)?;
-        audit(&tx, &self.actor, "escalate", Some(case.id), &json!({
-            "from_tier": case.tier.code(), "to_tier": route.tier.code(),
-            "to_committee": self.org.committee(route.committee_id).map(|c| c.code.as_str())
-        }))?;
+        audit(
+            &tx,
+            &self.actor,
+            "escalate",
+            Some(case.id),
+            &json!({
+                "from_tier": case.tier.code(), "to_tier": route.tier.code(),
+                "to_committee": self.org.committee(route.committee_id).map(|c| c.code.as_str())
+            }),
+        )?;
         tx.commit()?;
         self.case_by_id(case.id)
     }
 
     /// Re-routes a case to another committee that covers its area; it lands unassigned.
-    pub fn transfer(&mut self, reference: &str, committee_code: &str, expect: Expect, now: DateTime<Utc>) -> Result<Case> {
+    pub fn transfer(
+        &mut self,
+        reference: &str,
+        committee_code: &str,
+        expect: Expect,
+        now: DateTime<Utc>,
+    ) -> Result<Case> {
         self.writable()?;
         let committee = self
             .org
@@ -352,15 +371,28 @@ impl Store {
             return Err(Error::Invalid(format!("{} is already with {}", case.reference, committee.code)));
         }
         self.reroute(&tx, &case, tier, committee.id, now)?;
-        audit(&tx, &self.actor, "transfer", Some(case.id), &json!({
-            "from_committee": self.org.committee(case.committee_id).map(|c| c.code.as_str()),
-            "to_committee": committee.code
-        }))?;
+        audit(
+            &tx,
+            &self.actor,
+            "transfer",
+            Some(case.id),
+            &json!({
+                "from_committee": self.org.committee(case.committee_id).map(|c| c.code.as_str()),
+                "to_committee": committee.code
+            }),
+        )?;
         tx.commit()?;
         self.case_by_id(case.id)
     }
 
-    fn reroute(&self, tx: &Transaction<'_>, case: &Case, tier: crate::domain::Tier, committee_id: i64, now: DateTime<Utc>) -> Result<()> {
+    fn reroute(
+        &self,
+        tx: &Transaction<'_>,
+        case: &Case,
+        tier: crate::domain::Tier,
+        committee_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let assign_due = self.policy.clocks.assign_due(now, case.complexity);
         let n = tx.execute(
             "UPDATE cases SET status = 'received', tier = ?1, committee_id = ?2, lead_mediator_id = NULL, \
@@ -369,7 +401,10 @@ impl Store {
             params![tier.code(), committee_id, ts(assign_due), case.id, case.version],
         )?;
         if n == 0 {
-            return Err(Error::Conflict(format!("{} was changed by someone else; nothing was overwritten", case.reference)));
+            return Err(Error::Conflict(format!(
+                "{} was changed by someone else; nothing was overwritten",
+                case.reference
+            )));
         }
         Ok(())
     }
@@ -398,21 +433,39 @@ impl Store {
         if case.lead_mediator_id.is_none() && status != Status::Withdrawn {
             return Err(Error::Invalid(format!("{} has no lead mediator yet; assign it first", case.reference)));
         }
-        let agreement = if status == Status::Resolved { Some(agreement.unwrap_or(AgreementForm::Written)) } else { None };
+        let agreement =
+            if status == Status::Resolved { Some(agreement.unwrap_or(AgreementForm::Written)) } else { None };
         let n = tx.execute(
             "UPDATE cases SET status = ?1, finished_at = ?2, agreement = ?3, performance_due = ?4, \
              outcome_note = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
-            params![status.code(), ts(now), agreement.map(|a| a.code()), performance_due.map(ts), note, case.id, case.version],
+            params![
+                status.code(),
+                ts(now),
+                agreement.map(|a| a.code()),
+                performance_due.map(ts),
+                note,
+                case.id,
+                case.version
+            ],
         )?;
         if n == 0 {
-            return Err(Error::Conflict(format!("{} was changed by someone else; nothing was overwritten", case.reference)));
+            return Err(Error::Conflict(format!(
+                "{} was changed by someone else; nothing was overwritten",
+                case.reference
+            )));
         }
         if status == Status::Resolved {
             for due in self.policy.clocks.followups(now, performance_due, case.complexity) {
                 tx.execute("INSERT INTO followups (case_id, due) VALUES (?1, ?2)", params![case.id, ts(due)])?;
             }
         }
-        audit(&tx, &self.actor, "finish", Some(case.id), &json!({"status": status.code(), "agreement": agreement.map(|a| a.code())}))?;
+        audit(
+            &tx,
+            &self.actor,
+            "finish",
+            Some(case.id),
+            &json!({"status": status.code(), "agreement": agreement.map(|a| a.code())}),
+        )?;
         tx.commit()?;
         self.case_by_id(case.id)
     }
@@ -439,20 +492,26 @@ impl Store {
             params![ts(now), record.channel.code(), record.outcome.code(), record.note, fid],
         )?;
         let performed = case.performed || record.outcome == FollowupOutcome::Performed;
-        let remaining: i64 = tx.query_row(
-            "SELECT count(*) FROM followups WHERE case_id = ?1 AND done_at IS NULL",
-            [case.id],
-            |r| r.get(0),
-        )?;
-        let status = if case.status == Status::Resolved && performed && remaining == 0 { Status::Closed } else { case.status };
+        let remaining: i64 =
+            tx.query_row("SELECT count(*) FROM followups WHERE case_id = ?1 AND done_at IS NULL", [case.id], |r| {
+                r.get(0)
+            })?;
+        let status =
+            if case.status == Status::Resolved && performed && remaining == 0 { Status::Closed } else { case.status };
         tx.execute(
             "UPDATE cases SET performed = ?1, status = ?2, version = version + 1 WHERE id = ?3",
             params![performed, status.code(), case.id],
         )?;
-        audit(&tx, &self.actor, "followup", Some(case.id), &json!({
-            "followup_id": fid, "channel": record.channel.code(), "outcome": record.outcome.code(),
-            "rectification": record.outcome == FollowupOutcome::Recurrence
-        }))?;
+        audit(
+            &tx,
+            &self.actor,
+            "followup",
+            Some(case.id),
+            &json!({
+                "followup_id": fid, "channel": record.channel.code(), "outcome": record.outcome.code(),
+                "rectification": record.outcome == FollowupOutcome::Recurrence
+            }),
+        )?;
         tx.commit()?;
         self.case_by_id(case.id)
     }

@@ -68,8 +68,7 @@ impl Store {
     pub fn create(path: &Path) -> Result<Store> {
         if !path.exists() {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| Error::Io(format!("cannot create {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir).map_err(|e| Error::Io(format!("cannot create {}: {e}", dir.display())))?;
             }
             create_shared_file(path)?;
         }
@@ -176,7 +175,9 @@ impl Store {
             }
         }
         let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
-        for row in stmt.query_map([], |r| Ok(format!("foreign key: {} row {}", r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        for row in
+            stmt.query_map([], |r| Ok(format!("foreign key: {} row {}", r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+        {
             problems.push(row?);
         }
         Ok(problems)
@@ -194,10 +195,7 @@ impl Store {
 
     fn writable(&self) -> Result<()> {
         if self.read_only {
-            Err(Error::ReadOnly(format!(
-                "{} is open read-only; nothing was changed",
-                self.path.display()
-            )))
+            Err(Error::ReadOnly(format!("{} is open read-only; nothing was changed", self.path.display())))
         } else {
             Ok(())
         }

@@ -11,9 +11,8 @@ use crate::error::{Error, Result};
 
 /// Reads the whole organisation (small: areas, committees, mediators).
 pub fn load_org(conn: &Connection) -> Result<Org> {
-    let city_code: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'city_code'", [], |r| r.get(0))
-        .optional()?;
+    let city_code: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = 'city_code'", [], |r| r.get(0)).optional()?;
     let mut codes: HashMap<i64, String> = HashMap::new();
     let mut areas = Vec::new();
     let mut stmt = conn.prepare("SELECT id, code, parent_id, level, name_zh, name_en FROM areas ORDER BY id")?;
@@ -58,9 +57,8 @@ pub fn load_org(conn: &Connection) -> Result<Org> {
         }
     }
     let mut mediators = Vec::new();
-    let mut stmt = conn.prepare(
-        "SELECT id, name, phone, grid_worker, specialties, capacity, on_duty FROM mediators ORDER BY id",
-    )?;
+    let mut stmt =
+        conn.prepare("SELECT id, name, phone, grid_worker, specialties, capacity, on_duty FROM mediators ORDER BY id")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
@@ -81,9 +79,8 @@ pub fn load_org(conn: &Connection) -> Result<Org> {
 
 /// Reads the policy stored at init (defaults when none was stored).
 pub fn load_policy(conn: &Connection) -> Result<Policy> {
-    let text: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'policy'", [], |r| r.get(0))
-        .optional()?;
+    let text: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = 'policy'", [], |r| r.get(0)).optional()?;
     match text {
         Some(t) => Policy::from_toml(&t).map_err(Error::Db),
         None => Ok(Policy::default()),
@@ -140,9 +137,15 @@ impl Store {
                 )?;
             }
         }
-        super::commands::audit(&tx, &self.actor, "init", None, &serde_json::json!({
-            "areas": org.areas.len(), "committees": org.committees.len(), "mediators": org.mediators.len()
-        }))?;
+        super::commands::audit(
+            &tx,
+            &self.actor,
+            "init",
+            None,
+            &serde_json::json!({
+                "areas": org.areas.len(), "committees": org.committees.len(), "mediators": org.mediators.len()
+            }),
+        )?;
         tx.commit()?;
         self.org = load_org(&self.conn)?;
         self.policy = load_policy(&self.conn)?;
@@ -177,7 +180,13 @@ impl Store {
         if n == 0 {
             return Err(Error::NotFound(format!("no mediator with id {mediator_id}")));
         }
-        super::commands::audit(&tx, &self.actor, "duty", None, &serde_json::json!({"mediator": mediator_id, "on_duty": on_duty}))?;
+        super::commands::audit(
+            &tx,
+            &self.actor,
+            "duty",
+            None,
+            &serde_json::json!({"mediator": mediator_id, "on_duty": on_duty}),
+        )?;
         tx.commit()?;
         self.reload_org()
     }

@@ -143,9 +143,7 @@ impl Store {
             sort.order_by()
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt
-            .query_map(params_from_iter(params), case_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = stmt.query_map(params_from_iter(params), case_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(IncomingPage { total, offset, rows })
     }
 
@@ -184,7 +182,8 @@ impl Store {
             e.open = r.get(1)?;
             e.overdue = r.get(2)?;
         }
-        let mut stmt = self.conn.prepare("SELECT id, last_assigned_at FROM mediators WHERE last_assigned_at IS NOT NULL")?;
+        let mut stmt =
+            self.conn.prepare("SELECT id, last_assigned_at FROM mediators WHERE last_assigned_at IS NOT NULL")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             loads.entry(r.get(0)?).or_default().last_assigned = opt_ts(r, 1)?;
@@ -267,7 +266,8 @@ impl Store {
              ORDER BY c.mediation_due LIMIT ?2"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter([Value::Integer(mediator_id), Value::Integer(limit as i64)]), case_from_row)?;
+        let rows = stmt
+            .query_map(params_from_iter([Value::Integer(mediator_id), Value::Integer(limit as i64)]), case_from_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }

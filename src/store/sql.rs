@@ -21,8 +21,7 @@ pub fn from_ts(s: i64) -> DateTime<Utc> {
 /// Reads a coded enum column.
 pub fn coded<T: FromStr<Err = String>>(row: &Row<'_>, idx: usize) -> rusqlite::Result<T> {
     let s: String = row.get(idx)?;
-    s.parse()
-        .map_err(|e: String| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, e.into()))
+    s.parse().map_err(|e: String| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, e.into()))
 }
 
 /// Reads an optional timestamp column.

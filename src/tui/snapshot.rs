@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::audit::AuditEvent;
 use crate::domain::{Case, Followup, Org};
-use crate::store::{CaseFilter, FollowupRow, IncomingPage, IncomingSort, RoutingMatrix, WorkloadRow};
+use crate::error::Result;
+use crate::store::{CaseFilter, FollowupRow, IncomingPage, IncomingSort, RoutingMatrix, Store, WorkloadRow};
 
 /// Which slice of the data the panes need; the worker re-runs it on every change.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -42,7 +43,33 @@ pub struct Snapshot {
     pub followups: Vec<FollowupRow>,
 }
 
+/// Follow-ups due within this many days count as "due soon".
+pub const FOLLOWUP_SOON_DAYS: i64 = 7;
+/// At most this many follow-up rows are loaded.
+const FOLLOWUP_ROWS: usize = 500;
+
 impl Snapshot {
+    /// Reads every pane's data for `query` at `now`.
+    pub fn read(store: &Store, query: &ViewQuery, org: Arc<Org>, now: DateTime<Utc>) -> Result<Snapshot> {
+        let (followups_overdue, followups) = store.followups_due(now, FOLLOWUP_SOON_DAYS, FOLLOWUP_ROWS)?;
+        Ok(Snapshot {
+            taken_at: now,
+            query: query.clone(),
+            org,
+            incoming: store.incoming(
+                &query.incoming,
+                query.incoming_sort,
+                query.incoming_offset,
+                query.incoming_limit.max(1),
+                now,
+            )?,
+            matrix: store.routing_matrix(now)?,
+            workload: store.workload(None, now)?,
+            followups_overdue,
+            followups,
+        })
+    }
+
     /// True when the two differ in anything the panes show (the read time aside).
     pub fn same_content(&self, other: &Snapshot) -> bool {
         self.query == other.query

@@ -18,8 +18,6 @@ use crate::store::{Expect, FollowupRecord, Store};
 pub const POLL: Duration = Duration::from_millis(250);
 /// How often it re-reads even without commits (clocks run out with time).
 const TIME_REFRESH: Duration = Duration::from_secs(30);
-/// Follow-ups due within this many days count as "due soon".
-pub const FOLLOWUP_SOON_DAYS: i64 = 7;
 
 /// What the UI asks of the worker.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,25 +139,7 @@ impl Worker {
     }
 
     fn read(&self) -> Result<Snapshot> {
-        let now = Utc::now();
-        let q = &self.query;
-        let (followups_overdue, followups) = self.store.followups_due(now, FOLLOWUP_SOON_DAYS, 500)?;
-        Ok(Snapshot {
-            taken_at: now,
-            query: q.clone(),
-            org: self.org.clone().unwrap_or_default(),
-            incoming: self.store.incoming(
-                &q.incoming,
-                q.incoming_sort,
-                q.incoming_offset,
-                q.incoming_limit.max(1),
-                now,
-            )?,
-            matrix: self.store.routing_matrix(now)?,
-            workload: self.store.workload(None, now)?,
-            followups_overdue,
-            followups,
-        })
+        Snapshot::read(&self.store, &self.query, self.org.clone().unwrap_or_default(), Utc::now())
     }
 
     fn handle(&mut self, req: Request) -> Reply {
