@@ -90,8 +90,8 @@ pub struct WorkloadRow {
     pub mediator_id: i64,
     /// Name.
     pub name: String,
-    /// The first committee's code (the one the row is filed under).
-    pub committee: String,
+    /// The codes of every committee the mediator sits on (the first is shown).
+    pub committees: Vec<String>,
     /// Open cases led.
     pub open: u32,
     /// Capacity.
@@ -204,7 +204,7 @@ impl Store {
                 WorkloadRow {
                     mediator_id: m.id,
                     name: m.name.clone(),
-                    committee: m.committees.first().cloned().unwrap_or_default(),
+                    committees: m.committees.clone(),
                     open: l.open,
                     capacity: m.capacity,
                     overdue: l.overdue,

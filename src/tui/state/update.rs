@@ -68,10 +68,14 @@ fn recompute_views(s: &mut State) {
         .iter()
         .enumerate()
         .filter(|(_, r)| {
-            let committee = snap.org.committee_by_code(&r.committee);
             matches(&r.name, &f)
-                || matches(&r.committee, &f)
-                || committee.is_some_and(|c| matches(&c.name_zh, &f) || matches(&c.name_en, &f))
+                || r.committees.iter().any(|code| {
+                    matches(code, &f)
+                        || snap
+                            .org
+                            .committee_by_code(code)
+                            .is_some_and(|c| matches(&c.name_zh, &f) || matches(&c.name_en, &f))
+                })
         })
         .map(|(i, _)| i)
         .collect();
@@ -88,7 +92,7 @@ fn recompute_views(s: &mut State) {
         }),
         WorkloadSort::Name => view.sort_by(|&a, &b| rows[a].name.cmp(&rows[b].name)),
         WorkloadSort::Committee => {
-            view.sort_by(|&a, &b| rows[a].committee.cmp(&rows[b].committee).then(rows[a].name.cmp(&rows[b].name)))
+            view.sort_by(|&a, &b| rows[a].committees.cmp(&rows[b].committees).then(rows[a].name.cmp(&rows[b].name)))
         }
     }
     s.workload_view = view;
@@ -338,7 +342,7 @@ fn open(s: &mut State, fx: &mut Vec<Effect>) {
         }
         Pane::Workload => {
             if let Some(m) = s.selected_mediator() {
-                s.workload_filter = m.committee.clone();
+                s.workload_filter = m.committees.first().cloned().unwrap_or_default();
                 s.workload_selected = 0;
                 recompute_views(s);
             }

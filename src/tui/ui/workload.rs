@@ -76,7 +76,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             ),
         ];
         if committee_w >= 6 {
-            let c = snap.org.committee_by_code(&r.committee);
+            let c = r.committees.first().and_then(|code| snap.org.committee_by_code(code));
             let name =
                 c.map(|c| if s.lang == Lang::Zh { c.name_zh.as_str() } else { c.name_en.as_str() }).unwrap_or("");
             spans.push(Span::raw(" "));

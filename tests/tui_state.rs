@@ -1,0 +1,257 @@
+//! The desk's state machine without a terminal: actions in, state and effects out.
+
+mod tui_support;
+
+use duty_desk::domain::Lang;
+use duty_desk::error::Error;
+use duty_desk::store::Expect;
+use duty_desk::tui::action::Action;
+use duty_desk::tui::state::{update, Effect, Pane, Popup};
+use duty_desk::tui::worker::{Reply, Request};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_support::{desk, now, state};
+
+fn key(c: KeyCode) -> Action {
+    Action::Input(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn sent(fx: Vec<Effect>) -> Vec<Request> {
+    fx.into_iter().map(|Effect::Send(r)| r).collect()
+}
+
+#[test]
+fn tab_and_digits_move_the_focus() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    assert_eq!(s.focus, Pane::Incoming);
+    update(&mut s, Action::NextPane);
+    assert_eq!(s.focus, Pane::Routing);
+    update(&mut s, Action::PrevPane);
+    update(&mut s, Action::PrevPane);
+    assert_eq!(s.focus, Pane::Followups);
+    update(&mut s, Action::FocusWorkload);
+    assert_eq!(s.focus, Pane::Workload);
+}
+
+#[test]
+fn assign_asks_for_suggestions_then_sends_the_version_seen() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    let case = s.selected_case().unwrap().clone();
+    let fx = sent(update(&mut s, Action::Assign));
+    assert_eq!(fx, vec![Request::Suggest { refs: vec![case.reference.clone()] }]);
+    assert!(matches!(s.popup, Some(Popup::Assign { list: None, .. })));
+    let list = d.store.suggestions(&case, now()).unwrap();
+    let top = list[0].mediator_id;
+    update(&mut s, Action::Reply(Box::new(Reply::Suggestions { refs: vec![case.reference.clone()], list })));
+    let fx = sent(update(&mut s, key(KeyCode::Enter)));
+    assert_eq!(
+        fx,
+        vec![Request::Assign {
+            cases: vec![(case.reference.clone(), Expect::Version(case.version))],
+            mediator_id: top,
+            force: false
+        }]
+    );
+    assert!(s.popup.is_none());
+}
+
+#[test]
+fn typing_in_the_assign_popup_filters_the_candidates() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    let case = s.selected_case().unwrap().clone();
+    update(&mut s, Action::Assign);
+    let list = d.store.suggestions(&case, now()).unwrap();
+    let last = list.last().unwrap().clone();
+    update(&mut s, Action::Reply(Box::new(Reply::Suggestions { refs: vec![case.reference.clone()], list })));
+    for c in last.name.chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    let fx = sent(update(&mut s, key(KeyCode::Enter)));
+    match &fx[..] {
+        [Request::Assign { mediator_id, .. }] => assert_eq!(*mediator_id, last.mediator_id),
+        [] => assert!(matches!(s.popup, Some(Popup::Confirm { .. })), "over capacity asks first"),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn over_capacity_needs_a_confirm_that_reissues_with_force() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    let case = s.selected_case().unwrap().clone();
+    update(&mut s, Action::Assign);
+    let mut list = d.store.suggestions(&case, now()).unwrap();
+    list[0].open = list[0].capacity;
+    let top = list[0].mediator_id;
+    update(&mut s, Action::Reply(Box::new(Reply::Suggestions { refs: vec![case.reference.clone()], list })));
+    assert!(sent(update(&mut s, key(KeyCode::Enter))).is_empty());
+    assert!(matches!(s.popup, Some(Popup::Confirm { .. })));
+    let fx = sent(update(&mut s, key(KeyCode::Char('y'))));
+    assert_eq!(
+        fx,
+        vec![Request::Assign {
+            cases: vec![(case.reference, Expect::Version(case.version))],
+            mediator_id: top,
+            force: true
+        }]
+    );
+}
+
+#[test]
+fn marked_cases_are_assigned_together_and_auto_assign_confirms() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    update(&mut s, Action::ToggleMark);
+    update(&mut s, Action::ToggleMark);
+    assert_eq!(s.marked.len(), 2);
+    let fx = sent(update(&mut s, Action::Assign));
+    assert!(matches!(&fx[..], [Request::Suggest { refs }] if refs.len() == 2));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(sent(update(&mut s, Action::AutoAssign)).is_empty());
+    let fx = sent(update(&mut s, key(KeyCode::Enter)));
+    assert!(matches!(&fx[..], [Request::AutoAssign { cases }] if cases.len() == 2));
+    update(&mut s, Action::Reply(Box::new(Reply::Done("ok".into()))));
+    assert!(s.marked.is_empty());
+}
+
+#[test]
+fn escalate_confirms_and_no_cancels() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    let case = s.selected_case().unwrap().clone();
+    update(&mut s, Action::Escalate);
+    assert!(sent(update(&mut s, key(KeyCode::Char('n')))).is_empty());
+    assert!(s.popup.is_none());
+    update(&mut s, Action::Escalate);
+    let fx = sent(update(&mut s, key(KeyCode::Char('y'))));
+    assert_eq!(fx, vec![Request::Escalate { reference: case.reference, expect: Expect::Version(case.version) }]);
+}
+
+#[test]
+fn a_conflict_is_shown_to_the_officer() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    let e = Error::Conflict("WH-2023-00004 is already assigned to 王芳, by alice".into());
+    update(&mut s, Action::Reply(Box::new(Reply::Failed(e))));
+    match &s.popup {
+        Some(Popup::Message { ok: false, text }) => assert!(text.contains("alice")),
+        other => panic!("expected an error popup, got {other:?}"),
+    }
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.popup.is_none());
+}
+
+#[test]
+fn read_only_refuses_writes_and_says_why() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    s.read_only = true;
+    for a in [
+        Action::Assign,
+        Action::AutoAssign,
+        Action::Escalate,
+        Action::Transfer,
+        Action::NewCase,
+        Action::RecordFollowup,
+        Action::Reveal,
+    ] {
+        let fx = update(&mut s, a);
+        assert!(fx.is_empty());
+        assert!(s.popup.is_none());
+        assert!(s.message.as_ref().is_some_and(|m| !m.ok && m.text.contains("read-only")));
+    }
+    // Viewing still works.
+    let fx = sent(update(&mut s, Action::Open));
+    assert!(matches!(&fx[..], [Request::Detail { reveal: false, .. }]));
+}
+
+#[test]
+fn enter_on_a_routing_cell_filters_incoming() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    update(&mut s, Action::FocusRouting);
+    update(&mut s, Action::Down); // town row
+    let fx = sent(update(&mut s, Action::Open));
+    assert_eq!(s.focus, Pane::Incoming);
+    match &fx[..] {
+        [Request::View(q)] => {
+            assert_eq!(q.incoming.tier, Some(duty_desk::domain::Tier::Town));
+            assert_eq!(q.incoming.committee_kinds, vec![duty_desk::domain::CommitteeKind::Geographic]);
+        }
+        other => panic!("{other:?}"),
+    }
+    let fx = sent(update(&mut s, Action::ClearFilter));
+    assert!(matches!(&fx[..], [Request::View(q)] if q.incoming.tier.is_none()));
+}
+
+#[test]
+fn slash_filters_workload_as_you_type_and_esc_clears() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    update(&mut s, Action::FocusWorkload);
+    let all = s.workload_view.len();
+    update(&mut s, Action::Filter);
+    for c in "TRAFFIC".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    assert!(s.workload_view.len() < all && !s.workload_view.is_empty());
+    update(&mut s, key(KeyCode::Enter));
+    assert!(s.filter_input.is_none());
+    update(&mut s, Action::ClearFilter);
+    assert_eq!(s.workload_view.len(), all);
+}
+
+#[test]
+fn sort_cycles_and_intake_validates_per_field() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    let fx = sent(update(&mut s, Action::CycleSort));
+    assert!(matches!(&fx[..], [Request::View(q)] if q.incoming_sort == duty_desk::store::IncomingSort::Oldest));
+    update(&mut s, Action::NewCase);
+    assert!(sent(update(&mut s, key(KeyCode::Enter))).is_empty(), "an empty form is not sent");
+    match &s.popup {
+        Some(Popup::Intake(form)) => {
+            let bad: Vec<_> = form.fields.iter().filter(|f| f.error.is_some()).map(|f| f.key).collect();
+            assert!(bad.contains(&"applicant_name") && bad.contains(&"summary"), "{bad:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn palette_runs_commands_and_completes() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    let reference = s.selected_case().unwrap().reference.clone();
+    update(&mut s, Action::Palette);
+    for c in "esc".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    update(&mut s, key(KeyCode::Tab));
+    for c in reference.chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    let fx = sent(update(&mut s, key(KeyCode::Enter)));
+    assert_eq!(fx, vec![Request::Escalate { reference, expect: Expect::Latest }]);
+}
+
+#[test]
+fn idle_ticks_do_not_redraw_until_the_minute_changes() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    s.dirty = false;
+    update(&mut s, Action::Tick(now() + chrono::Duration::seconds(30)));
+    assert!(!s.dirty);
+    update(&mut s, Action::Tick(now() + chrono::Duration::seconds(61)));
+    assert!(s.dirty);
+}
+
+#[test]
+fn quit_sets_quit() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    update(&mut s, Action::Quit);
+    assert!(s.quit);
+}
