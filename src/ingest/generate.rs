@@ -345,7 +345,13 @@ impl<'a> Generate<'a> {
             let mut f =
                 Followup { id: 0, case_id: 0, due, done_at: None, channel: None, outcome: None, note: String::new() };
             let since = (now - due).num_days();
-            let done = since >= 0 && chance(rng, if since > 30 { 0.997 } else { 0.55 + 0.014 * since as f64 });
+            // Offices chase overdue visits: a few slip for weeks, none for months.
+            let p_done = match since {
+                s if s > 60 => 1.0,
+                s if s > 30 => 0.99,
+                s => 0.55 + 0.014 * s as f64,
+            };
+            let done = since >= 0 && chance(rng, p_done);
             if done {
                 let at = due + Duration::hours(rng.random_range(-72..120));
                 let at = at.max(finished_at + Duration::hours(1)).min(now - Duration::minutes(10));

@@ -29,7 +29,7 @@ struct Ctx<'a> {
 fn columns(state: &State, inner: usize) -> Vec<Column> {
     let s = state.strings;
     let all = [
-        Column { header: s.col_ref, width: 13, draw: |c, _, w| span(&c.reference, w, Style::default()) },
+        Column { header: s.col_ref, width: 14, draw: |c, _, w| span(&c.reference, w, Style::default()) },
         Column {
             header: s.col_clock,
             width: 6,
