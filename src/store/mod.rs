@@ -52,8 +52,26 @@ fn configure(conn: &Connection, writable: bool) -> Result<()> {
             return Err(Error::Db(format!("could not switch the database to WAL (got {mode})")));
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
+        persist_wal(conn);
     }
     Ok(())
+}
+
+/// Keeps the `-wal` and `-shm` files when the last writer closes, so officers with read-only
+/// access can always open the database (SQLite cannot create them for a reader).
+fn persist_wal(conn: &Connection) {
+    let mut on: std::ffi::c_int = 1;
+    // SAFETY: the handle is live for the duration of the call; SQLITE_FCNTL_PERSIST_WAL reads
+    // and writes one c_int through the pointer, which points at `on`.
+    unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            rusqlite::ffi::SQLITE_FCNTL_PERSIST_WAL,
+            (&mut on as *mut std::ffi::c_int).cast(),
+        );
+    }
 }
 
 fn is_writable(path: &Path) -> bool {
@@ -100,7 +118,14 @@ impl Store {
         };
         let mut conn = Connection::open_with_flags(path, flags).map_err(ctx)?;
         configure(&conn, !read_only).map_err(|e| Error::Db(format!("{}: {}", path.display(), e.message())))?;
-        let version = schema::check_version(&conn)?;
+        let version = schema::check_version(&conn).map_err(|e| match e {
+            Error::ReadOnly(_) if read_only => Error::ReadOnly(format!(
+                "{} can only be read once a duty-desk with write access has opened it \
+                 (its -wal and -shm files are missing); nothing was changed",
+                path.display()
+            )),
+            other => other,
+        })?;
         if version == 0 && !allow_uninitialised {
             let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).map_err(ctx)?;
             return Err(Error::Db(if tables == 0 {

@@ -102,6 +102,14 @@ impl Store {
         let policy_toml =
             toml::to_string(policy).map_err(|e| Error::Invalid(format!("cannot store the policy: {e}")))?;
         let tx = self.begin()?;
+        // Checked again inside the write lock: another process may have initialised it since.
+        let areas: i64 = tx.query_row("SELECT count(*) FROM areas", [], |r| r.get(0))?;
+        if areas > 0 {
+            return Err(Error::Invalid(format!(
+                "{} already holds an organisation; nothing was changed",
+                self.path.display()
+            )));
+        }
         tx.execute("INSERT INTO meta (key, value) VALUES ('city_code', ?1)", [&org.city_code])?;
         tx.execute("INSERT INTO meta (key, value) VALUES ('policy', ?1)", [&policy_toml])?;
         let mut area_ids: HashMap<&str, i64> = HashMap::new();

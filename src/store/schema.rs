@@ -5,7 +5,8 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::error::{Error, Result};
 
 /// The migrations, in order; `user_version` = how many have run.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE areas (
     id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, parent_id INTEGER REFERENCES areas(id),
@@ -57,7 +58,18 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-"#];
+"#,
+    r#"
+CREATE TABLE schema_history (
+    version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL, actor TEXT NOT NULL);
+CREATE INDEX audit_action ON audit(action, case_id);
+"#,
+];
+
+/// The SQL of one migration (1-based), for tests that build an older database.
+pub fn migration_sql(version: i64) -> Option<&'static str> {
+    usize::try_from(version).ok().and_then(|v| v.checked_sub(1)).and_then(|i| MIGRATIONS.get(i).copied())
+}
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -89,6 +101,14 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.execute_batch(sql)
             .map_err(|e| Error::Db(format!("migration {} failed: {e}; nothing was changed", i + 1)))?;
+    }
+    let now = chrono::Utc::now().timestamp();
+    let actor = super::os_login();
+    for v in current + 1..=SCHEMA_VERSION {
+        tx.execute(
+            "INSERT INTO schema_history (version, applied_at, actor) VALUES (?1, ?2, ?3)",
+            rusqlite::params![v, now, actor],
+        )?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;

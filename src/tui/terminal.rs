@@ -79,6 +79,9 @@ impl Guard {
 
 impl Drop for Guard {
     fn drop(&mut self) {
+        // Show the cursor through ratatui first, so its own drop writes nothing after we have
+        // left the alternate screen.
+        let _ = self.terminal.show_cursor();
         restore();
     }
 }
