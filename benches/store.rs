@@ -25,7 +25,9 @@ fn database() -> PathBuf {
         store.init_org(&org, &Policy::default()).expect("init");
         let org = store.org().clone();
         let policy = store.policy().clone();
-        store.insert_generated(generate(&org, &policy, 2023, n, Utc::now()).map(|g| (g.case, g.followups)), "bench").expect("fill");
+        store
+            .insert_generated(generate(&org, &policy, 2023, n, Utc::now()).map(|g| (g.case, g.followups)), "bench")
+            .expect("fill");
     }
     path
 }
