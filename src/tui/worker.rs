@@ -184,19 +184,21 @@ impl Worker {
                 Reply::Done(format!("{} → {name}", done.join(", ")))
             }
             Request::AutoAssign { cases } => {
-                let first = cases.first().ok_or_else(|| Error::Invalid("mark cases with Space first".into()))?;
-                let case = s.case_by_ref(&first.0)?;
-                let ranked = s.suggestions(&case, now)?;
-                let picks = spread_by_load(&ranked, cases.len());
-                if picks.len() < cases.len() {
-                    return Err(Error::Invalid(format!("{} has no mediators to assign to", case.reference)));
+                if cases.is_empty() {
+                    return Err(Error::Invalid("mark cases with Space first".into()));
                 }
+                // Each case goes to the least-loaded candidate of its own committee; loads are
+                // read again for every case, so earlier picks in the batch count.
                 let mut done = Vec::new();
-                for ((r, v), pick) in cases.iter().zip(picks) {
+                for (r, expect) in &cases {
+                    let case = s.case_by_ref(r)?;
+                    let ranked = s.suggestions(&case, now)?;
+                    let Some(&pick) = spread_by_load(&ranked, 1).first() else {
+                        return Err(partial(&done, Error::Invalid(format!("{r} has no mediators to assign to"))));
+                    };
                     let m = &ranked[pick];
-                    match s.assign(r, m.mediator_id, *v, false, now) {
+                    match s.assign(r, m.mediator_id, *expect, false, now) {
                         Ok(c) => done.push(format!("{} → {}", c.reference, m.name)),
-                        Err(e) if done.is_empty() => return Err(e),
                         Err(e) => return Err(partial(&done, e)),
                     }
                 }
@@ -222,7 +224,11 @@ impl Worker {
     }
 }
 
+/// The error of a bulk write that stopped part-way, saying what was done before it.
 fn partial(done: &[String], e: Error) -> Error {
+    if done.is_empty() {
+        return e;
+    }
     let msg = format!("{} done; then: {}", done.join(", "), e.message());
     match e {
         Error::Conflict(_) => Error::Conflict(msg),

@@ -164,7 +164,7 @@ impl Form {
                 (a.code.clone(), format!("{name} · {town} ({})", a.code))
             })
             .collect();
-        Form {
+        let mut form = Form {
             fields: vec![
                 Field::choice("category", s.f_category, choices(Category::ALL, Category::code, |c| c.label(lang))),
                 Field::choice("area", s.f_area, villages),
@@ -176,14 +176,18 @@ impl Form {
                 Field::choice("risk_level", s.f_risk, choices(RiskLevel::ALL, RiskLevel::code, |c| c.label(lang))),
                 Field::choice("source", s.f_source, choices(Source::ALL, Source::code, |c| c.label(lang))),
                 Field::text("applicant_name", s.f_applicant),
-                Field::text("applicant_phone", s.f_phone),
+                Field::text("applicant_phone", s.f_applicant_phone),
                 Field::text("respondent_name", s.f_respondent),
-                Field::text("respondent_phone", s.f_phone),
+                Field::text("respondent_phone", s.f_respondent_phone),
                 Field::text("summary", s.f_summary),
                 Field::text("amount_fen", s.f_amount),
             ],
             focus: 0,
+        };
+        if let Some(FieldKind::Choice { index, .. }) = form.fields.get_mut(2).map(|f| &mut f.kind) {
+            *index = Complexity::ALL.iter().position(|c| *c == Complexity::General).unwrap_or(0);
         }
+        form
     }
 
     /// The intake form's values as a new case, or the errors per field.

@@ -81,6 +81,12 @@ fn columns(state: &State, inner: usize) -> Vec<Column> {
             },
         },
     ];
+    // On a wide pane, category and area grow before the route column takes the rest.
+    let mut all = all;
+    let base: usize = all.iter().map(|c| c.width + 1).sum::<usize>() + 2;
+    let spare = inner.saturating_sub(base + 40);
+    all[3].width += (spare / 2).min(8);
+    all[5].width += (spare / 2).min(10);
     let mut used = 2;
     let mut out = Vec::new();
     for mut col in all {

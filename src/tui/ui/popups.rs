@@ -164,7 +164,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             draw(
                 frame,
                 big,
-                frame_block(theme, format!("{} {}", s.transfer_title, case.0), s.assign_hint),
+                frame_block(theme, format!("{} {}", s.transfer_title, case.0), s.transfer_hint),
                 lines,
                 0,
                 false,
