@@ -263,6 +263,7 @@ fn case_added_by_another_process_shows_within_a_second() {
     assert!(elapsed < Duration::from_secs(1), "{reference} took {elapsed:?} to show (limit 1 s):\n{screen}");
     desk.send("q");
     assert!(desk.wait_exit(EXIT).expect("the desk did not exit after q").success());
+    assert_restored(&mut desk);
 }
 
 #[test]
@@ -290,6 +291,7 @@ fn idle_desk_writes_nothing() {
     assert!(desk.is_running());
     desk.send("q");
     assert!(desk.wait_exit(EXIT).expect("the desk did not exit after q").success());
+    assert_restored(&mut desk);
 }
 
 #[test]
