@@ -138,13 +138,15 @@ impl Keymap {
         for (name, keys) in &table {
             let action = action_named(name).ok_or_else(|| format!("unknown action {name:?}"))?;
             for k in keys {
-                let key = Key::parse(k)?;
+                let key =
+                    Key::parse(k).map_err(|e| format!("{}: {e}", user.map(|(o, _)| o).unwrap_or("default keymap")))?;
                 if let Some(other) = by_key.get(&key) {
                     return Err(format!(
-                        "key {:?} is bound to both {} and {}; fix the keymap file",
+                        "key {:?} is bound to both {} and {}; fix {}",
                         k,
                         other.name(),
-                        action.name()
+                        action.name(),
+                        user.map(|(origin, _)| origin).unwrap_or("the default keymap")
                     ));
                 }
                 by_key.insert(key, action.clone());
