@@ -2,8 +2,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::case::{Category, Complexity, Party, RiskFlags, RiskLevel, Source};
+use super::case::{Case, Category, Complexity, Party, RiskFlags, RiskLevel, Source, Status};
+use super::clocks::Clocks;
 use super::org::{Org, Tier};
+use super::routing::Route;
 use super::text::{find_hostile, looks_masked};
 
 /// Longest summary accepted, in bytes.
@@ -89,6 +91,42 @@ fn check_party(errs: &mut Vec<FieldError>, prefix: &str, p: &Party, required: bo
 }
 
 impl NewCase {
+    /// The case this intake becomes once routed: received, unassigned, version 1, its
+    /// assignment clock started; `area_id` is the resolved id of `self.area`. No id or ref yet.
+    pub fn into_received(self, area_id: i64, route: Route, clocks: &Clocks) -> Case {
+        Case {
+            id: 0,
+            reference: String::new(),
+            assign_due: clocks.assign_due(self.received_at, self.complexity),
+            received_at: self.received_at,
+            source: self.source,
+            category: self.category,
+            applicant: self.applicant,
+            respondent: self.respondent,
+            summary: self.summary,
+            amount_fen: self.amount_fen,
+            area_id,
+            complexity: self.complexity,
+            risk_flags: self.risk_flags,
+            risk_level: self.risk_level,
+            status: Status::Received,
+            tier: route.tier,
+            committee_id: route.committee_id,
+            joint: route.joint,
+            lead_mediator_id: None,
+            partners: self.partners,
+            mediation_due: None,
+            assigned_at: None,
+            finished_at: None,
+            agreement: None,
+            performance_due: None,
+            performed: false,
+            judicial_confirmation: false,
+            outcome_note: String::new(),
+            version: 1,
+        }
+    }
+
     /// Every problem with this record; empty when it may be stored.
     pub fn validate(&self, org: &Org, now: DateTime<Utc>) -> Vec<FieldError> {
         let mut errs = Vec::new();

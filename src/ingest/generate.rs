@@ -215,9 +215,7 @@ impl<'a> Generate<'a> {
         let clocks = &self.policy.clocks;
         let assign_due = clocks.assign_due(received_at, d.complexity);
 
-        let mut case = Case {
-            id: 0,
-            reference,
+        let intake = NewCase {
             received_at,
             source: d.source,
             category: d.category,
@@ -225,27 +223,14 @@ impl<'a> Generate<'a> {
             respondent: d.respondent,
             summary: d.summary,
             amount_fen: d.amount_fen,
-            area_id: village_id,
+            area: String::new(), // resolved already: village_id
             complexity: d.complexity,
             risk_flags: d.risk_flags,
             risk_level: d.risk_level,
-            status: Status::Received,
-            tier: route.tier,
-            committee_id: route.committee_id,
-            joint: route.joint,
-            lead_mediator_id: None,
             partners,
-            assign_due,
-            mediation_due: None,
-            assigned_at: None,
-            finished_at: None,
-            agreement: None,
-            performance_due: None,
-            performed: false,
-            judicial_confirmation: false,
-            outcome_note: String::new(),
-            version: 1,
         };
+        let mut case = intake.into_received(village_id, route, clocks);
+        case.reference = reference;
         let mut followups = Vec::new();
 
         // The case's life as it would run, then cut at `now`.

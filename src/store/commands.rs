@@ -173,37 +173,7 @@ impl Store {
             .route(&self.org, &n.area, n.category, n.complexity, n.risk_level)
             .map_err(|e| Error::Invalid(format!("cannot route the case: {e}")))?;
         let area_id = self.org.area_by_code(&n.area).map(|a| a.id).unwrap_or_default();
-        Ok(Case {
-            id: 0,
-            reference: String::new(),
-            received_at: n.received_at,
-            source: n.source,
-            category: n.category,
-            applicant: n.applicant.clone(),
-            respondent: n.respondent.clone(),
-            summary: n.summary.clone(),
-            amount_fen: n.amount_fen,
-            area_id,
-            complexity: n.complexity,
-            risk_flags: n.risk_flags,
-            risk_level: n.risk_level,
-            status: Status::Received,
-            tier: route.tier,
-            committee_id: route.committee_id,
-            joint: route.joint,
-            lead_mediator_id: None,
-            partners: n.partners.clone(),
-            assign_due: self.policy.clocks.assign_due(n.received_at, n.complexity),
-            mediation_due: None,
-            assigned_at: None,
-            finished_at: None,
-            agreement: None,
-            performance_due: None,
-            performed: false,
-            judicial_confirmation: false,
-            outcome_note: String::new(),
-            version: 1,
-        })
+        Ok(n.clone().into_received(area_id, route, &self.policy.clocks))
     }
 
     /// Inserts fully formed cases (the demo/bench generator) in one transaction, with one audit
