@@ -1,8 +1,8 @@
 //! duty-desk: the terminal duty desk of a joint people's mediation office (人民调解).
 //!
 //! Layers, one way: `domain` (pure) ← `store` (SQLite) ← `ingest` / `tui` / `cli`.
-#![deny(clippy::unwrap_used)]
-#![cfg_attr(test, allow(clippy::unwrap_used))]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod cli;
 pub mod domain;

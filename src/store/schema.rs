@@ -64,6 +64,13 @@ CREATE TABLE schema_history (
     version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL, actor TEXT NOT NULL);
 CREATE INDEX audit_action ON audit(action, case_id);
 "#,
+    // `INSERT OR REPLACE` deletes the row it collides with without firing delete triggers
+    // (recursive_triggers is off), so an existing audit id must be refused before the insert.
+    r#"
+CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+    WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#,
 ];
 
 /// The SQL of one migration (1-based), for tests that build an older database.
