@@ -68,15 +68,8 @@ impl Context {
     }
 
     /// The desk's start options.
-    pub fn desk(&self, intake_every_secs: u64, seed: u64) -> DeskOptions {
-        DeskOptions {
-            db: self.db.clone(),
-            theme: self.theme.clone(),
-            lang: self.lang,
-            read_only: self.read_only,
-            intake_every_secs,
-            seed,
-        }
+    pub fn desk(&self) -> DeskOptions {
+        DeskOptions { db: self.db.clone(), theme: self.theme.clone(), lang: self.lang, read_only: self.read_only }
     }
 }
 
@@ -88,7 +81,7 @@ fn execute(cli: Cli) -> Result<()> {
         theme: cli.theme,
     };
     let Some(command) = cli.command else {
-        return tui::run(ctx.desk(0, 0));
+        return tui::run(ctx.desk());
     };
     match command {
         Command::Demo(a) => org::demo(&ctx, &a),

@@ -12,6 +12,7 @@ use super::Context;
 use crate::domain::{Category, Org, Policy};
 use crate::error::{Error, Result};
 use crate::ingest::generate::generate;
+use crate::ingest::live::LiveIntake;
 use crate::store::{CaseFilter, Store};
 use crate::tui;
 
@@ -53,7 +54,11 @@ pub fn demo(ctx: &Context, a: &DemoArgs) -> Result<()> {
     if a.no_tui {
         return Ok(());
     }
-    tui::run(ctx.desk(a.intake_every, a.seed))
+    // The simulated intake writes on its own connection, as another officer would; it stops when
+    // the desk closes.
+    let _intake = (a.intake_every > 0 && !ctx.read_only)
+        .then(|| LiveIntake::start(ctx.db.clone(), std::time::Duration::from_secs(a.intake_every), a.seed));
+    tui::run(ctx.desk())
 }
 
 /// `init`: creates the schema and loads the organisation and the rules.

@@ -417,15 +417,3 @@ impl Strings {
         }
     }
 }
-
-/// The language from LC_ALL, LC_MESSAGES or LANG (the first one set): `zh*` is Chinese.
-pub fn lang_from_env() -> Lang {
-    for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-        if let Ok(v) = std::env::var(var) {
-            if !v.is_empty() {
-                return if v.to_lowercase().starts_with("zh") { Lang::Zh } else { Lang::En };
-            }
-        }
-    }
-    Lang::En
-}

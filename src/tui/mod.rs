@@ -3,7 +3,6 @@
 pub mod action;
 pub mod event;
 pub mod i18n;
-mod intake;
 pub mod keymap;
 pub mod snapshot;
 pub mod state;
@@ -13,10 +12,7 @@ pub mod ui;
 pub mod worker;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::Utc;
 
@@ -41,10 +37,6 @@ pub struct DeskOptions {
     pub lang: Lang,
     /// View only: write keys are refused.
     pub read_only: bool,
-    /// Simulated intake (demo): add a generated dispute every this many seconds; 0 = off.
-    pub intake_every_secs: u64,
-    /// Seed for the simulated intake.
-    pub seed: u64,
 }
 
 /// The user's keymap file: `keymap.toml` in the platform config dir (or `$DUTY_DESK_KEYMAP`).
@@ -91,10 +83,6 @@ pub fn run(opts: DeskOptions) -> Result<()> {
     let (events, inbox) = mpsc::channel::<Event>();
     let (requests, worker_inbox) = mpsc::channel::<Request>();
     event::spawn_signals(events.clone())?;
-    let stop_intake = Arc::new(AtomicBool::new(false));
-    if opts.intake_every_secs > 0 && !state.read_only {
-        intake::spawn(opts.db.clone(), Duration::from_secs(opts.intake_every_secs), opts.seed, stop_intake.clone());
-    }
     let worker = worker::spawn(store, worker_inbox, events.clone(), state.query.clone());
     let mut guard = terminal::Guard::enter()?;
     event::spawn_input(events.clone());
@@ -103,7 +91,6 @@ pub fn run(opts: DeskOptions) -> Result<()> {
         state.size = (size.width, size.height);
     }
     let result = event_loop(&mut guard, &mut state, &theme, &keymap, &inbox, &requests);
-    stop_intake.store(true, Ordering::Relaxed);
     let _ = requests.send(Request::Shutdown);
     drop(guard);
     let _ = worker.join();
