@@ -75,6 +75,12 @@ fn open(d: &Desk, lang: Lang, size: (u16, u16), name: &str) -> State {
         "help" => {
             update(&mut s, Action::Help);
         }
+        "report" => {
+            update(&mut s, Action::Report);
+            let from = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
+            let r = d.store.report(from, now().date_naive(), now()).unwrap();
+            update(&mut s, Action::Reply(Box::new(Reply::Report(Box::new(r)))));
+        }
         "palette" => {
             update(&mut s, Action::Palette);
             typed(&mut s, "assign ");
@@ -89,7 +95,7 @@ fn open(d: &Desk, lang: Lang, size: (u16, u16), name: &str) -> State {
 }
 
 const SCREENS: &[&str] =
-    &["panes", "detail", "assign", "confirm", "transfer", "intake", "followup", "help", "palette", "message"];
+    &["panes", "detail", "assign", "confirm", "transfer", "intake", "followup", "help", "report", "palette", "message"];
 
 #[test]
 fn every_pane_and_popup_in_both_languages_and_sizes() {

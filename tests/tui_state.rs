@@ -255,3 +255,13 @@ fn quit_sets_quit() {
     update(&mut s, Action::Quit);
     assert!(s.quit);
 }
+
+#[test]
+fn r_asks_for_this_years_statistics() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    let fx = sent(update(&mut s, Action::Report));
+    let from = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
+    assert_eq!(fx, vec![Request::Report { from, to: chrono::NaiveDate::from_ymd_opt(2023, 5, 10).unwrap() }]);
+    assert!(matches!(s.popup, Some(Popup::Report { report: None, .. })));
+}

@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, StdoutLock, Write};
 use chrono::{DateTime, Local, Utc};
 use serde::Serialize;
 
-use crate::domain::text::{pad, sanitize};
+use crate::domain::text::{is_hostile, pad, sanitize};
 use crate::error::{Error, Result};
 
 /// The message of the error that stands for "the reader went away" (`| head`): not a failure.
@@ -36,15 +36,17 @@ impl Out {
         writeln!(self.w, "{s}").map_err(io_error)
     }
 
-    /// Writes a value as pretty JSON and a newline.
+    /// Writes a value as pretty JSON and a newline (terminal controls escaped, see [`json_safe`]).
     pub fn json_pretty<T: Serialize>(&mut self, v: &T) -> Result<()> {
-        serde_json::to_writer_pretty(&mut self.w, v).map_err(json_error)?;
+        let text = serde_json::to_string_pretty(v).map_err(json_error)?;
+        self.raw(&json_safe(&text))?;
         self.line("")
     }
 
-    /// Writes a value as compact JSON (no newline).
+    /// Writes a value as compact JSON, no newline (terminal controls escaped, see [`json_safe`]).
     pub fn json_compact<T: Serialize>(&mut self, v: &T) -> Result<()> {
-        serde_json::to_writer(&mut self.w, v).map_err(json_error)
+        let text = serde_json::to_string(v).map_err(json_error)?;
+        self.raw(&json_safe(&text))
     }
 
     /// Writes raw text (no newline).
@@ -63,6 +65,26 @@ fn json_error(e: serde_json::Error) -> Error {
         Some(kind) => io_error(io::Error::from(kind)),
         None => Error::Io(format!("cannot write JSON: {e}")),
     }
+}
+
+/// Escapes in serialised JSON the terminal controls serde_json leaves raw — DEL, the C1
+/// controls (U+0080–U+009F, which terminals act on even UTF-8 encoded) and the bidi controls —
+/// as `\uXXXX`, so JSON printed to a terminal cannot act on it; the value parses the same.
+/// (serde_json already escapes C0 controls; a raw one here is structural whitespace.)
+pub fn json_safe(json: &str) -> std::borrow::Cow<'_, str> {
+    let hostile = |c: char| u32::from(c) >= 0x7f && is_hostile(c);
+    if !json.contains(hostile) {
+        return json.into();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if hostile(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
 }
 
 /// One table row: each cell sanitised and padded (or cut) to its display width; the last cell

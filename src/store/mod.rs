@@ -80,6 +80,24 @@ fn is_writable(path: &Path) -> bool {
     access(path, AccessFlags::W_OK).is_ok() && access(dir, AccessFlags::W_OK | AccessFlags::X_OK).is_ok()
 }
 
+/// When this user may read the database but not its `-wal` or `-shm` file (SQLite then says
+/// only "unable to open database file"), the error that names the file and the fix.
+fn unreadable_side_file(path: &Path) -> Option<Error> {
+    use nix::unistd::{access, AccessFlags};
+    ["-wal", "-shm"].iter().find_map(|suffix| {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        let side = PathBuf::from(side);
+        (side.exists() && access(&side, AccessFlags::R_OK).is_err()).then(|| {
+            Error::ReadOnly(format!(
+                "cannot read {}: an officer with read-only access needs read permission on the database \
+                 and on its -wal and -shm files (the office group, or g+r/o+r on all three); nothing was changed",
+                side.display()
+            ))
+        })
+    })
+}
+
 impl Store {
     /// Creates a new database file (mode 0660, group-shared) with the schema, or opens an
     /// existing one for writing and brings its schema up to date.
@@ -124,6 +142,7 @@ impl Store {
                  (its -wal and -shm files are missing); nothing was changed",
                 path.display()
             )),
+            other if read_only => unreadable_side_file(path).unwrap_or(other),
             other => other,
         })?;
         if version == 0 && !allow_uninitialised {

@@ -68,6 +68,8 @@ pub enum Action {
     Palette,
     /// Reveal masked personal data in the open detail (audited).
     Reveal,
+    /// Show the period's statistics (this year to date): what a supervisor checks.
+    Report,
     /// Show the help generated from the keymap.
     Help,
     /// A key typed while a popup or an input line has the focus.
@@ -123,6 +125,7 @@ impl Action {
         Action::CycleSort,
         Action::Palette,
         Action::Reveal,
+        Action::Report,
         Action::Help,
         Action::Quit,
     ];
@@ -172,6 +175,7 @@ impl Action {
             Action::CycleSort => "cycle_sort",
             Action::Palette => "palette",
             Action::Reveal => "reveal",
+            Action::Report => "report",
             Action::Help => "help",
             Action::Input(_) => "input",
             Action::Resize(..) => "resize",

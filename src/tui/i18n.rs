@@ -363,6 +363,7 @@ impl Strings {
             A::NewCase => ("new", "登记"),
             A::Filter => ("filter", "筛选"),
             A::Palette => ("command", "命令"),
+            A::Report => ("statistics", "统计"),
             A::Help => ("help", "帮助"),
             A::Quit => ("quit", "退出"),
             A::Reveal => ("reveal", "显示"),
@@ -408,6 +409,7 @@ impl Strings {
             A::CycleSort => ("cycle sort column", "切换排序列"),
             A::Palette => ("command palette", "命令面板"),
             A::Reveal => ("reveal personal data in detail (audited)", "在详情中显示个人信息（留痕）"),
+            A::Report => ("the period's statistics (this year to date)", "本期统计（本年至今）"),
             A::Help => ("this help", "本帮助"),
             _ => ("", ""),
         };

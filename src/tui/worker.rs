@@ -40,6 +40,8 @@ pub enum Request {
     Followup { reference: String, record: FollowupRecord },
     /// Add a new case.
     Add(Box<NewCase>),
+    /// The statistics for the days `from..=to`.
+    Report { from: chrono::NaiveDate, to: chrono::NaiveDate },
     /// Stop.
     Shutdown,
 }
@@ -51,6 +53,8 @@ pub enum Reply {
     Detail(Box<CaseDetail>),
     /// Ranked candidates for the cases named.
     Suggestions { refs: Vec<String>, list: Vec<Suggestion> },
+    /// The period's statistics.
+    Report(Box<crate::domain::stats::Report>),
     /// A write succeeded; the message says what was done.
     Done(String),
     /// A request failed; nothing was changed.
@@ -166,6 +170,7 @@ impl Worker {
                     revealed: reveal,
                 }))
             }
+            Request::Report { from, to } => Reply::Report(Box::new(s.report(from, to, now)?)),
             Request::Suggest { refs } => {
                 let first = refs.first().ok_or_else(|| Error::Invalid("no case selected".into()))?;
                 let case = s.case_by_ref(first)?;

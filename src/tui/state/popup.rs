@@ -56,6 +56,13 @@ pub enum Popup {
         /// The form.
         form: Box<Form>,
     },
+    /// The period's statistics; `None` while loading.
+    Report {
+        /// The statistics.
+        report: Option<Box<crate::domain::stats::Report>>,
+        /// Lines scrolled.
+        scroll: u16,
+    },
     /// Keys, generated from the keymap.
     Help {
         /// Lines scrolled.

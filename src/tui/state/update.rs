@@ -1,6 +1,6 @@
 //! `update(&mut State, Action) -> effects`: the only place the desk's state changes.
 
-use chrono::Timelike;
+use chrono::{Datelike, Timelike};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::form::{Form, FormOutcome};
@@ -124,6 +124,11 @@ fn apply_reply(s: &mut State, reply: Reply) {
                 if cases.iter().map(|c| &c.0).eq(refs.iter()) {
                     *list = Some(ranked);
                 }
+            }
+        }
+        Reply::Report(r) => {
+            if let Some(Popup::Report { report, .. }) = s.popup.as_mut() {
+                *report = Some(r);
             }
         }
         Reply::Done(text) => {
@@ -314,6 +319,12 @@ fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
             }
             None => say(s, false, s.strings.nothing_selected),
         },
+        Action::Report => {
+            let today = s.now.with_timezone(&s.tz).date_naive();
+            let from = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+            s.popup = Some(Popup::Report { report: None, scroll: 0 });
+            fx.push(Effect::Send(Request::Report { from, to: today }));
+        }
         Action::Help => s.popup = Some(Popup::Help { scroll: 0 }),
         _ => {}
     }
@@ -443,6 +454,12 @@ fn on_input(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) {
             }
             KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => None,
             _ => Some(Popup::Confirm { then, text }),
+        },
+        Popup::Report { report, scroll } => match (k.code, bound) {
+            (KeyCode::Esc | KeyCode::Enter, _) | (_, Some(Action::Report | Action::Quit)) => None,
+            (_, Some(Action::Down)) => Some(Popup::Report { report, scroll: scroll.saturating_add(1) }),
+            (_, Some(Action::Up)) => Some(Popup::Report { report, scroll: scroll.saturating_sub(1) }),
+            _ => Some(Popup::Report { report, scroll }),
         },
         Popup::Help { scroll } => match (k.code, bound) {
             (KeyCode::Esc | KeyCode::Enter, _) | (_, Some(Action::Help | Action::Quit)) => None,

@@ -96,6 +96,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             }
             draw(frame, big, frame_block(theme, s.help_title.into(), s.help_hint), lines, *scroll, false);
         }
+        Popup::Report { report, scroll } => {
+            let lines = match report {
+                Some(r) => report_lines(state, theme, r),
+                None => vec![Line::from(s.loading)],
+            };
+            let title = if s.lang == Lang::Zh { "本期统计" } else { "Statistics" };
+            draw(frame, big, frame_block(theme, title.into(), s.help_hint), lines, *scroll, false);
+        }
         Popup::Palette { text } => {
             let r = centered(area, area.width.saturating_sub(10).min(90), 5);
             let lines = vec![
@@ -187,6 +195,47 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             );
         }
     }
+}
+
+fn report_lines<'a>(state: &State, theme: &Theme, r: &crate::domain::stats::Report) -> Vec<Line<'a>> {
+    let lang = state.strings.lang;
+    let zh = lang == Lang::Zh;
+    let row = |en: &str, cn: &str, v: String| {
+        Line::from(vec![span(if zh { cn } else { en }, 22, theme.title), Span::raw(" "), Span::raw(v)])
+    };
+    let mut lines = vec![
+        Line::from(Span::styled(format!("{} … {}", r.from, r.to), theme.header)),
+        row("Received", "受理", r.received.to_string()),
+        row("Mediated", "调解", r.mediated.to_string()),
+        row("Resolved", "调解成功", r.resolved.to_string()),
+        row("Failed", "调解终止", r.failed.to_string()),
+        row("Withdrawn", "撤回", r.withdrawn.to_string()),
+        row("Success rate", "调解成功率", r.success_rate.clone()),
+        row("Amount (10k yuan)", "涉及金额（万元）", r.amount_wan_yuan.clone()),
+        row("Agreements (written)", "达成协议（书面）", format!("{} ({})", r.agreements, r.agreements_written)),
+        row("Performed", "履行", r.performed.to_string()),
+        row("Judicial confirmations", "司法确认", r.judicial_confirmations.to_string()),
+        Line::from(vec![
+            span(if zh { "在办 / 超期" } else { "Open / overdue now" }, 22, theme.title),
+            Span::raw(" "),
+            Span::raw(format!("{} / ", r.open_now)),
+            Span::styled(r.overdue_now.to_string(), if r.overdue_now > 0 { theme.overdue } else { theme.muted }),
+        ]),
+        Line::from(""),
+        Line::from(Span::styled(if zh { "按来源" } else { "By source" }, theme.header)),
+    ];
+    for s in &r.by_source {
+        lines.push(row(s.class.en(), s.class.zh(), s.mediated.to_string()));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        if zh { "按类别（调解 / 成功）" } else { "By category (mediated / resolved)" },
+        theme.header,
+    )));
+    for c in r.by_category.iter().filter(|c| c.mediated > 0) {
+        lines.push(row(c.category.en(), c.category.zh(), format!("{} / {}", c.mediated, c.resolved)));
+    }
+    lines
 }
 
 fn form_lines<'a>(theme: &Theme, form: &Form, width: usize) -> Vec<Line<'a>> {

@@ -39,6 +39,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             Action::Escalate,
             Action::NewCase,
             Action::Filter,
+            Action::Report,
             Action::Palette,
             Action::Help,
             Action::Quit,
