@@ -135,6 +135,11 @@ impl Store {
             Error::Db(format!("{}: {}", path.display(), err.message()))
         };
         let mut conn = Connection::open_with_flags(path, flags).map_err(ctx)?;
+        if !read_only {
+            // Refuse a newer schema before `configure` could change the file (the switch to WAL).
+            conn.busy_timeout(BUSY_TIMEOUT).map_err(ctx)?;
+            schema::check_version(&conn).map_err(|e| Error::Db(format!("{}: {}", path.display(), e.message())))?;
+        }
         configure(&conn, !read_only).map_err(|e| Error::Db(format!("{}: {}", path.display(), e.message())))?;
         let version = schema::check_version(&conn).map_err(|e| match e {
             Error::ReadOnly(_) if read_only => Error::ReadOnly(format!(
@@ -249,12 +254,12 @@ impl Store {
 /// Creates an empty file readable and writable by owner and group (0660), whatever the umask.
 fn create_shared_file(path: &Path) -> Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o660)
-        .open(path)
-        .map_err(|e| Error::Io(format!("cannot create {}: {e}", path.display())))?;
+    let f = match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o660).open(path) {
+        Ok(f) => f,
+        // Another process (a racing `init`) created it since we looked: open theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
+        Err(e) => return Err(Error::Io(format!("cannot create {}: {e}", path.display()))),
+    };
     f.set_permissions(std::fs::Permissions::from_mode(0o660))
         .map_err(|e| Error::Io(format!("cannot set permissions on {}: {e}", path.display())))?;
     Ok(())
