@@ -10,6 +10,7 @@ mod org;
 mod output;
 mod report;
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Parser;
@@ -35,7 +36,8 @@ pub fn run() -> i32 {
         Ok(()) => 0,
         Err(Error::Io(m)) if m == output::BROKEN_PIPE => 0,
         Err(e) => {
-            eprintln!("duty-desk: {}", output::clean_message(e.message()));
+            // Not `eprintln!`: it panics when stderr is a terminal that hung up.
+            let _ = writeln!(std::io::stderr(), "duty-desk: {}", output::clean_message(e.message()));
             e.exit_code()
         }
     }

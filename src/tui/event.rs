@@ -69,3 +69,29 @@ pub fn spawn_signals(tx: Sender<Event>) -> std::io::Result<()> {
     });
     Ok(())
 }
+
+/// Sends [`Event::Stop`] when the terminal hangs up, even when no SIGHUP comes (the desk is not
+/// the session leader and nobody forwards it). The input thread cannot tell: on a hung-up tty
+/// crossterm's reader retries its read forever, spinning a core (crossterm issue #793). This
+/// thread waits in `poll(2)` on stdout asking for no events, so it reads no input and costs
+/// nothing until the kernel reports the hangup.
+pub fn spawn_hangup_watch(tx: Sender<Event>) {
+    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+    use std::os::fd::AsFd;
+    std::thread::spawn(move || {
+        let stdout = std::io::stdout();
+        let mut fds = [PollFd::new(stdout.as_fd(), PollFlags::empty())];
+        let gone = PollFlags::POLLHUP | PollFlags::POLLERR | PollFlags::POLLNVAL;
+        loop {
+            match poll(&mut fds, PollTimeout::NONE) {
+                Ok(_) if fds[0].revents().is_some_and(|r| r.intersects(gone)) => {
+                    let _ = tx.send(Event::Stop);
+                    return;
+                }
+                // Nothing else can wake it; should something, do not spin.
+                Ok(_) | Err(nix::errno::Errno::EINTR) => std::thread::sleep(Duration::from_millis(100)),
+                Err(_) => return,
+            }
+        }
+    });
+}

@@ -86,6 +86,7 @@ pub fn run(opts: DeskOptions) -> Result<()> {
     let worker = worker::spawn(store, worker_inbox, events.clone(), state.query.clone());
     let mut guard = terminal::Guard::enter()?;
     event::spawn_input(events.clone());
+    event::spawn_hangup_watch(events.clone());
     event::spawn_ticker(events);
     if let Ok(size) = guard.terminal.size() {
         state.size = (size.width, size.height);

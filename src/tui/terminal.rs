@@ -17,6 +17,8 @@ const END_SYNC: &[u8] = b"\x1b[?2026l";
 pub struct FrameWriter {
     buf: Vec<u8>,
     out: Stdout,
+    /// A write failed: the terminal is gone (hung up), later frames are dropped.
+    gone: bool,
 }
 
 impl Write for FrameWriter {
@@ -26,15 +28,19 @@ impl Write for FrameWriter {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if self.buf.is_empty() {
+        if self.buf.is_empty() || self.gone {
+            self.buf.clear();
             return Ok(());
         }
         let mut frame = Vec::with_capacity(self.buf.len() + BEGIN_SYNC.len() + END_SYNC.len());
         frame.extend_from_slice(BEGIN_SYNC);
         frame.append(&mut self.buf);
         frame.extend_from_slice(END_SYNC);
-        self.out.write_all(&frame)?;
-        self.out.flush()
+        let written = self.out.write_all(&frame).and_then(|()| self.out.flush());
+        // The error is returned once (the draw fails, the desk stops); after that the terminal
+        // is taken as gone.
+        self.gone = written.is_err();
+        written
     }
 }
 
@@ -66,7 +72,8 @@ impl Guard {
             restore();
             return Err(e);
         }
-        let backend = CrosstermBackend::new(FrameWriter { buf: Vec::with_capacity(1 << 16), out: io::stdout() });
+        let backend =
+            CrosstermBackend::new(FrameWriter { buf: Vec::with_capacity(1 << 16), out: io::stdout(), gone: false });
         match Terminal::new(backend) {
             Ok(terminal) => Ok(Guard { terminal }),
             Err(e) => {
@@ -80,8 +87,13 @@ impl Guard {
 impl Drop for Guard {
     fn drop(&mut self) {
         // Show the cursor through ratatui first, so its own drop writes nothing after we have
-        // left the alternate screen.
-        let _ = self.terminal.show_cursor();
+        // left the alternate screen. When the terminal is gone (an SSH hangup) that fails, and
+        // ratatui's drop would try again and report it with `eprintln!` on the same dead tty,
+        // which panics.
+        if self.terminal.show_cursor().is_err() {
+            // The writer now drops what it is given, so this settles ratatui's cursor state.
+            let _ = self.terminal.show_cursor();
+        }
         restore();
     }
 }
