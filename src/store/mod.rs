@@ -229,6 +229,16 @@ impl Store {
         {
             problems.push(row?);
         }
+        for trigger in schema::AUDIT_TRIGGERS {
+            let present: i64 = self.conn.query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
+                [trigger],
+                |r| r.get(0),
+            )?;
+            if present == 0 {
+                problems.push(format!("audit trigger {trigger} is missing: the audit log is no longer append-only"));
+            }
+        }
         Ok(problems)
     }
 

@@ -73,6 +73,9 @@ CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
 "#,
 ];
 
+/// The triggers that keep the audit log append-only; `check` reports any that is missing.
+pub const AUDIT_TRIGGERS: [&str; 3] = ["audit_no_update", "audit_no_delete", "audit_no_replace"];
+
 /// The SQL of one migration (1-based), for tests that build an older database.
 pub fn migration_sql(version: i64) -> Option<&'static str> {
     usize::try_from(version).ok().and_then(|v| v.checked_sub(1)).and_then(|i| MIGRATIONS.get(i).copied())
