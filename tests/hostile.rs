@@ -270,7 +270,10 @@ fn bad_input_gets_a_clear_error_naming_the_field_and_changes_nothing() {
 /// its committee's and every mediator's name — carries hostile bytes, written with raw SQL.
 struct Planted {
     db: Db,
+    /// The ref as shown (the stored one ends with a bidi override, which `show` needs).
     reference: String,
+    /// The ref as stored.
+    stored_ref: String,
 }
 
 fn plant() -> Planted {
@@ -303,6 +306,10 @@ fn plant() -> Planted {
         ],
     )
     .unwrap();
+    // A hand-edited ref: a bidi override at its end. The desk draws the ref in the detail
+    // popup's title, a path where ratatui itself would pass a zero-width character through.
+    let stored_ref = format!("{reference}{RLO}");
+    conn.execute("UPDATE cases SET ref = ?2 WHERE id = ?1", rusqlite::params![case_id, stored_ref]).unwrap();
     conn.execute(
         "UPDATE areas SET name_en = ?2, name_zh = ?3 WHERE id = ?1",
         rusqlite::params![area_id, format!("{C1_CSI}Village{DEL}"), format!("{C1_CSI}社区{DEL}")],
@@ -327,8 +334,8 @@ fn plant() -> Planted {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(first, reference, "the planted case is not first in Incoming");
-    Planted { db, reference }
+    assert_eq!(first, stored_ref, "the planted case is not first in Incoming");
+    Planted { db, reference, stored_ref }
 }
 
 const BORDERS: &str = "│┃┌┐└┘┏┓┗┛";
@@ -403,7 +410,8 @@ fn run_desk(p: &Planted, cols: u16, rows: u16, lang: &str) {
     assert!(screen.contains("31m[2J["), "{what}: the mediators' names are not shown sanitised:\n{screen}");
 
     desk.send("\r");
-    let (screen, _) = desk.wait_for("the case detail", REACT, |s| s.contains("]0;PWNED漏水"));
+    let title = format!("{} {}", if zh { "案件" } else { "Case" }, p.reference);
+    let (screen, _) = desk.wait_for("the case detail", REACT, |s| s.contains("]0;PWNED漏水") && s.contains(&title));
     assert_layout(&screen, rows, &format!("{what} detail"));
     for shown in [
         "]52;c;cm0gLXJmIH4=[2J[H楼上31m红gnp.exe tab: here", // summary: tab → space, controls gone
@@ -470,7 +478,7 @@ fn cli_prints_hostile_text_clean_and_json_escaped() {
         let text = String::from_utf8_lossy(&list.stdout);
         assert!(text.lines().any(|l| l.contains(&p.reference) && l.contains("]0;PWNED漏水")), "list ({lang}):\n{text}");
 
-        let show = db.cmd(&["--lang", lang, "show", &p.reference]).output().unwrap();
+        let show = db.cmd(&["--lang", lang, "show", &p.stored_ref]).output().unwrap();
         assert!(show.status.success());
         assert_clean_text(&format!("show ({lang})"), &show.stdout);
         let text = String::from_utf8_lossy(&show.stdout);
@@ -495,12 +503,12 @@ fn cli_prints_hostile_text_clean_and_json_escaped() {
     // JSON keeps the data exactly (it round-trips) but as escapes, never as raw control bytes.
     let conn = open_ro(&db.path);
     let (summary, applicant): (String, String) = conn
-        .query_row("SELECT summary, applicant_name FROM cases WHERE ref = ?1", [&p.reference], |r| {
+        .query_row("SELECT summary, applicant_name FROM cases WHERE ref = ?1", [&p.stored_ref], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .unwrap();
     for args in [
-        vec!["show", "--json", p.reference.as_str()],
+        vec!["show", "--json", p.stored_ref.as_str()],
         vec!["list", "--json", "--unassigned", "--limit", "500"],
         vec!["mediators", "--json"],
     ] {
@@ -514,6 +522,7 @@ fn cli_prints_hostile_text_clean_and_json_escaped() {
         if args[0] == "show" {
             assert_eq!(v["summary"].as_str(), Some(summary.as_str()), "show --json does not round-trip the summary");
             assert_eq!(v["applicant_name"].as_str(), Some(applicant.as_str()));
+            assert_eq!(v["ref"].as_str(), Some(p.stored_ref.as_str()));
         }
     }
 }
