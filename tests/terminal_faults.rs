@@ -1,7 +1,7 @@
 //! Terminal faults (issue 4, item 4): the real desk in a pseudo-terminal on a demo database,
-//! through a resize storm, a terminal shrunk to 10×3 and back, SIGTERM, and an SSH drop (the pty
-//! master closed, then SIGHUP). No panic, no spinning after the hangup, the terminal restored
-//! where it still exists.
+//! through a resize storm, a terminal shrunk to 10×3 and back, SIGTERM, an SSH drop (the pty
+//! master closed, then SIGHUP) and a hangup that brings no signal at all. No panic, no spinning
+//! after the hangup, the terminal restored where it still exists.
 //!
 //! Not covered: a panic inside the desk restores the terminal (`terminal::Guard::enter` installs
 //! the hook), but the binary has no way to panic on purpose and this test adds none.
