@@ -53,6 +53,7 @@ fn pane_block<'a>(state: &State, theme: &Theme, pane: Pane, extra: String) -> ra
         .border_style(if focused { theme.border_focused } else { theme.border })
         .title(Line::from(title).style(if focused { theme.title_focused } else { theme.title }));
     if !extra.is_empty() {
+        let extra = crate::domain::text::sanitize(&extra);
         block = block.title(Line::from(format!(" {extra} ")).style(theme.muted).right_aligned());
     }
     block

@@ -61,7 +61,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         }
     }
     if let Some(err) = &state.worker_error {
-        spans.push(Span::styled(format!(" {err}"), theme.error));
+        spans.push(Span::styled(format!(" {}", crate::domain::text::sanitize(err)), theme.error));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
