@@ -47,7 +47,7 @@ fn configure(conn: &Connection, writable: bool) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     if writable {
-        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        let mode = switch_to_wal(conn)?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(Error::Db(format!("could not switch the database to WAL (got {mode})")));
         }
@@ -56,6 +56,24 @@ fn configure(conn: &Connection, writable: bool) -> Result<()> {
         persist_wal(conn);
     }
     Ok(())
+}
+
+/// `PRAGMA journal_mode=WAL`, retried for up to [`BUSY_TIMEOUT`]: while another process switches a
+/// new file to WAL (racing `init`s), SQLite answers SQLITE_BUSY here without calling the busy
+/// handler. Once that process is done the file is already in WAL mode and no lock is needed.
+fn switch_to_wal(conn: &Connection) -> Result<String> {
+    let start = std::time::Instant::now();
+    loop {
+        match conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0)) {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && start.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return Ok(other?),
+        }
+    }
 }
 
 /// Keeps the `-wal` and `-shm` files when the last writer closes, so officers with read-only
