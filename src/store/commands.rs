@@ -88,11 +88,18 @@ fn last_change(tx: &Transaction<'_>, case_id: i64) -> Result<String> {
 impl Store {
     fn check_expect(&self, tx: &Transaction<'_>, case: &Case, expect: Expect) -> Result<()> {
         match expect {
-            Expect::Version(v) if case.version != v => Err(Error::Conflict(format!(
-                "{} was changed {} since you looked; nothing was overwritten — look again",
-                case.reference,
-                last_change(tx, case.id)?
-            ))),
+            Expect::Version(v) if case.version != v => {
+                let now_led = case
+                    .lead_mediator_id
+                    .and_then(|id| self.org.mediator(id))
+                    .map(|m| format!("; it is now led by {}", m.name))
+                    .unwrap_or_default();
+                Err(Error::Conflict(format!(
+                    "{} was changed {} since you looked{now_led}; nothing was overwritten — look again",
+                    case.reference,
+                    last_change(tx, case.id)?
+                )))
+            }
             Expect::Unassigned if case.lead_mediator_id.is_some() || case.status != Status::Received => {
                 let who = case
                     .lead_mediator_id
