@@ -18,7 +18,7 @@ use rand_chacha::ChaCha8Rng;
 use rusqlite::Connection;
 use tempfile::TempDir;
 
-use pty::{base_env, Desk};
+use pty::{base_env, lists_load, os_login, Desk};
 
 /// A temp dir holding `desk.db`, made with `demo --no-tui --cases 0` (the demo organisation, no
 /// cases).
@@ -386,29 +386,8 @@ fn sixteen_processes_race_without_lost_updates() {
     eprintln!("sixteen_processes_race_without_lost_updates took {:?}", started.elapsed());
 }
 
-/// Generous: a debug build on a loaded machine opens the DB and draws the first frame.
-const STARTUP: Duration = Duration::from_secs(15);
 /// For anything that follows a key press.
 const REACT: Duration = Duration::from_secs(8);
-
-fn wait_live(desk: &mut Desk) -> String {
-    desk.wait_for("the panes and the live indicator", STARTUP, |s| {
-        ["Incoming", "Routing", "Workload", "Follow-ups"].iter().all(|p| s.contains(p)) && s.contains("● live ")
-    })
-    .0
-}
-
-/// Whether the assign popup lists candidates with their load ("load 3/8").
-fn lists_load(screen: &str) -> bool {
-    let key = "load ";
-    screen.match_indices(key).any(|(i, _)| screen[i + key.len()..].starts_with(|c: char| c.is_ascii_digit()))
-}
-
-/// The OS login of the user running the tests (what the audit log names).
-fn os_login() -> String {
-    let uid = nix::unistd::getuid();
-    nix::unistd::User::from_uid(uid).unwrap().map(|u| u.name).unwrap_or_else(|| format!("uid{}", uid.as_raw()))
-}
 
 /// Two officers open the assign popup on the same Incoming case. A confirms first; B, whose
 /// popup still holds the version it saw, then picks a *different* mediator and confirms: B
@@ -452,15 +431,15 @@ fn two_desks_assigning_the_same_case_conflict_visibly() {
     let desk = |_: &str| Desk::spawn(80, 24, &["--db", f.db.to_str().unwrap()], &base_env(f.dir.path()), f.dir.path());
     let mut a = desk("A");
     let mut b = desk("B");
-    let screen = wait_live(&mut a);
+    let screen = a.wait_live();
     assert!(screen.contains(&first), "desk A does not show {first}:\n{screen}");
-    let screen = wait_live(&mut b);
+    let screen = b.wait_live();
     assert!(screen.contains(&first), "desk B does not show {first}:\n{screen}");
 
     a.send("a");
-    a.wait_for("A's assign popup listing candidates", REACT, lists_load);
+    a.wait_for("A's assign popup listing candidates", REACT, |s| lists_load(s, "load"));
     b.send("a");
-    b.wait_for("B's assign popup listing candidates", REACT, lists_load);
+    b.wait_for("B's assign popup listing candidates", REACT, |s| lists_load(s, "load"));
 
     a.send("\r");
     let done = format!("{first} →");
@@ -493,7 +472,7 @@ fn two_desks_assigning_the_same_case_conflict_visibly() {
         .expect("a second mediator on the committee")
         .to_string();
     b.send(&b_name);
-    b.wait_for("B's filtered candidate list", REACT, |s| s.contains(&b_name) && lists_load(s));
+    b.wait_for("B's filtered candidate list", REACT, |s| s.contains(&b_name) && lists_load(s, "load"));
     b.send("\r");
     let (screen, _) = b.wait_for("B's conflict or its confirm", REACT, |s| {
         s.contains("Confirm") || s.contains("already") || s.contains("changed")

@@ -21,7 +21,7 @@ use rand_chacha::ChaCha8Rng;
 use rusqlite::Connection;
 use tempfile::TempDir;
 
-use pty::{base_env, Desk};
+use pty::{base_env, lists_load, Desk};
 
 fn cli(db: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(assert_cmd::cargo::cargo_bin("duty-desk"));
@@ -276,22 +276,8 @@ fn killed_import_leaves_all_or_nothing() {
     assert_healthy(&db);
 }
 
-/// Generous: a debug build on a loaded machine opens the DB and draws the first frame.
-const STARTUP: Duration = Duration::from_secs(15);
 /// For anything that follows a key press.
 const REACT: Duration = Duration::from_secs(8);
-
-fn wait_live(desk: &mut Desk) -> String {
-    desk.wait_for("the panes and the live indicator", STARTUP, |s| {
-        ["Incoming", "Routing", "Workload", "Follow-ups"].iter().all(|p| s.contains(p)) && s.contains("● live ")
-    })
-    .0
-}
-
-fn lists_load(screen: &str) -> bool {
-    let key = "load ";
-    screen.match_indices(key).any(|(i, _)| screen[i + key.len()..].starts_with(|c: char| c.is_ascii_digit()))
-}
 
 fn sigkill(pid: u32) {
     use nix::sys::signal::{kill, Signal};
@@ -366,10 +352,10 @@ fn desk_killed_mid_write_leaves_a_consistent_db() {
         assert_eq!((before.status.as_str(), before.lead, before.assign_events), ("received", None, 0));
 
         let mut desk = Desk::spawn(80, 24, &["--db", db.to_str().unwrap()], &base_env(dir.path()), dir.path());
-        let screen = wait_live(&mut desk);
+        let screen = desk.wait_live();
         assert!(screen.contains(&first), "round {round}: {first} is not on screen:\n{screen}");
         desk.send("a");
-        desk.wait_for("the assign popup listing candidates", REACT, lists_load);
+        desk.wait_for("the assign popup listing candidates", REACT, |s| lists_load(s, "load"));
         let pid = desk.pid();
         let delay = (lo + hi) / 2;
         let killer = thread::spawn(move || {
@@ -673,7 +659,7 @@ fn backup_while_writers_run_is_consistent() {
     let dir = TempDir::new().unwrap();
     let db = demo(dir.path(), "desk.db", 300);
     let mut desk = Desk::spawn(80, 24, &["--db", db.to_str().unwrap()], &base_env(dir.path()), dir.path());
-    wait_live(&mut desk);
+    desk.wait_live();
 
     let stop = Arc::new(AtomicBool::new(false));
     let writer = {

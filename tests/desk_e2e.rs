@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::Timelike;
-use pty::{base_env, Desk};
+use pty::{base_env, lists_load, os_login, Desk, PANES_EN};
 use rusqlite::{Connection, OpenFlags};
 use tempfile::TempDir;
 
@@ -21,8 +21,6 @@ const STARTUP: Duration = Duration::from_secs(10);
 const REACT: Duration = Duration::from_secs(5);
 /// How long the desk may take to exit after `q` or a signal.
 const EXIT: Duration = Duration::from_secs(5);
-
-const PANES_EN: [&str; 4] = ["Incoming", "Routing", "Workload", "Follow-ups"];
 
 /// A temp dir with a fresh demo database (`demo --no-tui --cases N --seed S`).
 struct Fixture {
@@ -116,20 +114,6 @@ impl Fixture {
     }
 }
 
-/// Waits until all four panes are drawn and the first data arrived ("● live HH:MM:SS").
-fn wait_live(desk: &mut Desk, panes: &[&str], live: &str) -> String {
-    desk.wait_for("the panes and the live indicator", STARTUP, |s| {
-        panes.iter().all(|p| s.contains(p)) && s.contains(&format!("● {live} "))
-    })
-    .0
-}
-
-/// Whether the screen lists candidates with their load ("load 3/8"), as the assign popup does.
-fn lists_load(screen: &str, word: &str) -> bool {
-    let key = format!("{word} ");
-    screen.match_indices(&key).any(|(i, _)| screen[i + key.len()..].starts_with(|c: char| c.is_ascii_digit()))
-}
-
 fn find(hay: &[u8], needle: &[u8]) -> Vec<usize> {
     hay.windows(needle.len()).enumerate().filter(|(_, w)| *w == needle).map(|(i, _)| i).collect()
 }
@@ -184,12 +168,6 @@ fn assert_frames_synchronized(out: &[u8]) {
     assert!(left.is_empty(), "written outside a synchronized frame: {:?}", String::from_utf8_lossy(&left));
 }
 
-/// The OS login of the user running the tests (what the audit log must name).
-fn os_login() -> String {
-    let uid = nix::unistd::getuid();
-    nix::unistd::User::from_uid(uid).unwrap().map(|u| u.name).unwrap_or_else(|| format!("uid{}", uid.as_raw()))
-}
-
 #[test]
 fn assign_first_incoming_case_from_the_keyboard() {
     let f = Fixture::demo(300, 7);
@@ -203,7 +181,7 @@ fn assign_first_incoming_case_from_the_keyboard() {
     let before = f.digest();
 
     let mut desk = f.desk(80, 24, &[]);
-    let screen = wait_live(&mut desk, &PANES_EN, "live");
+    let screen = desk.wait_live();
     assert!(screen.contains(&first), "the first Incoming case {first} is not on screen:\n{screen}");
 
     desk.send("a");
@@ -254,7 +232,7 @@ fn assign_first_incoming_case_from_the_keyboard() {
 fn case_added_by_another_process_shows_within_a_second() {
     let f = Fixture::demo(300, 7);
     let mut desk = f.desk(80, 24, &[]);
-    wait_live(&mut desk, &PANES_EN, "live");
+    desk.wait_live();
     let reference = f.add("red", "critical", "赵六");
     let added = Instant::now();
     let (screen, _) = desk.wait_for("the new case on screen", Duration::from_secs(5), |s| s.contains(&reference));
@@ -271,7 +249,7 @@ fn idle_desk_writes_nothing() {
     let f = Fixture::demo(300, 7);
     f.add("orange", "major", "钱七");
     let mut desk = f.desk(80, 24, &[]);
-    wait_live(&mut desk, &PANES_EN, "live");
+    desk.wait_live();
     std::thread::sleep(Duration::from_millis(1500));
     // The status bar shows the clock to the minute: keep the 10 s window off a minute boundary
     // (and clear of the redraw just after one).
@@ -302,7 +280,7 @@ fn too_small_terminal_says_so_and_recovers() {
     assert!(!screen.contains("Incoming"), "panes drawn below 80×24:\n{screen}");
 
     desk.resize(80, 24);
-    let screen = wait_live(&mut desk, &PANES_EN, "live");
+    let screen = desk.wait_live();
     assert!(!screen.contains("too small"), "still says too small at 80×24:\n{screen}");
 
     desk.resize(200, 50);
@@ -312,7 +290,7 @@ fn too_small_terminal_says_so_and_recovers() {
     desk.wait_for_text("terminal too small", REACT);
 
     desk.resize(80, 24);
-    wait_live(&mut desk, &PANES_EN, "live");
+    desk.wait_live();
     desk.send("q");
     assert!(desk.wait_exit(EXIT).expect("the desk did not exit after q").success());
     assert_restored(&mut desk);
@@ -325,7 +303,7 @@ fn quits_cleanly_in_chinese_and_read_only() {
     let reference = f.add("red", "critical", "孙八");
     let before = f.digest();
     let mut desk = f.desk(80, 24, &["--lang", "zh", "--read-only"]);
-    let screen = wait_live(&mut desk, &["待分派", "分流", "工作量", "回访"], "实时");
+    let screen = desk.wait_live_in(&["待分派", "分流", "工作量", "回访"], "实时");
     assert!(screen.contains("只读"), "no read-only marker:\n{screen}");
     assert!(screen.contains(&reference), "{reference} not in 待分派:\n{screen}");
 
@@ -346,7 +324,7 @@ fn sighup_restores_and_exits() {
 
     let f = Fixture::demo(300, 7);
     let mut desk = f.desk(80, 24, &[]);
-    wait_live(&mut desk, &PANES_EN, "live");
+    desk.wait_live();
     let pid = Pid::from_raw(i32::try_from(desk.pid()).unwrap());
     let sent = Instant::now();
     kill(pid, Signal::SIGHUP).unwrap();

@@ -25,7 +25,6 @@ use tempfile::TempDir;
 
 /// The unprivileged user (and group) the tests switch to: `nobody` / `nogroup`.
 const NOBODY: u32 = 65534;
-const STARTUP: Duration = Duration::from_secs(10);
 const REACT: Duration = Duration::from_secs(5);
 const EXIT: Duration = Duration::from_secs(5);
 
@@ -403,14 +402,6 @@ fn read_only_flag_refuses_writes_for_root_too() {
     assert_writes_refused(&f, &Reader::Flag, "--read-only");
 }
 
-/// Waits for the panes and the live indicator.
-fn wait_live(desk: &mut Desk) -> String {
-    desk.wait_for("the panes and the live indicator", STARTUP, |s| {
-        ["Incoming", "Routing", "Workload", "Follow-ups"].iter().all(|p| s.contains(p)) && s.contains("● live ")
-    })
-    .0
-}
-
 /// Wide enough for the whole refusal next to the status bar's officer, database and clock.
 const DESK_COLS: u16 = 160;
 const DESK_ROWS: u16 = 40;
@@ -420,7 +411,7 @@ const REFUSED: &str = "read-only desk: this key would change the database, so it
 /// Drives a desk that must be read-only: the status bar says so and names `officer`; assign,
 /// escalate, new case and reveal are each refused with the reason.
 fn drive_read_only_desk(desk: &mut Desk, reference: &str, officer: &str) {
-    let screen = wait_live(desk);
+    let screen = desk.wait_live();
     let status = screen.lines().last().unwrap_or_default().to_string();
     assert!(status.contains("READ-ONLY"), "no READ-ONLY in the status bar: {status:?}\n{screen}");
     assert!(status.contains(officer), "the status bar does not name {officer}: {status:?}");

@@ -13,7 +13,7 @@ mod pty;
 use std::time::{Duration, Instant};
 
 use common::{just_now, open_ro, record, records, s, Db};
-use pty::{base_env, Desk};
+use pty::{base_env, os_login, Desk};
 use serde_json::Value;
 
 const PHONE: &str = "13812345678";
@@ -41,12 +41,6 @@ const DESK_SET: &[&str] = &[
 
 const STARTUP: Duration = Duration::from_secs(10);
 const REACT: Duration = Duration::from_secs(5);
-
-/// The OS login of the user running the tests (what the audit log must name).
-fn os_login() -> String {
-    let uid = nix::unistd::getuid();
-    nix::unistd::User::from_uid(uid).unwrap().map(|u| u.name).unwrap_or_else(|| format!("uid{}", uid.as_raw()))
-}
 
 /// A demo database with one known case (the common record, made red and critical so it heads
 /// the Incoming queue); returns the database and the case's ref.

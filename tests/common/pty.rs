@@ -223,3 +223,37 @@ impl Drop for Desk {
         }
     }
 }
+
+/// The four pane titles in English.
+pub const PANES_EN: [&str; 4] = ["Incoming", "Routing", "Workload", "Follow-ups"];
+/// How long a desk may take to show its first data.
+pub const STARTUP: Duration = Duration::from_secs(15);
+
+impl Desk {
+    /// Waits until the English desk shows its four panes and the first data ("● live HH:MM:SS").
+    pub fn wait_live(&mut self) -> String {
+        self.wait_live_in(&PANES_EN, "live")
+    }
+
+    /// Waits until `panes` are drawn and the live indicator reads `● {live} `.
+    pub fn wait_live_in(&mut self, panes: &[&str], live: &str) -> String {
+        let indicator = format!("● {live} ");
+        self.wait_for("the panes and the live indicator", STARTUP, |s| {
+            panes.iter().all(|p| s.contains(p)) && s.contains(&indicator)
+        })
+        .0
+    }
+}
+
+/// Whether the screen lists candidates with their load (`load 3/8`, `负荷 3/8`), as the assign
+/// popup does.
+pub fn lists_load(screen: &str, word: &str) -> bool {
+    let key = format!("{word} ");
+    screen.match_indices(&key).any(|(i, _)| screen[i + key.len()..].starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// The OS login of the user running the tests: what the audit log must name.
+pub fn os_login() -> String {
+    let uid = nix::unistd::getuid();
+    nix::unistd::User::from_uid(uid).unwrap().map(|u| u.name).unwrap_or_else(|| format!("uid{}", uid.as_raw()))
+}
