@@ -2,6 +2,7 @@
 //! latest snapshot. Changed only by [`update`]; read by the renderer.
 
 mod form;
+mod input;
 mod palette;
 mod popup;
 mod update;
