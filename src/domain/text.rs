@@ -15,6 +15,11 @@ pub fn is_hostile(c: char) -> bool {
 
 /// Makes text safe for one line of a widget: tabs and newlines become spaces, every other
 /// hostile character is removed.
+///
+/// ```
+/// use duty_desk::domain::text::sanitize;
+/// assert_eq!(sanitize("邻里\t纠纷\x1b]0;title\x07\u{202e}"), "邻里 纠纷]0;title");
+/// ```
 pub fn sanitize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -33,6 +38,12 @@ pub fn find_hostile(s: &str, multiline: bool) -> Option<char> {
 }
 
 /// Masks a phone number: keeps the first 3 and last 4 digits (`138****5678`).
+///
+/// ```
+/// use duty_desk::domain::text::{looks_masked, mask_phone};
+/// assert_eq!(mask_phone("13812345678"), "138****5678");
+/// assert!(looks_masked(&mask_phone("13812345678")));
+/// ```
 pub fn mask_phone(s: &str) -> String {
     mask_middle(s, 3, 4)
 }
@@ -103,6 +114,12 @@ pub fn yuan(fen: i64) -> String {
 }
 
 /// Parses a yuan amount (`123`, `123.4`, `123.45`) into fen, refusing more than two decimals.
+///
+/// ```
+/// use duty_desk::domain::text::parse_yuan;
+/// assert_eq!(parse_yuan("1200.5"), Ok(120_050));
+/// assert!(parse_yuan("1.234").is_err());
+/// ```
 pub fn parse_yuan(s: &str) -> Result<i64, String> {
     let t = s.trim();
     let err = || format!("{t:?} is not an amount in yuan (e.g. 1200.50)");
