@@ -136,10 +136,10 @@ impl Clocks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
 
+    /// 2023-05-01 08:00 UTC plus `h` hours.
     fn t(h: i64) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2023, 5, 1, 8, 0, 0).unwrap() + Duration::hours(h)
+        DateTime::<Utc>::UNIX_EPOCH + Duration::seconds(1_682_928_000) + Duration::hours(h)
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub struct Route {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RouteError(pub String);
 
+impl std::error::Error for RouteError {}
+
 impl std::fmt::Display for RouteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
@@ -127,59 +129,72 @@ pub fn escalate(org: &Org, area_code: &str, current: Tier, joint: bool) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::testing::small_org;
+    use crate::domain::testing::{small_org, TestResult};
     use proptest::prelude::*;
 
     #[test]
-    fn traffic_goes_to_the_district_traffic_committee() {
+    fn traffic_goes_to_the_district_traffic_committee() -> TestResult {
         let org = small_org();
-        let r = RoutingRules::default()
-            .route(&org, "C-D1-T1-V1", Category::TrafficAccident, Complexity::Simple, RiskLevel::None)
-            .unwrap();
-        assert_eq!(org.committee(r.committee_id).unwrap().code, "TRAFFIC-D1");
+        let r = RoutingRules::default().route(
+            &org,
+            "C-D1-T1-V1",
+            Category::TrafficAccident,
+            Complexity::Simple,
+            RiskLevel::None,
+        )?;
+        assert_eq!(org.committee(r.committee_id).map(|c| c.code.as_str()), Some("TRAFFIC-D1"));
         assert_eq!(r.tier, Tier::District);
+        Ok(())
     }
 
     #[test]
-    fn medical_falls_back_to_the_city_committee() {
+    fn medical_falls_back_to_the_city_committee() -> TestResult {
         let org = small_org();
-        let r = RoutingRules::default()
-            .route(&org, "C-D1-T1-V1", Category::Medical, Complexity::General, RiskLevel::None)
-            .unwrap();
-        assert_eq!(org.committee(r.committee_id).unwrap().code, "MEDICAL-C");
+        let r = RoutingRules::default().route(
+            &org,
+            "C-D1-T1-V1",
+            Category::Medical,
+            Complexity::General,
+            RiskLevel::None,
+        )?;
+        assert_eq!(org.committee(r.committee_id).map(|c| c.code.as_str()), Some("MEDICAL-C"));
         assert_eq!(r.tier, Tier::City);
+        Ok(())
     }
 
     #[test]
-    fn complexity_picks_the_geographic_tier() {
+    fn complexity_picks_the_geographic_tier() -> TestResult {
         let org = small_org();
         let rules = RoutingRules::default();
-        let at = |cx, risk| rules.route(&org, "C-D1-T1-V1", Category::Neighbour, cx, risk).unwrap();
-        assert_eq!(at(Complexity::Simple, RiskLevel::None).tier, Tier::Village);
-        assert_eq!(at(Complexity::General, RiskLevel::Yellow).tier, Tier::Village);
-        assert_eq!(at(Complexity::Major, RiskLevel::None).tier, Tier::Town);
-        let critical = at(Complexity::Critical, RiskLevel::None);
+        let at = |cx, risk| rules.route(&org, "C-D1-T1-V1", Category::Neighbour, cx, risk);
+        assert_eq!(at(Complexity::Simple, RiskLevel::None)?.tier, Tier::Village);
+        assert_eq!(at(Complexity::General, RiskLevel::Yellow)?.tier, Tier::Village);
+        assert_eq!(at(Complexity::Major, RiskLevel::None)?.tier, Tier::Town);
+        let critical = at(Complexity::Critical, RiskLevel::None)?;
         assert_eq!((critical.tier, critical.joint), (Tier::Town, true));
-        let red = at(Complexity::Simple, RiskLevel::Red);
+        let red = at(Complexity::Simple, RiskLevel::Red)?;
         assert_eq!((red.tier, red.joint), (Tier::Town, true));
+        Ok(())
     }
 
     #[test]
-    fn escalation_moves_one_tier_and_stops_at_the_city() {
+    fn escalation_moves_one_tier_and_stops_at_the_city() -> TestResult {
         let org = small_org();
-        let r = escalate(&org, "C-D1-T1-V1", Tier::Village, false).unwrap();
+        let r = escalate(&org, "C-D1-T1-V1", Tier::Village, false)?;
         assert_eq!(r.tier, Tier::Town);
-        let r = escalate(&org, "C-D1-T1-V1", Tier::District, false).unwrap();
+        let r = escalate(&org, "C-D1-T1-V1", Tier::District, false)?;
         assert_eq!(r.tier, Tier::City);
         assert!(escalate(&org, "C-D1-T1-V1", Tier::City, false).is_err());
+        Ok(())
     }
 
     #[test]
-    fn rules_file_overrides_defaults_and_refuses_unknown_keys() {
-        let r = RoutingRules::from_toml("general = \"town\"").unwrap();
+    fn rules_file_overrides_defaults_and_refuses_unknown_keys() -> TestResult {
+        let r = RoutingRules::from_toml("general = \"town\"")?;
         assert_eq!(r.general, Tier::Town);
         assert_eq!(r.simple, Tier::Village);
         assert!(RoutingRules::from_toml("genral = \"town\"").is_err());
+        Ok(())
     }
 
     proptest! {
@@ -194,8 +209,10 @@ mod tests {
             let villages: Vec<_> = org.areas.iter().filter(|a| a.level == Tier::Village).collect();
             let area = villages[area_ix % villages.len()];
             let (cat, cx, risk) = (Category::ALL[cat_ix], Complexity::ALL[cx_ix], RiskLevel::ALL[risk_ix]);
-            let r = RoutingRules::default().route(&org, &area.code, cat, cx, risk).unwrap();
-            let c = org.committee(r.committee_id).expect("routed committee exists");
+            let r = RoutingRules::default()
+                .route(&org, &area.code, cat, cx, risk)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let c = org.committee(r.committee_id).ok_or_else(|| TestCaseError::fail("routed committee missing"))?;
             prop_assert!(org.covers(c, &area.code));
             prop_assert_eq!(org.committee_tier(c), Some(r.tier));
             if risk == RiskLevel::Red {

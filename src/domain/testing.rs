@@ -2,6 +2,9 @@
 
 use super::org::{Area, Committee, CommitteeKind, Mediator, Org, Tier};
 
+/// What unit tests return: a failure is reported as an error rather than an unwrap panic.
+pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+
 /// City C; districts D1, D2; towns T1, T2; villages V1, V2; a geographic committee each;
 /// TRAFFIC-D1 and city-level TRAFFIC/MEDICAL/LABOUR/PROPERTY; three mediators on G-C-D1-T1-V1.
 pub fn small_org() -> Org {

@@ -163,7 +163,7 @@ mod tests {
 
     #[test]
     fn yuan_round_trips() {
-        assert_eq!(parse_yuan("1200.5").unwrap(), 120050);
+        assert_eq!(parse_yuan("1200.5"), Ok(120050));
         assert_eq!(yuan(120050), "1200.50");
         assert!(parse_yuan("12a").is_err());
         assert!(parse_yuan("-3").is_err());

@@ -178,28 +178,31 @@ impl Keymap {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::testing::TestResult;
 
     fn ev(c: char) -> KeyEvent {
         KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
     }
 
     #[test]
-    fn defaults_load_and_bind_every_action() {
-        let k = Keymap::with_overrides(None).unwrap();
+    fn defaults_load_and_bind_every_action() -> TestResult {
+        let k = Keymap::with_overrides(None)?;
         for a in Action::BINDABLE {
             assert!(!k.keys_for(a).is_empty(), "{} unbound", a.name());
         }
         assert_eq!(k.action_for(&ev('a')), Some(Action::Assign));
         assert_eq!(k.action_for(&ev('A')), Some(Action::AutoAssign));
         assert_eq!(k.action_for(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+        Ok(())
     }
 
     #[test]
-    fn user_file_overrides_only_what_it_names() {
-        let k = Keymap::with_overrides(Some(("user", "assign = [\"ctrl-a\"]"))).unwrap();
+    fn user_file_overrides_only_what_it_names() -> TestResult {
+        let k = Keymap::with_overrides(Some(("user", "assign = [\"ctrl-a\"]")))?;
         assert_eq!(k.action_for(&ev('a')), None);
         assert_eq!(k.action_for(&ev('e')), Some(Action::Escalate));
         assert_eq!(k.keys_for(&Action::Assign), "Ctrl-a");
+        Ok(())
     }
 
     #[test]

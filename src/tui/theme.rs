@@ -167,23 +167,26 @@ impl Theme {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::testing::TestResult;
 
     #[test]
-    fn every_builtin_theme_loads() {
+    fn every_builtin_theme_loads() -> TestResult {
         for n in builtin_names() {
-            let t = Theme::load(n).unwrap();
+            let t = Theme::load(n)?;
             assert_eq!(t.name, n);
         }
+        Ok(())
     }
 
     #[test]
-    fn mono_has_no_colour() {
-        let t = Theme::load("mono").unwrap();
+    fn mono_has_no_colour() -> TestResult {
+        let t = Theme::load("mono")?;
         for st in [t.overdue, t.selected, t.due_soon, t.risk_red, t.status_bar] {
             assert_eq!(st.fg, None);
             assert_eq!(st.bg, None);
         }
         assert!(t.overdue.add_modifier.contains(Modifier::BOLD));
+        Ok(())
     }
 
     #[test]

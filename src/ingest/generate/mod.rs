@@ -538,11 +538,11 @@ pub(super) fn pick_str(rng: &mut ChaCha8Rng, list: &[&'static str]) -> &'static 
 mod tests {
     use super::people::{id_number, GIVEN_FEMALE, GIVEN_MALE, SURNAMES};
     use super::*;
-    use chrono::TimeZone;
+    use crate::domain::testing::TestResult;
     use std::collections::HashSet;
 
-    fn demo_org() -> Org {
-        let mut org: Org = serde_json::from_str(include_str!("../../../fixtures/demo-org.json")).unwrap();
+    fn demo_org() -> Result<Org, serde_json::Error> {
+        let mut org: Org = serde_json::from_str(include_str!("../../../fixtures/demo-org.json"))?;
         for (i, a) in org.areas.iter_mut().enumerate() {
             a.id = i as i64 + 1;
         }
@@ -552,17 +552,18 @@ mod tests {
         for (i, m) in org.mediators.iter_mut().enumerate() {
             m.id = i as i64 + 1;
         }
-        org
+        Ok(org)
     }
 
+    /// 2024-03-14 06:30 UTC.
     fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2024, 3, 14, 6, 30, 0).unwrap()
+        DateTime::<Utc>::UNIX_EPOCH + Duration::seconds(1_710_397_800)
     }
 
     #[test]
-    fn demo_org_is_valid_and_shaped_like_wuhai() {
-        let org = demo_org();
-        org.validate().unwrap();
+    fn demo_org_is_valid_and_shaped_like_wuhai() -> TestResult {
+        let org = demo_org()?;
+        org.validate().map_err(|e| e.join("; "))?;
         let count = |t: Tier| org.areas.iter().filter(|a| a.level == t).count();
         assert_eq!((count(Tier::City), count(Tier::District), count(Tier::Town), count(Tier::Village)), (1, 3, 20, 83));
         assert_eq!(org.city_code, "WH");
@@ -575,19 +576,20 @@ mod tests {
             assert_eq!(m.phone.len(), 11);
             assert!((5..=15).contains(&m.capacity));
             if m.grid_worker {
-                let c = org.committee_by_code(&m.committees[0]).unwrap();
-                assert_eq!(org.committee_tier(c), Some(Tier::Village));
+                let tier = org.committee_by_code(&m.committees[0]).and_then(|c| org.committee_tier(c));
+                assert_eq!(tier, Some(Tier::Village));
             }
         }
         use crate::domain::CommitteeKind as K;
         for kind in [K::Traffic, K::Medical, K::Labour, K::Property, K::Court, K::Police] {
             assert!(org.committees.iter().any(|c| c.kind == kind), "no {kind} committee");
         }
+        Ok(())
     }
 
     #[test]
-    fn same_seed_gives_the_same_stream_and_another_seed_another() {
-        let org = demo_org();
+    fn same_seed_gives_the_same_stream_and_another_seed_another() -> TestResult {
+        let org = demo_org()?;
         let policy = Policy::default();
         let a: Vec<_> = generate(&org, &policy, 7, 2000, now()).collect();
         let b: Vec<_> = generate(&org, &policy, 7, 2000, now()).collect();
@@ -598,11 +600,12 @@ mod tests {
         let mut r1 = ChaCha8Rng::seed_from_u64(3);
         let mut r2 = ChaCha8Rng::seed_from_u64(3);
         assert_eq!(random_intake(&org, &mut r1, now()), random_intake(&org, &mut r2, now()));
+        Ok(())
     }
 
     #[test]
-    fn generated_cases_are_consistent_with_the_domain() {
-        let org = demo_org();
+    fn generated_cases_are_consistent_with_the_domain() -> TestResult {
+        let org = demo_org()?;
         let policy = Policy::default();
         let now = now();
         let n = 20_000;
@@ -617,8 +620,9 @@ mod tests {
             let c = &g.case;
             assert!(refs.insert(c.reference.clone()), "duplicate ref {}", c.reference);
             // refs number per year from 1, in order
-            let (year, seq) = c.reference.strip_prefix("WH-").unwrap().split_once('-').unwrap();
-            let seq: u32 = seq.parse().unwrap();
+            let (year, seq) =
+                c.reference.strip_prefix("WH-").and_then(|r| r.split_once('-')).ok_or("a ref is WH-YEAR-SEQ")?;
+            let seq: u32 = seq.parse()?;
             match &prev_seq {
                 Some((y, s)) if y == year => assert_eq!(seq, s + 1),
                 _ => assert_eq!(seq, 1, "{}", c.reference),
@@ -629,12 +633,12 @@ mod tests {
             prev = c.received_at;
             assert_eq!((c.id, c.version >= 1), (0, true));
 
-            let area = org.area(c.area_id).unwrap();
+            let area = org.area(c.area_id).ok_or("the case's area exists")?;
             assert_eq!(area.level, Tier::Village);
-            let committee = org.committee(c.committee_id).unwrap();
+            let committee = org.committee(c.committee_id).ok_or("the routed committee exists")?;
             assert!(org.covers(committee, &area.code));
             assert_eq!(org.committee_tier(committee), Some(c.tier));
-            let route = policy.routing.route(&org, &area.code, c.category, c.complexity, c.risk_level).unwrap();
+            let route = policy.routing.route(&org, &area.code, c.category, c.complexity, c.risk_level)?;
             assert_eq!((route.tier, route.committee_id, route.joint), (c.tier, c.committee_id, c.joint));
             assert_eq!(c.joint, !c.partners.is_empty());
             assert_eq!(c.assign_due, policy.clocks.assign_due(c.received_at, c.complexity));
@@ -668,9 +672,10 @@ mod tests {
                     assert_eq!(c.version, 1);
                 }
                 _ => {
-                    let lead = c.lead_mediator_id.unwrap();
-                    assert!(org.mediator(lead).unwrap().committees.contains(&committee.code));
-                    let at = c.assigned_at.unwrap();
+                    let lead =
+                        c.lead_mediator_id.and_then(|id| org.mediator(id)).ok_or("an assigned case has a lead")?;
+                    assert!(lead.committees.contains(&committee.code));
+                    let at = c.assigned_at.ok_or("an assigned case has assigned_at")?;
                     assert!(at >= c.received_at && at <= now);
                     assert_eq!(
                         c.mediation_due,
@@ -682,13 +687,13 @@ mod tests {
             if c.status.is_open() {
                 assert!(c.finished_at.is_none() && c.agreement.is_none() && g.followups.is_empty());
             } else {
-                let fin = c.finished_at.unwrap();
-                assert!(fin >= c.assigned_at.unwrap() && fin <= now);
+                let fin = c.finished_at.ok_or("a finished case has finished_at")?;
+                assert!(c.assigned_at.is_some_and(|at| fin >= at) && fin <= now);
             }
             match c.status {
                 Status::Resolved | Status::Closed => {
                     assert!(c.agreement.is_some());
-                    let fin = c.finished_at.unwrap();
+                    let fin = c.finished_at.ok_or("a resolved case has finished_at")?;
                     let dues = policy.clocks.followups(fin, c.performance_due, c.complexity);
                     assert_eq!(g.followups.iter().map(|f| f.due).collect::<Vec<_>>(), dues);
                     for f in &g.followups {
@@ -704,11 +709,12 @@ mod tests {
                 _ => assert!(g.followups.is_empty() && c.agreement.is_none() && !c.judicial_confirmation),
             }
         }
+        Ok(())
     }
 
     #[test]
-    fn the_mix_looks_like_real_statistics() {
-        let org = demo_org();
+    fn the_mix_looks_like_real_statistics() -> TestResult {
+        let org = demo_org()?;
         let policy = Policy::default();
         let now = now();
         let cases: Vec<_> = generate(&org, &policy, 1, 20_000, now).collect();
@@ -749,6 +755,7 @@ mod tests {
         assert!((5_000.0..100_000.0).contains(&avg_yuan), "{avg_yuan}");
         let families = cases.iter().filter(|g| g.case.category == Category::MarriageFamily);
         assert!(families.clone().filter(|g| g.case.amount_fen == 0).count() * 2 > families.count());
+        Ok(())
     }
 
     #[test]
@@ -765,8 +772,8 @@ mod tests {
                 .map(|(b, w)| (b - b'0') as u32 * w)
                 .sum();
             assert_eq!(
-                id.chars().nth(17).unwrap(),
-                ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize]
+                id.chars().nth(17),
+                Some(['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize])
             );
             assert_eq!((id.as_bytes()[16] - b'0') % 2, 1, "male ids have an odd sequence");
         }
@@ -776,29 +783,31 @@ mod tests {
     }
 
     #[test]
-    fn live_intake_is_valid_and_routable() {
-        let org = demo_org();
+    fn live_intake_is_valid_and_routable() -> TestResult {
+        let org = demo_org()?;
         let policy = Policy::default();
         let mut rng = ChaCha8Rng::seed_from_u64(11);
         for _ in 0..500 {
             let c = random_intake(&org, &mut rng, now());
             assert_eq!(c.validate(&org, now()), vec![]);
             assert_eq!(c.received_at, now());
-            policy.routing.route(&org, &c.area, c.category, c.complexity, c.risk_level).unwrap();
+            policy.routing.route(&org, &c.area, c.category, c.complexity, c.risk_level)?;
         }
         let empty = Org::default();
         let c = random_intake(&empty, &mut rng, now());
         assert!(c.area.is_empty());
         assert_eq!(generate(&empty, &policy, 1, 10, now()).count(), 0);
+        Ok(())
     }
 
     #[test]
     #[ignore = "timing; run with --release --ignored"]
-    fn a_million_cases_are_cheap() {
-        let org = demo_org();
+    fn a_million_cases_are_cheap() -> TestResult {
+        let org = demo_org()?;
         let policy = Policy::default();
         let t = std::time::Instant::now();
         let n = generate(&org, &policy, 1, 1_000_000, now()).filter(|g| g.case.status == Status::Closed).count();
         eprintln!("1M cases in {:?} ({n} closed)", t.elapsed());
+        Ok(())
     }
 }
