@@ -2,6 +2,7 @@
 //! racing on the same cases, and two real desks in pseudo-terminals assigning the same case.
 //! Every check reads the database directly with rusqlite.
 
+mod common;
 #[path = "common/pty.rs"]
 mod pty;
 
@@ -18,6 +19,7 @@ use rand_chacha::ChaCha8Rng;
 use rusqlite::Connection;
 use tempfile::TempDir;
 
+use common::column;
 use pty::{base_env, lists_load, os_login, Desk};
 
 /// A temp dir holding `desk.db`, made with `demo --no-tui --cases 0` (the demo organisation, no
@@ -147,22 +149,10 @@ fn sixteen_processes_race_without_lost_updates() {
     f.ok(&["import", file.to_str().unwrap()]);
 
     let conn = f.conn();
-    let refs: Vec<String> = conn
-        .prepare("SELECT ref FROM cases ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let refs: Vec<String> = column(&conn, "SELECT ref FROM cases ORDER BY id");
     assert_eq!(refs.len(), RACED + ESCALATED);
     let (raced, escalated) = refs.split_at(RACED);
-    let tiers: Vec<String> = conn
-        .prepare("SELECT DISTINCT tier FROM cases")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let tiers: Vec<String> = column(&conn, "SELECT DISTINCT tier FROM cases");
     assert_eq!(tiers, ["village"], "the imported cases should all start at the village tier");
 
     // Sixteen mediators with unique names, none a part of another's (so "names the winner" is

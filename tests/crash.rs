@@ -3,6 +3,7 @@
 //! or corrupt files, and an online backup while writers run. Real binary, real SQLite files in
 //! temp dirs, every check made directly with rusqlite.
 
+mod common;
 #[path = "common/pty.rs"]
 mod pty;
 
@@ -21,6 +22,7 @@ use rand_chacha::ChaCha8Rng;
 use rusqlite::Connection;
 use tempfile::TempDir;
 
+use common::column;
 use pty::{base_env, lists_load, Desk};
 
 fn cli(db: &Path, args: &[&str]) -> Command {
@@ -428,22 +430,10 @@ fn all_at_once(db: &Path, runs: &[Vec<&str>], scratch: &Path) -> Vec<(i32, Strin
 fn as_version_1(src: &Path, dest: &Path) {
     let conn = Connection::open(dest).unwrap();
     conn.execute_batch(migration_sql(1).unwrap()).unwrap();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY rowid")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let tables: Vec<String> = column(&conn, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY rowid");
     conn.execute("ATTACH DATABASE ?1 AS full", [src.to_str().unwrap()]).unwrap();
     for t in tables {
-        let cols: Vec<String> = conn
-            .prepare(&format!("SELECT name FROM pragma_table_info('{t}')"))
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let cols: Vec<String> = column(&conn, &format!("SELECT name FROM pragma_table_info('{t}')"));
         let cols = cols.join(", ");
         conn.execute(&format!("INSERT INTO main.{t} ({cols}) SELECT {cols} FROM full.{t}"), []).unwrap();
     }
