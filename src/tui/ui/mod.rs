@@ -6,6 +6,7 @@ mod incoming;
 mod popups;
 mod routing;
 mod status;
+pub mod view;
 mod widgets;
 mod workload;
 
