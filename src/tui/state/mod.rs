@@ -3,16 +3,16 @@
 
 mod form;
 mod input;
-mod palette;
-mod popup;
-mod update;
+pub mod palette;
+pub(crate) mod update;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-pub use form::{Field, FieldKind, Form};
-pub use popup::Popup;
+pub use super::panes::Pane;
+pub use super::popups::Popup;
+pub use form::{Field, FieldKind, Form, FormOutcome};
 pub use update::{update, Effect};
 
 use super::i18n::Strings;
@@ -23,35 +23,6 @@ use crate::store::{IncomingSort, WorkloadRow};
 
 /// Incoming rows loaded per request (a window around the selection).
 pub const INCOMING_WINDOW: usize = 300;
-
-/// The four panes, in Tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Pane {
-    /// Unassigned cases.
-    #[default]
-    Incoming,
-    /// The tier × committee matrix.
-    Routing,
-    /// One row per mediator.
-    Workload,
-    /// Follow-ups overdue and due soon.
-    Followups,
-}
-
-impl Pane {
-    /// All panes in Tab order.
-    pub const ALL: [Pane; 4] = [Pane::Incoming, Pane::Routing, Pane::Workload, Pane::Followups];
-
-    /// The pane's title in the given strings.
-    pub fn title(self, s: &Strings) -> &'static str {
-        match self {
-            Pane::Incoming => s.incoming,
-            Pane::Routing => s.routing,
-            Pane::Workload => s.workload,
-            Pane::Followups => s.followups,
-        }
-    }
-}
 
 /// The orders the Workload pane can be sorted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -68,7 +39,8 @@ pub enum WorkloadSort {
 }
 
 impl WorkloadSort {
-    fn next(self) -> WorkloadSort {
+    /// The next order in the cycle.
+    pub fn next(self) -> WorkloadSort {
         match self {
             WorkloadSort::Load => WorkloadSort::Overdue,
             WorkloadSort::Overdue => WorkloadSort::Name,
