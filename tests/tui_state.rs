@@ -375,3 +375,38 @@ fn the_pane_registry_drives_tab_order_digits_and_titles() {
         assert!(screen.contains(&title), "{title:?} not drawn");
     }
 }
+
+#[test]
+fn an_open_popup_takes_keys_before_the_panes() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    update(&mut s, Action::Help);
+    // `a` and `j` are desk keys, but the help popup is open: nothing is assigned, nothing moves.
+    let fx = update(&mut s, key(KeyCode::Char('a')));
+    assert!(fx.is_empty());
+    assert!(matches!(s.popup, Some(Popup::Help(_))));
+    update(&mut s, key(KeyCode::Char('j')));
+    assert_eq!(s.incoming_selected, 0);
+    assert!(matches!(&s.popup, Some(Popup::Help(h)) if h.scroll == 1));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.popup.is_none());
+}
+
+#[test]
+fn case_keys_in_the_detail_act_on_its_case() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    let case = s.selected_case().unwrap().clone();
+    update(&mut s, Action::Open);
+    let detail = d.store.case_by_ref(&case.reference).unwrap();
+    let cd = duty_desk::tui::snapshot::CaseDetail {
+        followups: Vec::new(),
+        audit: Vec::new(),
+        case: detail.clone(),
+        revealed: false,
+    };
+    update(&mut s, Action::Reply(Box::new(Reply::Detail(Box::new(cd)))));
+    update(&mut s, key(KeyCode::Char('e')));
+    let fx = sent(update(&mut s, key(KeyCode::Char('y'))));
+    assert_eq!(fx, vec![Request::Escalate { reference: case.reference, expect: Expect::Version(detail.version) }]);
+}

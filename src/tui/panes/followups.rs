@@ -110,9 +110,10 @@ impl PaneComponent for Followups {
         }
     }
 
-    /// A follow-up row carries no case version: writes from here read it first.
+    /// A follow-up row carries no case version: the one this desk last showed, else writes from
+    /// here read it first.
     fn target(&self, s: &State) -> Option<(String, Option<i64>)> {
-        s.selected_followup().map(|f| (f.case_ref.clone(), None))
+        s.selected_followup().map(|f| (f.case_ref.clone(), s.seen.get(&f.case_ref).copied()))
     }
 
     fn filter(&self, s: &State) -> Option<String> {

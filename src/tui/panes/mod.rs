@@ -125,3 +125,38 @@ pub(crate) fn step(cur: usize, len: usize, delta: isize) -> usize {
     }
     (cur as isize).saturating_add(delta).clamp(0, len as isize - 1) as usize
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::keymap::Keymap;
+
+    #[test]
+    fn every_pane_is_registered_once_and_rows_fill_the_width() {
+        for p in [Pane::Incoming, Pane::Routing, Pane::Workload, Pane::Followups] {
+            assert_eq!(PANES.iter().filter(|e| e.pane == p).count(), 1, "{p:?}");
+        }
+        let rows = PANES.iter().map(|e| e.slot.row).max().unwrap_or(0);
+        for row in 0..=rows {
+            let width: u16 = PANES.iter().filter(|e| e.slot.row == row).map(|e| e.slot.width).sum();
+            assert_eq!(width, 100, "row {row}");
+        }
+    }
+
+    #[test]
+    fn tab_cycles_through_the_registry_and_every_pane_key_is_bound() {
+        let mut p = PANES[0].pane;
+        for e in PANES.iter().skip(1) {
+            p = p.cycle(1);
+            assert_eq!(p, e.pane);
+        }
+        assert_eq!(p.cycle(1), PANES[0].pane);
+        assert_eq!(PANES[0].pane.cycle(-1), p);
+        let keys = Keymap::defaults();
+        for e in PANES {
+            for a in e.component.keys() {
+                assert!(!keys.keys_for(a).is_empty(), "{:?}: {} unbound", e.pane, a.name());
+            }
+        }
+    }
+}

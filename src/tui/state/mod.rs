@@ -118,6 +118,10 @@ pub struct State {
     pub incoming_selected: usize,
     /// Marked cases: ref → version seen.
     pub marked: BTreeMap<String, i64>,
+    /// Every case this desk has shown (in a snapshot or a detail): ref → the last version shown.
+    /// A palette write names this version, so a case changed since is a conflict, even after a
+    /// refresh took it off the screen.
+    pub seen: BTreeMap<String, i64>,
     /// Selected matrix cell (tier row, column).
     pub routing_cell: (usize, usize),
     /// The matrix cell Incoming is filtered by.
@@ -180,6 +184,7 @@ impl State {
             },
             incoming_selected: 0,
             marked: BTreeMap::new(),
+            seen: BTreeMap::new(),
             routing_cell: (0, 5),
             incoming_cell: None,
             workload_selected: 0,

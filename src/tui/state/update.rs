@@ -115,9 +115,18 @@ pub(crate) fn recompute_views(s: &mut State) {
     s.incoming_selected = s.incoming_selected.min(total.saturating_sub(1));
 }
 
+/// At most this many cases are remembered as seen; past it, only the current snapshot's stay.
+const SEEN_CAP: usize = 50_000;
+
 fn apply_snapshot(s: &mut State, snap: Box<Snapshot>) {
     s.last_change = Some(snap.taken_at);
     s.worker_error = None;
+    if s.seen.len() > SEEN_CAP {
+        s.seen.clear();
+    }
+    for c in &snap.incoming.rows {
+        s.seen.insert(c.reference.clone(), c.version);
+    }
     s.snap = Some(snap);
     recompute_views(s);
 }
@@ -125,6 +134,7 @@ fn apply_snapshot(s: &mut State, snap: Box<Snapshot>) {
 fn apply_reply(s: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
     match reply {
         Reply::Detail(d) => {
+            s.seen.insert(d.case.reference.clone(), d.case.version);
             if let Some(Popup::Detail(p)) = s.popup.as_mut() {
                 if p.reference == d.case.reference {
                     p.detail = Some(d);
@@ -313,16 +323,16 @@ fn start_transfer(s: &mut State) {
         Some(Popup::Transfer(TransferPopup { case: (reference, seen), options, filter: String::new(), selected: 0 }));
 }
 
-/// The version of `reference` the officer sees on the desk: the open detail's or the loaded
-/// Incoming row's; `None` when it is in no snapshot (then the write reads it first).
+/// The version of `reference` the officer saw: the open detail's, else the last one this desk
+/// showed (the current snapshot's, or the snapshot or detail that last showed it); `None` when
+/// the desk never showed it (then the write reads it first).
 fn version_seen(s: &State, reference: &str) -> Option<i64> {
     if let Some(Popup::Detail(DetailPopup { detail: Some(d), .. })) = &s.popup {
         if d.case.reference == reference {
             return Some(d.case.version);
         }
     }
-    let snap = s.snap.as_ref()?;
-    snap.incoming.rows.iter().find(|c| c.reference == reference).map(|c| c.version)
+    s.seen.get(reference).copied()
 }
 
 /// Runs a palette command. Writes name the version the officer saw (see [`version_seen`]), never
