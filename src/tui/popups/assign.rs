@@ -45,6 +45,7 @@ impl AssignPopup {
         let write = CaseWrite::Assign { mediator_id, force };
         match &self.cases[..] {
             [(reference, seen)] => write.request(reference.clone(), *seen),
+            // Several cases come only from the marks, which always hold the version seen.
             cases => Request::Assign {
                 cases: cases
                     .iter()
