@@ -6,6 +6,7 @@ pub mod case;
 pub mod clocks;
 pub mod intake;
 pub mod labels;
+pub mod lifecycle;
 pub mod org;
 pub mod routing;
 pub mod stats;
@@ -20,6 +21,7 @@ pub use case::{
 };
 pub use clocks::{ClockState, Clocks};
 pub use intake::{FieldError, NewCase};
+pub use lifecycle::{Event, StatusSet};
 pub use org::{Area, Committee, CommitteeKind, Mediator, Org, Tier};
 pub use routing::{Route, RoutingRules};
 
