@@ -169,7 +169,12 @@ use Status::{Assigned, Closed, Failed, Mediating, Received, Resolved, Withdrawn}
 
 /// Every transition. An (event, from) pair appears at most once.
 pub const TRANSITIONS: &[Transition] = &[
-    t(Event::Assign, &[Received, Assigned], Assigned, "a known mediator, within capacity unless forced, not already the lead"),
+    t(
+        Event::Assign,
+        &[Received, Assigned],
+        Assigned,
+        "a known mediator, within capacity unless forced, not already the lead",
+    ),
     t(Event::Assign, &[Mediating], Mediating, "a known mediator, within capacity unless forced, not already the lead"),
     t(Event::StartMediation, &[Assigned], Mediating, "the lead has met the parties"),
     t(Event::Reroute, &[Received, Assigned, Mediating], Received, "the new committee covers the case's area"),

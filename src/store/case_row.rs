@@ -76,8 +76,7 @@ pub const CASE_ROW: &[Column] = &[
         }),
     },
     col!("ref", "TEXT", |c| text(&c.reference), |m, r, i| m.reference = r.get(i)?),
-    col!("received_at", "INTEGER", |c| Value::Integer(ts(c.received_at)), |m, r, i| m.received_at =
-        from_ts(r.get(i)?)),
+    col!("received_at", "INTEGER", |c| Value::Integer(ts(c.received_at)), |m, r, i| m.received_at = from_ts(r.get(i)?)),
     col!("source", "TEXT", |c| text(c.source.code()), |m, r, i| m.source = coded(r, i)?),
     col!("category", "TEXT", |c| text(c.category.code()), |m, r, i| m.category = coded(r, i)?),
     col!("applicant_name", "TEXT", |c| text(&c.applicant.name), |m, r, i| m.applicant.name = r.get(i)?),
@@ -102,23 +101,15 @@ pub const CASE_ROW: &[Column] = &[
     col!("lead_mediator_id", "INTEGER", |c| c.lead_mediator_id.map_or(Value::Null, Value::Integer), |m, r, i| m
         .lead_mediator_id =
         r.get(i)?),
-    col!("partners", "TEXT", |c| text(&c.partners.join(",")), |m, r, i| m.partners = r
-        .get::<_, String>(i)?
-        .split(',')
-        .filter(|p| !p.is_empty())
-        .map(str::to_string)
-        .collect()),
-    col!("assign_due", "INTEGER", |c| Value::Integer(ts(c.assign_due)), |m, r, i| m.assign_due =
-        from_ts(r.get(i)?)),
+    col!("partners", "TEXT", |c| text(&c.partners.join(",")), |m, r, i| m.partners =
+        r.get::<_, String>(i)?.split(',').filter(|p| !p.is_empty()).map(str::to_string).collect()),
+    col!("assign_due", "INTEGER", |c| Value::Integer(ts(c.assign_due)), |m, r, i| m.assign_due = from_ts(r.get(i)?)),
     col!("mediation_due", "INTEGER", |c| opt_time(c.mediation_due), |m, r, i| m.mediation_due =
         super::sql::opt_ts(r, i)?),
     col!("assigned_at", "INTEGER", |c| opt_time(c.assigned_at), |m, r, i| m.assigned_at = super::sql::opt_ts(r, i)?),
     col!("finished_at", "INTEGER", |c| opt_time(c.finished_at), |m, r, i| m.finished_at = super::sql::opt_ts(r, i)?),
-    col!("agreement", "TEXT", |c| c.agreement.map_or(Value::Null, |a| text(a.code())), |m, r, i| m.agreement = r
-        .get::<_, Option<String>>(i)?
-        .map(|a| a.parse())
-        .transpose()
-        .map_err(|e| conversion(i, e))?),
+    col!("agreement", "TEXT", |c| c.agreement.map_or(Value::Null, |a| text(a.code())), |m, r, i| m.agreement =
+        r.get::<_, Option<String>>(i)?.map(|a| a.parse()).transpose().map_err(|e| conversion(i, e))?),
     col!("performance_due", "INTEGER", |c| opt_time(c.performance_due), |m, r, i| m.performance_due =
         super::sql::opt_ts(r, i)?),
     col!("performed", "INTEGER", |c| Value::Integer(i64::from(c.performed)), |m, r, i| m.performed = r.get(i)?),
@@ -139,7 +130,9 @@ pub const CASE_COLUMNS: CaseColumns = CaseColumns;
 impl fmt::Display for CaseColumns {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         static LIST: OnceLock<String> = OnceLock::new();
-        f.write_str(LIST.get_or_init(|| CASE_ROW.iter().map(|c| format!("c.{}", c.name)).collect::<Vec<_>>().join(", ")))
+        f.write_str(
+            LIST.get_or_init(|| CASE_ROW.iter().map(|c| format!("c.{}", c.name)).collect::<Vec<_>>().join(", ")),
+        )
     }
 }
 

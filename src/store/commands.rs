@@ -6,9 +6,11 @@ use serde_json::json;
 
 use super::sql::{case_from_row, from_ts, insert_case, insert_case_sql, status_in, ts, CASE_COLUMNS};
 use super::Store;
-use crate::domain::routing::escalate as route_up;
 use crate::domain::lifecycle::{finishing_event, next};
-use crate::domain::{AgreementForm, Case, Event, Followup, FollowupChannel, FollowupOutcome, NewCase, Status, StatusSet};
+use crate::domain::routing::escalate as route_up;
+use crate::domain::{
+    AgreementForm, Case, Event, Followup, FollowupChannel, FollowupOutcome, NewCase, Status, StatusSet,
+};
 use crate::error::{Error, Result};
 
 /// What the writer believes about the case, checked inside the transaction.
