@@ -175,7 +175,8 @@ pub struct Party {
     pub id_no: String,
 }
 
-/// A dispute case as the store holds it.
+/// A dispute case as the store holds it. A new field: see `store::case_row` (the column list)
+/// and `ingest::record::RECORD` (the JSON/CSV record); its status rules: [`super::lifecycle`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
     /// Database id.

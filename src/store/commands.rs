@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::sql::{case_from_row, from_ts, insert_case, insert_case_sql, status_in, ts, CASE_COLUMNS};
 use super::Store;
-use crate::domain::lifecycle::{finishing_event, next};
+use crate::domain::lifecycle::{finishing_event, next, rule};
 use crate::domain::routing::escalate as route_up;
 use crate::domain::{
     AgreementForm, Case, Event, Followup, FollowupChannel, FollowupOutcome, NewCase, Status, StatusSet,
@@ -427,7 +427,7 @@ impl Store {
         let case = load_for_update(&tx, reference)?;
         self.check_expect(&tx, &case, expect)?;
         Self::require_open(&case, "finished")?;
-        if case.lead_mediator_id.is_none() && status != Status::Withdrawn {
+        if case.lead_mediator_id.is_none() && rule(status).led {
             return Err(Error::Invalid(format!("{} has no lead mediator yet; assign it first", case.reference)));
         }
         let status = step(&case, event)?;
