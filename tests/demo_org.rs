@@ -60,9 +60,7 @@ fn three_districts_with_exactly_their_real_towns_and_streets() {
 #[test]
 fn no_village_carries_the_name_of_another_districts_town_or_district() {
     let org = loaded();
-    let base = |name: &str| {
-        name.trim_end_matches("街道").trim_end_matches('镇').trim_end_matches('区').to_string()
-    };
+    let base = |name: &str| name.trim_end_matches("街道").trim_end_matches('镇').trim_end_matches('区').to_string();
     // (base name, district code) of every district and town/street.
     let mut names: Vec<(String, String)> = Vec::new();
     for (code, district, towns) in CITY {
@@ -77,7 +75,11 @@ fn no_village_carries_the_name_of_another_districts_town_or_district() {
         let district = org.ancestor_at(&v.code, Tier::District).map(|d| d.code.clone()).unwrap_or_default();
         assert!(v.name_zh.ends_with("社区") || v.name_zh.ends_with('村'), "{}", v.name_zh);
         for (name, code) in &names {
-            assert!(*code == district || !v.name_zh.contains(name.as_str()), "{} ({district}) carries {name}", v.name_zh);
+            assert!(
+                *code == district || !v.name_zh.contains(name.as_str()),
+                "{} ({district}) carries {name}",
+                v.name_zh
+            );
         }
     }
 }
@@ -169,9 +171,12 @@ fn mediators_247_grid_workers_and_staffed_committees() {
 #[test]
 fn ids_the_tests_and_readme_use_still_exist() {
     let org = loaded();
-    for (code, level) in
-        [("WH-HBW", Tier::District), ("WH-HBW-01", Tier::Town), ("WH-HBW-01-01", Tier::Village), ("WH-WD-03-01", Tier::Village)]
-    {
+    for (code, level) in [
+        ("WH-HBW", Tier::District),
+        ("WH-HBW-01", Tier::Town),
+        ("WH-HBW-01-01", Tier::Village),
+        ("WH-WD-03-01", Tier::Village),
+    ] {
         assert_eq!(org.area_by_code(code).map(|a| a.level), Some(level), "{code}");
     }
     assert!(org.geographic_committee("WH-HBW-01").is_some_and(|c| c.code == "G-WH-HBW-01"));
