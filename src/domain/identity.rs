@@ -113,8 +113,9 @@ pub fn id_number(input: &str) -> Result<String, IdentityError> {
     if !shape {
         return Err(IdentityError::IdShape(text));
     }
+    let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN);
     let birth = NaiveDate::parse_from_str(&text[6..14], "%Y%m%d").ok();
-    if !birth.is_some_and(|d| d >= NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN)) {
+    if birth.is_none_or(|d| d < earliest) {
         return Err(IdentityError::IdBirth(text));
     }
     if check_digit(&b[..17]) != b[17] {

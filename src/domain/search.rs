@@ -61,7 +61,7 @@ pub fn matches(haystack: &str, needle: &str) -> bool {
     if hay.contains(&needle) {
         return true;
     }
-    if !haystack.chars().any(|c| !c.is_ascii()) || needle.chars().any(|c| !c.is_ascii()) {
+    if haystack.is_ascii() || !needle.is_ascii() {
         return false;
     }
     let compact: String = needle.chars().filter(|c| !c.is_whitespace()).collect();
