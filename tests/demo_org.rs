@@ -12,7 +12,7 @@ fn loaded() -> Org {
     let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::create(&dir.path().join("org.db")).unwrap();
-    store.init_org(&org, &Policy::default()).unwrap();
+    store.init_org(&org, &Policy::default(), chrono::Utc::now()).unwrap();
     store.org().clone()
 }
 
