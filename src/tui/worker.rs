@@ -200,7 +200,7 @@ impl Worker {
             Request::Detail { reference, reveal } => {
                 let case = s.case_by_ref(&reference)?;
                 if reveal {
-                    s.log_reveal(&case.reference)?;
+                    s.log_reveal(&case.reference, now)?;
                 }
                 Reply::Detail(Box::new(CaseDetail {
                     followups: s.followups_of(case.id)?,
@@ -257,7 +257,7 @@ impl Worker {
                 Reply::Done(format!("{} → {committee}", c.reference))
             }
             Request::Followup { reference, record } => {
-                let c = s.record_followup(&reference, &record, now)?;
+                let c = s.record_followup(&reference, &record, Expect::Latest, now)?;
                 Reply::Done(format!("{} ✓ {}", c.reference, record.outcome.code()))
             }
             Request::Resolve { reference, write } => {
