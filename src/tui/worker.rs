@@ -37,7 +37,7 @@ pub enum Request {
     /// Re-route to another committee.
     Transfer { reference: String, expect: Expect, committee: String },
     /// Record a follow-up.
-    Followup { reference: String, record: FollowupRecord },
+    Followup { reference: String, expect: Expect, record: FollowupRecord },
     /// Add a new case.
     Add(Box<NewCase>),
     /// Read the version of a case the desk knows only by ref (typed in the palette, or a
@@ -256,8 +256,8 @@ impl Worker {
                 let c = s.transfer(&reference, &committee, expect, now)?;
                 Reply::Done(format!("{} → {committee}", c.reference))
             }
-            Request::Followup { reference, record } => {
-                let c = s.record_followup(&reference, &record, Expect::Latest, now)?;
+            Request::Followup { reference, expect, record } => {
+                let c = s.record_followup(&reference, &record, expect, now)?;
                 Reply::Done(format!("{} ✓ {}", c.reference, record.outcome.code()))
             }
             Request::Resolve { reference, write } => {

@@ -10,6 +10,7 @@ use ratatui::Frame;
 use super::frame::{big, block, centered, draw};
 use super::{PopupComponent, Step};
 use crate::domain::text::sanitize;
+use crate::store::Expect;
 use crate::tui::state::{FieldKind, Form, FormOutcome, State};
 use crate::tui::theme::Theme;
 use crate::tui::ui::widgets::span;
@@ -60,6 +61,8 @@ impl PopupComponent for IntakePopup {
 pub struct FollowupPopup {
     /// The case's ref.
     pub reference: String,
+    /// The case's version when the officer opened the form: the write names it.
+    pub version: i64,
     /// The form.
     pub form: Box<Form>,
 }
@@ -78,7 +81,11 @@ impl PopupComponent for FollowupPopup {
             FormOutcome::Cancel => Step::Close,
             FormOutcome::Editing => Step::Stay,
             FormOutcome::Submit => match self.form.to_followup() {
-                Ok(record) => Step::Send(Request::Followup { reference: self.reference.clone(), record }),
+                Ok(record) => Step::Send(Request::Followup {
+                    reference: self.reference.clone(),
+                    expect: Expect::Version(self.version),
+                    record,
+                }),
                 Err(errs) => {
                     self.form.set_errors(&errs);
                     Step::Stay

@@ -252,15 +252,17 @@ fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::RecordFollowup => {
-            let reference = match (&s.popup, s.focus) {
-                (Some(Popup::Detail(DetailPopup { detail: Some(d), .. })), _) => Some(d.case.reference.clone()),
-                (_, Pane::Followups) => s.selected_followup().map(|f| f.case_ref.clone()),
+            let target = match (&s.popup, s.focus) {
+                (Some(Popup::Detail(DetailPopup { detail: Some(d), .. })), _) => {
+                    Some((d.case.reference.clone(), d.case.version))
+                }
+                (_, Pane::Followups) => s.selected_followup().map(|f| (f.case_ref.clone(), f.case_version)),
                 _ => None,
             };
-            match reference {
-                Some(reference) => {
+            match target {
+                Some((reference, version)) => {
                     let form = Box::new(Form::followup(s.strings));
-                    s.popup = Some(Popup::Followup(FollowupPopup { reference, form }))
+                    s.popup = Some(Popup::Followup(FollowupPopup { reference, version, form }))
                 }
                 None => say(s, false, s.strings.no_pending_followup),
             }
