@@ -269,7 +269,7 @@ pub fn list(ctx: &Context, a: &ListArgs) -> Result<()> {
     if a.reveal {
         let cases = store.list_cases(&filter, 0, a.limit, now)?;
         let refs: Vec<String> = cases.iter().map(|c| c.reference.clone()).collect();
-        store.log_reveals(&refs)?;
+        store.log_reveals(&refs, now)?;
         let mut p = printer(&store, ctx.lang, a);
         p.begin()?;
         for c in &cases {
@@ -314,7 +314,7 @@ pub fn show(ctx: &Context, a: &ShowArgs) -> Result<()> {
     let mut store = if a.reveal { ctx.open_for_write()? } else { ctx.open()? };
     let case = store.case_by_ref(&a.reference)?;
     if a.reveal {
-        store.log_reveal(&case.reference)?;
+        store.log_reveal(&case.reference, Utc::now())?;
     }
     let mut out = Out::new();
     if a.json {

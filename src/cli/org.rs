@@ -34,7 +34,7 @@ pub fn demo(ctx: &Context, a: &DemoArgs) -> Result<()> {
     if !ctx.read_only {
         let mut store = Store::create(&ctx.db)?;
         if !store.is_initialised() {
-            store.init_org(&demo_org()?, &Policy::default())?;
+            store.init_org(&demo_org()?, &Policy::default(), Utc::now())?;
         }
         let now = Utc::now();
         let existing = store.count_cases(&CaseFilter::default(), now)?;
@@ -44,7 +44,7 @@ pub fn demo(ctx: &Context, a: &DemoArgs) -> Result<()> {
             let policy = store.policy().clone();
             let label = format!("demo --cases {} --seed {}", a.cases, a.seed);
             let cases = generate(&org, &policy, a.seed, a.cases, now).map(|g| (g.case, g.followups));
-            let n = store.insert_generated(cases, &label)?;
+            let n = store.insert_generated(cases, &label, now)?;
             out.line(&format!("{}: demo organisation with {n} generated cases (seed {})", ctx.db.display(), a.seed))?;
         } else {
             out.line(&format!("{}: {existing} cases already there; nothing added", ctx.db.display()))?;
@@ -79,7 +79,7 @@ pub fn init(ctx: &Context, a: &InitArgs) -> Result<()> {
         None => Policy::default(),
     };
     let mut store = Store::create(&ctx.db)?;
-    store.init_org(&org, &policy)?;
+    store.init_org(&org, &policy, Utc::now())?;
     let mut out = Out::new();
     out.line(&format!(
         "{}: initialised with {} areas, {} committees, {} mediators",

@@ -4,6 +4,8 @@ pub mod action;
 pub mod event;
 pub mod i18n;
 pub mod keymap;
+pub mod panes;
+pub mod popups;
 pub mod snapshot;
 pub mod state;
 pub mod terminal;
