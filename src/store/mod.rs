@@ -4,6 +4,7 @@
 mod case_row;
 mod cases;
 mod commands;
+mod drill;
 mod org;
 mod panes;
 mod report;
@@ -18,8 +19,9 @@ use rusqlite::{Connection, OpenFlags};
 use crate::domain::{Org, Policy};
 use crate::error::{Error, Result};
 
-pub use cases::{CaseFilter, CASE_PAGE_MAX};
+pub use cases::{CaseFilter, TextHits, CASE_PAGE_MAX};
 pub use commands::{Expect, FollowupRecord};
+pub use drill::{CaseListPage, CommitteeCount};
 pub use panes::{FollowupRow, IncomingPage, IncomingSort, RoutingMatrix, WorkloadRow, MATRIX_COLUMNS};
 
 /// How long a writer waits for another writer before giving up.

@@ -12,6 +12,7 @@ pub mod terminal;
 pub mod theme;
 pub mod ui;
 pub mod worker;
+pub mod words;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;

@@ -11,11 +11,16 @@ use crate::domain::Tier;
 use crate::store::MATRIX_COLUMNS;
 use crate::tui::action::Action;
 use crate::tui::i18n::Strings;
-use crate::tui::state::update::{clear_incoming_filter, send_view};
+use super::drill::{self, DrillKind};
+use crate::store::CaseFilter;
+use crate::tui::state::update::clear_incoming_filter;
 use crate::tui::state::{Effect, State};
 use crate::tui::theme::Theme;
 use crate::tui::ui::pane_block;
 use crate::tui::ui::widgets::cell;
+
+/// The selected column when the cursor is on a tier's row label.
+pub const ROW_LABEL: usize = 6;
 
 fn column_label(state: &State, col: usize) -> &'static str {
     let s = state.strings;
@@ -33,7 +38,9 @@ fn count(n: u64) -> String {
 /// Draws the pane.
 fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     let s = state.strings;
-    let block = pane_block(state, theme, Pane::Routing, String::new());
+    let late: u64 = state.snap.as_ref().map_or(0, |x| x.matrix.cells.iter().flatten().map(|c| c.1).sum());
+    let extra = if late > 0 { format!("{} {late}", s.overdue_word) } else { String::new() };
+    let block = pane_block(state, theme, Pane::Routing, extra);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(snap) = state.snap.as_ref() else {
@@ -52,7 +59,11 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     }
     lines.push(Line::from(header));
     for row in 0..Tier::ALL.len() {
-        let mut spans = vec![Span::styled(cell(s.tier_short[row], label_w), theme.title)];
+        let mut label = theme.title;
+        if focused && state.routing_cell == (row, ROW_LABEL) {
+            label = label.patch(theme.selected);
+        }
+        let mut spans = vec![Span::styled(cell(s.tier_short[row], label_w), label)];
         for col in 0..MATRIX_COLUMNS.len() {
             let (open, overdue) = snap.matrix.cells[row][col];
             let full = if overdue > 0 { format!("{}({})", count(open), count(overdue)) } else { count(open) };
@@ -77,15 +88,16 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     }
     lines.push(Line::from(""));
     let (row, col) = state.routing_cell;
-    let (open, overdue) = snap.matrix.cells[row.min(3)][col.min(5)];
-    let kind = MATRIX_COLUMNS[col.min(5)].label(lang);
-    lines.push(Line::from(Span::styled(
-        cell(
-            &format!("{} × {kind}: {open} · {} {overdue}", Tier::ALL[row.min(3)].label(lang), s.overdue_word),
-            usize::from(inner.width),
-        ),
-        theme.muted,
-    )));
+    let here = if col == ROW_LABEL {
+        let (open, overdue) =
+            snap.matrix.cells[row.min(3)].iter().fold((0, 0), |(o, l), c| (o + c.0, l + c.1));
+        format!("{}: {open} · {} {overdue}", Tier::ALL[row.min(3)].label(lang), s.overdue_word)
+    } else {
+        let (open, overdue) = snap.matrix.cells[row.min(3)][col.min(5)];
+        let kind = MATRIX_COLUMNS[col.min(5)].label(lang);
+        format!("{} × {kind}: {open} · {} {overdue}", Tier::ALL[row.min(3)].label(lang), s.overdue_word)
+    };
+    lines.push(Line::from(Span::styled(cell(&here, usize::from(inner.width)), theme.muted)));
     let total_open: u64 = snap.matrix.cells.iter().flatten().map(|c| c.0).sum();
     let total_overdue: u64 = snap.matrix.cells.iter().flatten().map(|c| c.1).sum();
     lines.push(Line::from(vec![
@@ -96,8 +108,8 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             if total_overdue > 0 { theme.overdue } else { theme.muted },
         ),
     ]));
-    let hint = format!("Enter: {}", s.action_help(&crate::tui::action::Action::Open));
-    lines.push(Line::from(Span::styled(cell(&hint, usize::from(inner.width)), theme.muted)));
+    let hint = if col == ROW_LABEL { s.tier_committees() } else { s.cell_cases() };
+    lines.push(Line::from(Span::styled(cell(hint, usize::from(inner.width)), theme.muted)));
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
@@ -125,23 +137,30 @@ impl PaneComponent for Routing {
 
     fn on_action(&self, s: &mut State, a: &Action, fx: &mut Vec<Effect>) {
         match a {
+            // Left of the first column is the tier's row label (Enter lists its committees).
+            Action::Left if s.routing_cell.1 == 0 || s.routing_cell.1 == ROW_LABEL => {
+                s.routing_cell.1 = ROW_LABEL;
+            }
+            Action::Right if s.routing_cell.1 == ROW_LABEL => s.routing_cell.1 = 0,
             Action::Left | Action::Right => {
                 let d: isize = if *a == Action::Left { -1 } else { 1 };
                 s.routing_cell.1 = step(s.routing_cell.1, MATRIX_COLUMNS.len(), d);
             }
             Action::Open => {
-                // Enter on a cell filters Incoming by its tier and committee kinds.
                 let (row, col) = s.routing_cell;
                 let tier = Tier::ALL[row.min(Tier::ALL.len() - 1)];
+                let lang = s.strings.lang;
+                if col == ROW_LABEL {
+                    // Enter on a tier's label lists its committees with open and overdue counts.
+                    drill::open(s, tier.label(lang).to_string(), DrillKind::Committees(tier), fx);
+                    return;
+                }
+                // Enter on a cell lists every open case of the cell, assigned ones too.
                 let kinds: Vec<CommitteeKind> =
                     CommitteeKind::ALL.iter().copied().filter(|k| k.matrix_column() == col).collect();
-                s.incoming_cell = Some((row, col));
-                s.query.incoming.tier = Some(tier);
-                s.query.incoming.committee_kinds = kinds;
-                s.query.incoming_offset = 0;
-                s.incoming_selected = 0;
-                s.focus = Pane::Incoming;
-                send_view(s, fx);
+                let title = format!("{} × {}", tier.label(lang), MATRIX_COLUMNS[col.min(5)].label(lang));
+                let filter = CaseFilter { open: true, tier: Some(tier), committee_kinds: kinds, ..CaseFilter::default() };
+                drill::open(s, title, DrillKind::Cases(filter), fx);
             }
             Action::ClearFilter => clear_incoming_filter(s, fx),
             _ => {}

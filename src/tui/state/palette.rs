@@ -5,7 +5,7 @@
 use crate::domain::{Org, Tier};
 
 /// The palette's verbs.
-pub const VERBS: &[&str] = &["assign", "escalate", "transfer", "filter", "show", "help", "quit"];
+pub const VERBS: &[&str] = &["assign", "escalate", "transfer", "filter", "show", "overdue", "messages", "help", "quit"];
 
 /// A parsed palette command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +20,10 @@ pub enum Command {
     Filter(FilterSpec),
     /// Open a case's detail.
     Show { reference: String },
+    /// The Overdue view: every open case past a clock.
+    Overdue,
+    /// The day's message log.
+    Messages,
     /// Show help.
     Help,
     /// Quit.
@@ -106,6 +110,8 @@ pub fn parse(line: &str, org: &Org) -> Result<Command, String> {
             };
             Ok(Command::Filter(spec))
         }
+        "overdue" => Ok(Command::Overdue),
+        "messages" => Ok(Command::Messages),
         "help" => Ok(Command::Help),
         "quit" | "q" => Ok(Command::Quit),
         "" => Err("type a command: assign, escalate, transfer, filter, show, help, quit".into()),
