@@ -45,11 +45,21 @@ impl Fixture {
 
     /// `duty-desk add --json -` in another process; returns the new case's ref.
     fn add(&self, risk_level: &str, complexity: &str, applicant: &str) -> String {
+        self.add_received(risk_level, complexity, applicant, 1)
+    }
+
+    /// As [`Fixture::add`], received `minutes_ago`.
+    fn add_received(&self, risk_level: &str, complexity: &str, applicant: &str, minutes_ago: i64) -> String {
+        self.add_with(risk_level, complexity, applicant, minutes_ago, "neighbour")
+    }
+
+    /// As [`Fixture::add_received`], of a category.
+    fn add_with(&self, risk_level: &str, complexity: &str, applicant: &str, minutes_ago: i64, category: &str) -> String {
         let record = serde_json::json!({
-            "received_at": (chrono::Utc::now() - chrono::Duration::minutes(1))
+            "received_at": (chrono::Utc::now() - chrono::Duration::minutes(minutes_ago))
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             "source": "walk_in",
-            "category": "neighbour",
+            "category": category,
             "applicant_name": applicant,
             "applicant_phone": "13812345678",
             "respondent_name": "李四",
@@ -114,6 +124,10 @@ fn overdue_count(f: &Fixture) -> usize {
 #[test]
 fn the_overdue_view_lists_every_overdue_case_and_the_case_keys_work_from_it() {
     let f = Fixture::demo(400, 5);
+    // Three cases days past their assignment clock, whatever the demo holds.
+    for name in ["王五", "赵六", "钱七"] {
+        f.add_received("yellow", "general", name, 3 * 24 * 60);
+    }
     let n = overdue_count(&f);
     assert!(n > 0, "the demo has no overdue case");
     let mut desk = f.desk(120, 30, &[]);
@@ -178,6 +192,44 @@ fn routing_cells_tiers_committees_and_mediators_drill_down_to_their_open_cases()
     desk.send("\r");
     desk.wait_for("the mediator's cases", REACT, |s| s.contains("Esc back") && (s.contains("WH-") || s.contains("No open cases")));
     desk.send("\x1b");
+    desk.send("q");
+    desk.wait_exit(REACT).expect("the desk did not exit after q");
+}
+
+/// The last line of the screen: the status bar.
+fn status_bar(screen: &str) -> &str {
+    screen.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("")
+}
+
+#[test]
+fn search_by_a_category_label_in_chinese_narrows_incoming_and_help_stays_in_the_status_bar() {
+    let f = Fixture::demo(200, 11);
+    let labour = f.add_with("red", "critical", "孙八", 1, "labour");
+    let neighbour = f.add("red", "critical", "王五");
+    let mut desk = f.desk(80, 24, &["--lang", "zh"]);
+    let (screen, _) = desk.wait_for("the zh desk live", REACT, |s| s.contains("待分派") && s.contains("● 实时 "));
+    assert!(status_bar(&screen).contains("? 帮助") && status_bar(&screen).contains("q 退出"), "{screen}");
+    desk.send("/邻里");
+    let (screen, _) = desk.wait_for("Incoming narrowed to neighbour cases", REACT, |s| {
+        s.contains("筛选: 邻里") && s.contains(&neighbour) && !s.contains(&labour)
+    });
+    assert!(screen.contains("邻里"), "{screen}");
+    desk.send("\r");
+    desk.send("/zzzz\r");
+    desk.wait_for("the empty filter said so", REACT, |s| s.contains("没有符合筛选的案件"));
+    desk.send("\x1b");
+    desk.wait_for("the filter cleared", REACT, |s| s.contains(&labour));
+    desk.send("q");
+    desk.wait_exit(REACT).expect("the desk did not exit after q");
+}
+
+#[test]
+fn help_and_quit_show_at_80_columns_in_english() {
+    let f = Fixture::demo(50, 3);
+    let mut desk = f.desk(80, 24, &[]);
+    let screen = desk.wait_live();
+    let bar = status_bar(&screen);
+    assert!(bar.contains("? help") && bar.contains("q quit"), "status bar: {bar:?}");
     desk.send("q");
     desk.wait_exit(REACT).expect("the desk did not exit after q");
 }
