@@ -54,7 +54,14 @@ impl Fixture {
     }
 
     /// As [`Fixture::add_received`], of a category.
-    fn add_with(&self, risk_level: &str, complexity: &str, applicant: &str, minutes_ago: i64, category: &str) -> String {
+    fn add_with(
+        &self,
+        risk_level: &str,
+        complexity: &str,
+        applicant: &str,
+        minutes_ago: i64,
+        category: &str,
+    ) -> String {
         let record = serde_json::json!({
             "received_at": (chrono::Utc::now() - chrono::Duration::minutes(minutes_ago))
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -134,7 +141,8 @@ fn the_overdue_view_lists_every_overdue_case_and_the_case_keys_work_from_it() {
     desk.wait_live();
     desk.send("o");
     let want = format!("1/{n} ");
-    let (screen, _) = desk.wait_for("the Overdue view", REACT, |s| s.contains("Overdue: every open case") && s.contains(&want));
+    let (screen, _) =
+        desk.wait_for("the Overdue view", REACT, |s| s.contains("Overdue: every open case") && s.contains(&want));
     assert!(screen.contains("WH-"), "no case listed:\n{screen}");
     // The case keys act on the list's selected case.
     desk.send("a");
@@ -190,7 +198,9 @@ fn routing_cells_tiers_committees_and_mediators_drill_down_to_their_open_cases()
     desk.send("3");
     desk.send("s");
     desk.send("\r");
-    desk.wait_for("the mediator's cases", REACT, |s| s.contains("Esc back") && (s.contains("WH-") || s.contains("No open cases")));
+    desk.wait_for("the mediator's cases", REACT, |s| {
+        s.contains("Esc back") && (s.contains("WH-") || s.contains("No open cases"))
+    });
     desk.send("\x1b");
     desk.send("q");
     desk.wait_exit(REACT).expect("the desk did not exit after q");
@@ -198,7 +208,7 @@ fn routing_cells_tiers_committees_and_mediators_drill_down_to_their_open_cases()
 
 /// The last line of the screen: the status bar.
 fn status_bar(screen: &str) -> &str {
-    screen.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or("")
+    screen.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("")
 }
 
 #[test]

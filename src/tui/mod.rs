@@ -11,8 +11,8 @@ pub mod state;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
-pub mod worker;
 pub mod words;
+pub mod worker;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;

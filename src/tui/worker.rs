@@ -10,9 +10,9 @@ use chrono::Utc;
 use super::event::Event;
 use super::snapshot::{CaseDetail, Snapshot, ViewQuery};
 use crate::domain::suggest::{spread_by_load, Suggestion};
+use crate::domain::Tier;
 use crate::domain::{NewCase, Org};
 use crate::error::{Error, Result};
-use crate::domain::Tier;
 use crate::store::{CaseFilter, CaseListPage, CommitteeCount, Expect, FollowupRecord, Store};
 
 /// How often the worker looks for other processes' commits.

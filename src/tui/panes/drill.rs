@@ -27,7 +27,7 @@ pub const DRILL_WINDOW: usize = 200;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DrillKind {
     /// The cases matching a filter, past their clock first.
-    Cases(CaseFilter),
+    Cases(Box<CaseFilter>),
     /// The committees holding open cases at a tier.
     Committees(Tier),
 }
@@ -66,7 +66,7 @@ impl DrillView {
                     Some(p) if (p.offset..p.offset + p.rows.len()).contains(&self.selected) => p.offset,
                     _ => offset,
                 };
-                Request::CaseList { filter: filter.clone(), offset, limit: DRILL_WINDOW }
+                Request::CaseList { filter: (**filter).clone(), offset, limit: DRILL_WINDOW }
             }
             DrillKind::Committees(tier) => Request::Committees { tier: *tier },
         }
@@ -104,7 +104,7 @@ pub fn refresh(s: &State, fx: &mut Vec<Effect>) {
 /// A page of cases arrived: kept when the open list asked for it; the cursor stays on its case.
 pub fn on_cases(s: &mut State, filter: CaseFilter, page: CaseListPage) {
     let Some(d) = s.drill.as_mut() else { return };
-    if d.kind != DrillKind::Cases(filter) {
+    if !matches!(&d.kind, DrillKind::Cases(f) if **f == filter) {
         return;
     }
     let found = d.selected_ref.as_ref().and_then(|r| page.rows.iter().position(|c| &c.reference == r));
@@ -185,7 +185,17 @@ fn open_selected(s: &mut State, fx: &mut Vec<Effect>) {
             let id = row.committee_id;
             let name = committee_name(s, id);
             let title = format!("{} · {name}", tier.label(s.strings.lang));
-            open(s, title, DrillKind::Cases(CaseFilter { open: true, tier: Some(tier), committee_id: Some(id), ..CaseFilter::default() }), fx);
+            open(
+                s,
+                title,
+                DrillKind::Cases(Box::new(CaseFilter {
+                    open: true,
+                    tier: Some(tier),
+                    committee_id: Some(id),
+                    ..CaseFilter::default()
+                })),
+                fx,
+            );
         }
     }
 }
@@ -235,7 +245,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     match &d.kind {
         DrillKind::Committees(_) => {
             lines.push(Line::from(Span::styled(
-                format!("{} {} {}", cell(s.drill_committee(), w.saturating_sub(20)), cell(s.drill_open(), 8), cell(s.overdue_word, 8)),
+                format!(
+                    "{} {} {}",
+                    cell(s.drill_committee(), w.saturating_sub(20)),
+                    cell(s.drill_open(), 8),
+                    cell(s.overdue_word, 8)
+                ),
                 theme.header,
             )));
             let rows = d.committees.as_deref().unwrap_or_default();

@@ -13,8 +13,9 @@ use crate::tui::action::Action;
 use crate::tui::i18n::Strings;
 use crate::tui::popups::{DetailPopup, Popup};
 use crate::tui::state::{
+    is_new,
     update::{clear_incoming_filter, send_view},
-    is_new, Effect, State, INCOMING_WINDOW,
+    Effect, State, INCOMING_WINDOW,
 };
 use crate::tui::theme::Theme;
 use crate::tui::ui::pane_block;

@@ -5,14 +5,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::drill::{self, DrillKind};
 use super::{step, Pane, PaneComponent};
 use crate::domain::CommitteeKind;
 use crate::domain::Tier;
+use crate::store::CaseFilter;
 use crate::store::MATRIX_COLUMNS;
 use crate::tui::action::Action;
 use crate::tui::i18n::Strings;
-use super::drill::{self, DrillKind};
-use crate::store::CaseFilter;
 use crate::tui::state::update::clear_incoming_filter;
 use crate::tui::state::{Effect, State};
 use crate::tui::theme::Theme;
@@ -33,6 +33,30 @@ fn count(n: u64) -> String {
     } else {
         n.to_string()
     }
+}
+
+/// Thousands as `1k`, `12k`: for cells too narrow for the number.
+fn thousands(n: u64) -> String {
+    if n >= 1000 {
+        format!("{}k", n / 1000)
+    } else {
+        n.to_string()
+    }
+}
+
+/// A cell's text in at most `w` columns, never cut: `open(overdue)`, else `open!overdue`, else
+/// in thousands, else the open count alone (the line under the matrix has both in full).
+fn cell_text(open: u64, overdue: u64, w: usize) -> String {
+    let mut tries = Vec::new();
+    if overdue > 0 {
+        tries.push(format!("{}({})", count(open), count(overdue)));
+        tries.push(format!("{}!{}", count(open), count(overdue)));
+        tries.push(format!("{}!{}", thousands(open), thousands(overdue)));
+    }
+    tries.push(count(open));
+    tries.push(thousands(open));
+    let last = tries.last().cloned().unwrap_or_default();
+    tries.into_iter().find(|t| crate::domain::text::width(t) <= w).unwrap_or(last)
 }
 
 /// Draws the pane.
@@ -66,8 +90,7 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         let mut spans = vec![Span::styled(cell(s.tier_short[row], label_w), label)];
         for col in 0..MATRIX_COLUMNS.len() {
             let (open, overdue) = snap.matrix.cells[row][col];
-            let full = if overdue > 0 { format!("{}({})", count(open), count(overdue)) } else { count(open) };
-            let text = if crate::domain::text::width(&full) < col_w { full } else { format!("{}!", count(open)) };
+            let text = cell_text(open, overdue, col_w.saturating_sub(1));
             let mut style = if overdue > 0 {
                 theme.overdue
             } else if open == 0 {
@@ -88,15 +111,19 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     }
     lines.push(Line::from(""));
     let (row, col) = state.routing_cell;
-    let here = if col == ROW_LABEL {
-        let (open, overdue) =
-            snap.matrix.cells[row.min(3)].iter().fold((0, 0), |(o, l), c| (o + c.0, l + c.1));
-        format!("{}: {open} · {} {overdue}", Tier::ALL[row.min(3)].label(lang), s.overdue_word)
+    let (tier, short) = (Tier::ALL[row.min(3)].label(lang), s.tier_short[row.min(3)]);
+    let (long, brief) = if col == ROW_LABEL {
+        let (open, overdue) = snap.matrix.cells[row.min(3)].iter().fold((0, 0), |(o, l), c| (o + c.0, l + c.1));
+        let n = format!("{open} · {} {overdue}", s.overdue_word);
+        (format!("{tier}: {n}"), format!("{short}: {n}"))
     } else {
         let (open, overdue) = snap.matrix.cells[row.min(3)][col.min(5)];
         let kind = MATRIX_COLUMNS[col.min(5)].label(lang);
-        format!("{} × {kind}: {open} · {} {overdue}", Tier::ALL[row.min(3)].label(lang), s.overdue_word)
+        let n = format!("{open} · {} {overdue}", s.overdue_word);
+        (format!("{tier} × {kind}: {n}"), format!("{short} × {}: {n}", column_label(state, col.min(5))))
     };
+    // The numbers are never cut: the short names are used when the long ones do not fit.
+    let here = if crate::domain::text::width(&long) <= usize::from(inner.width) { long } else { brief };
     lines.push(Line::from(Span::styled(cell(&here, usize::from(inner.width)), theme.muted)));
     let total_open: u64 = snap.matrix.cells.iter().flatten().map(|c| c.0).sum();
     let total_overdue: u64 = snap.matrix.cells.iter().flatten().map(|c| c.1).sum();
@@ -159,8 +186,9 @@ impl PaneComponent for Routing {
                 let kinds: Vec<CommitteeKind> =
                     CommitteeKind::ALL.iter().copied().filter(|k| k.matrix_column() == col).collect();
                 let title = format!("{} × {}", tier.label(lang), MATRIX_COLUMNS[col.min(5)].label(lang));
-                let filter = CaseFilter { open: true, tier: Some(tier), committee_kinds: kinds, ..CaseFilter::default() };
-                drill::open(s, title, DrillKind::Cases(filter), fx);
+                let filter =
+                    CaseFilter { open: true, tier: Some(tier), committee_kinds: kinds, ..CaseFilter::default() };
+                drill::open(s, title, DrillKind::Cases(Box::new(filter)), fx);
             }
             Action::ClearFilter => clear_incoming_filter(s, fx),
             _ => {}
@@ -169,5 +197,20 @@ impl PaneComponent for Routing {
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         draw(frame, area, state, theme);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell_text;
+
+    #[test]
+    fn cell_numbers_are_never_cut() {
+        assert_eq!(cell_text(3, 1, 6), "3(1)");
+        assert_eq!(cell_text(3, 1, 3), "3!1");
+        assert_eq!(cell_text(120, 15, 6), "120!15");
+        assert_eq!(cell_text(120, 15, 3), "120");
+        assert_eq!(cell_text(1234, 0, 3), "1k");
+        assert_eq!(cell_text(100, 0, 3), "100");
     }
 }

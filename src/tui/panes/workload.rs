@@ -7,8 +7,8 @@ use ratatui::Frame;
 
 use super::drill::{self, DrillKind};
 use super::{step, Pane, PaneComponent};
-use crate::store::CaseFilter;
 use crate::domain::Lang;
+use crate::store::CaseFilter;
 use crate::tui::action::Action;
 use crate::tui::i18n::Strings;
 use crate::tui::state::update::recompute_views;
@@ -121,7 +121,7 @@ impl PaneComponent for Workload {
                 if let Some(m) = s.selected_mediator() {
                     let filter = CaseFilter { open: true, mediator_id: Some(m.mediator_id), ..CaseFilter::default() };
                     let title = m.name.clone();
-                    drill::open(s, title, DrillKind::Cases(filter), fx);
+                    drill::open(s, title, DrillKind::Cases(Box::new(filter)), fx);
                 }
                 return;
             }

@@ -13,8 +13,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 
 pub use super::panes::Pane;
 pub use super::popups::Popup;
-pub use form::{Field, FieldKind, Form, FormOutcome};
 pub use follow::is_new;
+pub use form::{Field, FieldKind, Form, FormOutcome};
 pub use update::{update, Effect};
 
 use super::i18n::Strings;

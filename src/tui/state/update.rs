@@ -5,14 +5,14 @@ use chrono::Datelike;
 use chrono::Timelike;
 
 use super::form::Form;
-use crate::domain::search::sort_key;
 use super::palette::{Command, FilterSpec};
 use super::{Message, Pane, State, WorkloadSort};
+use crate::domain::search::sort_key;
 use crate::tui::action::Action;
 use crate::tui::panes::{drill, PANES};
 use crate::tui::popups::{
-    matches, AssignPopup, ConfirmPopup, DetailPopup, FollowupPopup, HelpPopup, IntakePopup, MessagesPopup, PalettePopup, Popup,
-    ReportPopup, TransferPopup,
+    matches, AssignPopup, ConfirmPopup, DetailPopup, FollowupPopup, HelpPopup, IntakePopup, MessagesPopup,
+    PalettePopup, Popup, ReportPopup, TransferPopup,
 };
 use crate::tui::snapshot::Snapshot;
 use crate::tui::worker::{CaseWrite, Reply, Request};
@@ -338,7 +338,7 @@ fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
 fn open_overdue(s: &mut State, fx: &mut Vec<Effect>) {
     let filter = crate::store::CaseFilter { open: true, overdue: true, ..Default::default() };
     s.drill = None;
-    drill::open(s, s.strings.overdue_view().to_string(), drill::DrillKind::Cases(filter), fx);
+    drill::open(s, s.strings.overdue_view().to_string(), drill::DrillKind::Cases(Box::new(filter)), fx);
 }
 
 fn start_assign(s: &mut State, fx: &mut Vec<Effect>) {
@@ -363,10 +363,11 @@ fn start_transfer(s: &mut State) {
     };
     let Some(snap) = s.snap.as_ref() else { return };
     let in_drill = s.drill.as_ref().and_then(|d| d.selected_case()).filter(|c| c.reference == reference);
-    let case = snap.incoming.rows.iter().find(|c| c.reference == reference).or(in_drill).cloned().or_else(|| match &s.popup {
-        Some(Popup::Detail(DetailPopup { detail: Some(d), .. })) => Some(d.case.clone()),
-        _ => None,
-    });
+    let case =
+        snap.incoming.rows.iter().find(|c| c.reference == reference).or(in_drill).cloned().or_else(|| match &s.popup {
+            Some(Popup::Detail(DetailPopup { detail: Some(d), .. })) => Some(d.case.clone()),
+            _ => None,
+        });
     let Some(case) = case else { return };
     let org = &snap.org;
     let area = org.area(case.area_id).map(|a| a.code.clone()).unwrap_or_default();

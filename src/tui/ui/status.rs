@@ -53,17 +53,20 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             if state.read_only && a.writes() {
                 continue;
             }
-            hints.push(Span::styled(format!(" {}", state.keymap.first_key(&a)), theme.key));
-            hints.push(Span::styled(format!(" {}", s.action_short(&a)), theme.muted));
+            hints.push([
+                Span::styled(format!(" {}", state.keymap.first_key(&a)), theme.key),
+                Span::styled(format!(" {}", s.action_short(&a)), theme.muted),
+            ]);
         }
+        // A key is shown with its word or not at all.
         let mut used = 0;
-        for h in hints {
-            let hw = h.width();
+        for pair in hints {
+            let hw: usize = pair.iter().map(Span::width).sum();
             if used + hw > right_w {
                 break;
             }
             used += hw;
-            spans.push(h);
+            spans.extend(pair);
         }
         spans.push(Span::raw(" ".repeat(right_w.saturating_sub(used))));
     }
