@@ -4,6 +4,7 @@
 mod case_row;
 mod cases;
 mod commands;
+pub mod feed;
 mod org;
 mod panes;
 mod report;
