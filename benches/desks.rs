@@ -92,6 +92,9 @@ fn opts() -> Opts {
 
 // ───────────────────────────── a desk in a pty ─────────────────────────────
 
+/// A condition on the emulated screen's text.
+type Watch = Box<dyn Fn(&str) -> bool + Send>;
+
 /// What the reader thread keeps: every byte with when its chunk arrived, the emulated screen,
 /// and an optional watch (the first chunk after which the screen satisfies it).
 struct Seen {
@@ -99,7 +102,7 @@ struct Seen {
     /// `(arrival, end offset in out)` per chunk read.
     chunks: Vec<(Instant, usize)>,
     parser: vt100::Parser,
-    watch: Option<Box<dyn Fn(&str) -> bool + Send>>,
+    watch: Option<Watch>,
     seen: Option<Instant>,
     eof: bool,
 }
@@ -815,6 +818,14 @@ fn many_desks(db: &Path, home: &Path, o: &Opts, n: usize, desks: usize, r: &mut 
 // ───────────────────────────── main ─────────────────────────────
 
 fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` / `--all-targets` does not, and must
+    // not start a 5-minute run.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!(
+            "desks: a whole-process benchmark; run it with `cargo bench --bench desks` (or scripts/bench-desks.sh)"
+        );
+        return;
+    }
     let o = opts();
     let mut r = Report { lines: Vec::new() };
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
