@@ -1,6 +1,7 @@
 //! duty-desk: the terminal duty desk of a joint people's mediation office (人民调解).
 //!
-//! Layers, one way: `domain` (pure) ← `store` (SQLite) ← `ingest` / `tui` / `cli`.
+//! Layers, one way: `domain` (pure) ← `view` (pure view models) and `store` (SQLite) ←
+//! `ingest` / `tui` / `cli`.
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
@@ -10,3 +11,4 @@ pub mod error;
 pub mod ingest;
 pub mod store;
 pub mod tui;
+pub mod view;

@@ -8,7 +8,7 @@ use super::args::{AddArgs, ImportArgs, ListArgs, ShowArgs};
 use super::output::{local_time, row, Out};
 use super::Context;
 use crate::domain::{Case, Complexity, FieldError, Lang, NewCase, Org, Party, RiskFlags, RiskLevel, Source};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Thing};
 use crate::ingest::import::{self, Format};
 use crate::ingest::record::{new_case_from_json, parse_partners, CaseRecord};
 use crate::store::{CaseFilter, Store, CASE_PAGE_MAX};
@@ -130,18 +130,18 @@ fn from_flags(a: &AddArgs, now: chrono::DateTime<Utc>) -> Result<NewCase> {
 fn read_record(src: &str) -> Result<NewCase> {
     let mut bytes = Vec::new();
     if src == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::Io(format!("cannot read stdin: {e}")))?;
+        std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::file("stdin", e))?;
     } else {
-        bytes = std::fs::read(src).map_err(|e| Error::Io(format!("cannot read {src}: {e}")))?;
+        bytes = std::fs::read(src).map_err(|e| Error::file(src, e))?;
     }
     let name = if src == "-" { "stdin" } else { src };
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
-        Error::Invalid(format!("{name}: line {line} is not valid UTF-8"))
+        Error::refused(name, format!("line {line} is not valid UTF-8"))
     })?;
     let text = text.trim_start_matches('\u{feff}');
     let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| Error::Invalid(format!("{name}: not valid JSON: {e}")))?;
+        serde_json::from_str(text).map_err(|e| Error::refused(name, format!("not valid JSON: {e}")))?;
     let value = match value {
         serde_json::Value::Array(mut items) if items.len() == 1 => items.remove(0),
         serde_json::Value::Array(items) => {
@@ -255,7 +255,7 @@ pub fn list(ctx: &Context, a: &ListArgs) -> Result<()> {
                 .org()
                 .committee_by_code(code.trim())
                 .map(|c| c.id)
-                .ok_or_else(|| Error::NotFound(format!("no committee {:?}", code.trim())))?,
+                .ok_or_else(|| Error::missing(Thing::Committee, code.trim()))?,
         ),
         None => None,
     };
@@ -269,7 +269,7 @@ pub fn list(ctx: &Context, a: &ListArgs) -> Result<()> {
     if a.reveal {
         let cases = store.list_cases(&filter, 0, a.limit, now)?;
         let refs: Vec<String> = cases.iter().map(|c| c.reference.clone()).collect();
-        store.log_reveals(&refs)?;
+        store.log_reveals(&refs, now)?;
         let mut p = printer(&store, ctx.lang, a);
         p.begin()?;
         for c in &cases {
@@ -314,7 +314,7 @@ pub fn show(ctx: &Context, a: &ShowArgs) -> Result<()> {
     let mut store = if a.reveal { ctx.open_for_write()? } else { ctx.open()? };
     let case = store.case_by_ref(&a.reference)?;
     if a.reveal {
-        store.log_reveal(&case.reference)?;
+        store.log_reveal(&case.reference, Utc::now())?;
     }
     let mut out = Out::new();
     if a.json {

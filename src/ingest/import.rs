@@ -135,24 +135,21 @@ pub fn sniff(path: &Path) -> Result<Format> {
         _ => {}
     }
     let mut head = Vec::with_capacity(4096);
-    open(path)?
-        .take(4096)
-        .read_to_end(&mut head)
-        .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+    open(path)?.take(4096).read_to_end(&mut head).map_err(|e| Error::file(path, e))?;
     let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
     match body.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'[') => Ok(Format::JsonArray),
         Some(b'{') => Ok(Format::JsonLines),
-        _ if ext.as_deref() == Some("json") => Err(Error::Invalid(format!(
-            "{}: a JSON import holds an array of records or one record per line",
-            path.display()
-        ))),
+        _ if ext.as_deref() == Some("json") => Err(Error::refused(
+            path.display().to_string(),
+            "a JSON import holds an array of records or one record per line",
+        )),
         _ => Ok(Format::Csv),
     }
 }
 
 fn open(path: &Path) -> Result<File> {
-    File::open(path).map_err(|e| Error::Io(format!("cannot open {}: {e}", path.display())))
+    File::open(path).map_err(|e| Error::file(path, e))
 }
 
 /// Collects parsed records and problems while a reader walks the file.
@@ -222,8 +219,8 @@ pub fn import(store: &mut Store, path: &Path, dry_run: bool, now: DateTime<Utc>)
     Ok(Imported { format, records: cases.len(), refs })
 }
 
-fn io_err(path: &Path, e: impl fmt::Display) -> Error {
-    Error::Io(format!("cannot read {}: {e}", path.display()))
+fn io_err(path: &Path, e: impl Into<std::io::Error>) -> Error {
+    Error::file(path, e.into())
 }
 
 fn read_csv(path: &Path, c: &mut Collector<'_>) -> Result<()> {

@@ -2,6 +2,7 @@
 //! the organisation, cases, write commands with audit events, pane queries and the change watcher.
 
 pub mod bench_sql;
+mod case_row;
 mod cases;
 mod commands;
 mod org;
@@ -269,6 +270,15 @@ impl Store {
         let d = dest.to_str().ok_or_else(|| Error::Invalid("the backup path is not UTF-8".into()))?;
         self.conn.execute("VACUUM INTO ?1", [d])?;
         Ok(())
+    }
+
+    /// Runs `read` inside one read transaction (`BEGIN DEFERRED` … `COMMIT`): every query it
+    /// makes sees the same committed state, whatever other processes write meanwhile.
+    pub fn read_consistent<T>(&self, read: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Deferred)?;
+        let out = read(self)?;
+        tx.commit()?;
+        Ok(out)
     }
 
     fn writable(&self) -> Result<()> {
