@@ -16,7 +16,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use duty_desk::store::bench_sql::pane_queries;
+use duty_desk::store::pane_queries;
 use duty_desk::store::{CaseFilter, IncomingSort, Store};
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
 
@@ -29,6 +29,9 @@ const FOLLOWUP_SOON_DAYS: i64 = 7;
 const FOLLOWUP_ROWS: usize = 500;
 const SYNC_END: &[u8] = b"\x1b[?2026l";
 const PANES: [&str; 4] = ["Incoming", "Routing", "Workload", "Follow-ups"];
+/// The statements timed against the sqlite3 floor: the panes' own plus the open-case read a desk
+/// counts Routing and Workload from.
+const FLOOR_PANES: [&str; 5] = ["Incoming", "Routing", "Workload", "Open cases", "Follow-ups"];
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_duty-desk")
@@ -618,6 +621,7 @@ fn pane_floor(db: &Path, n: usize, r: &mut Report) {
             }),
         ),
         ("Workload", time(&mut || drop(store.workload(None, now).expect("workload")))),
+        ("Open cases", time(&mut || drop(store.all_open().expect("open cases")))),
         (
             "Follow-ups",
             time(&mut || drop(store.followups_due(now, FOLLOWUP_SOON_DAYS, FOLLOWUP_ROWS).expect("followups"))),
@@ -627,25 +631,18 @@ fn pane_floor(db: &Path, n: usize, r: &mut Report) {
     .collect();
     drop(store);
 
-    let pane_of = |q: &str| match q {
-        q if q.starts_with("incoming") => "Incoming",
-        q if q.starts_with("routing") => "Routing",
-        q if q.starts_with("workload") => "Workload",
-        _ => "Follow-ups",
-    };
-    let queries: Vec<(&str, String, usize)> = pane_queries(now, INCOMING_LIMIT, FOLLOWUP_SOON_DAYS, FOLLOWUP_ROWS)
-        .into_iter()
-        .map(|(name, sql)| (name, sql, ours[pane_of(name)].1))
-        .collect();
+    let pane_sql = pane_queries(now, INCOMING_LIMIT, FOLLOWUP_SOON_DAYS, FOLLOWUP_ROWS);
+    let queries: Vec<(&str, String, usize)> =
+        pane_sql.iter().map(|(pane, name, q)| (*name, q.inlined(), ours[pane].1)).collect();
     let Some(floor) = sqlite_floor(db, &queries) else {
         r.note("sqlite3 shell not found or failed: pane floors skipped (apt-get install -y sqlite3)");
         return;
     };
     let mut floors: BTreeMap<&str, f64> = BTreeMap::new();
-    for ((name, _, _), t) in queries.iter().zip(floor) {
-        *floors.entry(pane_of(name)).or_default() += t;
+    for ((pane, _, _), t) in pane_sql.iter().zip(floor) {
+        *floors.entry(*pane).or_default() += t;
     }
-    for pane in PANES {
+    for pane in FLOOR_PANES {
         let (a, b) = (ours[pane].0, floors.get(pane).copied().unwrap_or(f64::NAN));
         let ratio = a / b;
         let ok = if n >= 10_000_000 { Some(ratio <= 1.5) } else { None };

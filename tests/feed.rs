@@ -35,8 +35,12 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        (0u8..4, any::<bool>(), 0u8..15, 0usize..1000)
-            .prop_map(|(complexity, risk, category, area)| Op::Add { complexity, risk, category, area }),
+        (0u8..4, any::<bool>(), 0u8..15, 0usize..1000).prop_map(|(complexity, risk, category, area)| Op::Add {
+            complexity,
+            risk,
+            category,
+            area
+        }),
         (0usize..1000, 0usize..1000).prop_map(|(case, mediator)| Op::Assign { case, mediator }),
         (0usize..1000).prop_map(|case| Op::Escalate { case }),
         (0usize..1000, 0usize..1000).prop_map(|(case, committee)| Op::Transfer { case, committee }),

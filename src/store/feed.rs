@@ -147,7 +147,8 @@ impl Store {
         if oldest.is_some_and(|o| o > after + 1) {
             return Ok(Since::Behind);
         }
-        let mut stmt = self.conn.prepare_cached("SELECT seq, kind, case_id FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
+        let mut stmt =
+            self.conn.prepare_cached("SELECT seq, kind, case_id FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
         let mut rows = stmt.query(rusqlite::params![after, max as i64 + 1])?;
         let mut set = ChangeSet { last_seq: after, ..ChangeSet::default() };
         let mut n = 0;

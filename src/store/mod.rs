@@ -1,7 +1,6 @@
 //! The SQLite store: opening (WAL, foreign keys, busy timeout, synchronous=FULL), migrations,
 //! the organisation, cases, write commands with audit events, pane queries and the change watcher.
 
-pub mod bench_sql;
 mod case_row;
 mod cases;
 mod commands;
@@ -22,7 +21,10 @@ use crate::error::{Error, Result};
 
 pub use cases::{CaseFilter, CASE_PAGE_MAX};
 pub use commands::{Expect, FollowupRecord};
-pub use panes::{FollowupRow, IncomingPage, IncomingSort, RoutingMatrix, WorkloadRow, MATRIX_COLUMNS};
+pub use panes::{
+    incoming_sql, pane_queries, FollowupRow, IncomingPage, IncomingSort, PaneSql, RoutingMatrix, WorkloadRow,
+    MATRIX_COLUMNS,
+};
 
 /// How long a writer waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
