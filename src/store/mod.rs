@@ -1,6 +1,7 @@
 //! The SQLite store: opening (WAL, foreign keys, busy timeout, synchronous=FULL), migrations,
 //! the organisation, cases, write commands with audit events, pane queries and the change watcher.
 
+pub mod bench_sql;
 mod case_row;
 mod cases;
 mod commands;
