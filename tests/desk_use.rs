@@ -139,7 +139,7 @@ fn the_overdue_view_lists_every_overdue_case_and_the_case_keys_work_from_it() {
     assert!(n > 0, "the demo has no overdue case");
     let mut desk = f.desk(120, 30, &[]);
     desk.wait_live();
-    desk.send("o");
+    desk.send("O");
     let want = format!("1/{n} ");
     let (screen, _) =
         desk.wait_for("the Overdue view", REACT, |s| s.contains("Overdue: every open case") && s.contains(&want));

@@ -56,7 +56,7 @@ impl PopupComponent for MessagesPopup {
             .log
             .iter()
             .map(|m| {
-                let time = m.at.with_timezone(&state.tz).format("%H:%M:%S").to_string();
+                let time = state.tz.local(m.at).format("%H:%M:%S").to_string();
                 Line::from(vec![
                     Span::styled(time, theme.muted),
                     Span::raw(" "),

@@ -50,8 +50,9 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
 
 /// Adds to the day's message log (a new office day starts it afresh).
 fn log(s: &mut State, ok: bool, text: String) {
-    let today = s.now.with_timezone(&s.tz).date_naive();
-    s.log.retain(|e| e.at.with_timezone(&s.tz).date_naive() == today);
+    let tz = s.tz;
+    let today = tz.date_of(s.now);
+    s.log.retain(|e| tz.date_of(e.at) == today);
     if s.log.len() >= super::LOG_CAP {
         s.log.remove(0);
     }
@@ -265,6 +266,9 @@ fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
             s.message = None;
             pane.on_action(s, &a, fx);
         }
+        // Duty is set on the Workload pane's selected mediator.
+        Action::ToggleDuty if pane.keys().contains(&a) => pane.on_action(s, &a, fx),
+        Action::ToggleDuty => say(s, false, s.strings.nothing_selected),
         Action::Filter => {
             if let Some(text) = pane.filter(s) {
                 s.filter_input = Some(super::FilterInput { pane: s.focus, text });
@@ -322,7 +326,7 @@ fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
             None => say(s, false, s.strings.nothing_selected),
         },
         Action::Report => {
-            let today = s.now.with_timezone(&s.tz).date_naive();
+            let today = s.tz.date_of(s.now);
             let from = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
             s.popup = Some(Popup::Report(ReportPopup::default()));
             fx.push(Effect::Send(Request::Report { from, to: today }));
