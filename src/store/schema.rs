@@ -107,6 +107,8 @@ CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
     // The partial indexes over statuses, generated from the life-cycle sets. Migration 1 of
     // earlier builds wrote the same predicates by hand; this drops and re-creates them.
     Migration::Generated(partial_indexes),
+    // The change feed (`store::feed`): a `changes` row per write, by triggers.
+    Migration::Generated(super::feed::feed_schema),
     // After the agreement (issue 9): who made a follow-up visit, the rectification list (整改清单),
     // the 三个一 screening records with the cases their findings became, and the time the lead
     // mediator reported on site (到场).
@@ -132,6 +134,12 @@ CREATE TABLE screening_cases (
     PRIMARY KEY (screening_id, case_id)) WITHOUT ROWID;
 ALTER TABLE cases ADD COLUMN arrived_at INTEGER;
 CREATE INDEX cases_arrived ON cases(received_at) WHERE arrived_at IS NOT NULL;
+CREATE TRIGGER changes_rectifications_INSERT AFTER INSERT ON rectifications BEGIN
+    INSERT INTO changes (kind, case_id) VALUES ('followup', NEW.case_id); END;
+CREATE TRIGGER changes_rectifications_UPDATE AFTER UPDATE ON rectifications BEGIN
+    INSERT INTO changes (kind, case_id) VALUES ('followup', NEW.case_id); END;
+CREATE TRIGGER changes_screenings_INSERT AFTER INSERT ON screenings BEGIN
+    INSERT INTO changes (kind) VALUES ('org'); END;
 "#,
     ),
 ];

@@ -5,6 +5,7 @@ pub mod aftercare_words;
 pub mod event;
 pub mod i18n;
 pub mod keymap;
+pub mod live;
 pub mod panes;
 pub mod popups;
 pub mod snapshot;
