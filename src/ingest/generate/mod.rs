@@ -610,6 +610,26 @@ mod tests {
     }
 
     #[test]
+    fn refs_and_office_hours_follow_the_office_zone() -> TestResult {
+        use chrono::Timelike;
+        let org = demo_org()?;
+        for zone in ["Asia/Shanghai", "America/New_York"] {
+            let mut policy = Policy::default();
+            policy.office.time_zone = zone.parse()?;
+            let tz = policy.office.time_zone;
+            let (mut n, mut office_hours) = (0, 0);
+            for g in generate(&org, &policy, 5, 3000, now()) {
+                let year: i32 = g.case.reference.get(3..7).ok_or("a ref is WH-YEAR-SEQ")?.parse()?;
+                assert_eq!(year, tz.year_of(g.case.received_at), "{zone}: {}", g.case.reference);
+                n += 1;
+                office_hours += usize::from((8..21).contains(&tz.local(g.case.received_at).hour()));
+            }
+            assert!(office_hours * 4 > n * 3, "{zone}: {office_hours} of {n} in office hours");
+        }
+        Ok(())
+    }
+
+    #[test]
     fn generated_cases_are_consistent_with_the_domain() -> TestResult {
         let org = demo_org()?;
         let policy = Policy::default();
