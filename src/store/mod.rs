@@ -22,8 +22,8 @@ use crate::error::{Error, Result};
 pub use cases::{CaseFilter, CASE_PAGE_MAX};
 pub use commands::{Expect, FollowupRecord};
 pub use panes::{
-    incoming_sql, pane_queries, FollowupRow, IncomingPage, IncomingSort, PaneSql, RoutingMatrix, WorkloadRow,
-    MATRIX_COLUMNS,
+    incoming_ids_sql, incoming_sql, pane_queries, FollowupRow, IncomingPage, IncomingSort, PaneSql, RoutingMatrix,
+    WorkloadRow, MATRIX_COLUMNS,
 };
 
 /// How long a writer waits for another writer before giving up.
