@@ -8,11 +8,22 @@ use super::Context;
 use crate::domain::text::sanitize;
 use crate::domain::{Case, Lang, Org};
 use crate::error::Result;
+use crate::ingest::record::CaseRecord;
 use crate::store::{Expect, FollowupRecord};
 
 fn say(line: &str) -> Result<()> {
     let mut out = Out::new();
     out.line(line)?;
+    out.flush()
+}
+
+/// The outcome of a write: the case as one JSON record (masked) with `--json`, else the line.
+fn done(json: bool, case: &Case, org: &Org, line: impl FnOnce() -> String) -> Result<()> {
+    if !json {
+        return say(&line());
+    }
+    let mut out = Out::new();
+    out.json_pretty(&CaseRecord::from_case(case, org, false))?;
     out.flush()
 }
 
@@ -31,27 +42,33 @@ pub fn assign(ctx: &Context, a: &AssignArgs) -> Result<()> {
     let mediator = store.find_mediator(&a.mediator)?.clone();
     let expect = if a.if_unassigned { Expect::Unassigned } else { Expect::Latest };
     let case = store.assign(&a.reference, mediator.id, expect, a.force, Utc::now())?;
-    say(&format!(
-        "{}: assigned to {} (#{}), mediate by {}",
-        sanitize(&case.reference),
-        sanitize(&mediator.name),
-        mediator.id,
-        super::output::opt_time(case.mediation_due)
-    ))
+    done(a.json, &case, store.org(), || {
+        format!(
+            "{}: assigned to {} (#{}), mediate by {}",
+            sanitize(&case.reference),
+            sanitize(&mediator.name),
+            mediator.id,
+            super::output::opt_time(case.mediation_due)
+        )
+    })
 }
 
 /// `escalate REF`.
 pub fn escalate(ctx: &Context, a: &RefArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
     let case = store.escalate(&a.reference, Expect::Latest, Utc::now())?;
-    say(&format!("{}: escalated to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang)))
+    done(a.json, &case, store.org(), || {
+        format!("{}: escalated to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang))
+    })
 }
 
 /// `transfer REF COMMITTEE`.
 pub fn transfer(ctx: &Context, a: &TransferArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
     let case = store.transfer(&a.reference, &a.committee, Expect::Latest, Utc::now())?;
-    say(&format!("{}: transferred to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang)))
+    done(a.json, &case, store.org(), || {
+        format!("{}: transferred to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang))
+    })
 }
 
 /// `resolve REF --outcome resolved|failed|withdrawn`.
@@ -67,7 +84,7 @@ pub fn resolve(ctx: &Context, a: &ResolveArgs) -> Result<()> {
     if followups > 0 {
         line.push_str(&format!("; {followups} follow-up(s) scheduled"));
     }
-    say(&line)
+    done(a.json, &case, store.org(), || line)
 }
 
 /// `followup REF --outcome ... [--channel ...] [--note ...]`.
@@ -76,10 +93,12 @@ pub fn followup(ctx: &Context, a: &FollowupArgs) -> Result<()> {
     let record = FollowupRecord { channel: a.channel, outcome: a.outcome, note: a.note.clone() };
     let seen = Expect::Version(store.case_by_ref(&a.reference)?.version);
     let case = store.record_followup(&a.reference, &record, seen, Utc::now())?;
-    say(&format!(
-        "{}: follow-up recorded ({}); status {}",
-        sanitize(&case.reference),
-        a.outcome.label(ctx.lang),
-        case.status.label(ctx.lang)
-    ))
+    done(a.json, &case, store.org(), || {
+        format!(
+            "{}: follow-up recorded ({}); status {}",
+            sanitize(&case.reference),
+            a.outcome.label(ctx.lang),
+            case.status.label(ctx.lang)
+        )
+    })
 }

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 use serde::Serialize;
 
+use crate::domain::identity::normalize_width;
+use crate::domain::intake::tidy_party;
 use crate::domain::text::{mask_id, mask_phone};
 use crate::domain::{Case, Category, Complexity, FieldError, NewCase, Org, Party, RiskFlags, RiskLevel, Source};
 
@@ -258,7 +260,8 @@ pub fn format_time(t: DateTime<Utc>) -> String {
 /// Parses a time: RFC 3339, `YYYY-MM-DD HH:MM[:SS]` (also with `T` or `/`) in local time, or a
 /// bare `YYYY-MM-DD` (local midnight).
 pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
-    let t = s.trim();
+    let folded = normalize_width(s);
+    let t = folded.trim();
     if let Ok(d) = DateTime::parse_from_rfc3339(t) {
         return Ok(d.with_timezone(&Utc));
     }
@@ -283,7 +286,8 @@ pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
 
 /// Parses a calendar day, `YYYY-MM-DD` (or `YYYY/MM/DD`).
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    let t = s.trim();
+    let folded = normalize_width(s);
+    let t = folded.trim();
     NaiveDate::parse_from_str(t, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(t, "%Y/%m/%d"))
         .map_err(|_| format!("{t:?} is not a date (expected YYYY-MM-DD, e.g. 2023-05-01)"))
@@ -328,7 +332,8 @@ fn scalar_from_json(v: &serde_json::Value) -> Scalar {
 }
 
 fn parse_amount(text: &str) -> Result<i64, String> {
-    let t = text.trim();
+    let folded = normalize_width(text);
+    let t = folded.trim();
     if t.is_empty() {
         return Ok(0);
     }
@@ -489,8 +494,14 @@ fn or_default<T: std::str::FromStr<Err = String>>(
     }
 }
 
+/// A party with its phone and id number in their stored forms where valid
+/// ([`crate::domain::intake::tidy_party`]); [`NewCase::validate`] refuses the invalid ones.
 fn party(name: &str, phone: &str, id_no: &str) -> Party {
-    Party { name: name.trim().to_string(), phone: phone.trim().to_string(), id_no: id_no.trim().to_string() }
+    tidy_party(Party {
+        name: name.trim().to_string(),
+        phone: phone.trim().to_string(),
+        id_no: id_no.trim().to_string(),
+    })
 }
 
 /// Reads one record from JSON and parses it: every problem, each naming its field.
@@ -594,6 +605,38 @@ mod tests {
         let errs = new_case_from_json(&json!({"summary": "x"})).unwrap_err();
         let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
         assert!(fields.contains(&"category") && fields.contains(&"area") && fields.contains(&"received_at"));
+    }
+
+    #[test]
+    fn phones_and_id_numbers_are_validated_and_stored_in_one_form() -> TestResult {
+        let org = crate::domain::testing::small_org();
+        let mut v = good();
+        v["applicant_phone"] = json!("１３８ １２３４ ５６７８");
+        v["respondent_phone"] = json!("04732345678");
+        v["applicant_id_no"] = json!("11010519491231002x");
+        v["amount_fen"] = json!("１２００");
+        let n = new_case_from_json(&v).map_err(|e| format!("{e:?}"))?;
+        assert_eq!(n.applicant.phone, "13812345678");
+        assert_eq!(n.respondent.phone, "0473-2345678");
+        assert_eq!(n.applicant.id_no, "11010519491231002X");
+        assert_eq!(n.amount_fen, 1200);
+        let now = n.received_at + chrono::Duration::days(1);
+        let bad_fields = |v: serde_json::Value| -> Vec<String> {
+            match new_case_from_json(&v) {
+                Ok(n) => n.validate(&org, now).into_iter().map(|e| e.field).collect(),
+                Err(e) => e.into_iter().map(|e| e.field).collect(),
+            }
+        };
+        let mut v = good();
+        v["applicant_phone"] = json!("12345");
+        v["respondent_phone"] = json!("abc");
+        v["applicant_id_no"] = json!("123");
+        v["respondent_id_no"] = json!("110105194912310021");
+        let bad = bad_fields(v);
+        for f in ["applicant_phone", "respondent_phone", "applicant_id_no", "respondent_id_no"] {
+            assert!(bad.iter().any(|b| b == f), "{f} not refused: {bad:?}");
+        }
+        Ok(())
     }
 
     #[test]
