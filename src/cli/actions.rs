@@ -9,7 +9,7 @@ use crate::domain::text::sanitize;
 use crate::domain::{Case, Lang, Org};
 use crate::error::Result;
 use crate::ingest::record::CaseRecord;
-use crate::store::{Expect, FollowupRecord};
+use crate::store::{Expect, FollowupRecord, Store};
 
 fn say(line: &str) -> Result<()> {
     let mut out = Out::new();
@@ -18,12 +18,12 @@ fn say(line: &str) -> Result<()> {
 }
 
 /// The outcome of a write: the case as one JSON record (masked) with `--json`, else the line.
-fn done(json: bool, case: &Case, org: &Org, line: impl FnOnce() -> String) -> Result<()> {
+fn done(json: bool, case: &Case, store: &Store, line: impl FnOnce() -> String) -> Result<()> {
     if !json {
         return say(&line());
     }
     let mut out = Out::new();
-    out.json_pretty(&CaseRecord::from_case(case, org, false))?;
+    out.json_pretty(&CaseRecord::from_case(case, store.org(), store.policy().office.time_zone, false))?;
     out.flush()
 }
 
@@ -42,13 +42,13 @@ pub fn assign(ctx: &Context, a: &AssignArgs) -> Result<()> {
     let mediator = store.find_mediator(&a.mediator)?.clone();
     let expect = if a.if_unassigned { Expect::Unassigned } else { Expect::Latest };
     let case = store.assign(&a.reference, mediator.id, expect, a.force, Utc::now())?;
-    done(a.json, &case, store.org(), || {
+    done(a.json, &case, &store, || {
         format!(
             "{}: assigned to {} (#{}), mediate by {}",
             sanitize(&case.reference),
             sanitize(&mediator.name),
             mediator.id,
-            super::output::opt_time(case.mediation_due)
+            super::output::opt_time(store.policy().office.time_zone, case.mediation_due)
         )
     })
 }
@@ -57,7 +57,7 @@ pub fn assign(ctx: &Context, a: &AssignArgs) -> Result<()> {
 pub fn escalate(ctx: &Context, a: &RefArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
     let case = store.escalate(&a.reference, Expect::Latest, Utc::now())?;
-    done(a.json, &case, store.org(), || {
+    done(a.json, &case, &store, || {
         format!("{}: escalated to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang))
     })
 }
@@ -66,7 +66,7 @@ pub fn escalate(ctx: &Context, a: &RefArgs) -> Result<()> {
 pub fn transfer(ctx: &Context, a: &TransferArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
     let case = store.transfer(&a.reference, &a.committee, Expect::Latest, Utc::now())?;
-    done(a.json, &case, store.org(), || {
+    done(a.json, &case, &store, || {
         format!("{}: transferred to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang))
     })
 }
@@ -74,8 +74,9 @@ pub fn transfer(ctx: &Context, a: &TransferArgs) -> Result<()> {
 /// `resolve REF --outcome resolved|failed|withdrawn`.
 pub fn resolve(ctx: &Context, a: &ResolveArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
-    let case =
-        store.finish(&a.reference, a.outcome, a.agreement, a.performance_due, &a.note, Expect::Latest, Utc::now())?;
+    let tz = store.policy().office.time_zone;
+    let due = super::output::typed_time(tz, a.performance_due.as_deref(), "--performance-due")?;
+    let case = store.finish(&a.reference, a.outcome, a.agreement, due, &a.note, Expect::Latest, Utc::now())?;
     let followups = store.followups_of(case.id)?.iter().filter(|f| f.done_at.is_none()).count();
     let mut line = format!("{}: {}", sanitize(&case.reference), case.status.label(ctx.lang));
     if let Some(agreement) = case.agreement {
@@ -84,7 +85,7 @@ pub fn resolve(ctx: &Context, a: &ResolveArgs) -> Result<()> {
     if followups > 0 {
         line.push_str(&format!("; {followups} follow-up(s) scheduled"));
     }
-    done(a.json, &case, store.org(), || line)
+    done(a.json, &case, &store, || line)
 }
 
 /// `followup REF --outcome ... [--channel ...] [--note ...]`.
@@ -93,7 +94,7 @@ pub fn followup(ctx: &Context, a: &FollowupArgs) -> Result<()> {
     let record = FollowupRecord { channel: a.channel, outcome: a.outcome, note: a.note.clone() };
     let seen = Expect::Version(store.case_by_ref(&a.reference)?.version);
     let case = store.record_followup(&a.reference, &record, seen, Utc::now())?;
-    done(a.json, &case, store.org(), || {
+    done(a.json, &case, &store, || {
         format!(
             "{}: follow-up recorded ({}); status {}",
             sanitize(&case.reference),

@@ -9,7 +9,6 @@ use ratatui::Frame;
 
 use super::frame::{big, block, centered, draw};
 use super::{PopupComponent, Step};
-use crate::domain::office_time::OfficeTz;
 use crate::domain::text::sanitize;
 use crate::domain::Lang;
 use crate::store::Expect;
@@ -74,7 +73,7 @@ impl PopupComponent for IntakePopup {
             }
             FormOutcome::Cancel => Step::Close,
             FormOutcome::Editing => Step::Stay,
-            FormOutcome::Submit => match self.form.to_new_case(&snap.org, state.now, OfficeTz::default()) {
+            FormOutcome::Submit => match self.form.to_new_case(&snap.org, state.now, state.tz) {
                 Ok(new) => Step::Send(Request::Add(Box::new(new))),
                 Err(errs) => {
                     self.form.set_errors(&errs);
