@@ -92,6 +92,8 @@ pub enum Command {
     Rectify(super::aftercare::RectifyArgs),
     /// Record when the lead mediator reported on site (到场)
     Arrive(super::aftercare::ArriveArgs),
+    /// The screening duties (三个一): what is due, record one, list records
+    Screening(super::screening::ScreeningArgs),
     /// The period's statistics: cases, success rate, amount, by category and by source
     Report(ReportArgs),
     /// Check the database's integrity and foreign keys (exit 1 on problems)
