@@ -3,12 +3,15 @@
 //! codes (0 ok, 1 error, 2 usage, 3 conflict).
 
 mod actions;
+mod aftercare;
 pub mod args;
 mod cases;
 mod detail;
+mod duty;
 mod org;
 mod output;
 mod report;
+mod screening;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -89,11 +92,15 @@ fn execute(cli: Cli, lang: Lang) -> Result<()> {
         Command::List(a) => cases::list(&ctx, &a),
         Command::Show(a) => cases::show(&ctx, &a),
         Command::Mediators(a) => org::mediators(&ctx, &a),
+        Command::Duty(a) => duty::duty(&ctx, &a),
         Command::Assign(a) => actions::assign(&ctx, &a),
         Command::Escalate(a) => actions::escalate(&ctx, &a),
         Command::Transfer(a) => actions::transfer(&ctx, &a),
         Command::Resolve(a) => actions::resolve(&ctx, &a),
         Command::Followup(a) => actions::followup(&ctx, &a),
+        Command::Rectify(a) => aftercare::rectify(&ctx, &a),
+        Command::Arrive(a) => aftercare::arrive(&ctx, &a),
+        Command::Screening(a) => screening::screening(&ctx, &a),
         Command::Report(a) => report::report(&ctx, &a),
         Command::Check => report::check(&ctx),
         Command::Backup(a) => report::backup(&ctx, &a),

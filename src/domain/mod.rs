@@ -1,6 +1,7 @@
 //! The pure domain: cases, the organisation, routing, clocks, suggestions, statistics, text.
 //! No IO, no SQL, no terminal.
 
+pub mod aftercare;
 pub mod audit;
 pub mod case;
 pub mod clocks;
@@ -11,6 +12,7 @@ pub mod lifecycle;
 pub mod office_time;
 pub mod org;
 pub mod routing;
+pub mod screening;
 pub mod search;
 pub mod stats;
 pub mod suggest;
@@ -50,6 +52,8 @@ pub struct Policy {
     pub routing: RoutingRules,
     /// Deadlines.
     pub clocks: Clocks,
+    /// The screening rhythm (三个一) of each tier.
+    pub screening: screening::Rhythm,
 }
 
 /// The `[office]` table of the policy.
@@ -64,6 +68,8 @@ pub struct Office {
 impl Policy {
     /// Parses a `rules.toml`; keys it does not name keep their defaults, unknown keys are refused.
     pub fn from_toml(text: &str) -> Result<Policy, String> {
-        toml::from_str(text).map_err(|e| format!("rules file: {e}"))
+        let policy: Policy = toml::from_str(text).map_err(|e| format!("rules file: {e}"))?;
+        policy.clocks.check()?;
+        Ok(policy)
     }
 }

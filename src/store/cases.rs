@@ -33,6 +33,10 @@ pub struct CaseFilter {
     pub committee_kinds: Vec<crate::domain::CommitteeKind>,
     /// Only cases whose ref, summary or party name contains this text.
     pub text: Option<String>,
+    /// Only cases of this category.
+    pub category: Option<crate::domain::Category>,
+    /// Only cases at this risk level.
+    pub risk_level: Option<crate::domain::RiskLevel>,
 }
 
 impl CaseFilter {
@@ -59,6 +63,14 @@ impl CaseFilter {
         if let Some(t) = self.tier {
             clauses.push("c.tier = ?".into());
             params.push(Value::Text(t.code().into()));
+        }
+        if let Some(c) = self.category {
+            clauses.push("c.category = ?".into());
+            params.push(Value::Text(c.code().into()));
+        }
+        if let Some(r) = self.risk_level {
+            clauses.push("c.risk_level = ?".into());
+            params.push(Value::Text(r.code().into()));
         }
         if let Some(id) = self.mediator_id {
             clauses.push("c.lead_mediator_id = ?".into());
@@ -155,7 +167,8 @@ impl Store {
     /// The follow-ups of one case, by due date.
     pub fn followups_of(&self, case_id: i64) -> Result<Vec<Followup>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, case_id, due, done_at, channel, outcome, note FROM followups WHERE case_id = ?1 ORDER BY due, id",
+            "SELECT id, case_id, due, done_at, channel, outcome, note, visitor FROM followups WHERE case_id = ?1 \
+             ORDER BY due, id",
         )?;
         let rows = stmt.query_map([case_id], |r| {
             let channel: Option<String> = r.get(4)?;
@@ -168,6 +181,7 @@ impl Store {
                 channel: channel.and_then(|c| c.parse().ok()),
                 outcome: outcome.and_then(|o| o.parse().ok()),
                 note: r.get(6)?,
+                visitor: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

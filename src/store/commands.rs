@@ -1,6 +1,6 @@
 //! Writes as commands: each one IMMEDIATE transaction, a version check and its audit event.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::json;
 
@@ -9,7 +9,7 @@ use super::Store;
 use crate::domain::lifecycle::{finishing_event, next, rule};
 use crate::domain::routing::escalate as route_up;
 use crate::domain::{
-    AgreementForm, Case, Event, Followup, FollowupChannel, FollowupOutcome, NewCase, Status, StatusSet,
+    AgreementForm, Case, Event, Followup, FollowupChannel, FollowupOutcome, NewCase, OfficeTz, Status, StatusSet,
 };
 use crate::error::{Error, Result};
 
@@ -33,6 +33,8 @@ pub struct FollowupRecord {
     pub outcome: FollowupOutcome,
     /// Free-text note.
     pub note: String,
+    /// Who made the visit (a name; may be empty).
+    pub visitor: String,
 }
 
 /// Appends one audit event inside the caller's transaction, stamped with the command's `now`
@@ -52,7 +54,7 @@ pub(crate) fn audit(
     Ok(())
 }
 
-fn next_ref(tx: &Transaction<'_>, city: &str, year: i32) -> Result<String> {
+pub(super) fn next_ref(tx: &Transaction<'_>, city: &str, year: i32) -> Result<String> {
     let seq: i64 = tx.query_row(
         "INSERT INTO ref_seq (year, last) VALUES (?1, 1) \
          ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
@@ -71,32 +73,32 @@ fn ref_year_seq(reference: &str) -> Option<(i64, i64)> {
 }
 
 /// The status `event` leads to from the case's, by the life-cycle table.
-fn step(case: &Case, event: Event) -> Result<Status> {
+pub(super) fn step(case: &Case, event: Event) -> Result<Status> {
     next(case.status, event).map_err(|e| Error::Invalid(format!("{}: {e}; nothing was changed", case.reference)))
 }
 
-fn load_for_update(tx: &Transaction<'_>, reference: &str) -> Result<Case> {
+pub(super) fn load_for_update(tx: &Transaction<'_>, reference: &str) -> Result<Case> {
     let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.ref = ?1");
     tx.query_row(&sql, [reference.trim()], case_from_row)
         .optional()?
         .ok_or_else(|| Error::NotFound(format!("no case {:?}", reference.trim())))
 }
 
-/// "by alice (assign, 2023-05-01 14:02 UTC)" for the case's latest audit event.
-fn last_change(tx: &Transaction<'_>, case_id: i64) -> Result<String> {
+/// "by alice (assign, 2023-05-01 22:02 +08:00)" for the case's latest audit event, in office time.
+fn last_change(tx: &Transaction<'_>, case_id: i64, tz: OfficeTz) -> Result<String> {
     let row: Option<(String, String, i64)> = tx
         .query_row("SELECT actor, action, at FROM audit WHERE case_id = ?1 ORDER BY id DESC LIMIT 1", [case_id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
     Ok(match row {
-        Some((actor, action, at)) => format!("by {actor} ({action}, {})", from_ts(at).format("%Y-%m-%d %H:%M UTC")),
+        Some((actor, action, at)) => format!("by {actor} ({action}, {})", tz.minutes_with_offset(from_ts(at))),
         None => "by another process".to_string(),
     })
 }
 
 impl Store {
-    fn check_expect(&self, tx: &Transaction<'_>, case: &Case, expect: Expect) -> Result<()> {
+    pub(super) fn check_expect(&self, tx: &Transaction<'_>, case: &Case, expect: Expect) -> Result<()> {
         match expect {
             Expect::Version(v) if case.version != v => {
                 let now_led = case
@@ -107,7 +109,7 @@ impl Store {
                 Err(Error::Conflict(format!(
                     "{} was changed {} since you looked{now_led}; nothing was overwritten — look again",
                     case.reference,
-                    last_change(tx, case.id)?
+                    last_change(tx, case.id, self.policy.office.time_zone)?
                 )))
             }
             Expect::Unassigned if case.lead_mediator_id.is_some() || !StatusSet::Unassigned.contains(case.status) => {
@@ -119,7 +121,7 @@ impl Store {
                 Err(Error::Conflict(format!(
                     "{} is already assigned to {who}, {}; nothing was changed",
                     case.reference,
-                    last_change(tx, case.id)?
+                    last_change(tx, case.id, self.policy.office.time_zone)?
                 )))
             }
             _ => Ok(()),
@@ -158,12 +160,13 @@ impl Store {
             }
             cases.push(self.intake(n)?);
         }
+        let tz = self.policy.office.time_zone;
         let tx = self.begin()?;
         let mut refs = Vec::with_capacity(cases.len());
         {
             let mut stmt = tx.prepare_cached(insert_case_sql())?;
             for mut c in cases {
-                c.reference = next_ref(&tx, &self.org.city_code, c.received_at.year())?;
+                c.reference = next_ref(&tx, &self.org.city_code, tz.year_of(c.received_at))?;
                 let id = insert_case(&mut stmt, &c)?;
                 audit(
                     &tx,
@@ -184,7 +187,7 @@ impl Store {
     }
 
     /// A validated intake record made into a routed, received case (no id or ref yet).
-    fn intake(&self, n: &NewCase) -> Result<Case> {
+    pub(super) fn intake(&self, n: &NewCase) -> Result<Case> {
         let route = self
             .policy
             .routing
@@ -469,8 +472,9 @@ impl Store {
         self.case_by_id(case.id)
     }
 
-    /// Records the earliest pending follow-up of a case as done. When the last one is done and
-    /// performance is confirmed, the case closes.
+    /// Records the earliest pending follow-up of a case as done, with what its outcome leads to
+    /// (`domain::aftercare::consequence`): the next visit, a rectification item, performance.
+    /// The case closes when the closing rule allows it (`domain::aftercare::may_close`).
     /// `expect` is what the caller saw (the desk's snapshot, or the version the CLI read first);
     /// a stale one is a conflict and nothing changes.
     pub fn record_followup(
@@ -481,8 +485,13 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Case> {
         self.writable()?;
-        if let Some(c) = crate::domain::text::find_hostile(&record.note, true) {
-            return Err(Error::Invalid(format!("field note: contains the control character U+{:04X}", c as u32)));
+        for (field, text) in [("note", &record.note), ("visitor", &record.visitor)] {
+            if let Some(c) = crate::domain::text::find_hostile(text, field == "note") {
+                return Err(Error::Invalid(format!(
+                    "field {field}: contains the control character U+{:04X}",
+                    c as u32
+                )));
+            }
         }
         let tx = self.begin()?;
         let case = load_for_update(&tx, reference)?;
@@ -496,16 +505,25 @@ impl Store {
             .optional()?;
         let fid = pending.ok_or_else(|| Error::Invalid(format!("{} has no follow-up due", case.reference)))?;
         tx.execute(
-            "UPDATE followups SET done_at = ?1, channel = ?2, outcome = ?3, note = ?4 WHERE id = ?5 AND done_at IS NULL",
-            params![ts(now), record.channel.code(), record.outcome.code(), record.note, fid],
+            "UPDATE followups SET done_at = ?1, channel = ?2, outcome = ?3, note = ?4, visitor = ?5 \
+             WHERE id = ?6 AND done_at IS NULL",
+            params![ts(now), record.channel.code(), record.outcome.code(), record.note, record.visitor.trim(), fid],
         )?;
-        let performed = case.performed || record.outcome == FollowupOutcome::Performed;
-        let remaining: i64 =
-            tx.query_row("SELECT count(*) FROM followups WHERE case_id = ?1 AND done_at IS NULL", [case.id], |r| {
-                r.get(0)
-            })?;
+        let then = crate::domain::aftercare::consequence(record.outcome, now, &self.policy.clocks);
+        let performed = then.performed.unwrap_or(case.performed);
+        if let Some(due) = then.next_visit {
+            tx.execute("INSERT INTO followups (case_id, due) VALUES (?1, ?2)", params![case.id, ts(due)])?;
+        }
+        let item = match then.rectification_due {
+            Some(due) => {
+                let finding = super::aftercare::finding(record);
+                Some(super::aftercare::open_item(&tx, &case, Some(fid), &finding, due, now)?)
+            }
+            None => None,
+        };
+        let closure = super::aftercare::Closure { performed, ..super::aftercare::closure_of(&tx, &case)? };
         let status = match next(case.status, Event::Close) {
-            Ok(closed) if performed && remaining == 0 => closed,
+            Ok(closed) if crate::domain::aftercare::may_close(closure).is_ok() => closed,
             _ => case.status,
         };
         let n = tx.execute(
@@ -526,7 +544,8 @@ impl Store {
             Some(case.id),
             &json!({
                 "followup_id": fid, "channel": record.channel.code(), "outcome": record.outcome.code(),
-                "rectification": record.outcome == FollowupOutcome::Recurrence
+                "visitor": record.visitor.trim(), "rectification": item, "next_visit": then.next_visit.map(ts),
+                "closed": status != case.status
             }),
         )?;
         tx.commit()?;

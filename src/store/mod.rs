@@ -1,6 +1,7 @@
 //! The SQLite store: opening (WAL, foreign keys, busy timeout, synchronous=FULL), migrations,
 //! the organisation, cases, write commands with audit events, pane queries and the change watcher.
 
+mod aftercare;
 mod case_row;
 mod cases;
 mod commands;
@@ -9,6 +10,7 @@ mod org;
 mod panes;
 mod report;
 pub mod schema;
+mod screening;
 mod sql;
 
 use std::path::{Path, PathBuf};
@@ -19,12 +21,14 @@ use rusqlite::{Connection, OpenFlags};
 use crate::domain::{Org, Policy};
 use crate::error::{Error, Result};
 
+pub use aftercare::{closure_of, Closure, ItemFilter};
 pub use cases::{CaseFilter, CASE_PAGE_MAX};
 pub use commands::{Expect, FollowupRecord};
 pub use panes::{
     incoming_ids_sql, incoming_sql, pane_queries, FollowupRow, IncomingPage, IncomingSort, PaneSql, RoutingMatrix,
     WorkloadRow, MATRIX_COLUMNS,
 };
+pub use screening::{ScreeningRecord, ScreeningRow};
 
 /// How long a writer waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);

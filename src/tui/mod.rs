@@ -1,6 +1,7 @@
 //! The live desk: a ratatui app fed by one event channel, with a worker thread owning SQLite.
 
 pub mod action;
+pub mod aftercare_words;
 pub mod event;
 pub mod i18n;
 pub mod keymap;
@@ -83,6 +84,7 @@ pub fn run(opts: DeskOptions) -> Result<()> {
         store.policy().clocks.clone(),
         Utc::now(),
     );
+    state.tz = store.policy().office.time_zone;
     let (events, inbox) = mpsc::channel::<Event>();
     let (requests, worker_inbox) = mpsc::channel::<Request>();
     event::spawn_signals(events.clone())?;

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use duty_desk::domain::{
     AgreementForm, Category, Complexity, NewCase, Org, Party, Policy, RiskFlags, RiskLevel, Source, Status, Tier,
 };
@@ -53,7 +53,7 @@ fn new_case(
         received_at: now() - age,
         source: Source::WalkIn,
         category,
-        applicant: Party { name: who.0.into(), phone: "13812345678".into(), id_no: "150302199001011234".into() },
+        applicant: Party { name: who.0.into(), phone: "13812345678".into(), id_no: "150302199001011231".into() },
         respondent: Party { name: who.1.into(), phone: "13987654321".into(), id_no: String::new() },
         summary: summary.into(),
         amount_fen: 1_250_000,
@@ -182,7 +182,7 @@ pub fn state(desk: &Desk, lang: duty_desk::domain::Lang, size: (u16, u16)) -> St
         desk.store.policy().clocks.clone(),
         now(),
     );
-    s.tz = FixedOffset::east_opt(8 * 3600).unwrap();
+    s.tz = desk.store.policy().office.time_zone;
     update(&mut s, Action::Resize(size.0, size.1));
     let snap = Snapshot::read(&desk.store, &s.query, Arc::new(desk.store.org().clone()), now()).unwrap();
     update(&mut s, Action::Snapshot(Box::new(snap)));

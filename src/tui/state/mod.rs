@@ -2,13 +2,14 @@
 //! latest snapshot. Changed only by [`update`]; read by the renderer.
 
 mod form;
+pub mod guards;
 mod input;
 pub mod palette;
 pub(crate) mod update;
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 
 pub use super::panes::Pane;
 pub use super::popups::Popup;
@@ -18,7 +19,7 @@ pub use update::{update, Effect};
 use super::i18n::Strings;
 use super::keymap::Keymap;
 use super::snapshot::{Snapshot, ViewQuery};
-use crate::domain::{Clocks, Lang};
+use crate::domain::{Clocks, Lang, OfficeTz};
 use crate::store::{IncomingSort, WorkloadRow};
 
 /// Incoming rows loaded per request (a window around the selection).
@@ -100,8 +101,8 @@ pub struct State {
     pub clocks: Clocks,
     /// The time of the last tick.
     pub now: DateTime<Utc>,
-    /// The time zone times are shown in (the server's local offset at start).
-    pub tz: FixedOffset,
+    /// The office's time zone (the store's policy): times are shown and "today" is taken in it.
+    pub tz: OfficeTz,
     /// Terminal size.
     pub size: (u16, u16),
     /// The focused pane.
@@ -122,6 +123,8 @@ pub struct State {
     /// A palette write names this version, so a case changed since is a conflict, even after a
     /// refresh took it off the screen.
     pub seen: BTreeMap<String, i64>,
+    /// The palette lines run in this session, oldest first (↑/↓ in the palette).
+    pub palette_history: Vec<String>,
     /// Selected matrix cell (tier row, column).
     pub routing_cell: (usize, usize),
     /// The matrix cell Incoming is filtered by.
@@ -171,7 +174,7 @@ impl State {
             read_only,
             clocks,
             now,
-            tz: *chrono::Local::now().offset(),
+            tz: OfficeTz::default(),
             size: (80, 24),
             focus: Pane::Incoming,
             snap: None,
@@ -185,6 +188,7 @@ impl State {
             incoming_selected: 0,
             marked: BTreeMap::new(),
             seen: BTreeMap::new(),
+            palette_history: Vec::new(),
             routing_cell: (0, 5),
             incoming_cell: None,
             workload_selected: 0,
