@@ -38,6 +38,10 @@ pub struct CaseFilter {
     pub text: Option<String>,
     /// What else `text` names, found in the organisation and the labels by [`TextHits::find`].
     pub text_hits: Option<TextHits>,
+    /// Only cases of this category.
+    pub category: Option<crate::domain::Category>,
+    /// Only cases at this risk level.
+    pub risk_level: Option<crate::domain::RiskLevel>,
 }
 
 /// The codes and ids a search text names besides the case's own words: category labels (both
@@ -116,6 +120,14 @@ impl CaseFilter {
         if let Some(t) = self.tier {
             clauses.push("c.tier = ?".into());
             params.push(Value::Text(t.code().into()));
+        }
+        if let Some(c) = self.category {
+            clauses.push("c.category = ?".into());
+            params.push(Value::Text(c.code().into()));
+        }
+        if let Some(r) = self.risk_level {
+            clauses.push("c.risk_level = ?".into());
+            params.push(Value::Text(r.code().into()));
         }
         if let Some(id) = self.mediator_id {
             clauses.push("c.lead_mediator_id = ?".into());
