@@ -1,8 +1,9 @@
-//! Write commands on one case: `assign`, `escalate`, `transfer`, `resolve`, `followup`.
+//! Write commands on one case: `assign`, `escalate`, `transfer`, `followup` (the life-cycle
+//! commands are in `life.rs`).
 
 use chrono::Utc;
 
-use super::args::{AssignArgs, FollowupArgs, RefArgs, ResolveArgs, TransferArgs};
+use super::args::{AssignArgs, FollowupArgs, RefArgs, TransferArgs};
 use super::output::Out;
 use super::Context;
 use crate::domain::text::sanitize;
@@ -52,22 +53,6 @@ pub fn transfer(ctx: &Context, a: &TransferArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
     let case = store.transfer(&a.reference, &a.committee, Expect::Latest, Utc::now())?;
     say(&format!("{}: transferred to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang)))
-}
-
-/// `resolve REF --outcome resolved|failed|withdrawn`.
-pub fn resolve(ctx: &Context, a: &ResolveArgs) -> Result<()> {
-    let mut store = ctx.open_for_write()?;
-    let case =
-        store.finish(&a.reference, a.outcome, a.agreement, a.performance_due, &a.note, Expect::Latest, Utc::now())?;
-    let followups = store.followups_of(case.id)?.iter().filter(|f| f.done_at.is_none()).count();
-    let mut line = format!("{}: {}", sanitize(&case.reference), case.status.label(ctx.lang));
-    if let Some(agreement) = case.agreement {
-        line.push_str(&format!(" ({})", agreement.label(ctx.lang)));
-    }
-    if followups > 0 {
-        line.push_str(&format!("; {followups} follow-up(s) scheduled"));
-    }
-    say(&line)
 }
 
 /// `followup REF --outcome ... [--channel ...] [--note ...]`.

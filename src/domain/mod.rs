@@ -19,8 +19,8 @@ pub mod testing;
 pub mod text;
 
 pub use case::{
-    AgreementForm, Case, Category, Complexity, Followup, FollowupChannel, FollowupOutcome, Party, RiskFlags, RiskLevel,
-    Source, SourceClass, Status,
+    AgreementForm, Case, Category, Complexity, ExtensionConsent, Followup, FollowupChannel, FollowupOutcome, Party,
+    ReferralKind, RiskFlags, RiskLevel, Source, SourceClass, Status, ToldRoute,
 };
 pub use clocks::{ClockState, Clocks};
 pub use intake::{FieldError, NewCase};
@@ -64,6 +64,8 @@ pub struct Office {
 impl Policy {
     /// Parses a `rules.toml`; keys it does not name keep their defaults, unknown keys are refused.
     pub fn from_toml(text: &str) -> Result<Policy, String> {
-        toml::from_str(text).map_err(|e| format!("rules file: {e}"))
+        let policy: Policy = toml::from_str(text).map_err(|e| format!("rules file: {e}"))?;
+        policy.clocks.validate().map_err(|e| format!("rules file: {e}"))?;
+        Ok(policy)
     }
 }

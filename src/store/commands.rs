@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::sql::{case_from_row, from_ts, insert_case, insert_case_sql, status_in, ts, CASE_COLUMNS};
 use super::Store;
-use crate::domain::lifecycle::{finishing_event, next, rule};
+use crate::domain::lifecycle::next;
 use crate::domain::routing::escalate as route_up;
 use crate::domain::{
     AgreementForm, Case, Event, Followup, FollowupChannel, FollowupOutcome, NewCase, Status, StatusSet,
@@ -71,11 +71,15 @@ fn ref_year_seq(reference: &str) -> Option<(i64, i64)> {
 }
 
 /// The status `event` leads to from the case's, by the life-cycle table.
-fn step(case: &Case, event: Event) -> Result<Status> {
-    next(case.status, event).map_err(|e| Error::Invalid(format!("{}: {e}; nothing was changed", case.reference)))
+pub(super) fn step(case: &Case, event: Event) -> Result<Status> {
+    next(case.status, event).map_err(|_| Error::NotAllowed {
+        case_ref: case.reference.clone(),
+        status: case.status,
+        event,
+    })
 }
 
-fn load_for_update(tx: &Transaction<'_>, reference: &str) -> Result<Case> {
+pub(super) fn load_for_update(tx: &Transaction<'_>, reference: &str) -> Result<Case> {
     let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.ref = ?1");
     tx.query_row(&sql, [reference.trim()], case_from_row)
         .optional()?
@@ -96,7 +100,7 @@ fn last_change(tx: &Transaction<'_>, case_id: i64) -> Result<String> {
 }
 
 impl Store {
-    fn check_expect(&self, tx: &Transaction<'_>, case: &Case, expect: Expect) -> Result<()> {
+    pub(super) fn check_expect(&self, tx: &Transaction<'_>, case: &Case, expect: Expect) -> Result<()> {
         match expect {
             Expect::Version(v) if case.version != v => {
                 let now_led = case
@@ -407,7 +411,8 @@ impl Store {
     }
 
     /// Records how mediation ended: resolved (with its agreement form), failed or withdrawn.
-    /// A resolved case gets its follow-ups scheduled.
+    /// A resolved case gets its follow-ups scheduled. The full form is
+    /// [`Store::record_outcome`](super::Store::record_outcome).
     #[allow(clippy::too_many_arguments)]
     pub fn finish(
         &mut self,
@@ -419,54 +424,8 @@ impl Store {
         expect: Expect,
         now: DateTime<Utc>,
     ) -> Result<Case> {
-        self.writable()?;
-        let Some(event) = finishing_event(status) else {
-            return Err(Error::Usage("an outcome is resolved, failed or withdrawn".into()));
-        };
-        let tx = self.begin()?;
-        let case = load_for_update(&tx, reference)?;
-        self.check_expect(&tx, &case, expect)?;
-        Self::require_open(&case, "finished")?;
-        if case.lead_mediator_id.is_none() && rule(status).led {
-            return Err(Error::Invalid(format!("{} has no lead mediator yet; assign it first", case.reference)));
-        }
-        let status = step(&case, event)?;
-        let agreement =
-            if status == Status::Resolved { Some(agreement.unwrap_or(AgreementForm::Written)) } else { None };
-        let n = tx.execute(
-            "UPDATE cases SET status = ?1, finished_at = ?2, agreement = ?3, performance_due = ?4, \
-             outcome_note = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
-            params![
-                status.code(),
-                ts(now),
-                agreement.map(|a| a.code()),
-                performance_due.map(ts),
-                note,
-                case.id,
-                case.version
-            ],
-        )?;
-        if n == 0 {
-            return Err(Error::Conflict(format!(
-                "{} was changed by someone else; nothing was overwritten",
-                case.reference
-            )));
-        }
-        if status == Status::Resolved {
-            for due in self.policy.clocks.followups(now, performance_due, case.complexity) {
-                tx.execute("INSERT INTO followups (case_id, due) VALUES (?1, ?2)", params![case.id, ts(due)])?;
-            }
-        }
-        audit(
-            &tx,
-            now,
-            &self.actor,
-            "finish",
-            Some(case.id),
-            &json!({"status": status.code(), "agreement": agreement.map(|a| a.code())}),
-        )?;
-        tx.commit()?;
-        self.case_by_id(case.id)
+        let outcome = super::OutcomeRecord { agreement, performance_due, ..super::OutcomeRecord::plain(status, note) };
+        self.record_outcome(reference, &outcome, expect, now)
     }
 
     /// Records the earliest pending follow-up of a case as done. When the last one is done and
@@ -500,12 +459,8 @@ impl Store {
             params![ts(now), record.channel.code(), record.outcome.code(), record.note, fid],
         )?;
         let performed = case.performed || record.outcome == FollowupOutcome::Performed;
-        let remaining: i64 =
-            tx.query_row("SELECT count(*) FROM followups WHERE case_id = ?1 AND done_at IS NULL", [case.id], |r| {
-                r.get(0)
-            })?;
         let status = match next(case.status, Event::Close) {
-            Ok(closed) if performed && remaining == 0 => closed,
+            Ok(closed) if super::life::close_blockers(&tx, case.id, performed)?.is_empty() => closed,
             _ => case.status,
         };
         let n = tx.execute(

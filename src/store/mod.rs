@@ -4,6 +4,7 @@
 mod case_row;
 mod cases;
 mod commands;
+mod life;
 mod org;
 mod panes;
 mod report;
@@ -20,6 +21,7 @@ use crate::error::{Error, Result};
 
 pub use cases::{CaseFilter, CASE_PAGE_MAX};
 pub use commands::{Expect, FollowupRecord};
+pub use life::{OutcomeRecord, Referral, Session};
 pub use panes::{FollowupRow, IncomingPage, IncomingSort, RoutingMatrix, WorkloadRow, MATRIX_COLUMNS};
 
 /// How long a writer waits for another writer before giving up.
