@@ -37,7 +37,7 @@ pub fn assign(ctx: &Context, a: &AssignArgs) -> Result<()> {
         sanitize(&case.reference),
         sanitize(&mediator.name),
         mediator.id,
-        super::output::opt_time(case.mediation_due)
+        super::output::opt_time(store.policy().office.time_zone, case.mediation_due)
     ))
 }
 

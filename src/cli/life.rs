@@ -8,7 +8,7 @@ use chrono::Utc;
 use super::args::{
     CloseArgs, ExtendArgs, FailArgs, JudicialArgs, MediateArgs, ReferArgs, ResolveArgs, WithdrawArgs, WriteOpts,
 };
-use super::output::{opt_time, Out};
+use super::output::{opt_time, typed_time, Out};
 use super::Context;
 use crate::domain::text::sanitize;
 use crate::domain::{Case, Status};
@@ -28,7 +28,7 @@ fn expect(store: &Store, reference: &str, w: &WriteOpts) -> Result<Expect> {
 fn done(store: &Store, case: &Case, w: &WriteOpts, line: &str) -> Result<()> {
     let mut out = Out::new();
     if w.json {
-        out.json_pretty(&CaseRecord::from_case(case, store.org(), false))?;
+        out.json_pretty(&CaseRecord::from_case(case, store.org(), store.policy().office.time_zone, false))?;
     } else {
         out.line(&format!("{}: {}", sanitize(&case.reference), sanitize(line)))?;
     }
@@ -40,8 +40,8 @@ pub fn mediate(ctx: &Context, a: &MediateArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
     let seen = expect(&store, &a.reference, &a.write)?;
     let now = Utc::now();
-    let session =
-        Session { at: a.date.unwrap_or(now), place: a.place.clone(), mediators: parse_partners(&a.mediators) };
+    let at = typed_time(store.policy().office.time_zone, a.date.as_deref(), "--date")?;
+    let session = Session { at: at.unwrap_or(now), place: a.place.clone(), mediators: parse_partners(&a.mediators) };
     let case = store.start_mediation(&a.reference, &session, seen, now)?;
     let line = format!("{} ({}, {})", case.status.label(ctx.lang), case.session_place, case.session_mediators);
     done(&store, &case, &a.write, &line)
@@ -49,10 +49,11 @@ pub fn mediate(ctx: &Context, a: &MediateArgs) -> Result<()> {
 
 /// `resolve REF --outcome resolved|failed|withdrawn [...]`.
 pub fn resolve(ctx: &Context, a: &ResolveArgs) -> Result<()> {
+    let tz = ctx.open()?.policy().office.time_zone;
     let outcome = OutcomeRecord {
         agreement: a.agreement,
         amount_agreed_fen: a.amount_agreed,
-        performance_due: a.performance_due,
+        performance_due: typed_time(tz, a.performance_due.as_deref(), "--performance-due")?,
         on_the_spot: a.on_the_spot,
         told_route: a.route,
         ..OutcomeRecord::plain(a.outcome, &a.note)
@@ -104,7 +105,7 @@ pub fn extend(ctx: &Context, a: &ExtendArgs) -> Result<()> {
         "mediation clock extended by {} day(s) ({}); mediate by {}",
         a.days,
         a.consent.label(ctx.lang),
-        opt_time(case.mediation_due)
+        opt_time(store.policy().office.time_zone, case.mediation_due)
     );
     done(&store, &case, &a.write, &line)
 }
@@ -114,11 +115,12 @@ pub fn judicial(ctx: &Context, a: &JudicialArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
     let seen = expect(&store, &a.reference, &a.write)?;
     let now = Utc::now();
-    let case = store.apply_judicial(&a.reference, a.date.unwrap_or(now), &a.court, seen, now)?;
+    let at = typed_time(store.policy().office.time_zone, a.date.as_deref(), "--date")?;
+    let case = store.apply_judicial(&a.reference, at.unwrap_or(now), &a.court, seen, now)?;
     let line = format!(
         "judicial confirmation applied for at {} ({})",
         case.judicial_court,
-        opt_time(case.judicial_applied_at)
+        opt_time(store.policy().office.time_zone, case.judicial_applied_at)
     );
     done(&store, &case, &a.write, &line)
 }
@@ -128,7 +130,8 @@ pub fn refer(ctx: &Context, a: &ReferArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
     let seen = expect(&store, &a.reference, &a.write)?;
     let now = Utc::now();
-    let referral = Referral { kind: a.to, body: a.body.clone(), at: a.date.unwrap_or(now) };
+    let at = typed_time(store.policy().office.time_zone, a.date.as_deref(), "--date")?;
+    let referral = Referral { kind: a.to, body: a.body.clone(), at: at.unwrap_or(now) };
     let case = store.refer(&a.reference, &referral, seen, now)?;
     let line = format!("referred to {} ({})", case.referred_body, a.to.label(ctx.lang));
     done(&store, &case, &a.write, &line)
