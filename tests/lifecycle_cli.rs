@@ -129,12 +129,12 @@ fn a_case_lives_from_mediation_to_close() {
 
     // Close: refused while a visit is pending; allowed once it is done.
     let err = refused(&db, &r, &["close", &r], 1);
-    assert!(err.contains("follow-up visit(s) not done"), "{err}");
+    assert!(err.contains("follow-up visit(s) still due"), "{err}");
     sql(&db, &format!("UPDATE followups SET done_at = 1 WHERE case_id = (SELECT id FROM cases WHERE ref = '{r}')"));
     let closed = db.json(&["close", &r, "--json"]);
     assert_eq!(s(&closed, "status"), "closed");
     let err = refused(&db, &r, &["close", &r], 1);
-    assert!(err.contains("allowed now: nothing"), "{err}");
+    assert!(err.contains("allowed now: reopen"), "{err}");
 
     assert_eq!(audit_actions(&db, &r), ["add", "assign", "mediate", "extend", "finish", "judicial", "close"]);
     let human = db.ok(&["show", &r]);

@@ -3,6 +3,7 @@
 //! codes (0 ok, 1 error, 2 usage, 3 conflict).
 
 mod actions;
+mod aftercare;
 pub mod args;
 mod cases;
 mod detail;
@@ -104,6 +105,8 @@ fn execute(cli: Cli, lang: Lang) -> Result<()> {
         Command::Refer(a) => life::refer(&ctx, &a),
         Command::Close(a) => life::close(&ctx, &a),
         Command::Followup(a) => actions::followup(&ctx, &a),
+        Command::Rectify(a) => aftercare::rectify(&ctx, &a),
+        Command::Arrive(a) => aftercare::arrive(&ctx, &a),
         Command::Report(a) => report::report(&ctx, &a),
         Command::Check => report::check(&ctx),
         Command::Backup(a) => report::backup(&ctx, &a),

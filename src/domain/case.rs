@@ -265,6 +265,8 @@ pub struct Case {
     pub outcome_note: String,
     /// Optimistic-concurrency version, bumped on every write.
     pub version: i64,
+    /// When the lead mediator reported on site (到场), if recorded.
+    pub arrived_at: Option<DateTime<Utc>>,
     /// When the first mediation session was held (status mediating).
     pub mediation_started_at: Option<DateTime<Utc>>,
     /// Where the first session was held.
@@ -324,6 +326,7 @@ impl Case {
             judicial_confirmation: false,
             outcome_note: String::new(),
             version: 0,
+            arrived_at: None,
             mediation_started_at: None,
             session_place: String::new(),
             session_mediators: String::new(),
@@ -381,4 +384,6 @@ pub struct Followup {
     pub outcome: Option<FollowupOutcome>,
     /// Free-text note.
     pub note: String,
+    /// Who made the visit.
+    pub visitor: String,
 }

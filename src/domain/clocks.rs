@@ -31,6 +31,10 @@ pub struct Clocks {
     pub followup_days: i64,
     /// Days after an agreement for the second follow-up of major and critical cases.
     pub followup_major_days: i64,
+    /// Days to the next visit after one that found the agreement partly or not performed.
+    pub followup_next_days: i64,
+    /// Days a rectification item (整改清单) has before it is overdue.
+    pub rectification_days: i64,
     /// Days after an agreement within which judicial confirmation may be applied for.
     pub judicial_confirmation_days: i64,
     /// The share of a clock (in percent) after which it shows "due soon".
@@ -60,6 +64,8 @@ impl Default for Clocks {
             statutory_days: 30,
             followup_days: 15,
             followup_major_days: 90,
+            followup_next_days: 15,
+            rectification_days: 15,
             judicial_confirmation_days: 30,
             due_soon_percent: 75,
             assign_risk_hours: 1,
@@ -81,10 +87,9 @@ pub enum ClockState {
 }
 
 impl Clocks {
-    /// Refuses settings that make no sense: every hour and day count must be positive, the
-    /// due-soon share between 1 and 100.
-    pub fn validate(&self) -> Result<(), String> {
-        let positive = [
+    /// Refuses day and hour counts that are not positive, and a due-soon share outside 1–100.
+    pub fn check(&self) -> Result<(), String> {
+        let counts = [
             ("assign_critical_hours", self.assign_critical_hours),
             ("assign_major_hours", self.assign_major_hours),
             ("assign_general_hours", self.assign_general_hours),
@@ -97,16 +102,23 @@ impl Clocks {
             ("statutory_days", self.statutory_days),
             ("followup_days", self.followup_days),
             ("followup_major_days", self.followup_major_days),
+            ("followup_next_days", self.followup_next_days),
+            ("rectification_days", self.rectification_days),
             ("judicial_confirmation_days", self.judicial_confirmation_days),
         ];
-        if let Some((key, v)) = positive.iter().find(|(_, v)| *v <= 0) {
-            return Err(format!("clocks.{key} = {v}: must be at least 1"));
+        if let Some((key, v)) = counts.iter().find(|(_, v)| *v <= 0 || *v > 3650) {
+            return Err(format!("rules file: [clocks] {key} = {v} must be between 1 and 3650"));
         }
-        if self.extension_max_days < 0 || self.judicial_warn_days < 0 {
-            return Err("clocks.extension_max_days and clocks.judicial_warn_days cannot be negative".into());
+        if !(0..=3650).contains(&self.extension_max_days) || !(0..=3650).contains(&self.judicial_warn_days) {
+            return Err(
+                "rules file: [clocks] extension_max_days and judicial_warn_days must be between 0 and 3650".into()
+            );
         }
         if !(1..=100).contains(&self.due_soon_percent) {
-            return Err(format!("clocks.due_soon_percent = {}: must be 1 to 100", self.due_soon_percent));
+            return Err(format!(
+                "rules file: [clocks] due_soon_percent = {} must be between 1 and 100",
+                self.due_soon_percent
+            ));
         }
         Ok(())
     }
@@ -372,8 +384,8 @@ mod tests {
         assert_eq!(c.assign_due_for(t(0), Complexity::Simple, RiskLevel::None, mass), t(1));
         let c = Clocks { assign_risk_hours: 2, ..Clocks::default() };
         assert_eq!(c.assign_due_for(t(0), Complexity::Critical, RiskLevel::Red, none), t(1), "the shorter wins");
-        assert!(Clocks { assign_risk_hours: 0, ..Clocks::default() }.validate().is_err());
-        assert!(Clocks::default().validate().is_ok());
+        assert!(Clocks { assign_risk_hours: 0, ..Clocks::default() }.check().is_err());
+        assert!(Clocks::default().check().is_ok());
     }
 
     #[test]

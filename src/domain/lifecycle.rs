@@ -145,6 +145,7 @@ labelled_enum! {
         Fail = ("fail", "调解终止", "Fail"),
         Withdraw = ("withdraw", "撤回", "Withdraw"),
         Close = ("close", "结案", "Close"),
+        Reopen = ("reopen", "重新调解", "Reopen"),
         Extend = ("extend", "延长调解期限", "Extend the mediation clock"),
         ApplyJudicial = ("judicial", "申请司法确认", "Apply for judicial confirmation"),
         Refer = ("refer", "移交", "Refer onward"),
@@ -191,8 +192,9 @@ pub const TRANSITIONS: &[Transition] = &[
         Event::Close,
         &[Resolved],
         Closed,
-        "performance confirmed, every follow-up visit done and no rectification item open",
+        "performance confirmed, every follow-up done and no rectification item open (domain::aftercare::may_close)",
     ),
+    t(Event::Reopen, &[Resolved, Closed], Mediating, "an open rectification item turned into a new mediation round"),
     t(Event::Extend, &[Assigned], Assigned, EXTEND_GUARD),
     t(Event::Extend, &[Mediating], Mediating, EXTEND_GUARD),
     t(Event::ApplyJudicial, &[Resolved], Resolved, "within the judicial-confirmation window after the agreement; once"),
@@ -341,9 +343,10 @@ mod tests {
         assert_eq!(allowed(Received), vec![Event::Assign, Event::Reroute, Event::Withdraw]);
         assert!(allowed(Assigned).contains(&Event::StartMediation) && allowed(Assigned).contains(&Event::Extend));
         assert!(!allowed(Mediating).contains(&Event::StartMediation));
-        assert_eq!(allowed(Resolved), vec![Event::Close, Event::ApplyJudicial]);
+        assert_eq!(allowed(Resolved), vec![Event::Close, Event::Reopen, Event::ApplyJudicial]);
         assert_eq!(allowed(Failed), vec![Event::Refer]);
-        assert!(allowed(Closed).is_empty() && allowed(Withdrawn).is_empty());
+        assert_eq!(allowed(Closed), vec![Event::Reopen]);
+        assert!(allowed(Withdrawn).is_empty());
         assert_eq!(allowed_words(Received, crate::domain::Lang::Zh), "分派、改派、撤回");
         assert_eq!(next(Mediating, Event::Extend), Ok(Mediating));
         assert_eq!(next(Assigned, Event::Extend), Ok(Assigned));

@@ -136,45 +136,6 @@ fn updated(n: usize, case: &Case) -> Result<()> {
     Ok(())
 }
 
-/// How many rectification items (整改清单) of the case are open. The follow-ups work (w2-after)
-/// extends this one query; until a rectification table exists, none are.
-pub(super) fn open_rectification_items(tx: &Transaction<'_>, case_id: i64) -> Result<i64> {
-    let has_table: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rectifications')",
-        [],
-        |r| r.get(0),
-    )?;
-    if !has_table {
-        return Ok(0);
-    }
-    Ok(tx.query_row(
-        "SELECT count(*) FROM rectifications WHERE case_id = ?1 AND closed_at IS NULL",
-        [case_id],
-        |r| r.get(0),
-    )?)
-}
-
-/// The close guard of the life-cycle table ("performance confirmed, every follow-up visit done
-/// and no rectification item open"): what still stands in the way of closing the case, empty
-/// when it may close. `performed` is the case's performance as it will be stored. The one place
-/// this guard is checked: `close` and the automatic close after the last follow-up both call it.
-pub(super) fn close_blockers(tx: &Transaction<'_>, case_id: i64, performed: bool) -> Result<Vec<String>> {
-    let mut why = Vec::new();
-    if !performed {
-        why.push("performance is not confirmed".to_string());
-    }
-    let pending: i64 =
-        tx.query_row("SELECT count(*) FROM followups WHERE case_id = ?1 AND done_at IS NULL", [case_id], |r| r.get(0))?;
-    if pending > 0 {
-        why.push(format!("{pending} follow-up visit(s) not done"));
-    }
-    let items = open_rectification_items(tx, case_id)?;
-    if items > 0 {
-        why.push(format!("{items} rectification item(s) open"));
-    }
-    Ok(why)
-}
-
 impl Store {
     /// Opens the transaction, reads the case, checks the expected version and the event against
     /// the life-cycle table; returns the transaction, the case and the status it moves to.
@@ -399,16 +360,11 @@ impl Store {
     }
 
     /// Closes a resolved case once performance is confirmed, the visits are done and no
-    /// rectification item is open ([`close_blockers`]).
+    /// rectification item is open: the one closing rule, `domain::aftercare::may_close`.
     pub fn close(&mut self, reference: &str, expect: Expect, now: DateTime<Utc>) -> Result<Case> {
         let (tx, case, to) = self.begin_event(reference, expect, Event::Close)?;
-        let why = close_blockers(&tx, case.id, case.performed)?;
-        if !why.is_empty() {
-            return Err(Error::Invalid(format!(
-                "{} cannot close yet: {}; nothing was changed",
-                case.reference,
-                why.join(", ")
-            )));
+        if let Err(why) = crate::domain::aftercare::may_close(super::aftercare::closure_of(&tx, &case)?) {
+            return Err(Error::Invalid(format!("{} cannot close yet: {why}; nothing was changed", case.reference)));
         }
         let n = tx.execute(
             "UPDATE cases SET status = ?1, version = version + 1 WHERE id = ?2 AND version = ?3",
