@@ -11,6 +11,7 @@ mod org;
 mod panes;
 mod report;
 pub mod schema;
+mod screening;
 mod sql;
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,7 @@ pub use panes::{
     incoming_sql, pane_queries, FollowupRow, IncomingPage, IncomingSort, PaneSql, RoutingMatrix, WorkloadRow,
     MATRIX_COLUMNS,
 };
+pub use screening::{ScreeningRecord, ScreeningRow};
 
 /// How long a writer waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
