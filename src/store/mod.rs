@@ -7,6 +7,7 @@ mod cases;
 mod commands;
 mod drill;
 pub mod feed;
+mod life;
 mod org;
 mod panes;
 mod report;
@@ -26,6 +27,7 @@ pub use aftercare::{closure_of, Closure, ItemFilter};
 pub use cases::{CaseFilter, TextHits, CASE_PAGE_MAX};
 pub use commands::{Expect, FollowupRecord};
 pub use drill::{CaseListPage, CommitteeCount};
+pub use life::{OutcomeRecord, Referral, Session};
 pub use panes::{
     incoming_ids_sql, incoming_sql, pane_queries, FollowupRow, IncomingPage, IncomingSort, PaneSql, RoutingMatrix,
     WorkloadRow, MATRIX_COLUMNS,
