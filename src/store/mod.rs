@@ -25,8 +25,8 @@ pub use aftercare::{closure_of, Board, Closure, ItemFilter};
 pub use cases::{CaseFilter, CASE_PAGE_MAX};
 pub use commands::{Expect, FollowupRecord};
 pub use panes::{
-    incoming_sql, pane_queries, FollowupRow, IncomingPage, IncomingSort, PaneSql, RoutingMatrix, WorkloadRow,
-    MATRIX_COLUMNS,
+    incoming_ids_sql, incoming_sql, pane_queries, FollowupRow, IncomingPage, IncomingSort, PaneSql, RoutingMatrix,
+    WorkloadRow, MATRIX_COLUMNS,
 };
 pub use screening::{ScreeningRecord, ScreeningRow};
 
