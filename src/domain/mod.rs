@@ -21,8 +21,8 @@ pub mod testing;
 pub mod text;
 
 pub use case::{
-    AgreementForm, Case, Category, Complexity, Followup, FollowupChannel, FollowupOutcome, Party, RiskFlags, RiskLevel,
-    Source, SourceClass, Status,
+    AgreementForm, Case, Category, Complexity, ExtensionConsent, Followup, FollowupChannel, FollowupOutcome, Party,
+    ReferralKind, RiskFlags, RiskLevel, Source, SourceClass, Status, ToldRoute,
 };
 pub use clocks::{ClockState, Clocks};
 pub use intake::{FieldError, NewCase};
