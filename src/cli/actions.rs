@@ -7,7 +7,8 @@ use super::output::Out;
 use super::Context;
 use crate::domain::text::sanitize;
 use crate::domain::{Case, Lang, Org};
-use crate::error::Result;
+use crate::domain::bounds;
+use crate::error::{Error, Result};
 use crate::store::{Expect, FollowupRecord};
 
 fn say(line: &str) -> Result<()> {
@@ -56,6 +57,13 @@ pub fn transfer(ctx: &Context, a: &TransferArgs) -> Result<()> {
 
 /// `resolve REF --outcome resolved|failed|withdrawn`.
 pub fn resolve(ctx: &Context, a: &ResolveArgs) -> Result<()> {
+    let now = Utc::now();
+    // A performance date may lie up to ten years ahead.
+    let bad = bounds::check_note("note", &a.note)
+        .or_else(|| a.performance_due.and_then(|t| bounds::check_date("performance_due", t, now + chrono::Duration::days(3650))));
+    if let Some(e) = bad {
+        return Err(Error::Invalid(format!("{e}; nothing was changed")));
+    }
     let mut store = ctx.open_for_write()?;
     let case =
         store.finish(&a.reference, a.outcome, a.agreement, a.performance_due, &a.note, Expect::Latest, Utc::now())?;
@@ -72,6 +80,9 @@ pub fn resolve(ctx: &Context, a: &ResolveArgs) -> Result<()> {
 
 /// `followup REF --outcome ... [--channel ...] [--note ...]`.
 pub fn followup(ctx: &Context, a: &FollowupArgs) -> Result<()> {
+    if let Some(e) = bounds::check_note("note", &a.note) {
+        return Err(Error::Invalid(format!("{e}; nothing was changed")));
+    }
     let mut store = ctx.open_for_write()?;
     let record = FollowupRecord { channel: a.channel, outcome: a.outcome, note: a.note.clone() };
     let case = store.record_followup(&a.reference, &record, Utc::now())?;

@@ -1,6 +1,5 @@
 //! Case commands: `add`, `import`, `list`, `show`.
 
-use std::io::Read;
 
 use chrono::Utc;
 
@@ -51,7 +50,7 @@ pub fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
     if a.json.is_some() {
         out.json_pretty(&CaseRecord::from_case(&case, store.org(), false))?;
     } else {
-        out.line(&case.reference)?;
+        out.line(&crate::domain::text::sanitize(&case.reference))?;
     }
     out.flush()
 }
@@ -128,20 +127,11 @@ fn from_flags(a: &AddArgs, now: chrono::DateTime<Utc>) -> Result<NewCase> {
 
 /// Reads one JSON record from a file or (`-`) stdin.
 fn read_record(src: &str) -> Result<NewCase> {
-    let mut bytes = Vec::new();
-    if src == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::Io(format!("cannot read stdin: {e}")))?;
-    } else {
-        bytes = std::fs::read(src).map_err(|e| Error::Io(format!("cannot read {src}: {e}")))?;
-    }
-    let name = if src == "-" { "stdin" } else { src };
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
-        Error::Invalid(format!("{name}: line {line} is not valid UTF-8"))
-    })?;
-    let text = text.trim_start_matches('\u{feff}');
+    let path = std::path::Path::new(src);
+    let text = crate::ingest::reader::read_text(path, crate::ingest::reader::SMALL_CAP)?;
+    let name = crate::ingest::reader::display_name(path);
     let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| Error::Invalid(format!("{name}: not valid JSON: {e}")))?;
+        serde_json::from_str(&text).map_err(|e| Error::Invalid(format!("{name}: not valid JSON: {e}")))?;
     let value = match value {
         serde_json::Value::Array(mut items) if items.len() == 1 => items.remove(0),
         serde_json::Value::Array(items) => {
@@ -174,7 +164,7 @@ pub fn import(ctx: &Context, a: &ImportArgs) -> Result<()> {
             (Some(f), _) => format!(" ({f})"),
             _ => String::new(),
         };
-        out.line(&format!("imported {} case(s) from {kind}{span}", done.records))?;
+        out.line(&crate::domain::text::sanitize(&format!("imported {} case(s) from {kind}{span}", done.records)))?;
     }
     out.flush()
 }

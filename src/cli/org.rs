@@ -24,8 +24,8 @@ pub fn demo_org() -> Result<Org> {
     serde_json::from_str(DEMO_ORG).map_err(|e| Error::Db(format!("the embedded demo organisation is broken: {e}")))
 }
 
-fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))
+fn read_text(path: &Path, cap: u64) -> Result<String> {
+    crate::ingest::reader::read_text(path, cap)
 }
 
 /// `demo`: creates the database with the demo organisation when it is new or empty, generates
@@ -67,7 +67,7 @@ pub fn init(ctx: &Context, a: &InitArgs) -> Result<()> {
         return Err(Error::ReadOnly("--read-only was given; nothing was created".into()));
     }
     let org: Org = match &a.org {
-        Some(p) => serde_json::from_str(&read_text(p)?)
+        Some(p) => serde_json::from_str(&read_text(p, crate::ingest::reader::ORG_CAP)?)
             .map_err(|e| Error::Invalid(format!("{}: not an organisation file: {e}", p.display())))?,
         None => demo_org()?,
     };
@@ -75,7 +75,7 @@ pub fn init(ctx: &Context, a: &InitArgs) -> Result<()> {
         Error::Invalid(format!("the organisation is not valid; nothing was created:\n  {}", errs.join("\n  ")))
     })?;
     let policy = match &a.rules {
-        Some(p) => Policy::from_toml(&read_text(p)?).map_err(|e| Error::Invalid(format!("{}: {e}", p.display())))?,
+        Some(p) => Policy::from_toml(&read_text(p, crate::ingest::reader::SMALL_CAP)?).map_err(|e| Error::Invalid(format!("{}: {e}", p.display())))?,
         None => Policy::default(),
     };
     let mut store = Store::create(&ctx.db)?;

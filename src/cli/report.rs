@@ -74,7 +74,7 @@ pub fn check(ctx: &Context) -> Result<()> {
 
 /// `backup DEST`: a consistent copy made while desks may be running.
 pub fn backup(ctx: &Context, a: &BackupArgs) -> Result<()> {
-    let store = ctx.open()?;
+    let mut store = ctx.open_for_write()?;
     store.backup(&a.dest)?;
     let mut out = Out::new();
     out.line(&format!("backed up {} to {}", ctx.db.display(), a.dest.display()))?;

@@ -68,7 +68,45 @@ pub enum ClockState {
     Overdue,
 }
 
+/// The allowed range of every clock key, in its own unit: `(key, value, min, max)`.
+fn ranges(c: &Clocks) -> [(&'static str, i64, i64, i64); 13] {
+    [
+        ("assign_critical_hours", c.assign_critical_hours, 1, 720),
+        ("assign_major_hours", c.assign_major_hours, 1, 720),
+        ("assign_general_hours", c.assign_general_hours, 1, 720),
+        ("assign_simple_hours", c.assign_simple_hours, 1, 720),
+        ("mediate_simple_days", c.mediate_simple_days, 1, 365),
+        ("mediate_general_days", c.mediate_general_days, 1, 365),
+        ("mediate_major_days", c.mediate_major_days, 1, 365),
+        ("mediate_critical_days", c.mediate_critical_days, 1, 365),
+        ("statutory_days", c.statutory_days, 1, 365),
+        ("followup_days", c.followup_days, 1, 3650),
+        ("followup_major_days", c.followup_major_days, 1, 3650),
+        ("judicial_confirmation_days", c.judicial_confirmation_days, 1, 365),
+        ("due_soon_percent", c.due_soon_percent, 1, 100),
+    ]
+}
+
+/// `t + d`, saturating at the latest representable time instead of panicking.
+fn after(t: DateTime<Utc>, d: Option<Duration>) -> DateTime<Utc> {
+    d.and_then(|d| t.checked_add_signed(d)).unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 impl Clocks {
+    /// Checks every value against its range; each error names the key, its value and the range.
+    pub fn validate(&self) -> Result<(), Vec<String>> {
+        let errs: Vec<String> = ranges(self)
+            .into_iter()
+            .filter(|&(_, v, lo, hi)| !(lo..=hi).contains(&v))
+            .map(|(key, v, lo, hi)| format!("{key} = {v} is out of range (allowed: {lo} to {hi})"))
+            .collect();
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(errs)
+        }
+    }
+
     /// When a case received at `received` must be assigned.
     pub fn assign_due(&self, received: DateTime<Utc>, complexity: Complexity) -> DateTime<Utc> {
         let hours = match complexity {
@@ -77,7 +115,7 @@ impl Clocks {
             Complexity::General => self.assign_general_hours,
             Complexity::Simple => self.assign_simple_hours,
         };
-        received + Duration::hours(hours)
+        after(received, Duration::try_hours(hours))
     }
 
     /// When mediation of a case assigned at `assigned` must end: never past the statutory month
@@ -95,8 +133,8 @@ impl Clocks {
             Complexity::Major => self.mediate_major_days,
             Complexity::Critical => self.mediate_critical_days,
         };
-        let due = assigned + Duration::days(days);
-        due.min(received + Duration::days(self.statutory_days))
+        let due = after(assigned, Duration::try_days(days));
+        due.min(after(received, Duration::try_days(self.statutory_days)))
     }
 
     /// Follow-up dates after an agreement reached at `agreed`.
@@ -106,16 +144,16 @@ impl Clocks {
         performance_due: Option<DateTime<Utc>>,
         complexity: Complexity,
     ) -> Vec<DateTime<Utc>> {
-        let mut v = vec![performance_due.unwrap_or(agreed + Duration::days(self.followup_days))];
+        let mut v = vec![performance_due.unwrap_or(after(agreed, Duration::try_days(self.followup_days)))];
         if matches!(complexity, Complexity::Major | Complexity::Critical) {
-            v.push(agreed + Duration::days(self.followup_major_days));
+            v.push(after(agreed, Duration::try_days(self.followup_major_days)));
         }
         v
     }
 
     /// The last day the parties may apply for judicial confirmation.
     pub fn judicial_confirmation_due(&self, agreed: DateTime<Utc>) -> DateTime<Utc> {
-        agreed + Duration::days(self.judicial_confirmation_days)
+        after(agreed, Duration::try_days(self.judicial_confirmation_days))
     }
 
     /// Ok, due soon or overdue for a clock that started at `start` and ends at `due`.
@@ -125,7 +163,7 @@ impl Clocks {
         }
         let total = (due - start).num_seconds().max(1);
         let used = (now - start).num_seconds();
-        if used * 100 >= total * self.due_soon_percent {
+        if used.saturating_mul(100) >= total.saturating_mul(self.due_soon_percent) {
             ClockState::DueSoon
         } else {
             ClockState::Ok
@@ -164,6 +202,37 @@ mod tests {
         let c = Clocks::default();
         assert_eq!(c.followups(t(0), None, Complexity::General), vec![t(24 * 15)]);
         assert_eq!(c.followups(t(0), Some(t(48)), Complexity::Major), vec![t(48), t(24 * 90)]);
+    }
+
+    #[test]
+    fn every_key_is_checked_at_its_extremes_and_arithmetic_never_panics() {
+        assert_eq!(Clocks::default().validate(), Ok(()));
+        for extreme in [i64::MAX, i64::MIN, -1, 0] {
+            let c = Clocks {
+                assign_critical_hours: extreme,
+                assign_major_hours: extreme,
+                assign_general_hours: extreme,
+                assign_simple_hours: extreme,
+                mediate_simple_days: extreme,
+                mediate_general_days: extreme,
+                mediate_major_days: extreme,
+                mediate_critical_days: extreme,
+                statutory_days: extreme,
+                followup_days: extreme,
+                followup_major_days: extreme,
+                judicial_confirmation_days: extreme,
+                due_soon_percent: extreme,
+            };
+            let errs = c.validate().err().unwrap_or_default();
+            assert_eq!(errs.len(), 13, "{errs:?}");
+            assert!(errs[1].starts_with("assign_major_hours"), "{errs:?}");
+            // Even unchecked values never panic where they are used.
+            c.assign_due(t(0), Complexity::Major);
+            c.mediation_due(t(0), t(1), Complexity::Major, Source::WalkIn);
+            c.followups(t(0), None, Complexity::Critical);
+            c.judicial_confirmation_due(t(0));
+            c.state(t(0), t(5), t(3));
+        }
     }
 
     #[test]

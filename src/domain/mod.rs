@@ -2,6 +2,7 @@
 //! No IO, no SQL, no terminal.
 
 pub mod audit;
+pub mod bounds;
 pub mod case;
 pub mod clocks;
 pub mod intake;
@@ -45,8 +46,11 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// Parses a `rules.toml`; keys it does not name keep their defaults, unknown keys are refused.
+    /// Parses a `rules.toml`; keys it does not name keep their defaults, unknown keys are refused,
+    /// and every clock value must lie in its range (the error names the key).
     pub fn from_toml(text: &str) -> Result<Policy, String> {
-        toml::from_str(text).map_err(|e| format!("rules file: {e}"))
+        let p: Policy = toml::from_str(text).map_err(|e| format!("rules file: {e}"))?;
+        p.clocks.validate().map_err(|errs| format!("rules file: {}", errs.join("; ")))?;
+        Ok(p)
     }
 }

@@ -213,7 +213,7 @@ impl Org {
 
     /// Checks the org is well formed; returns every problem found.
     pub fn validate(&self) -> Result<(), Vec<String>> {
-        let mut errs = Vec::new();
+        let mut errs = self.text_problems();
         let mut seen = std::collections::HashSet::new();
         for a in &self.areas {
             if !seen.insert(a.code.as_str()) {
@@ -250,7 +250,7 @@ impl Org {
         }
         let mut seen = std::collections::HashSet::new();
         for m in &self.mediators {
-            if m.name.trim().is_empty() {
+            if super::bounds::is_blank(&m.name) {
                 errs.push("mediator with an empty name".to_string());
             }
             if !seen.insert(m.name.as_str()) {
@@ -270,5 +270,40 @@ impl Org {
         } else {
             Err(errs)
         }
+    }
+}
+
+impl Org {
+    /// Every text of the organisation through the one free-text validator (codes, names,
+    /// phones); the city code, which every ref starts with, is 1 to 8 ASCII letters or digits.
+    /// Each problem names the item and the field.
+    fn text_problems(&self) -> Vec<String> {
+        use super::bounds::check_text;
+        use super::intake::MAX_SHORT_BYTES;
+        let mut errs = Vec::new();
+        let c = &self.city_code;
+        if c.is_empty() || c.len() > 8 || !c.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            errs.push(format!("city_code {:?}: must be 1 to 8 ASCII letters or digits", super::text::sanitize(c)));
+        }
+        let mut check = |what: String, field: &str, value: &str, required: bool| {
+            for e in check_text(field, value, MAX_SHORT_BYTES, required, false) {
+                errs.push(format!("{}: {e}", super::text::sanitize(&what)));
+            }
+        };
+        for a in &self.areas {
+            check(format!("area {}", a.code), "code", &a.code, true);
+            check(format!("area {}", a.code), "name_zh", &a.name_zh, true);
+            check(format!("area {}", a.code), "name_en", &a.name_en, true);
+        }
+        for k in &self.committees {
+            check(format!("committee {}", k.code), "code", &k.code, true);
+            check(format!("committee {}", k.code), "name_zh", &k.name_zh, true);
+            check(format!("committee {}", k.code), "name_en", &k.name_en, true);
+        }
+        for m in &self.mediators {
+            check(format!("mediator {}", m.name), "name", &m.name, false);
+            check(format!("mediator {}", m.name), "phone", &m.phone, false);
+        }
+        errs
     }
 }

@@ -3,12 +3,12 @@
 //! stored in one transaction — or none.
 
 use std::fmt;
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
+use super::reader;
 use super::record::{new_case_from_fields, new_case_from_json, FIELDS, REQUIRED};
 use crate::domain::{FieldError, NewCase, Org, Policy};
 use crate::error::{Error, Result};
@@ -126,20 +126,16 @@ pub struct Imported {
     pub refs: Vec<String>,
 }
 
-/// Picks the format from the extension, else from the first non-blank character.
-pub fn sniff(path: &Path) -> Result<Format> {
+/// Picks the format from the extension, else from the first non-blank character of `head`
+/// (the first bytes of the file, already read: the file is read only once).
+pub fn sniff(path: &Path, head: &[u8]) -> Result<Format> {
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     match ext.as_deref() {
         Some("csv") => return Ok(Format::Csv),
         Some("jsonl" | "ndjson") => return Ok(Format::JsonLines),
         _ => {}
     }
-    let mut head = Vec::with_capacity(4096);
-    open(path)?
-        .take(4096)
-        .read_to_end(&mut head)
-        .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
-    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     match body.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'[') => Ok(Format::JsonArray),
         Some(b'{') => Ok(Format::JsonLines),
@@ -151,9 +147,8 @@ pub fn sniff(path: &Path) -> Result<Format> {
     }
 }
 
-fn open(path: &Path) -> Result<File> {
-    File::open(path).map_err(|e| Error::Io(format!("cannot open {}: {e}", path.display())))
-}
+/// The input of an import: the head read for sniffing, then the rest, under the caps.
+type Input = reader::Guarded<std::io::Chain<std::io::Cursor<Vec<u8>>, Box<dyn Read>>>;
 
 /// Collects parsed records and problems while a reader walks the file.
 struct Collector<'a> {
@@ -199,12 +194,16 @@ const NOT_UTF8: &str = "is not valid UTF-8 (save the file as UTF-8, e.g. `iconv 
 
 /// Reads and validates every record of the file; the new cases, or every problem found.
 pub fn read_file(path: &Path, org: &Org, policy: &Policy, now: DateTime<Utc>) -> Result<(Format, Vec<NewCase>)> {
-    let format = sniff(path)?;
+    let mut file = reader::open(path)?;
+    let head = reader::read_head(&mut file, 4096).map_err(|e| io_err(path, e))?;
+    let format = sniff(path, &head)?;
+    let line_cap = (format != Format::JsonArray).then_some(reader::LINE_CAP);
+    let input = reader::Guarded::new(std::io::Cursor::new(head).chain(file), reader::IMPORT_CAP, line_cap);
     let mut c = Collector { org, policy, now, problems: Problems::default(), cases: Vec::new() };
     match format {
-        Format::Csv => read_csv(path, &mut c)?,
-        Format::JsonLines => read_json_lines(path, &mut c)?,
-        Format::JsonArray => read_json_array(path, &mut c)?,
+        Format::Csv => read_csv(path, input, &mut c)?,
+        Format::JsonLines => read_json_lines(path, input, &mut c)?,
+        Format::JsonArray => read_json_array(path, input, &mut c)?,
     }
     if c.problems.total == 0 && c.cases.is_empty() {
         c.problem(Location::File, None, "holds no records");
@@ -226,8 +225,8 @@ fn io_err(path: &Path, e: impl fmt::Display) -> Error {
     Error::Io(format!("cannot read {}: {e}", path.display()))
 }
 
-fn read_csv(path: &Path, c: &mut Collector<'_>) -> Result<()> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(BufReader::new(open(path)?));
+fn read_csv(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<()> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
     let mut rec = csv::ByteRecord::new();
     let header: Vec<String> = match rdr.read_byte_record(&mut rec) {
         Ok(true) => {
@@ -255,7 +254,7 @@ fn read_csv(path: &Path, c: &mut Collector<'_>) -> Result<()> {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e.position().map(|p| rdr.get_ref().line_of(p.byte())).unwrap_or(0);
                 if let csv::ErrorKind::Io(_) = e.kind() {
                     return Err(io_err(path, e));
                 }
@@ -263,7 +262,8 @@ fn read_csv(path: &Path, c: &mut Collector<'_>) -> Result<()> {
                 continue;
             }
         }
-        let at = Location::Line(rec.position().map(|p| p.line()).unwrap_or(0));
+        // Lines are counted by the reader: the CSV parser's count is off by one on CRLF files.
+        let at = Location::Line(rec.position().map(|p| rdr.get_ref().line_of(p.byte())).unwrap_or(0));
         if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue; // a blank row, as spreadsheets leave at the end
         }
@@ -321,8 +321,8 @@ fn skip_bom(r: &mut impl BufRead) -> std::io::Result<()> {
     Ok(())
 }
 
-fn read_json_lines(path: &Path, c: &mut Collector<'_>) -> Result<()> {
-    let mut r = BufReader::new(open(path)?);
+fn read_json_lines(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<()> {
+    let mut r = BufReader::new(input);
     skip_bom(&mut r).map_err(|e| io_err(path, e))?;
     let mut buf = Vec::new();
     let mut line = 0u64;
@@ -348,35 +348,26 @@ fn read_json_lines(path: &Path, c: &mut Collector<'_>) -> Result<()> {
     Ok(())
 }
 
-fn read_json_array(path: &Path, c: &mut Collector<'_>) -> Result<()> {
-    // A first pass names the lines that are not UTF-8 (the JSON parser would only say where).
-    let mut r = BufReader::new(open(path)?);
-    let mut buf = Vec::new();
-    let mut line = 0u64;
-    let mut bad = false;
-    loop {
-        buf.clear();
-        if r.read_until(b'\n', &mut buf).map_err(|e| io_err(path, e))? == 0 {
-            break;
-        }
-        line += 1;
-        let body = if line == 1 { buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf) } else { &buf };
-        if std::str::from_utf8(body).is_err() {
-            c.problem(Location::Line(line), None, NOT_UTF8);
-            bad = true;
-        }
-    }
-    if bad {
-        return Ok(());
-    }
-    let mut r = BufReader::new(open(path)?);
+fn read_json_array(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<()> {
+    // The reader names the lines that are not UTF-8 (the JSON parser would only say where).
+    let mut r = BufReader::new(input);
     skip_bom(&mut r).map_err(|e| io_err(path, e))?;
-    let mut de = serde_json::Deserializer::from_reader(r);
+    let mut de = serde_json::Deserializer::from_reader(&mut r);
     let outcome = serde::Deserializer::deserialize_seq(&mut de, Records(c)).and_then(|()| de.end());
-    if let Err(e) = outcome {
+    let input = r.get_mut();
+    if let Err(e) = &outcome {
         if e.is_io() {
             return Err(io_err(path, e));
         }
+        input.drain().map_err(|e| io_err(path, e))?;
+    }
+    if !input.bad_lines().is_empty() {
+        for &line in input.bad_lines() {
+            c.problem(Location::Line(line), None, NOT_UTF8);
+        }
+        return Ok(());
+    }
+    if let Err(e) = outcome {
         c.problem(Location::Line(e.line() as u64), None, format!("not valid JSON: {e}"));
     }
     Ok(())

@@ -3,6 +3,7 @@
 
 mod cases;
 mod commands;
+pub mod files;
 mod org;
 mod panes;
 mod report;
@@ -260,16 +261,6 @@ impl Store {
         Ok(problems)
     }
 
-    /// A consistent online copy to `dest` (VACUUM INTO), safe while desks are running.
-    pub fn backup(&self, dest: &Path) -> Result<()> {
-        if dest.exists() {
-            return Err(Error::Invalid(format!("{} exists; choose a new file", dest.display())));
-        }
-        let d = dest.to_str().ok_or_else(|| Error::Invalid("the backup path is not UTF-8".into()))?;
-        self.conn.execute("VACUUM INTO ?1", [d])?;
-        Ok(())
-    }
-
     fn writable(&self) -> Result<()> {
         if self.read_only {
             Err(Error::ReadOnly(format!("{} is open read-only; nothing was changed", self.path.display())))
@@ -279,18 +270,14 @@ impl Store {
     }
 }
 
-/// Creates an empty file readable and writable by owner and group (0660), whatever the umask.
+/// Creates an empty database file through the one file creator ([`files::create_new_file`]).
 fn create_shared_file(path: &Path) -> Result<()> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let f = match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o660).open(path) {
-        Ok(f) => f,
+    match files::create_new_file(path) {
+        Ok(_) => Ok(()),
         // Another process (a racing `init`) created it since we looked: open theirs.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
-        Err(e) => return Err(Error::Io(format!("cannot create {}: {e}", path.display()))),
-    };
-    f.set_permissions(std::fs::Permissions::from_mode(0o660))
-        .map_err(|e| Error::Io(format!("cannot set permissions on {}: {e}", path.display())))?;
-    Ok(())
+        Err(Error::Invalid(_)) if path.exists() => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 impl Store {

@@ -4,6 +4,7 @@ pub mod action;
 pub mod event;
 pub mod i18n;
 pub mod keymap;
+pub mod paste;
 pub mod snapshot;
 pub mod state;
 pub mod terminal;
@@ -52,7 +53,7 @@ pub fn load_keymap(path: Option<&Path>) -> Result<Keymap> {
     match path.filter(|p| p.exists()) {
         None => Keymap::with_overrides(None).map_err(Error::Usage),
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| Error::Io(format!("{}: {e}", p.display())))?;
+            let text = crate::ingest::reader::read_text(p, crate::ingest::reader::SMALL_CAP)?;
             Keymap::with_overrides(Some((&p.display().to_string(), &text))).map_err(Error::Usage)
         }
     }
@@ -108,7 +109,7 @@ fn action_for(event: Event, state: &State, keymap: &Keymap) -> Option<Action> {
         Event::Snapshot(s) => Action::Snapshot(s),
         Event::Reply(r) => Action::Reply(r),
         Event::WorkerError(e) => Action::DataError(e),
-        Event::Stop => return None,
+        Event::Stop | Event::Paste(_) => return None,
     })
 }
 
@@ -134,10 +135,22 @@ fn event_loop(
             if matches!(ev, Event::Stop) {
                 return Ok(());
             }
-            let Some(action) = action_for(ev, state, keymap) else { continue };
-            for Effect::Send(req) in update(state, action) {
-                if requests.send(req).is_err() {
-                    return Err(Error::Db("the database worker stopped".into()));
+            if let Event::Resize(w, h) = ev {
+                guard.fit(w, h).map_err(|e| Error::Io(format!("the terminal went away: {e}")))?;
+            }
+            let actions = match ev {
+                // A paste is typed into the focused text input, character by character; with
+                // none open it is dropped. It is never read as keys.
+                Event::Paste(text) if paste::accepts_text(state) => {
+                    paste::as_typed(&text).into_iter().map(Action::Input).collect()
+                }
+                ev => action_for(ev, state, keymap).into_iter().collect::<Vec<_>>(),
+            };
+            for action in actions {
+                for Effect::Send(req) in update(state, action) {
+                    if requests.send(req).is_err() {
+                        return Err(Error::Db("the database worker stopped".into()));
+                    }
                 }
             }
             if state.quit {

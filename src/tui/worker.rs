@@ -83,10 +83,14 @@ impl Worker {
     fn run(mut self, requests: Receiver<Request>) {
         let mut seen_version = self.store.data_version().unwrap_or(-1);
         let mut last_read = Instant::now();
+        // The file opened; once the path names another file (or none) the desk stops.
+        let opened = self.store.file_id();
+        let mut stopped = false;
         self.refresh(true);
         loop {
             match requests.recv_timeout(POLL) {
                 Ok(Request::Shutdown) | Err(RecvTimeoutError::Disconnected) => return,
+                Ok(Request::View(q)) if stopped => self.query = q,
                 Ok(Request::View(q)) => {
                     self.query = q;
                     self.refresh(false);
@@ -104,6 +108,14 @@ impl Worker {
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => {
+                    if stopped {
+                        continue;
+                    }
+                    if let Some(Err(e)) = opened.map(|id| self.store.check_file(id)) {
+                        stopped = true;
+                        let _ = self.events.send(Event::WorkerError(e.to_string()));
+                        continue;
+                    }
                     let v = self.store.data_version().unwrap_or(seen_version);
                     if v != seen_version || last_read.elapsed() >= TIME_REFRESH {
                         let org_changed = v != seen_version;

@@ -98,6 +98,20 @@ impl Desk {
         }
     }
 
+    /// Writes `bytes` to the terminal in one write (a paste, an escape sequence that must not be
+    /// split).
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).expect("write to the pty");
+        self.writer.flush().expect("flush the pty");
+    }
+
+    /// Resizes only the pseudo-terminal, not the emulated screen (for sizes no emulator could
+    /// hold, such as 65535×65535).
+    pub fn resize_pty_only(&mut self, cols: u16, rows: u16) {
+        self.feed();
+        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("resize the pty");
+    }
+
     /// Everything the desk wrote so far.
     pub fn output(&self) -> Vec<u8> {
         self.output.lock().unwrap().clone()
