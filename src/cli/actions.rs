@@ -5,9 +5,9 @@ use chrono::Utc;
 use super::args::{AssignArgs, FollowupArgs, RefArgs, ResolveArgs, TransferArgs};
 use super::output::Out;
 use super::Context;
+use crate::domain::bounds;
 use crate::domain::text::sanitize;
 use crate::domain::{Case, Lang, Org};
-use crate::domain::bounds;
 use crate::error::{Error, Result};
 use crate::store::{Expect, FollowupRecord};
 
@@ -59,8 +59,9 @@ pub fn transfer(ctx: &Context, a: &TransferArgs) -> Result<()> {
 pub fn resolve(ctx: &Context, a: &ResolveArgs) -> Result<()> {
     let now = Utc::now();
     // A performance date may lie up to ten years ahead.
-    let bad = bounds::check_note("note", &a.note)
-        .or_else(|| a.performance_due.and_then(|t| bounds::check_date("performance_due", t, now + chrono::Duration::days(3650))));
+    let bad = bounds::check_note("note", &a.note).or_else(|| {
+        a.performance_due.and_then(|t| bounds::check_date("performance_due", t, now + chrono::Duration::days(3650)))
+    });
     if let Some(e) = bad {
         return Err(Error::Invalid(format!("{e}; nothing was changed")));
     }

@@ -1,6 +1,5 @@
 //! Case commands: `add`, `import`, `list`, `show`.
 
-
 use chrono::Utc;
 
 use super::args::{AddArgs, ImportArgs, ListArgs, ShowArgs};

@@ -75,7 +75,8 @@ pub fn init(ctx: &Context, a: &InitArgs) -> Result<()> {
         Error::Invalid(format!("the organisation is not valid; nothing was created:\n  {}", errs.join("\n  ")))
     })?;
     let policy = match &a.rules {
-        Some(p) => Policy::from_toml(&read_text(p, crate::ingest::reader::SMALL_CAP)?).map_err(|e| Error::Invalid(format!("{}: {e}", p.display())))?,
+        Some(p) => Policy::from_toml(&read_text(p, crate::ingest::reader::SMALL_CAP)?)
+            .map_err(|e| Error::Invalid(format!("{}: {e}", p.display())))?,
         None => Policy::default(),
     };
     let mut store = Store::create(&ctx.db)?;

@@ -77,7 +77,10 @@ fn check_party(errs: &mut Vec<FieldError>, prefix: &str, p: &Party, required: bo
         let field = format!("{prefix}_{suffix}");
         check_text(errs, &field, value, MAX_SHORT_BYTES, false, false);
         if looks_masked(value) {
-            errs.push(FieldError::new(&field, "holds *, which only masked values hold; give the real value or leave it empty"));
+            errs.push(FieldError::new(
+                &field,
+                "holds *, which only masked values hold; give the real value or leave it empty",
+            ));
         }
     }
 }

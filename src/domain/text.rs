@@ -67,13 +67,19 @@ fn mask_middle(s: &str, full_from: usize, (head, tail): (usize, usize)) -> Strin
     if n == 0 {
         return String::new();
     }
-    let (head, tail) = if n >= full_from { (head, tail) } else if n >= 8 { (2, 2) } else { (0, 0) };
+    let (head, tail) = if n >= full_from {
+        (head, tail)
+    } else if n >= 8 {
+        (2, 2)
+    } else {
+        (0, 0)
+    };
     let hidden = n.saturating_sub(head + tail);
     if hidden == 0 {
         return MASK.to_string().repeat(n);
     }
     let mut out: String = chars[..head].iter().collect();
-    out.extend(std::iter::repeat(MASK).take(hidden));
+    out.extend(std::iter::repeat_n(MASK, hidden));
     out.extend(&chars[n - tail..]);
     out
 }

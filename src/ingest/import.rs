@@ -254,7 +254,7 @@ fn read_csv(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<()> {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map(|p| rdr.get_ref().line_of(p.byte())).unwrap_or(0);
+                let line = e.position().map(|p| rdr.get_ref().line_of_record(p.byte())).unwrap_or(0);
                 if let csv::ErrorKind::Io(_) = e.kind() {
                     return Err(io_err(path, e));
                 }
@@ -263,7 +263,7 @@ fn read_csv(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<()> {
             }
         }
         // Lines are counted by the reader: the CSV parser's count is off by one on CRLF files.
-        let at = Location::Line(rec.position().map(|p| rdr.get_ref().line_of(p.byte())).unwrap_or(0));
+        let at = Location::Line(rec.position().map(|p| rdr.get_ref().line_of_record(p.byte())).unwrap_or(0));
         if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue; // a blank row, as spreadsheets leave at the end
         }

@@ -20,7 +20,7 @@ pub const LINE_CAP: u64 = MIB;
 
 /// A cap in words, e.g. `1 MiB`.
 pub fn describe(cap: u64) -> String {
-    if cap >= MIB && cap % MIB == 0 {
+    if cap >= MIB && cap.is_multiple_of(MIB) {
         format!("{} MiB", cap / MIB)
     } else {
         format!("{cap} bytes")
@@ -116,6 +116,13 @@ impl<R: Read> Guarded<R> {
     /// The 1-based line holding byte offset `byte`.
     pub fn line_of(&self, byte: u64) -> u64 {
         self.line_starts.partition_point(|&s| s <= byte) as u64 + 1
+    }
+
+    /// The 1-based line of a CSV record the parser places at byte `byte`: the parser puts a
+    /// record after CRLF at the `\n` of the line before, so the line is the number of line
+    /// breaks at or before `byte`, plus one.
+    pub fn line_of_record(&self, byte: u64) -> u64 {
+        self.line_of(byte.saturating_add(1))
     }
 
     /// Lines seen so far (a last line without a line break counts).

@@ -42,7 +42,8 @@ mod tests {
     fn a_paste_is_only_characters() {
         let keys = as_typed("楼上漏水\ne\nq\x1b[A\r");
         assert!(keys.iter().all(|k| matches!(k.code, KeyCode::Char(_)) && k.modifiers.is_empty()));
-        let text: String = keys.iter().filter_map(|k| if let KeyCode::Char(c) = k.code { Some(c) } else { None }).collect();
+        let text: String =
+            keys.iter().filter_map(|k| if let KeyCode::Char(c) = k.code { Some(c) } else { None }).collect();
         assert_eq!(text, "楼上漏水 e q[A ");
     }
 }

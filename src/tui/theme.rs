@@ -147,7 +147,8 @@ impl Theme {
         }
         let path = std::path::Path::new(name_or_path);
         if path.exists() {
-            let text = crate::ingest::reader::read_text(path, crate::ingest::reader::SMALL_CAP).map_err(|e| e.to_string())?;
+            let text =
+                crate::ingest::reader::read_text(path, crate::ingest::reader::SMALL_CAP).map_err(|e| e.to_string())?;
             return Theme::from_toml(&text).map_err(|e| format!("{name_or_path}: {e}"));
         }
         Err(format!("no theme {name_or_path:?}: use one of {} or a path to a theme file", builtin_names().join(", ")))
