@@ -127,7 +127,7 @@ fn from_flags(a: &AddArgs, now: chrono::DateTime<Utc>) -> Result<NewCase> {
 /// Reads one JSON record from a file or (`-`) stdin.
 fn read_record(src: &str) -> Result<NewCase> {
     let path = std::path::Path::new(src);
-    let text = crate::ingest::reader::read_text(path, crate::ingest::reader::SMALL_CAP)?;
+    let text = crate::ingest::reader::read_text(path, crate::ingest::reader::RECORD_CAP)?;
     let name = crate::ingest::reader::display_name(path);
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| Error::Invalid(format!("{name}: not valid JSON: {e}")))?;

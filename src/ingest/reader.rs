@@ -9,14 +9,16 @@ use crate::error::{Error, Result};
 
 const MIB: u64 = 1 << 20;
 
-/// Cap on a small settings or record file: keymap, theme, rules, one `add --json` record.
+/// Cap on a small settings file: keymap, theme, rules.
 pub const SMALL_CAP: u64 = MIB;
+/// Cap on one `add --json` record (room to name an oversized field rather than the file).
+pub const RECORD_CAP: u64 = 8 * MIB;
 /// Cap on an organisation file.
 pub const ORG_CAP: u64 = 64 * MIB;
 /// Cap on an import file.
 pub const IMPORT_CAP: u64 = 2048 * MIB;
 /// Cap on one line of a CSV or JSON Lines import.
-pub const LINE_CAP: u64 = MIB;
+pub const LINE_CAP: u64 = 8 * MIB;
 
 /// A cap in words, e.g. `1 MiB`.
 pub fn describe(cap: u64) -> String {
