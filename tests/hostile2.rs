@@ -582,3 +582,41 @@ fn a_replaced_database_file_stops_the_desk_writing() {
     assert!(!screen.contains("● live"), "{screen}");
     assert!(d.is_running());
 }
+
+/// SQLite's integrity-check lines for a file, as rusqlite sees them (errors end the list).
+fn sqlite_problems(path: &Path) -> Vec<String> {
+    let conn = open_ro(path);
+    let Ok(mut stmt) = conn.prepare("PRAGMA integrity_check") else { return vec![] };
+    let Ok(rows) = stmt.query_map([], |r| r.get::<_, String>(0)) else { return vec![] };
+    rows.map_while(Result::ok).filter(|l| l != "ok").collect()
+}
+
+#[test]
+fn check_prints_the_problems_sqlite_lists_for_a_corrupted_page() {
+    let db = Db::demo(300);
+    {
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    let clean = std::fs::read(&db.path).unwrap();
+    let pages = clean.len() / 4096;
+    let bad = db.dir.path().join("bad.db");
+    // 40 bytes overwritten inside one page: the first page whose damage SQLite can name.
+    let listed = (2..pages).find_map(|page| {
+        let mut bytes = clean.clone();
+        bytes[page * 4096 + 1000..page * 4096 + 1040].fill(0xff);
+        std::fs::write(&bad, &bytes).unwrap();
+        let lines = sqlite_problems(&bad);
+        lines.iter().find(|l| l.contains("page")).cloned()
+    });
+    let line = listed.expect("some page's damage is listed by SQLite");
+    let (code, _, err) = run({
+        let mut c = bin(&bad);
+        c.arg("check");
+        c
+    });
+    assert_eq!(code, 1, "{err}");
+    for l in line.lines() {
+        assert!(err.contains(l.trim()), "check prints SQLite's list ({l:?}):\n{err}");
+    }
+}

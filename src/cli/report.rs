@@ -62,8 +62,16 @@ pub fn report(ctx: &Context, a: &ReportArgs) -> Result<()> {
 
 /// `check`: integrity and foreign keys; exit 1 when anything is wrong.
 pub fn check(ctx: &Context) -> Result<()> {
-    let store = ctx.open()?;
-    let problems = store.check()?;
+    let problems = match ctx.open() {
+        Ok(store) => store.check()?,
+        // Too damaged to open as a store: SQLite's own list says where.
+        Err(Error::Db(e)) => {
+            let mut p = vec![format!("cannot open: {e}")];
+            p.extend(crate::store::health::integrity_problems(&ctx.db));
+            p
+        }
+        Err(e) => return Err(e),
+    };
     if problems.is_empty() {
         let mut out = Out::new();
         out.line("ok: integrity and foreign keys")?;

@@ -4,6 +4,7 @@
 mod cases;
 mod commands;
 pub mod files;
+pub mod health;
 mod org;
 mod panes;
 mod report;
@@ -237,9 +238,15 @@ impl Store {
         let mut problems = Vec::new();
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
         for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            let line = row?;
-            if line != "ok" {
-                problems.push(line);
+            match row {
+                Ok(line) if line == "ok" => {}
+                Ok(line) => problems.push(line),
+                // SQLite lists what it found before it stops on a page it cannot read: keep
+                // the list and say why it stopped.
+                Err(e) => {
+                    problems.push(format!("the check stopped: {}", Error::from(e)));
+                    return Ok(problems);
+                }
             }
         }
         let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
