@@ -620,3 +620,26 @@ fn check_prints_the_problems_sqlite_lists_for_a_corrupted_page() {
         assert!(err.contains(l.trim()), "check prints SQLite's list ({l:?}):\n{err}");
     }
 }
+
+#[test]
+fn a_desk_on_a_database_that_fails_its_quick_check_stops_writing() {
+    let db = Db::demo(300);
+    {
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    let clean = std::fs::read(&db.path).unwrap();
+    let pages = clean.len() / 4096;
+    // A page whose damage SQLite lists while the database still opens.
+    let found = (2..pages).any(|page| {
+        let mut bytes = clean.clone();
+        bytes[page * 4096 + 1000..page * 4096 + 1040].fill(0xff);
+        std::fs::write(&db.path, &bytes).unwrap();
+        !sqlite_problems(&db.path).is_empty() && db.run(&["mediators"]).0 == 0 && db.run(&["list"]).0 == 0
+    });
+    assert!(found, "no page found whose damage leaves the database openable");
+    let mut d = desk(&db, 220, 40);
+    let screen = d.wait_for_text("failed its quick check", Duration::from_secs(15));
+    assert!(!screen.contains("● live"), "{screen}");
+    assert!(d.is_running());
+}

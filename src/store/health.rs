@@ -35,3 +35,31 @@ pub fn integrity_problems(path: &Path) -> Vec<String> {
     }
     problems
 }
+
+impl super::Store {
+    /// `PRAGMA quick_check` on the open database. When it fails the store stops writing (every
+    /// later write is refused) and the error gives SQLite's first problem.
+    pub fn quick_check(&mut self) -> crate::error::Result<()> {
+        let mut problems = Vec::new();
+        {
+            let mut stmt = self.conn.prepare("PRAGMA quick_check")?;
+            for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+                match row {
+                    Ok(line) if line == "ok" => {}
+                    Ok(line) => problems.extend(line.lines().map(str::to_string)),
+                    Err(e) => problems.push(Error::from(e).to_string()),
+                }
+            }
+        }
+        problems.retain(|l| !l.starts_with("***"));
+        match problems.first() {
+            None => Ok(()),
+            Some(first) => {
+                self.read_only = true;
+                Err(Error::Db(format!(
+                    "the database failed its quick check; writing stopped (run `duty-desk check`): {first}"
+                )))
+            }
+        }
+    }
+}

@@ -87,6 +87,12 @@ impl Worker {
         let opened = self.store.file_id();
         let mut stopped = false;
         self.refresh(true);
+        // A damaged database is shown but never written: the check runs once, after the
+        // first snapshot.
+        if let Err(e) = self.store.quick_check() {
+            stopped = true;
+            let _ = self.events.send(Event::WorkerError(e.to_string()));
+        }
         loop {
             match requests.recv_timeout(POLL) {
                 Ok(Request::Shutdown) | Err(RecvTimeoutError::Disconnected) => return,
