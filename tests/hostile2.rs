@@ -643,3 +643,27 @@ fn a_desk_on_a_database_that_fails_its_quick_check_stops_writing() {
     assert!(!screen.contains("● live"), "{screen}");
     assert!(d.is_running());
 }
+
+#[test]
+fn list_with_stderr_a_closed_pipe_exits_cleanly() {
+    let db = Db::demo(30);
+    let (mut reader, writer) = std::io::pipe().unwrap();
+    drop(std::mem::replace(&mut reader, std::io::pipe().unwrap().0));
+    let out = bin(&db.path).args(["list", "--limit", "5"]).stdin(Stdio::null()).stderr(writer).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn json_array_errors_name_the_line_the_record_starts_on() {
+    let db = Db::demo(0);
+    let good = record(&just_now(), "郑一");
+    let mut bad = record(&just_now(), "郑二");
+    bad["area"] = Value::String("NO-SUCH-AREA".into());
+    let text = serde_json::to_string_pretty(&Value::Array(vec![good, bad])).unwrap();
+    let start = 1 + text.lines().skip(1).position(|l| l.trim() == "{").map(|i| i + 1).unwrap();
+    let second = 1 + text.lines().enumerate().skip(start).position(|(_, l)| l.trim() == "{").unwrap() + start;
+    let file = db.file("pretty.json", text.as_bytes());
+    let (code, _, err) = db.run(&["import", file.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(&format!("line {second}, record 2, field area")), "record 2 starts on line {second}:\n{err}");
+}

@@ -288,7 +288,9 @@ pub fn list(ctx: &Context, a: &ListArgs) -> Result<()> {
     if !a.json && a.limit != 0 && shown == a.limit {
         let total = store.count_cases(&filter, now)?;
         if total > shown as u64 {
-            eprintln!("({shown} of {total}; --limit N shows more, --limit 0 all)");
+            // Not `eprintln!`: it panics (exit 101) when stderr is a closed pipe.
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "({shown} of {total}; --limit N shows more, --limit 0 all)");
         }
     }
     Ok(())

@@ -2,9 +2,11 @@
 //! validated first, every error names its line (or record) and field, then all records are
 //! stored in one transaction — or none.
 
+use std::cell::Cell;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 
@@ -35,8 +37,8 @@ pub enum Location {
     File,
     /// A line of the file (CSV: the header is line 1; a record is named by its first line).
     Line(u64),
-    /// The n-th record of a JSON array, counting from 1.
-    Record(u64),
+    /// The n-th record of a JSON array, counting from 1, and the line it starts on.
+    Record(u64, u64),
 }
 
 impl fmt::Display for Location {
@@ -44,7 +46,7 @@ impl fmt::Display for Location {
         match self {
             Location::File => f.write_str("file"),
             Location::Line(n) => write!(f, "line {n}"),
-            Location::Record(n) => write!(f, "record {n}"),
+            Location::Record(n, line) => write!(f, "line {line}, record {n}"),
         }
     }
 }
@@ -352,8 +354,11 @@ fn read_json_array(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<(
     // The reader names the lines that are not UTF-8 (the JSON parser would only say where).
     let mut r = BufReader::new(input);
     skip_bom(&mut r).map_err(|e| io_err(path, e))?;
-    let mut de = serde_json::Deserializer::from_reader(&mut r);
-    let outcome = serde::Deserializer::deserialize_seq(&mut de, Records(c)).and_then(|()| de.end());
+    let lines = Rc::new(Cell::new(RecordLines::default()));
+    let counted = LineCounter { inner: &mut r, lines: lines.clone() };
+    let mut de = serde_json::Deserializer::from_reader(counted);
+    let outcome = serde::Deserializer::deserialize_seq(&mut de, Records(c, lines)).and_then(|()| de.end());
+    drop(de);
     let input = r.get_mut();
     if let Err(e) = &outcome {
         if e.is_io() {
@@ -373,8 +378,44 @@ fn read_json_array(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<(
     Ok(())
 }
 
+/// Where the JSON parser is: the line it reads, and the line the record being read starts on.
+#[derive(Debug, Clone, Copy, Default)]
+struct RecordLines {
+    /// Lines passed so far (0-based).
+    line: u64,
+    /// Waiting for the first byte of the next record.
+    pending: bool,
+    /// The line (1-based) the last record started on.
+    start: u64,
+}
+
+/// Hands bytes to the JSON parser (which reads one at a time) and notes the line each record
+/// starts on.
+struct LineCounter<'r, R> {
+    inner: &'r mut R,
+    lines: Rc<Cell<RecordLines>>,
+}
+
+impl<R: Read> Read for LineCounter<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut l = self.lines.get();
+        for &b in &buf[..n] {
+            if l.pending && !b.is_ascii_whitespace() && b != b',' && b != b'[' {
+                l.pending = false;
+                l.start = l.line + 1;
+            }
+            if b == b'\n' {
+                l.line += 1;
+            }
+        }
+        self.lines.set(l);
+        Ok(n)
+    }
+}
+
 /// Streams the elements of a JSON array into the collector, one at a time.
-struct Records<'c, 'a>(&'c mut Collector<'a>);
+struct Records<'c, 'a>(&'c mut Collector<'a>, Rc<Cell<RecordLines>>);
 
 impl<'de> serde::de::Visitor<'de> for Records<'_, '_> {
     type Value = ();
@@ -385,9 +426,13 @@ impl<'de> serde::de::Visitor<'de> for Records<'_, '_> {
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
         let mut n = 0u64;
-        while let Some(v) = seq.next_element::<serde_json::Value>()? {
+        loop {
+            let mut l = self.1.get();
+            l.pending = true;
+            self.1.set(l);
+            let Some(v) = seq.next_element::<serde_json::Value>()? else { break };
             n += 1;
-            self.0.record(Location::Record(n), new_case_from_json(&v));
+            self.0.record(Location::Record(n, self.1.get().start), new_case_from_json(&v));
         }
         Ok(())
     }
