@@ -65,7 +65,7 @@ pub fn check(ctx: &Context) -> Result<()> {
     let problems = match ctx.open() {
         Ok(store) => store.check()?,
         // Too damaged to open as a store: SQLite's own list says where.
-        Err(Error::Db(e)) => {
+        Err(Error::Db(e)) if ["corrupt", "malformed", "out of memory"].iter().any(|w| e.contains(w)) => {
             let mut p = vec![format!("cannot open: {e}")];
             p.extend(crate::store::health::integrity_problems(&ctx.db));
             p

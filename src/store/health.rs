@@ -9,8 +9,20 @@ use crate::error::Error;
 /// Every line `PRAGMA integrity_check` gives for the file at `path` (empty when healthy); when
 /// SQLite stops on a page it cannot read, the lines so far and why it stopped.
 pub fn integrity_problems(path: &Path) -> Vec<String> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = match Connection::open_with_flags(path, flags) {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    // With no write-ahead log beside it, read the file as it is and create nothing beside it.
+    let target = if Path::new(&wal).exists() {
+        path.display().to_string()
+    } else {
+        flags |= OpenFlags::SQLITE_OPEN_URI;
+        format!(
+            "file:{}?immutable=1",
+            path.display().to_string().replace('%', "%25").replace('?', "%3f").replace('#', "%23")
+        )
+    };
+    let conn = match Connection::open_with_flags(&target, flags) {
         Ok(c) => c,
         Err(e) => return vec![format!("cannot open {}: {}", path.display(), Error::from(e))],
     };
