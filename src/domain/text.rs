@@ -26,6 +26,10 @@ pub fn sanitize(s: &str) -> String {
         match c {
             '\t' | '\n' | '\r' => out.push(' '),
             c if is_hostile(c) => {}
+            // Joiners and emoji/text presentation selectors make terminals disagree on widths
+            // (a ZWJ family is 2 columns in one, 6 in another): shown without them, every
+            // character takes the width `width` counts and borders stay in line.
+            '\u{200d}' | '\u{fe0e}' | '\u{fe0f}' => {}
             c => out.push(c),
         }
     }
@@ -184,6 +188,14 @@ mod tests {
                 assert!(looks_masked(&m), "{m}");
             }
         }
+    }
+
+    #[test]
+    fn joined_emoji_are_shown_unjoined_so_widths_agree() {
+        let family = "👨\u{200d}👩\u{200d}👧";
+        assert_eq!(sanitize(family), "👨👩👧");
+        assert_eq!(width(&sanitize(family)), 6);
+        assert_eq!(sanitize("❤\u{fe0f}"), "❤");
     }
 
     #[test]
