@@ -22,11 +22,15 @@ fn database() -> PathBuf {
     if !path.exists() {
         let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).expect("demo org");
         let mut store = Store::create(&path).expect("create");
-        store.init_org(&org, &Policy::default()).expect("init");
+        store.init_org(&org, &Policy::default(), Utc::now()).expect("init");
         let org = store.org().clone();
         let policy = store.policy().clone();
         store
-            .insert_generated(generate(&org, &policy, 2023, n, Utc::now()).map(|g| (g.case, g.followups)), "bench")
+            .insert_generated(
+                generate(&org, &policy, 2023, n, Utc::now()).map(|g| (g.case, g.followups)),
+                "bench",
+                Utc::now(),
+            )
             .expect("fill");
     }
     path

@@ -1,91 +1,289 @@
-//! The crate's error type and the exit codes of the scripting contract.
+//! The crate's error type: one variant per kind of failure, carrying its data and its source;
+//! exit codes chosen by [`Kind`]; and one place, [`Error::words`], that words an error for the
+//! officer's language (the CLI's stderr and the desk's message popup both call it).
+//!
+//! Two families live side by side while the store and the desk are being rewritten:
+//! - **typed** variants ([`Error::Stale`], [`Error::Taken`], [`Error::Missing`],
+//!   [`Error::Refused`], [`Error::File`], [`Error::Output`], [`Error::Sqlite`],
+//!   [`Error::ReadOnlyAsked`], [`Error::Setting`]) carry structured data and are worded in zh or
+//!   en;
+//! - **message** variants (`Usage(String)`, `Invalid(String)`, `NotFound(String)`,
+//!   `Conflict(String)`, `Db(String)`, `ReadOnly(String)`, `Io(String)`) keep older call sites
+//!   compiling; their text is shown as it is. New code should build a typed variant.
 
-/// Everything that can go wrong, each with a message fit for the officer.
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::Lang;
+
+mod words;
+
+/// The kind of a failure: what a script or the desk decides on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The command line or a setting is wrong (exit 2).
+    Usage,
+    /// Input was refused (exit 1).
+    Invalid,
+    /// Something named does not exist (exit 1).
+    NotFound,
+    /// Someone else changed the record first (exit 3).
+    Conflict,
+    /// The database refused or failed (exit 1).
+    Db,
+    /// A write was asked of a read-only database (exit 1).
+    ReadOnly,
+    /// A file or the terminal could not be read or written (exit 1).
+    Io,
+    /// The reader of our output went away (`| head`): not a failure (exit 0).
+    BrokenPipe,
+}
+
+impl Kind {
+    /// The process exit code: 0 ok, 1 error, 2 usage, 3 conflict.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Kind::Usage => 2,
+            Kind::Conflict => 3,
+            Kind::BrokenPipe => 0,
+            _ => 1,
+        }
+    }
+}
+
+crate::labelled_enum! {
+    /// What kind of thing was looked for and not found.
+    pub enum Thing {
+        /// A case, by reference.
+        Case = ("case", "案件", "case"),
+        /// A mediator, by name or id.
+        Mediator = ("mediator", "调解员", "mediator"),
+        /// A committee, by code.
+        Committee = ("committee", "调解委员会", "committee"),
+        /// An area, by code.
+        Area = ("area", "地区", "area"),
+        /// A theme, by name or path.
+        Theme = ("theme", "主题", "theme"),
+    }
+}
+
+crate::labelled_enum! {
+    /// What was being done to a file when it failed.
+    pub enum FileOp {
+        /// Reading or opening it.
+        Read = ("read", "读取", "read"),
+        /// Writing it.
+        Write = ("write", "写入", "write"),
+        /// Creating it (or its directory).
+        Create = ("create", "创建", "create"),
+    }
+}
+
+/// The last change recorded on a case: who, what, when (from the audit trail).
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastChange {
+    /// The OS login of whoever acted.
+    pub actor: String,
+    /// The audit action (`assign`, `escalate`, …).
+    pub action: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// Everything that can go wrong.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
+    // ---- typed ----
+    /// The case was changed since the officer looked (exit 3).
+    #[error("{}", self.words(Lang::En))]
+    Stale {
+        /// The case reference.
+        case_ref: String,
+        /// The last change, when the audit trail names one.
+        by: Option<LastChange>,
+        /// The mediator now leading the case, if any.
+        lead: Option<String>,
+    },
+    /// The case was to be assigned from the unassigned queue but is already taken (exit 3).
+    #[error("{}", self.words(Lang::En))]
+    Taken {
+        /// The case reference.
+        case_ref: String,
+        /// Who leads it now (or its status when nobody does).
+        lead: String,
+        /// The last change, when the audit trail names one.
+        by: Option<LastChange>,
+    },
+    /// Something named does not exist (exit 1).
+    #[error("{}", self.words(Lang::En))]
+    Missing {
+        /// What was looked for.
+        what: Thing,
+        /// The name, code or reference given.
+        key: String,
+    },
+    /// A value was refused (exit 1).
+    #[error("{}", self.words(Lang::En))]
+    Refused {
+        /// The field or option.
+        field: String,
+        /// Why (English; the reason text of lower layers).
+        reason: String,
+    },
+    /// A file could not be read, opened or written (exit 1).
+    #[error("{}", self.words(Lang::En))]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What was being done.
+        op: FileOp,
+        /// The operating system's error.
+        #[source]
+        source: Arc<io::Error>,
+    },
+    /// Standard output could not be written; a broken pipe is [`Kind::BrokenPipe`] (exit 0).
+    #[error("{}", self.words(Lang::En))]
+    Output(#[source] Arc<io::Error>),
+    /// SQLite failed; read-only, busy, corrupt and not-a-database are told apart (exit 1).
+    #[error("{}", self.words(Lang::En))]
+    Sqlite(#[source] Arc<rusqlite::Error>),
+    /// `--read-only` was given and a write was asked for (exit 1).
+    #[error("{}", self.words(Lang::En))]
+    ReadOnlyAsked,
+    /// A theme, keymap or policy file is wrong (exit 2).
+    #[error("{}", self.words(Lang::En))]
+    Setting {
+        /// Which setting or file.
+        origin: String,
+        /// What is wrong (English).
+        reason: String,
+    },
+
+    // ---- message variants (transitional) ----
     /// The command line or a value in it is wrong (exit 2).
+    #[error("usage: {0}")]
     Usage(String),
     /// Input was refused: a malformed record, an unknown mediator, a bad value (exit 1).
+    #[error("invalid input: {0}")]
     Invalid(String),
     /// A case, mediator or committee does not exist (exit 1).
+    #[error("not found: {0}")]
     NotFound(String),
     /// Someone else changed the record first (exit 3).
+    #[error("conflict: {0}")]
     Conflict(String),
     /// The database refused or failed (exit 1).
+    #[error("database: {0}")]
     Db(String),
     /// The database is open read-only and a write was asked for (exit 1).
+    #[error("read-only: {0}")]
     ReadOnly(String),
     /// A file or terminal could not be read or written (exit 1).
+    #[error("io: {0}")]
     Io(String),
 }
 
 /// Shorthand for results in this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+impl PartialEq for Error {
+    /// Same kind, same English words (sources are compared by what they say).
+    fn eq(&self, other: &Error) -> bool {
+        self.kind() == other.kind() && self.words(Lang::En) == other.words(Lang::En)
+    }
+}
+
+impl Eq for Error {}
+
 impl Error {
-    /// The process exit code: 0 ok, 1 error, 2 usage, 3 conflict.
+    /// A file that could not be read (or opened), with its path.
+    pub fn file(path: impl Into<PathBuf>, source: io::Error) -> Error {
+        Error::file_op(path, FileOp::Read, source)
+    }
+
+    /// A file that could not be read, written or created, with its path.
+    pub fn file_op(path: impl Into<PathBuf>, op: FileOp, source: io::Error) -> Error {
+        Error::File { path: path.into(), op, source: Arc::new(source) }
+    }
+
+    /// A write to standard output failed.
+    pub fn output(source: io::Error) -> Error {
+        Error::Output(Arc::new(source))
+    }
+
+    /// A thing that does not exist.
+    pub fn missing(what: Thing, key: impl Into<String>) -> Error {
+        Error::Missing { what, key: key.into() }
+    }
+
+    /// A refused value.
+    pub fn refused(field: impl Into<String>, reason: impl Into<String>) -> Error {
+        Error::Refused { field: field.into(), reason: reason.into() }
+    }
+
+    /// A wrong setting (theme, keymap, policy).
+    pub fn setting(origin: impl Into<String>, reason: impl Into<String>) -> Error {
+        Error::Setting { origin: origin.into(), reason: reason.into() }
+    }
+
+    /// The kind, from which the exit code and the desk's handling follow.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Error::Stale { .. } | Error::Taken { .. } | Error::Conflict(_) => Kind::Conflict,
+            Error::Missing { .. } | Error::NotFound(_) => Kind::NotFound,
+            Error::Refused { .. } | Error::Invalid(_) => Kind::Invalid,
+            Error::File { .. } | Error::Io(_) => Kind::Io,
+            Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe => Kind::BrokenPipe,
+            Error::Output(_) => Kind::Io,
+            Error::Sqlite(e) => match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::ReadOnly) => Kind::ReadOnly,
+                _ => Kind::Db,
+            },
+            Error::ReadOnlyAsked | Error::ReadOnly(_) => Kind::ReadOnly,
+            Error::Setting { .. } | Error::Usage(_) => Kind::Usage,
+            Error::Db(_) => Kind::Db,
+        }
+    }
+
+    /// The process exit code: 0 ok (broken pipe), 1 error, 2 usage, 3 conflict.
     pub fn exit_code(&self) -> i32 {
-        match self {
-            Error::Usage(_) => 2,
-            Error::Conflict(_) => 3,
-            _ => 1,
-        }
+        self.kind().exit_code()
     }
 
-    /// The message without its kind.
-    pub fn message(&self) -> &str {
-        match self {
-            Error::Usage(m)
-            | Error::Invalid(m)
-            | Error::NotFound(m)
-            | Error::Conflict(m)
-            | Error::Db(m)
-            | Error::ReadOnly(m)
-            | Error::Io(m) => m,
-        }
+    /// True when someone else changed the record first.
+    pub fn is_conflict(&self) -> bool {
+        self.kind() == Kind::Conflict
     }
-}
 
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kind = match self {
-            Error::Usage(_) => "usage",
-            Error::Invalid(_) => "invalid input",
-            Error::NotFound(_) => "not found",
-            Error::Conflict(_) => "conflict",
-            Error::Db(_) => "database",
-            Error::ReadOnly(_) => "read-only",
-            Error::Io(_) => "io",
-        };
-        write!(f, "{kind}: {}", self.message())
+    /// The message in English, without its kind.
+    pub fn message(&self) -> String {
+        self.words(Lang::En)
+    }
+
+    /// The message for the officer, in their language, without its kind. The one place errors
+    /// are worded: the CLI prints it on stderr, the desk shows it in its message popup.
+    /// (Message variants and the reasons of lower layers are shown as they are.)
+    pub fn words(&self, lang: Lang) -> String {
+        words::words(self, lang)
     }
 }
-
-impl std::error::Error for Error {}
 
 impl From<rusqlite::Error> for Error {
+    /// Typed [`Error::Sqlite`], except SQLite's read-only refusal, which stays the message
+    /// variant [`Error::ReadOnly`] while `store` still matches on it (`Store::open`).
     fn from(e: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode;
-        match e.sqlite_error_code() {
-            Some(ErrorCode::ReadOnly) => {
-                Error::ReadOnly("the database is read-only for you; nothing was changed".into())
-            }
-            Some(ErrorCode::NotADatabase) => {
-                Error::Db("the file is not a duty-desk database (or it is corrupt)".into())
-            }
-            Some(ErrorCode::DatabaseCorrupt) => {
-                Error::Db("the database is corrupt; run `duty-desk check` and restore a backup".into())
-            }
-            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
-                Error::Db("the database stayed busy for too long; try again".into())
-            }
-            _ => Error::Db(e.to_string()),
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) {
+            return Error::ReadOnly(words::sqlite_words(&e, Lang::En));
         }
+        Error::Sqlite(Arc::new(e))
     }
 }
 
-impl From<std::io::Error> for Error {
-    fn from(e: std::io::Error) -> Self {
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Self {
         Error::Io(e.to_string())
     }
 }

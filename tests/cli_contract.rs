@@ -302,3 +302,39 @@ fn the_case_life_cycle_runs_from_the_command_line() {
     let human = db.ok(&["--lang", "zh", "show", &reference]);
     assert!(human.contains("回访") && human.contains("已结案"), "{human}");
 }
+
+#[test]
+fn show_uses_the_desk_glossary_and_tells_the_audit_trail_in_words() {
+    let db = Db::demo(0);
+    let reference = db
+        .ok(&["add", "--category", "other", "--area", "WH-HBW-01-01", "--applicant-name", "赵六", "--summary", "欠款"])
+        .trim()
+        .to_string();
+    db.ok(&["escalate", &reference]);
+    let zh = db.ok(&["--lang", "zh", "show", &reference]);
+    for term in ["收案时间", "主办调解员", "难易程度", "操作记录", "上报 "] {
+        assert!(zh.contains(term), "zh show lacks {term:?}:\n{zh}");
+    }
+    for old in ["受理时间", "承办调解员", "复杂程度", "{\"", "from_tier"] {
+        assert!(!zh.contains(old), "zh show still says {old:?}:\n{zh}");
+    }
+    let en = db.ok(&["show", &reference]);
+    assert!(en.contains("escalated ") && en.contains(" → ") && !en.contains("from_tier"), "{en}");
+}
+
+#[test]
+fn errors_are_worded_in_the_chosen_language_with_exit_codes_by_kind() {
+    let db = Db::demo(0);
+    let (code, _, err) = db.run(&["--lang", "zh", "list", "--committee", "NO-SUCH"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("没有调解委员会") && err.contains("NO-SUCH"), "{err}");
+    let (code, _, err) = db.run(&["list", "--committee", "NO-SUCH"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("no committee \"NO-SUCH\""), "{err}");
+    // Value lists come from the labelled enums: the code, the English or the Chinese label.
+    assert_eq!(db.run(&["list", "--status", "nonsense"]).0, 2);
+    db.ok(&["list", "--status", "Received", "--limit", "1"]);
+    db.ok(&["list", "--status", "待分派", "--limit", "1"]);
+    let help = db.ok(&["add", "--help"]);
+    assert!(help.contains("marriage_family") && help.contains("walk_in"), "{help}");
+}

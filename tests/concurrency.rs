@@ -502,3 +502,113 @@ fn two_desks_assigning_the_same_case_conflict_visibly() {
         assert!(status.success(), "the desk exited with {status:?}");
     }
 }
+
+/// Two officers' connections on one database file made through the library, with one resolved
+/// case (follow-ups scheduled) that both have looked at. Times are fixed.
+mod stale_writes {
+    use chrono::{DateTime, Duration, TimeZone, Utc};
+    use duty_desk::domain::{
+        AgreementForm, Category, Complexity, FollowupChannel, FollowupOutcome, NewCase, Org, Party, Policy, RiskFlags,
+        RiskLevel, Source, Status, Tier,
+    };
+    use duty_desk::error::Error;
+    use duty_desk::store::{CaseFilter, Expect, FollowupRecord, Store};
+    use tempfile::TempDir;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2023, 5, 10, 1, 0, 0).unwrap()
+    }
+
+    fn intake(store: &Store) -> NewCase {
+        let village = store.org().areas.iter().find(|a| a.level == Tier::Village).map(|a| a.code.clone()).unwrap();
+        NewCase {
+            received_at: now() - Duration::days(20),
+            source: Source::WalkIn,
+            category: Category::Neighbour,
+            applicant: Party { name: "张三".into(), phone: "13812345678".into(), id_no: String::new() },
+            respondent: Party::default(),
+            summary: "噪音纠纷".into(),
+            amount_fen: 100,
+            area: village,
+            complexity: Complexity::General,
+            risk_flags: RiskFlags::default(),
+            risk_level: RiskLevel::None,
+            partners: Vec::new(),
+        }
+    }
+
+    /// (dir, officer A, officer B, the case's ref, two mediators of its committee).
+    fn two_officers() -> (TempDir, Store, Store, String, Vec<i64>) {
+        let dir = TempDir::new().unwrap();
+        let path = dir.path().join("desk.db");
+        let mut a = Store::create(&path).unwrap();
+        let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
+        a.init_org(&org, &Policy::default(), now()).unwrap();
+        let case = a.add_case(&intake(&a), now() - Duration::days(20)).unwrap();
+        let code = a.org().committee(case.committee_id).map(|c| c.code.clone()).unwrap();
+        let members: Vec<i64> =
+            a.org().mediators.iter().filter(|m| m.committees.contains(&code)).map(|m| m.id).collect();
+        assert!(members.len() >= 2, "the demo committee {code} has two mediators");
+        let b = Store::open(&path, false).unwrap();
+        (dir, a, b, case.reference, members)
+    }
+
+    fn record(outcome: FollowupOutcome, note: &str) -> FollowupRecord {
+        FollowupRecord { channel: FollowupChannel::Phone, outcome, note: note.into() }
+    }
+
+    #[test]
+    fn a_stale_followup_is_a_conflict_and_changes_nothing() {
+        let (_dir, mut a, mut b, reference, members) = two_officers();
+        a.assign(&reference, members[0], Expect::Latest, true, now() - Duration::days(19)).unwrap();
+        let at = now() - Duration::days(10);
+        a.finish(&reference, Status::Resolved, Some(AgreementForm::Written), None, "", Expect::Latest, at).unwrap();
+        // Both officers look at the case.
+        let seen = b.case_by_ref(&reference).unwrap().version;
+        assert_eq!(a.case_by_ref(&reference).unwrap().version, seen);
+
+        let first = a.record_followup(&reference, &record(FollowupOutcome::Partial, "A"), Expect::Version(seen), now());
+        let after_a = first.unwrap();
+        assert_eq!(after_a.version, seen + 1);
+        let followups_after_a = a.followups_of(after_a.id).unwrap();
+        let audit_after_a = a.audit_of(after_a.id).unwrap();
+        // The audit row carries the command's clock, not the wall clock.
+        assert_eq!(audit_after_a.last().map(|e| (e.action.as_str(), e.at)), Some(("followup", now())));
+
+        let second =
+            b.record_followup(&reference, &record(FollowupOutcome::Performed, "B"), Expect::Version(seen), now());
+        let err = second.unwrap_err();
+        assert!(matches!(err, Error::Conflict(_)), "{err:?}");
+        assert_eq!(err.exit_code(), 3);
+        // Nothing changed: the case, its follow-ups and its audit trail are as A left them.
+        assert_eq!(b.case_by_ref(&reference).unwrap(), after_a);
+        assert_eq!(b.followups_of(after_a.id).unwrap(), followups_after_a);
+        assert_eq!(b.audit_of(after_a.id).unwrap(), audit_after_a);
+    }
+
+    #[test]
+    fn a_stale_assign_is_a_conflict_and_keeps_the_first_lead() {
+        let (_dir, mut a, mut b, reference, members) = two_officers();
+        let seen = b.case_by_ref(&reference).unwrap().version;
+        a.assign(&reference, members[0], Expect::Version(seen), true, now()).unwrap();
+        let err = b.assign(&reference, members[1], Expect::Version(seen), true, now()).unwrap_err();
+        assert!(matches!(err, Error::Conflict(_)), "{err:?}");
+        assert_eq!(b.case_by_ref(&reference).unwrap().lead_mediator_id, Some(members[0]));
+    }
+
+    #[test]
+    fn a_read_transaction_sees_one_state_while_another_officer_writes() {
+        let (_dir, a, mut b, _reference, _members) = two_officers();
+        let all = CaseFilter::default();
+        let new = intake(&b);
+        let (before, inside) = a
+            .read_consistent(|s| {
+                let before = s.count_cases(&all, now())?;
+                b.add_case(&new, now())?;
+                Ok((before, s.count_cases(&all, now())?))
+            })
+            .unwrap();
+        assert_eq!(before, inside, "a write by another officer showed up inside one snapshot");
+        assert_eq!(a.count_cases(&all, now()).unwrap(), before + 1, "and shows up in the next one");
+    }
+}

@@ -336,3 +336,41 @@ fn sighup_restores_and_exits() {
     eprintln!("exited {:?} after SIGHUP with {status:?}", sent.elapsed());
     assert_restored(&mut desk);
 }
+
+/// Issue 7: the desk shows a case; another process assigns it, and the desk's refresh takes it
+/// off the screen; the officer's palette `:assign` names the version the desk showed, so it gets
+/// the conflict, and the other assignment stays.
+#[test]
+fn a_stale_palette_assign_shows_the_conflict_and_overwrites_nothing() {
+    let f = Fixture::demo(300, 7);
+    let reference = f.add("red", "critical", "赵六");
+    let mediators: Vec<(i64, String)> = f
+        .conn()
+        .prepare("SELECT id, name FROM mediators ORDER BY id LIMIT 2")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let ((theirs, their_name), (ours, _)) = (mediators[0].clone(), mediators[1].clone());
+
+    let mut desk = f.desk(100, 30, &[]);
+    let screen = desk.wait_live();
+    assert!(screen.contains(&reference), "{reference} is not on screen:\n{screen}");
+
+    let out = f.cli(&["assign", &reference, &theirs.to_string(), "--force"], None);
+    assert!(out.status.success(), "the other assign failed: {}", String::from_utf8_lossy(&out.stderr));
+    desk.wait_for("the refresh that takes the case off Incoming", REACT, |s| !s.contains(&reference));
+
+    desk.send(&format!(":assign {reference} {ours}\r"));
+    let (screen, _) = desk.wait_for("the conflict", REACT, |s| s.contains("overwritten"));
+    assert!(screen.contains(&their_name), "the conflict does not say who leads it now:\n{screen}");
+    desk.send("\x1b");
+    desk.send("q");
+    assert!(desk.wait_exit(EXIT).expect("the desk did not exit after q").success());
+
+    let lead: i64 =
+        f.conn().query_row("SELECT lead_mediator_id FROM cases WHERE ref = ?1", [&reference], |r| r.get(0)).unwrap();
+    assert_eq!(lead, theirs, "the other process's assignment was overwritten");
+    assert_restored(&mut desk);
+}

@@ -7,7 +7,7 @@ use duty_desk::error::Error;
 use duty_desk::store::Expect;
 use duty_desk::tui::action::Action;
 use duty_desk::tui::state::{update, Effect, Pane, Popup};
-use duty_desk::tui::worker::{Reply, Request};
+use duty_desk::tui::worker::{CaseWrite, Reply, Request};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_support::{desk, now, state};
 
@@ -40,7 +40,7 @@ fn assign_asks_for_suggestions_then_sends_the_version_seen() {
     let case = s.selected_case().unwrap().clone();
     let fx = sent(update(&mut s, Action::Assign));
     assert_eq!(fx, vec![Request::Suggest { refs: vec![case.reference.clone()] }]);
-    assert!(matches!(s.popup, Some(Popup::Assign { list: None, .. })));
+    assert!(matches!(&s.popup, Some(Popup::Assign(p)) if p.list.is_none()));
     let list = d.store.suggestions(&case, now()).unwrap();
     let top = list[0].mediator_id;
     update(&mut s, Action::Reply(Box::new(Reply::Suggestions { refs: vec![case.reference.clone()], list })));
@@ -71,7 +71,7 @@ fn typing_in_the_assign_popup_filters_the_candidates() {
     let fx = sent(update(&mut s, key(KeyCode::Enter)));
     match &fx[..] {
         [Request::Assign { mediator_id, .. }] => assert_eq!(*mediator_id, last.mediator_id),
-        [] => assert!(matches!(s.popup, Some(Popup::Confirm { .. })), "over capacity asks first"),
+        [] => assert!(matches!(s.popup, Some(Popup::Confirm(_))), "over capacity asks first"),
         other => panic!("unexpected {other:?}"),
     }
 }
@@ -87,7 +87,7 @@ fn over_capacity_needs_a_confirm_that_reissues_with_force() {
     let top = list[0].mediator_id;
     update(&mut s, Action::Reply(Box::new(Reply::Suggestions { refs: vec![case.reference.clone()], list })));
     assert!(sent(update(&mut s, key(KeyCode::Enter))).is_empty());
-    assert!(matches!(s.popup, Some(Popup::Confirm { .. })));
+    assert!(matches!(s.popup, Some(Popup::Confirm(_))));
     let fx = sent(update(&mut s, key(KeyCode::Char('y'))));
     assert_eq!(
         fx,
@@ -136,7 +136,7 @@ fn a_conflict_is_shown_to_the_officer() {
     let e = Error::Conflict("WH-2023-00004 is already assigned to 王芳, by alice".into());
     update(&mut s, Action::Reply(Box::new(Reply::Failed(e))));
     match &s.popup {
-        Some(Popup::Message { ok: false, text }) => assert!(text.contains("alice")),
+        Some(Popup::Message(m)) if !m.ok => assert!(m.text.contains("alice")),
         other => panic!("expected an error popup, got {other:?}"),
     }
     update(&mut s, key(KeyCode::Esc));
@@ -212,8 +212,8 @@ fn sort_cycles_and_intake_validates_per_field() {
     update(&mut s, Action::NewCase);
     assert!(sent(update(&mut s, key(KeyCode::Enter))).is_empty(), "an empty form is not sent");
     match &s.popup {
-        Some(Popup::Intake(form)) => {
-            let bad: Vec<_> = form.fields.iter().filter(|f| f.error.is_some()).map(|f| f.key).collect();
+        Some(Popup::Intake(p)) => {
+            let bad: Vec<_> = p.form.fields.iter().filter(|f| f.error.is_some()).map(|f| f.key).collect();
             assert!(bad.contains(&"applicant_name") && bad.contains(&"summary"), "{bad:?}");
         }
         other => panic!("{other:?}"),
@@ -224,7 +224,8 @@ fn sort_cycles_and_intake_validates_per_field() {
 fn palette_runs_commands_and_completes() {
     let d = desk();
     let mut s = state(&d, Lang::En, (80, 24));
-    let reference = s.selected_case().unwrap().reference.clone();
+    let case = s.selected_case().unwrap().clone();
+    let reference = case.reference.clone();
     update(&mut s, Action::Palette);
     for c in "esc".chars() {
         update(&mut s, key(KeyCode::Char(c)));
@@ -234,7 +235,8 @@ fn palette_runs_commands_and_completes() {
         update(&mut s, key(KeyCode::Char(c)));
     }
     let fx = sent(update(&mut s, key(KeyCode::Enter)));
-    assert_eq!(fx, vec![Request::Escalate { reference, expect: Expect::Latest }]);
+    // The palette names the version the desk shows, like every other write.
+    assert_eq!(fx, vec![Request::Escalate { reference, expect: Expect::Version(case.version) }]);
 }
 
 #[test]
@@ -263,5 +265,148 @@ fn r_asks_for_this_years_statistics() {
     let fx = sent(update(&mut s, Action::Report));
     let from = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
     assert_eq!(fx, vec![Request::Report { from, to: chrono::NaiveDate::from_ymd_opt(2023, 5, 10).unwrap() }]);
-    assert!(matches!(s.popup, Some(Popup::Report { report: None, .. })));
+    assert!(matches!(&s.popup, Some(Popup::Report(p)) if p.report.is_none()));
+}
+
+fn palette(s: &mut duty_desk::tui::state::State, line: &str) -> Vec<Request> {
+    update(s, Action::Palette);
+    for c in line.chars() {
+        update(s, key(KeyCode::Char(c)));
+    }
+    sent(update(s, key(KeyCode::Enter)))
+}
+
+#[test]
+fn a_palette_write_on_a_case_in_no_snapshot_reads_its_version_first() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    let rows = &s.snap.as_ref().unwrap().incoming.rows;
+    let elsewhere = d.refs.iter().find(|r| !rows.iter().any(|c| &c.reference == *r)).unwrap().clone();
+    let fx = palette(&mut s, &format!("escalate {elsewhere}"));
+    assert_eq!(fx, vec![Request::Resolve { reference: elsewhere.clone(), write: CaseWrite::Escalate }]);
+    // The worker answers with the version it read; the write names exactly that one.
+    let reply = Reply::Resolved { reference: elsewhere.clone(), version: 7, write: CaseWrite::Escalate };
+    let fx = sent(update(&mut s, Action::Reply(Box::new(reply))));
+    assert_eq!(fx, vec![Request::Escalate { reference: elsewhere, expect: Expect::Version(7) }]);
+}
+
+#[test]
+fn a_follow_up_row_has_no_version_so_its_writes_read_one_first() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    update(&mut s, Action::FocusFollowups);
+    let reference = s.selected_followup().unwrap().case_ref.clone();
+    update(&mut s, Action::Escalate);
+    let fx = sent(update(&mut s, key(KeyCode::Char('y'))));
+    assert_eq!(fx, vec![Request::Resolve { reference, write: CaseWrite::Escalate }]);
+}
+
+/// Another process assigns the case after the desk saw it; the palette's assign then names the
+/// version the desk saw, the worker refuses it, the officer sees the conflict, and the other
+/// assignment stays.
+#[test]
+fn a_stale_palette_assign_shows_the_conflict_and_overwrites_nothing() {
+    use duty_desk::store::Store;
+    use duty_desk::tui::event::Event;
+    use std::sync::mpsc;
+
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    let case = s.selected_case().unwrap().clone();
+    let ranked = d.store.suggestions(&case, now()).unwrap();
+    let (theirs, ours) = (ranked[0].clone(), ranked[1].clone());
+    let path = d.dir.path().join("desk.db");
+
+    let mut other = Store::open(&path, false).unwrap();
+    other.assign(&case.reference, theirs.mediator_id, Expect::Latest, true, now()).unwrap();
+
+    let fx = palette(&mut s, &format!("assign {} {}", case.reference, ours.mediator_id));
+    assert_eq!(
+        fx,
+        vec![Request::Assign {
+            cases: vec![(case.reference.clone(), Expect::Version(case.version))],
+            mediator_id: ours.mediator_id,
+            force: false
+        }]
+    );
+
+    // The real worker runs the request against the database.
+    let (requests, inbox) = mpsc::channel();
+    let (events, replies) = mpsc::channel();
+    let worker = duty_desk::tui::worker::spawn(Store::open(&path, false).unwrap(), inbox, events, s.query.clone());
+    for r in fx {
+        requests.send(r).unwrap();
+    }
+    let reply = loop {
+        match replies.recv().unwrap() {
+            Event::Reply(r) => break r,
+            _ => continue,
+        }
+    };
+    requests.send(Request::Shutdown).unwrap();
+    worker.join().unwrap();
+    assert!(matches!(&*reply, Reply::Failed(Error::Conflict(_))), "{reply:?}");
+
+    update(&mut s, Action::Reply(reply));
+    match &s.popup {
+        Some(Popup::Message(m)) => assert!(!m.ok && m.text.contains(&theirs.name), "{}", m.text),
+        other => panic!("expected the conflict shown, got {other:?}"),
+    }
+    let now_in_db = d.store.case_by_ref(&case.reference).unwrap();
+    assert_eq!(now_in_db.lead_mediator_id, Some(theirs.mediator_id), "the other assignment stays");
+}
+
+#[test]
+fn the_pane_registry_drives_tab_order_digits_and_titles() {
+    use duty_desk::tui::panes::PANES;
+    let d = desk();
+    let mut s = state(&d, Lang::En, (100, 30));
+    let mut order = vec![s.focus];
+    for _ in 1..PANES.len() {
+        update(&mut s, Action::NextPane);
+        order.push(s.focus);
+    }
+    assert_eq!(order, PANES.iter().map(|e| e.pane).collect::<Vec<_>>());
+    update(&mut s, Action::NextPane);
+    assert_eq!(s.focus, PANES[0].pane, "Tab wraps after the last registered pane");
+    let screen = tui_support::screen(&s, &duty_desk::tui::theme::Theme::load("default").unwrap());
+    for (i, e) in PANES.iter().enumerate() {
+        let title = format!(" {} {} ", i + 1, e.pane.title(s.strings));
+        assert!(screen.contains(&title), "{title:?} not drawn");
+    }
+}
+
+#[test]
+fn an_open_popup_takes_keys_before_the_panes() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    update(&mut s, Action::Help);
+    // `a` and `j` are desk keys, but the help popup is open: nothing is assigned, nothing moves.
+    let fx = update(&mut s, key(KeyCode::Char('a')));
+    assert!(fx.is_empty());
+    assert!(matches!(s.popup, Some(Popup::Help(_))));
+    update(&mut s, key(KeyCode::Char('j')));
+    assert_eq!(s.incoming_selected, 0);
+    assert!(matches!(&s.popup, Some(Popup::Help(h)) if h.scroll == 1));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.popup.is_none());
+}
+
+#[test]
+fn case_keys_in_the_detail_act_on_its_case() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    let case = s.selected_case().unwrap().clone();
+    update(&mut s, Action::Open);
+    let detail = d.store.case_by_ref(&case.reference).unwrap();
+    let cd = duty_desk::tui::snapshot::CaseDetail {
+        followups: Vec::new(),
+        audit: Vec::new(),
+        case: detail.clone(),
+        revealed: false,
+    };
+    update(&mut s, Action::Reply(Box::new(Reply::Detail(Box::new(cd)))));
+    update(&mut s, key(KeyCode::Char('e')));
+    let fx = sent(update(&mut s, key(KeyCode::Char('y'))));
+    assert_eq!(fx, vec![Request::Escalate { reference: case.reference, expect: Expect::Version(detail.version) }]);
 }

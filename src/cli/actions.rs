@@ -86,7 +86,8 @@ pub fn followup(ctx: &Context, a: &FollowupArgs) -> Result<()> {
     }
     let mut store = ctx.open_for_write()?;
     let record = FollowupRecord { channel: a.channel, outcome: a.outcome, note: a.note.clone() };
-    let case = store.record_followup(&a.reference, &record, Utc::now())?;
+    let seen = Expect::Version(store.case_by_ref(&a.reference)?.version);
+    let case = store.record_followup(&a.reference, &record, seen, Utc::now())?;
     say(&format!(
         "{}: follow-up recorded ({}); status {}",
         sanitize(&case.reference),

@@ -132,11 +132,11 @@ pub struct AddArgs {
     /// When the dispute reached the desk: YYYY-MM-DD[ HH:MM[:SS]] local, or RFC 3339 [default: now]
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub received_at: Option<DateTime<Utc>>,
-    /// How it arrived: walk_in, phone, grid_report, court_referral, police_referral, petition_referral, screening, online, mobile_van [default: walk_in]
-    #[arg(long, value_name = "SOURCE")]
+    /// How it arrived (the code, or the zh/en label) [default: walk_in]
+    #[arg(long, value_name = "SOURCE", ignore_case = true)]
     pub source: Option<Source>,
-    /// Category: marriage_family, neighbour, housing_homestead, contract, business, damages, land_forest, land_acquisition, environment, labour, consumer, medical, traffic_accident, property_management, other (or the zh/en label)
-    #[arg(long, value_name = "CATEGORY")]
+    /// Category (the code, or the zh/en label)
+    #[arg(long, value_name = "CATEGORY", ignore_case = true)]
     pub category: Option<Category>,
     /// Applicant's full name (required)
     #[arg(long, value_name = "NAME")]
@@ -165,14 +165,14 @@ pub struct AddArgs {
     /// Code of the village/community where it arose, e.g. WH-HBW-01-01 (required)
     #[arg(long, value_name = "CODE")]
     pub area: Option<String>,
-    /// simple, general, major or critical [default: general]
-    #[arg(long, value_name = "LEVEL")]
+    /// Complexity [default: general]
+    #[arg(long, value_name = "LEVEL", ignore_case = true)]
     pub complexity: Option<Complexity>,
     /// Risk flags, comma-separated: mass, media, criminal
     #[arg(long, value_name = "FLAGS")]
     pub risk_flags: Option<String>,
-    /// Risk colour: none, yellow, orange, red [default: none]
-    #[arg(long, value_name = "LEVEL")]
+    /// Risk colour [default: none]
+    #[arg(long, value_name = "LEVEL", ignore_case = true)]
     pub risk_level: Option<RiskLevel>,
     /// Joint-office partners, ';'-separated
     #[arg(long, value_name = "LIST")]
@@ -193,8 +193,8 @@ pub struct ImportArgs {
 /// `list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Only cases with this status: received, assigned, mediating, resolved, failed, withdrawn, closed
-    #[arg(long, value_name = "S")]
+    /// Only cases with this status
+    #[arg(long, value_name = "S", ignore_case = true)]
     pub status: Option<Status>,
     /// Only cases nobody has been assigned yet
     #[arg(long)]
@@ -286,8 +286,8 @@ pub struct ResolveArgs {
     /// How mediation ended: resolved, failed or withdrawn
     #[arg(long, value_name = "OUTCOME", value_parser = parse_finish)]
     pub outcome: Status,
-    /// The agreement's form when resolved: written or oral [default: written]
-    #[arg(long, value_name = "FORM")]
+    /// The agreement's form when resolved [default: written]
+    #[arg(long, value_name = "FORM", ignore_case = true)]
     pub agreement: Option<AgreementForm>,
     /// The agreed performance date (the first follow-up falls on it)
     #[arg(long, value_name = "DATE", value_parser = parse_time)]
@@ -303,11 +303,11 @@ pub struct FollowupArgs {
     /// The case's ref
     #[arg(value_name = "REF")]
     pub reference: String,
-    /// What the visit found: performed, partial, not_performed, recurrence
-    #[arg(long, value_name = "OUTCOME")]
+    /// What the visit found
+    #[arg(long, value_name = "OUTCOME", ignore_case = true)]
     pub outcome: FollowupOutcome,
-    /// How it was made: visit, phone, online
-    #[arg(long, value_name = "CHANNEL", default_value = "phone")]
+    /// How it was made
+    #[arg(long, value_name = "CHANNEL", default_value = "phone", ignore_case = true)]
     pub channel: FollowupChannel,
     /// Note
     #[arg(long, value_name = "TEXT", default_value = "")]

@@ -6,7 +6,7 @@ use super::args::{AddArgs, ImportArgs, ListArgs, ShowArgs};
 use super::output::{local_time, row, Out};
 use super::Context;
 use crate::domain::{Case, Complexity, FieldError, Lang, NewCase, Org, Party, RiskFlags, RiskLevel, Source};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Thing};
 use crate::ingest::import::{self, Format};
 use crate::ingest::record::{new_case_from_json, parse_partners, CaseRecord};
 use crate::store::{CaseFilter, Store, CASE_PAGE_MAX};
@@ -127,10 +127,10 @@ fn from_flags(a: &AddArgs, now: chrono::DateTime<Utc>) -> Result<NewCase> {
 /// Reads one JSON record from a file or (`-`) stdin.
 fn read_record(src: &str) -> Result<NewCase> {
     let path = std::path::Path::new(src);
-    let text = crate::ingest::reader::read_text(path, crate::ingest::reader::RECORD_CAP)?;
-    let name = crate::ingest::reader::display_name(path);
+    let text = crate::files::reader::read_text(path, crate::files::reader::RECORD_CAP)?;
+    let name = crate::files::reader::display_name(path);
     let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| Error::Invalid(format!("{name}: not valid JSON: {e}")))?;
+        serde_json::from_str(&text).map_err(|e| Error::refused(name.clone(), format!("not valid JSON: {e}")))?;
     let value = match value {
         serde_json::Value::Array(mut items) if items.len() == 1 => items.remove(0),
         serde_json::Value::Array(items) => {
@@ -244,7 +244,7 @@ pub fn list(ctx: &Context, a: &ListArgs) -> Result<()> {
                 .org()
                 .committee_by_code(code.trim())
                 .map(|c| c.id)
-                .ok_or_else(|| Error::NotFound(format!("no committee {:?}", code.trim())))?,
+                .ok_or_else(|| Error::missing(Thing::Committee, code.trim()))?,
         ),
         None => None,
     };
@@ -258,7 +258,7 @@ pub fn list(ctx: &Context, a: &ListArgs) -> Result<()> {
     if a.reveal {
         let cases = store.list_cases(&filter, 0, a.limit, now)?;
         let refs: Vec<String> = cases.iter().map(|c| c.reference.clone()).collect();
-        store.log_reveals(&refs)?;
+        store.log_reveals(&refs, now)?;
         let mut p = printer(&store, ctx.lang, a);
         p.begin()?;
         for c in &cases {
@@ -305,7 +305,7 @@ pub fn show(ctx: &Context, a: &ShowArgs) -> Result<()> {
     let mut store = if a.reveal { ctx.open_for_write()? } else { ctx.open()? };
     let case = store.case_by_ref(&a.reference)?;
     if a.reveal {
-        store.log_reveal(&case.reference)?;
+        store.log_reveal(&case.reference, Utc::now())?;
     }
     let mut out = Out::new();
     if a.json {

@@ -19,7 +19,7 @@ pub use args::Cli;
 use args::Command;
 
 use crate::domain::Lang;
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::store::Store;
 use crate::tui::{self, DeskOptions};
 
@@ -32,12 +32,13 @@ pub fn run() -> i32 {
             return e.exit_code();
         }
     };
-    match execute(cli) {
+    let lang = cli.lang.map(Lang::from).unwrap_or_else(lang_from_env);
+    match execute(cli, lang) {
         Ok(()) => 0,
-        Err(Error::Io(m)) if m == output::BROKEN_PIPE => 0,
+        Err(e) if e.kind() == Kind::BrokenPipe => 0,
         Err(e) => {
             // Not `eprintln!`: it panics when stderr is a terminal that hung up.
-            let _ = writeln!(std::io::stderr(), "duty-desk: {}", output::clean_message(e.message()));
+            let _ = writeln!(std::io::stderr(), "duty-desk: {}", output::clean_message(&e.words(lang)));
             e.exit_code()
         }
     }
@@ -64,7 +65,7 @@ impl Context {
     /// Opens the existing database for a write; refused up front when `--read-only`.
     pub fn open_for_write(&self) -> Result<Store> {
         if self.read_only {
-            return Err(Error::ReadOnly("--read-only was given; nothing was changed".into()));
+            return Err(Error::ReadOnlyAsked);
         }
         Store::open(&self.db, false)
     }
@@ -75,13 +76,8 @@ impl Context {
     }
 }
 
-fn execute(cli: Cli) -> Result<()> {
-    let ctx = Context {
-        db: db_path(cli.db)?,
-        lang: cli.lang.map(Lang::from).unwrap_or_else(lang_from_env),
-        read_only: cli.read_only,
-        theme: cli.theme,
-    };
+fn execute(cli: Cli, lang: Lang) -> Result<()> {
+    let ctx = Context { db: db_path(cli.db)?, lang, read_only: cli.read_only, theme: cli.theme };
     let Some(command) = cli.command else {
         return tui::run(ctx.desk());
     };

@@ -10,7 +10,7 @@ use super::cases::tr;
 use super::output::{row, Out};
 use super::Context;
 use crate::domain::{Category, Org, Policy};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Thing};
 use crate::ingest::generate::generate;
 use crate::ingest::live::LiveIntake;
 use crate::store::{CaseFilter, Store};
@@ -25,7 +25,7 @@ pub fn demo_org() -> Result<Org> {
 }
 
 fn read_text(path: &Path, cap: u64) -> Result<String> {
-    crate::ingest::reader::read_text(path, cap)
+    crate::files::reader::read_text(path, cap)
 }
 
 /// `demo`: creates the database with the demo organisation when it is new or empty, generates
@@ -34,7 +34,7 @@ pub fn demo(ctx: &Context, a: &DemoArgs) -> Result<()> {
     if !ctx.read_only {
         let mut store = Store::create(&ctx.db)?;
         if !store.is_initialised() {
-            store.init_org(&demo_org()?, &Policy::default())?;
+            store.init_org(&demo_org()?, &Policy::default(), Utc::now())?;
         }
         let now = Utc::now();
         let existing = store.count_cases(&CaseFilter::default(), now)?;
@@ -44,7 +44,7 @@ pub fn demo(ctx: &Context, a: &DemoArgs) -> Result<()> {
             let policy = store.policy().clone();
             let label = format!("demo --cases {} --seed {}", a.cases, a.seed);
             let cases = generate(&org, &policy, a.seed, a.cases, now).map(|g| (g.case, g.followups));
-            let n = store.insert_generated(cases, &label)?;
+            let n = store.insert_generated(cases, &label, now)?;
             out.line(&format!("{}: demo organisation with {n} generated cases (seed {})", ctx.db.display(), a.seed))?;
         } else {
             out.line(&format!("{}: {existing} cases already there; nothing added", ctx.db.display()))?;
@@ -64,23 +64,23 @@ pub fn demo(ctx: &Context, a: &DemoArgs) -> Result<()> {
 /// `init`: creates the schema and loads the organisation and the rules.
 pub fn init(ctx: &Context, a: &InitArgs) -> Result<()> {
     if ctx.read_only {
-        return Err(Error::ReadOnly("--read-only was given; nothing was created".into()));
+        return Err(Error::ReadOnlyAsked);
     }
     let org: Org = match &a.org {
-        Some(p) => serde_json::from_str(&read_text(p, crate::ingest::reader::ORG_CAP)?)
-            .map_err(|e| Error::Invalid(format!("{}: not an organisation file: {e}", p.display())))?,
+        Some(p) => serde_json::from_str(&read_text(p, crate::files::reader::ORG_CAP)?)
+            .map_err(|e| Error::refused(p.display().to_string(), format!("not an organisation file: {e}")))?,
         None => demo_org()?,
     };
     org.validate().map_err(|errs| {
         Error::Invalid(format!("the organisation is not valid; nothing was created:\n  {}", errs.join("\n  ")))
     })?;
     let policy = match &a.rules {
-        Some(p) => Policy::from_toml(&read_text(p, crate::ingest::reader::SMALL_CAP)?)
-            .map_err(|e| Error::Invalid(format!("{}: {e}", p.display())))?,
+        Some(p) => Policy::from_toml(&read_text(p, crate::files::reader::SMALL_CAP)?)
+            .map_err(|e| Error::refused(p.display().to_string(), e))?,
         None => Policy::default(),
     };
     let mut store = Store::create(&ctx.db)?;
-    store.init_org(&org, &policy)?;
+    store.init_org(&org, &policy, Utc::now())?;
     let mut out = Out::new();
     out.line(&format!(
         "{}: initialised with {} areas, {} committees, {} mediators",
@@ -112,7 +112,7 @@ pub fn mediators(ctx: &Context, a: &MediatorsArgs) -> Result<()> {
     let committee = a.committee.as_deref().map(str::trim);
     if let Some(c) = committee {
         if store.org().committee_by_code(c).is_none() {
-            return Err(Error::NotFound(format!("no committee {c:?}")));
+            return Err(Error::missing(Thing::Committee, c));
         }
     }
     let rows = store.workload(committee, Utc::now())?;

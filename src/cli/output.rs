@@ -8,16 +8,9 @@ use serde::Serialize;
 use crate::domain::text::{is_hostile, pad, sanitize};
 use crate::error::{Error, Result};
 
-/// The message of the error that stands for "the reader went away" (`| head`): not a failure.
-pub const BROKEN_PIPE: &str = "broken pipe";
-
-/// Maps a write error; a closed pipe becomes [`BROKEN_PIPE`].
+/// Maps a write error; a closed pipe is told apart by its kind ([`crate::error::Kind::BrokenPipe`]).
 pub fn io_error(e: io::Error) -> Error {
-    if e.kind() == io::ErrorKind::BrokenPipe {
-        Error::Io(BROKEN_PIPE.into())
-    } else {
-        Error::Io(format!("cannot write the output: {e}"))
-    }
+    Error::output(e)
 }
 
 /// Buffered standard output.
@@ -63,7 +56,7 @@ impl Out {
 fn json_error(e: serde_json::Error) -> Error {
     match e.io_error_kind() {
         Some(kind) => io_error(io::Error::from(kind)),
-        None => Error::Io(format!("cannot write JSON: {e}")),
+        None => Error::output(io::Error::other(e)),
     }
 }
 

@@ -97,12 +97,10 @@ labelled_enum! {
 }
 
 impl Status {
-    /// Statuses in which the case is still being worked (counts toward load and the routing matrix).
-    pub const OPEN: &'static [Status] = &[Status::Received, Status::Assigned, Status::Mediating];
-
-    /// True while the case is still being worked.
+    /// True while the case is still being worked (counts toward load and the routing matrix);
+    /// see [`super::lifecycle`].
     pub fn is_open(self) -> bool {
-        Status::OPEN.contains(&self)
+        super::lifecycle::rule(self).open
     }
 
     /// True once mediation ended, whatever the outcome.
@@ -177,7 +175,8 @@ pub struct Party {
     pub id_no: String,
 }
 
-/// A dispute case as the store holds it.
+/// A dispute case as the store holds it. A new field: see `store::case_row` (the column list)
+/// and `ingest::record::RECORD` (the JSON/CSV record); its status rules: [`super::lifecycle`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
     /// Database id.
@@ -241,13 +240,47 @@ pub struct Case {
 }
 
 impl Case {
-    /// True when the assignment or mediation clock has run out at `now`.
-    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
-        match self.status {
-            Status::Received => self.assign_due < now,
-            Status::Assigned | Status::Mediating => self.mediation_due.is_some_and(|d| d < now),
-            _ => false,
+    /// A case with every field empty (first variants, the epoch, zero): the starting point of a
+    /// row mapping that then sets every field. Not a valid case by itself.
+    pub fn placeholder() -> Case {
+        let party = Party::default();
+        Case {
+            id: 0,
+            reference: String::new(),
+            received_at: DateTime::default(),
+            source: Source::WalkIn,
+            category: Category::Other,
+            applicant: party.clone(),
+            respondent: party,
+            summary: String::new(),
+            amount_fen: 0,
+            area_id: 0,
+            complexity: Complexity::General,
+            risk_flags: RiskFlags::default(),
+            risk_level: RiskLevel::None,
+            status: Status::Received,
+            tier: Tier::Village,
+            committee_id: 0,
+            joint: false,
+            lead_mediator_id: None,
+            partners: Vec::new(),
+            assign_due: DateTime::default(),
+            mediation_due: None,
+            assigned_at: None,
+            finished_at: None,
+            agreement: None,
+            performance_due: None,
+            performed: false,
+            judicial_confirmation: false,
+            outcome_note: String::new(),
+            version: 0,
         }
+    }
+
+    /// True when the assignment or mediation clock has run out at `now`.
+    /// The rule is [`super::lifecycle::is_overdue`].
+    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
+        super::lifecycle::is_overdue(self, now)
     }
 }
 

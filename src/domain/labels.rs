@@ -4,7 +4,9 @@
 /// CSV and config files) and a Chinese and English label (used on screen).
 ///
 /// Generated: `ALL`, `code()`, `label(lang)`, `zh()`, `en()`, `FromStr` (accepts the code, the
-/// English label or the Chinese label, case-insensitively) and serde as the code.
+/// English label or the Chinese label, case-insensitively), serde as the code, and
+/// `clap::ValueEnum` (the code is the value; the English and Chinese labels are hidden aliases),
+/// so a command-line option of such a type lists its values without typing them into its help.
 #[macro_export]
 macro_rules! labelled_enum {
     ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = ($code:literal, $zh:literal, $en:literal)),+ $(,)? }) => {
@@ -43,6 +45,13 @@ macro_rules! labelled_enum {
                         let codes: Vec<&str> = $name::ALL.iter().map(|v| v.code()).collect();
                         format!("unknown {} {:?} (expected one of: {})", stringify!($name).to_lowercase(), t, codes.join(", "))
                     })
+            }
+        }
+
+        impl clap::ValueEnum for $name {
+            fn value_variants<'a>() -> &'a [Self] { $name::ALL }
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                Some(clap::builder::PossibleValue::new(self.code()).aliases([self.en(), self.zh()]))
             }
         }
 

@@ -5,10 +5,14 @@ pub mod audit;
 pub mod bounds;
 pub mod case;
 pub mod clocks;
+pub mod identity;
 pub mod intake;
 pub mod labels;
+pub mod lifecycle;
+pub mod office_time;
 pub mod org;
 pub mod routing;
+pub mod search;
 pub mod stats;
 pub mod suggest;
 #[cfg(test)]
@@ -21,6 +25,8 @@ pub use case::{
 };
 pub use clocks::{ClockState, Clocks};
 pub use intake::{FieldError, NewCase};
+pub use lifecycle::{Event, StatusSet};
+pub use office_time::{OfficeTz, Period, PeriodKind};
 pub use org::{Area, Committee, CommitteeKind, Mediator, Org, Tier};
 pub use routing::{Route, RoutingRules};
 
@@ -39,10 +45,21 @@ pub enum Lang {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Policy {
+    /// The office itself: its time zone.
+    pub office: Office,
     /// Routing rules.
     pub routing: RoutingRules,
     /// Deadlines.
     pub clocks: Clocks,
+}
+
+/// The `[office]` table of the policy.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Office {
+    /// The office's time zone (IANA name); every day boundary and every time shown or typed is
+    /// in it, whatever the server's `TZ`. Default `Asia/Shanghai`.
+    pub time_zone: office_time::OfficeTz,
 }
 
 impl Policy {

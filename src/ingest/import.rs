@@ -10,10 +10,10 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 
-use super::reader;
 use super::record::{new_case_from_fields, new_case_from_json, FIELDS, REQUIRED};
 use crate::domain::{FieldError, NewCase, Org, Policy};
 use crate::error::{Error, Result};
+use crate::files::reader;
 use crate::store::Store;
 
 /// How many errors are listed; the rest are only counted.
@@ -141,10 +141,10 @@ pub fn sniff(path: &Path, head: &[u8]) -> Result<Format> {
     match body.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'[') => Ok(Format::JsonArray),
         Some(b'{') => Ok(Format::JsonLines),
-        _ if ext.as_deref() == Some("json") => Err(Error::Invalid(format!(
-            "{}: a JSON import holds an array of records or one record per line",
-            path.display()
-        ))),
+        _ if ext.as_deref() == Some("json") => Err(Error::refused(
+            path.display().to_string(),
+            "a JSON import holds an array of records or one record per line",
+        )),
         _ => Ok(Format::Csv),
     }
 }
@@ -223,8 +223,8 @@ pub fn import(store: &mut Store, path: &Path, dry_run: bool, now: DateTime<Utc>)
     Ok(Imported { format, records: cases.len(), refs })
 }
 
-fn io_err(path: &Path, e: impl fmt::Display) -> Error {
-    Error::Io(format!("cannot read {}: {e}", path.display()))
+fn io_err(path: &Path, e: impl Into<std::io::Error>) -> Error {
+    Error::file(path, e.into())
 }
 
 fn read_csv(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<()> {
@@ -258,7 +258,7 @@ fn read_csv(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<()> {
             Err(e) => {
                 let line = e.position().map(|p| rdr.get_ref().line_of_record(p.byte())).unwrap_or(0);
                 if let csv::ErrorKind::Io(_) = e.kind() {
-                    return Err(io_err(path, e));
+                    return Err(Error::file(path, std::io::Error::other(e.to_string())));
                 }
                 c.problem(Location::Line(line), None, format!("not valid CSV: {e}"));
                 continue;
@@ -362,7 +362,7 @@ fn read_json_array(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<(
     let input = r.get_mut();
     if let Err(e) = &outcome {
         if e.is_io() {
-            return Err(io_err(path, e));
+            return Err(Error::file(path, std::io::Error::other(e.to_string())));
         }
         input.drain().map_err(|e| io_err(path, e))?;
     }

@@ -3,5 +3,4 @@
 pub mod generate;
 pub mod import;
 pub mod live;
-pub mod reader;
 pub mod record;

@@ -7,56 +7,185 @@ use serde::Serialize;
 use crate::domain::text::{mask_id, mask_phone};
 use crate::domain::{Case, Category, Complexity, FieldError, NewCase, Org, Party, RiskFlags, RiskLevel, Source};
 
-/// Every field of a [`CaseRecord`], in output order (the CSV header).
-pub const FIELDS: &[&str] = &[
-    "ref",
-    "status",
-    "version",
-    "tier",
-    "committee",
-    "lead_mediator",
-    "joint",
-    "received_at",
-    "source",
-    "category",
-    "applicant_name",
-    "applicant_phone",
-    "applicant_id_no",
-    "respondent_name",
-    "respondent_phone",
-    "respondent_id_no",
-    "summary",
-    "amount_fen",
-    "area",
-    "complexity",
-    "risk_flags",
-    "risk_level",
-    "partners",
-    "assign_due",
-    "mediation_due",
-    "finished_at",
-    "agreement",
-    "outcome_note",
+/// How a record field is taken on input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// Set by the desk: accepted on input (so output can be fed back) but ignored.
+    DeskSet,
+    /// Editable; may be empty.
+    Optional,
+    /// Editable; a record without it is refused.
+    Required,
+}
+
+/// Whether a field holds personal data, masked on output unless revealed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mask {
+    /// Shown as it is.
+    No,
+    /// A phone number ([`mask_phone`]).
+    Phone,
+    /// An id number ([`mask_id`]).
+    IdNo,
+}
+
+/// How an input value is stored in the record.
+#[derive(Clone, Copy)]
+enum Parse {
+    /// Kept as text in this slot (parsed later by [`CaseRecord::to_new_case`]).
+    Text(fn(&mut CaseRecord) -> &mut String),
+    /// A whole number of fen.
+    Amount,
+    /// Not taken (desk-set).
+    Ignored,
+}
+
+/// One field of the JSON/CSV record: its name (the JSON key and CSV header), how input treats
+/// it, whether it is masked, and how it is filled from a stored case.
+#[derive(Clone, Copy)]
+pub struct RecordField {
+    /// The JSON key and CSV header.
+    pub name: &'static str,
+    /// How input treats it.
+    pub input: Input,
+    /// Masking on output.
+    pub mask: Mask,
+    parse: Parse,
+    fill: fn(&mut CaseRecord, &Case, &Org),
+}
+
+macro_rules! field {
+    ($name:ident, $input:ident, $mask:ident, $parse:expr, |$r:ident, $c:ident, $o:ident| $fill:expr) => {
+        RecordField {
+            name: stringify!($name),
+            input: Input::$input,
+            mask: Mask::$mask,
+            parse: $parse,
+            fill: |$r: &mut CaseRecord, $c: &Case, $o: &Org| {
+                let _ = $o;
+                $r.$name = $fill;
+            },
+        }
+    };
+    // An input text field filled from the case as text.
+    (text $name:ident, $input:ident, $mask:ident, |$c:ident| $fill:expr) => {
+        field!($name, $input, $mask, Parse::Text(|r| &mut r.$name), |r, $c, o| $fill)
+    };
+    // A desk-set field.
+    (desk $name:ident, |$c:ident, $o:ident| $fill:expr) => {
+        field!($name, DeskSet, No, Parse::Ignored, |r, $c, $o| $fill)
+    };
+}
+
+/// Every field of a [`CaseRecord`], in output order (the CSV header and the JSON key order).
+/// The one list FIELDS, DESK_SET, REQUIRED, input parsing and [`CaseRecord::from_case`] derive from.
+pub const RECORD: &[RecordField] = &[
+    RecordField {
+        name: "ref",
+        input: Input::DeskSet,
+        mask: Mask::No,
+        parse: Parse::Ignored,
+        fill: |r, c, _| r.reference = c.reference.clone(),
+    },
+    field!(desk status, |c, _o| c.status.code().to_string()),
+    field!(desk version, |c, _o| c.version),
+    field!(desk tier, |c, _o| c.tier.code().to_string()),
+    field!(desk committee, |c, o| o.committee(c.committee_id).map(|k| k.code.clone()).unwrap_or_default()),
+    field!(desk lead_mediator, |c, o| c
+        .lead_mediator_id
+        .map(|id| o.mediator(id).map(|m| m.name.clone()).unwrap_or_else(|| format!("#{id}")))
+        .unwrap_or_default()),
+    field!(desk joint, |c, _o| c.joint),
+    field!(text received_at, Required, No, |c| format_time(c.received_at)),
+    field!(text source, Required, No, |c| c.source.code().to_string()),
+    field!(text category, Required, No, |c| c.category.code().to_string()),
+    field!(text applicant_name, Required, No, |c| c.applicant.name.clone()),
+    field!(text applicant_phone, Optional, Phone, |c| c.applicant.phone.clone()),
+    field!(text applicant_id_no, Optional, IdNo, |c| c.applicant.id_no.clone()),
+    field!(text respondent_name, Optional, No, |c| c.respondent.name.clone()),
+    field!(text respondent_phone, Optional, Phone, |c| c.respondent.phone.clone()),
+    field!(text respondent_id_no, Optional, IdNo, |c| c.respondent.id_no.clone()),
+    field!(text summary, Required, No, |c| c.summary.clone()),
+    field!(amount_fen, Optional, No, Parse::Amount, |r, c, _o| c.amount_fen),
+    field!(area, Required, No, Parse::Text(|r| &mut r.area), |r, c, o| o
+        .area(c.area_id)
+        .map(|a| a.code.clone())
+        .unwrap_or_default()),
+    field!(text complexity, Optional, No, |c| c.complexity.code().to_string()),
+    field!(text risk_flags, Optional, No, |c| c.risk_flags.to_codes()),
+    field!(text risk_level, Optional, No, |c| c.risk_level.code().to_string()),
+    field!(text partners, Optional, No, |c| c.partners.join(";")),
+    field!(desk assign_due, |c, _o| format_time(c.assign_due)),
+    field!(desk mediation_due, |c, _o| c.mediation_due.map(format_time).unwrap_or_default()),
+    field!(desk finished_at, |c, _o| c.finished_at.map(format_time).unwrap_or_default()),
+    field!(desk agreement, |c, _o| c.agreement.map(|a| a.code().to_string()).unwrap_or_default()),
+    field!(desk outcome_note, |c, _o| c.outcome_note.clone()),
 ];
+
+/// Which fields a derived name list holds.
+#[derive(Clone, Copy)]
+enum Pick {
+    All,
+    DeskSet,
+    Required,
+    Editable,
+}
+
+const fn picks(pick: Pick, input: Input) -> bool {
+    match pick {
+        Pick::All => true,
+        Pick::DeskSet => matches!(input, Input::DeskSet),
+        Pick::Required => matches!(input, Input::Required),
+        Pick::Editable => !matches!(input, Input::DeskSet),
+    }
+}
+
+const fn count(pick: Pick) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < RECORD.len() {
+        if picks(pick, RECORD[i].input) {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+const fn names<const N: usize>(pick: Pick) -> [&'static str; N] {
+    let mut out = [""; N];
+    let (mut i, mut n) = (0, 0);
+    while i < RECORD.len() {
+        if picks(pick, RECORD[i].input) {
+            out[n] = RECORD[i].name;
+            n += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+const FIELD_NAMES: [&str; count(Pick::All)] = names(Pick::All);
+const DESK_SET_NAMES: [&str; count(Pick::DeskSet)] = names(Pick::DeskSet);
+const REQUIRED_NAMES: [&str; count(Pick::Required)] = names(Pick::Required);
+const INPUT_NAMES: [&str; count(Pick::Editable)] = names(Pick::Editable);
+
+/// Every field of a [`CaseRecord`], in output order (the CSV header).
+pub const FIELDS: &[&str] = &FIELD_NAMES;
 
 /// The fields the desk sets itself; accepted on input (so output can be fed back) but ignored.
-pub const DESK_SET: &[&str] = &[
-    "ref",
-    "status",
-    "version",
-    "tier",
-    "committee",
-    "lead_mediator",
-    "joint",
-    "assign_due",
-    "mediation_due",
-    "finished_at",
-    "agreement",
-    "outcome_note",
-];
+pub const DESK_SET: &[&str] = &DESK_SET_NAMES;
 
 /// The input fields without which a record is refused.
-pub const REQUIRED: &[&str] = &["received_at", "source", "category", "applicant_name", "summary", "area"];
+pub const REQUIRED: &[&str] = &REQUIRED_NAMES;
+
+/// The fields a person enters (the desk's new-case form and `add`/`import` take these).
+pub const INPUT_FIELDS: &[&str] = &INPUT_NAMES;
+
+/// The record field named `name`.
+pub fn field(name: &str) -> Option<&'static RecordField> {
+    RECORD.iter().find(|f| f.name == name)
+}
 
 /// A case as one flat record. Enumerations are their codes (on input the Chinese or English
 /// labels are accepted too), times are RFC 3339 in UTC, absent values are empty strings.
@@ -216,41 +345,19 @@ fn parse_amount(text: &str) -> Result<i64, String> {
 impl CaseRecord {
     /// The record of a stored case. Phones and id numbers are masked unless `reveal`.
     pub fn from_case(case: &Case, org: &Org, reveal: bool) -> CaseRecord {
-        let phone = |s: &str| if reveal { s.to_string() } else { mask_phone(s) };
-        let id_no = |s: &str| if reveal { s.to_string() } else { mask_id(s) };
-        CaseRecord {
-            reference: case.reference.clone(),
-            status: case.status.code().to_string(),
-            version: case.version,
-            tier: case.tier.code().to_string(),
-            committee: org.committee(case.committee_id).map(|c| c.code.clone()).unwrap_or_default(),
-            lead_mediator: case
-                .lead_mediator_id
-                .map(|id| org.mediator(id).map(|m| m.name.clone()).unwrap_or_else(|| format!("#{id}")))
-                .unwrap_or_default(),
-            joint: case.joint,
-            received_at: format_time(case.received_at),
-            source: case.source.code().to_string(),
-            category: case.category.code().to_string(),
-            applicant_name: case.applicant.name.clone(),
-            applicant_phone: phone(&case.applicant.phone),
-            applicant_id_no: id_no(&case.applicant.id_no),
-            respondent_name: case.respondent.name.clone(),
-            respondent_phone: phone(&case.respondent.phone),
-            respondent_id_no: id_no(&case.respondent.id_no),
-            summary: case.summary.clone(),
-            amount_fen: case.amount_fen,
-            area: org.area(case.area_id).map(|a| a.code.clone()).unwrap_or_default(),
-            complexity: case.complexity.code().to_string(),
-            risk_flags: case.risk_flags.to_codes(),
-            risk_level: case.risk_level.code().to_string(),
-            partners: case.partners.join(";"),
-            assign_due: format_time(case.assign_due),
-            mediation_due: case.mediation_due.map(format_time).unwrap_or_default(),
-            finished_at: case.finished_at.map(format_time).unwrap_or_default(),
-            agreement: case.agreement.map(|a| a.code().to_string()).unwrap_or_default(),
-            outcome_note: case.outcome_note.clone(),
+        let mut rec = CaseRecord::default();
+        for f in RECORD {
+            (f.fill)(&mut rec, case, org);
+            if let (false, Parse::Text(slot)) = (reveal, f.parse) {
+                let value = slot(&mut rec);
+                match f.mask {
+                    Mask::No => {}
+                    Mask::Phone => *value = mask_phone(value),
+                    Mask::IdNo => *value = mask_id(value),
+                }
+            }
         }
+        rec
     }
 
     /// Reads a record from a JSON object. Returns the record and the problems found while
@@ -280,45 +387,27 @@ impl CaseRecord {
     }
 
     fn set(&mut self, key: &str, value: Scalar, errs: &mut Vec<FieldError>) {
+        let Some(f) = field(key) else {
+            errs.push(FieldError::new(key, format!("is not a case field (the fields are: {})", FIELDS.join(", "))));
+            return;
+        };
         let text = match value {
             Scalar::Text(t) => t,
             Scalar::Invalid(what) => {
-                if FIELDS.contains(&key) && !DESK_SET.contains(&key) {
+                if f.input != Input::DeskSet {
                     errs.push(FieldError::new(key, format!("is {what}; a text value was expected")));
                 }
                 return;
             }
         };
-        let slot = match key {
-            "received_at" => &mut self.received_at,
-            "source" => &mut self.source,
-            "category" => &mut self.category,
-            "applicant_name" => &mut self.applicant_name,
-            "applicant_phone" => &mut self.applicant_phone,
-            "applicant_id_no" => &mut self.applicant_id_no,
-            "respondent_name" => &mut self.respondent_name,
-            "respondent_phone" => &mut self.respondent_phone,
-            "respondent_id_no" => &mut self.respondent_id_no,
-            "summary" => &mut self.summary,
-            "area" => &mut self.area,
-            "complexity" => &mut self.complexity,
-            "risk_flags" => &mut self.risk_flags,
-            "risk_level" => &mut self.risk_level,
-            "partners" => &mut self.partners,
-            "amount_fen" => {
-                match parse_amount(&text) {
-                    Ok(v) => self.amount_fen = v,
-                    Err(e) => errs.push(FieldError::new(key, e)),
-                }
-                return;
-            }
-            k if DESK_SET.contains(&k) => return,
-            _ => {
-                errs.push(FieldError::new(key, format!("is not a case field (the fields are: {})", FIELDS.join(", "))));
-                return;
-            }
-        };
-        *slot = text;
+        match f.parse {
+            Parse::Text(slot) => *slot(self) = text,
+            Parse::Amount => match parse_amount(&text) {
+                Ok(v) => self.amount_fen = v,
+                Err(e) => errs.push(FieldError::new(key, e)),
+            },
+            Parse::Ignored => {}
+        }
     }
 
     /// Parses every input field into a new case; each error names its field. Desk-set fields
@@ -473,6 +562,22 @@ mod tests {
         for f in ["category", "received_at", "amount_fen", "colour"] {
             assert!(fields.contains(&f), "{f} not in {fields:?}");
         }
+    }
+
+    #[test]
+    fn the_record_is_the_field_list_in_order() -> TestResult {
+        let text = serde_json::to_string(&CaseRecord::default())?;
+        let keys = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text)?.len();
+        assert_eq!(keys, FIELDS.len(), "CaseRecord and RECORD disagree");
+        let mut last = 0;
+        for f in FIELDS {
+            let at = text.find(&format!("\"{f}\":")).ok_or(format!("{f} is not serialized"))?;
+            assert!(at >= last, "{f} is out of order");
+            last = at;
+        }
+        assert_eq!(REQUIRED, ["received_at", "source", "category", "applicant_name", "summary", "area"]);
+        assert_eq!(DESK_SET.len() + INPUT_FIELDS.len(), FIELDS.len());
+        Ok(())
     }
 
     #[test]

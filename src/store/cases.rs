@@ -3,10 +3,10 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params_from_iter, types::Value, OptionalExtension};
 
-use super::sql::{case_from_row, coded, from_ts, opt_ts, ts, CASE_COLUMNS};
+use super::sql::{case_from_row, coded, from_ts, opt_ts, overdue, status_in, ts, CASE_COLUMNS};
 use super::Store;
 use crate::domain::audit::AuditEvent;
-use crate::domain::{Case, Followup, Status};
+use crate::domain::{Case, Followup, Status, StatusSet};
 use crate::error::{Error, Result};
 
 /// The most rows one page may hold.
@@ -45,16 +45,12 @@ impl CaseFilter {
             params.push(Value::Text(s.code().into()));
         }
         if self.unassigned {
-            clauses.push("c.status = 'received'".into());
+            clauses.push(status_in("c.", StatusSet::Unassigned));
         }
         if self.overdue {
-            clauses.push(
-                "((c.status = 'received' AND c.assign_due < ?) OR \
-                  (c.status IN ('assigned','mediating') AND c.mediation_due < ?))"
-                    .into(),
-            );
-            params.push(Value::Integer(ts(now)));
-            params.push(Value::Integer(ts(now)));
+            let (sql, uses) = overdue("c.", "?");
+            clauses.push(sql);
+            params.extend(std::iter::repeat_n(Value::Integer(ts(now)), uses));
         }
         if let Some(id) = self.committee_id {
             clauses.push("c.committee_id = ?".into());

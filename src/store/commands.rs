@@ -4,10 +4,13 @@ use chrono::{DateTime, Datelike, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::json;
 
-use super::sql::{case_from_row, from_ts, insert_case, ts, CASE_COLUMNS, INSERT_CASE};
+use super::sql::{case_from_row, from_ts, insert_case, insert_case_sql, status_in, ts, CASE_COLUMNS};
 use super::Store;
+use crate::domain::lifecycle::{finishing_event, next, rule};
 use crate::domain::routing::escalate as route_up;
-use crate::domain::{AgreementForm, Case, Followup, FollowupChannel, FollowupOutcome, NewCase, Status};
+use crate::domain::{
+    AgreementForm, Case, Event, Followup, FollowupChannel, FollowupOutcome, NewCase, Status, StatusSet,
+};
 use crate::error::{Error, Result};
 
 /// What the writer believes about the case, checked inside the transaction.
@@ -32,9 +35,11 @@ pub struct FollowupRecord {
     pub note: String,
 }
 
-/// Appends one audit event inside the caller's transaction.
+/// Appends one audit event inside the caller's transaction, stamped with the command's `now`
+/// (the same clock as the change it records).
 pub(crate) fn audit(
     tx: &Transaction<'_>,
+    at: DateTime<Utc>,
     actor: &str,
     action: &str,
     case_id: Option<i64>,
@@ -42,7 +47,7 @@ pub(crate) fn audit(
 ) -> Result<()> {
     tx.execute(
         "INSERT INTO audit (at, actor, action, case_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![ts(Utc::now()), actor, action, case_id, detail.to_string()],
+        params![ts(at), actor, action, case_id, detail.to_string()],
     )?;
     Ok(())
 }
@@ -63,6 +68,11 @@ fn ref_year_seq(reference: &str) -> Option<(i64, i64)> {
     let seq = parts.next()?.parse().ok()?;
     let year = parts.next()?.parse().ok()?;
     Some((year, seq))
+}
+
+/// The status `event` leads to from the case's, by the life-cycle table.
+fn step(case: &Case, event: Event) -> Result<Status> {
+    next(case.status, event).map_err(|e| Error::Invalid(format!("{}: {e}; nothing was changed", case.reference)))
 }
 
 fn load_for_update(tx: &Transaction<'_>, reference: &str) -> Result<Case> {
@@ -100,7 +110,7 @@ impl Store {
                     last_change(tx, case.id)?
                 )))
             }
-            Expect::Unassigned if case.lead_mediator_id.is_some() || case.status != Status::Received => {
+            Expect::Unassigned if case.lead_mediator_id.is_some() || !StatusSet::Unassigned.contains(case.status) => {
                 let who = case
                     .lead_mediator_id
                     .and_then(|id| self.org.mediator(id))
@@ -117,7 +127,7 @@ impl Store {
     }
 
     fn require_open(case: &Case, doing: &str) -> Result<()> {
-        if case.status.is_open() {
+        if StatusSet::Open.contains(case.status) {
             Ok(())
         } else {
             Err(Error::Invalid(format!(
@@ -151,12 +161,13 @@ impl Store {
         let tx = self.begin()?;
         let mut refs = Vec::with_capacity(cases.len());
         {
-            let mut stmt = tx.prepare_cached(INSERT_CASE)?;
+            let mut stmt = tx.prepare_cached(insert_case_sql())?;
             for mut c in cases {
                 c.reference = next_ref(&tx, &self.org.city_code, c.received_at.year())?;
                 let id = insert_case(&mut stmt, &c)?;
                 audit(
                     &tx,
+                    now,
                     &self.actor,
                     action,
                     Some(id),
@@ -185,13 +196,18 @@ impl Store {
 
     /// Inserts fully formed cases (the demo/bench generator) in one transaction, with one audit
     /// event for the batch; refs are taken as given and the ref counters moved past them.
-    pub fn insert_generated(&mut self, cases: impl Iterator<Item = (Case, Vec<Followup>)>, label: &str) -> Result<u64> {
+    pub fn insert_generated(
+        &mut self,
+        cases: impl Iterator<Item = (Case, Vec<Followup>)>,
+        label: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
         self.writable()?;
         let tx = self.begin()?;
         let mut n = 0u64;
         let mut last_seq: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
         {
-            let mut case_stmt = tx.prepare_cached(INSERT_CASE)?;
+            let mut case_stmt = tx.prepare_cached(insert_case_sql())?;
             let mut fu_stmt = tx.prepare_cached(
                 "INSERT INTO followups (case_id, due, done_at, channel, outcome, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
@@ -221,7 +237,7 @@ impl Store {
                 params![year, last],
             )?;
         }
-        audit(&tx, &self.actor, "generate", None, &json!({ "cases": n, "label": label }))?;
+        audit(&tx, now, &self.actor, "generate", None, &json!({ "cases": n, "label": label }))?;
         tx.commit()?;
         Ok(n)
     }
@@ -249,7 +265,7 @@ impl Store {
             return Err(Error::Invalid(format!("{} is already led by {}", case.reference, mediator.name)));
         }
         let open: u32 = tx.query_row(
-            "SELECT count(*) FROM cases WHERE lead_mediator_id = ?1 AND status IN ('assigned','mediating')",
+            &format!("SELECT count(*) FROM cases WHERE lead_mediator_id = ?1 AND {}", status_in("", StatusSet::Led)),
             [mediator_id],
             |r| r.get(0),
         )?;
@@ -262,7 +278,7 @@ impl Store {
         let mediation_due = case
             .mediation_due
             .unwrap_or_else(|| self.policy.clocks.mediation_due(case.received_at, now, case.complexity, case.source));
-        let status = if case.status == Status::Received { Status::Assigned } else { case.status };
+        let status = step(&case, Event::Assign)?;
         let n = tx.execute(
             "UPDATE cases SET status = ?1, lead_mediator_id = ?2, assigned_at = ?3, mediation_due = ?4, \
              version = version + 1 WHERE id = ?5 AND version = ?6",
@@ -278,6 +294,7 @@ impl Store {
         let previous = case.lead_mediator_id.and_then(|id| self.org.mediator(id)).map(|m| m.name.clone());
         audit(
             &tx,
+            now,
             &self.actor,
             "assign",
             Some(case.id),
@@ -303,6 +320,7 @@ impl Store {
         self.reroute(&tx, &case, route.tier, route.committee_id, now)?;
         audit(
             &tx,
+            now,
             &self.actor,
             "escalate",
             Some(case.id),
@@ -350,6 +368,7 @@ impl Store {
         self.reroute(&tx, &case, tier, committee.id, now)?;
         audit(
             &tx,
+            now,
             &self.actor,
             "transfer",
             Some(case.id),
@@ -371,11 +390,12 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let assign_due = self.policy.clocks.assign_due(now, case.complexity);
+        let status = step(case, Event::Reroute)?;
         let n = tx.execute(
-            "UPDATE cases SET status = 'received', tier = ?1, committee_id = ?2, lead_mediator_id = NULL, \
+            "UPDATE cases SET status = ?6, tier = ?1, committee_id = ?2, lead_mediator_id = NULL, \
              assigned_at = NULL, mediation_due = NULL, assign_due = ?3, version = version + 1 \
              WHERE id = ?4 AND version = ?5",
-            params![tier.code(), committee_id, ts(assign_due), case.id, case.version],
+            params![tier.code(), committee_id, ts(assign_due), case.id, case.version, status.code()],
         )?;
         if n == 0 {
             return Err(Error::Conflict(format!(
@@ -400,16 +420,17 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Case> {
         self.writable()?;
-        if !matches!(status, Status::Resolved | Status::Failed | Status::Withdrawn) {
+        let Some(event) = finishing_event(status) else {
             return Err(Error::Usage("an outcome is resolved, failed or withdrawn".into()));
-        }
+        };
         let tx = self.begin()?;
         let case = load_for_update(&tx, reference)?;
         self.check_expect(&tx, &case, expect)?;
         Self::require_open(&case, "finished")?;
-        if case.lead_mediator_id.is_none() && status != Status::Withdrawn {
+        if case.lead_mediator_id.is_none() && rule(status).led {
             return Err(Error::Invalid(format!("{} has no lead mediator yet; assign it first", case.reference)));
         }
+        let status = step(&case, event)?;
         let agreement =
             if status == Status::Resolved { Some(agreement.unwrap_or(AgreementForm::Written)) } else { None };
         let n = tx.execute(
@@ -438,6 +459,7 @@ impl Store {
         }
         audit(
             &tx,
+            now,
             &self.actor,
             "finish",
             Some(case.id),
@@ -449,13 +471,22 @@ impl Store {
 
     /// Records the earliest pending follow-up of a case as done. When the last one is done and
     /// performance is confirmed, the case closes.
-    pub fn record_followup(&mut self, reference: &str, record: &FollowupRecord, now: DateTime<Utc>) -> Result<Case> {
+    /// `expect` is what the caller saw (the desk's snapshot, or the version the CLI read first);
+    /// a stale one is a conflict and nothing changes.
+    pub fn record_followup(
+        &mut self,
+        reference: &str,
+        record: &FollowupRecord,
+        expect: Expect,
+        now: DateTime<Utc>,
+    ) -> Result<Case> {
         self.writable()?;
         if let Some(c) = crate::domain::text::find_hostile(&record.note, true) {
             return Err(Error::Invalid(format!("field note: contains the control character U+{:04X}", c as u32)));
         }
         let tx = self.begin()?;
         let case = load_for_update(&tx, reference)?;
+        self.check_expect(&tx, &case, expect)?;
         let pending: Option<i64> = tx
             .query_row(
                 "SELECT id FROM followups WHERE case_id = ?1 AND done_at IS NULL ORDER BY due, id LIMIT 1",
@@ -473,14 +504,23 @@ impl Store {
             tx.query_row("SELECT count(*) FROM followups WHERE case_id = ?1 AND done_at IS NULL", [case.id], |r| {
                 r.get(0)
             })?;
-        let status =
-            if case.status == Status::Resolved && performed && remaining == 0 { Status::Closed } else { case.status };
-        tx.execute(
-            "UPDATE cases SET performed = ?1, status = ?2, version = version + 1 WHERE id = ?3",
-            params![performed, status.code(), case.id],
+        let status = match next(case.status, Event::Close) {
+            Ok(closed) if performed && remaining == 0 => closed,
+            _ => case.status,
+        };
+        let n = tx.execute(
+            "UPDATE cases SET performed = ?1, status = ?2, version = version + 1 WHERE id = ?3 AND version = ?4",
+            params![performed, status.code(), case.id, case.version],
         )?;
+        if n == 0 {
+            return Err(Error::Conflict(format!(
+                "{} was changed by someone else; nothing was overwritten",
+                case.reference
+            )));
+        }
         audit(
             &tx,
+            now,
             &self.actor,
             "followup",
             Some(case.id),
@@ -494,23 +534,23 @@ impl Store {
     }
 
     /// Records that personal data of a case was revealed to this user.
-    pub fn log_reveal(&mut self, reference: &str) -> Result<()> {
+    pub fn log_reveal(&mut self, reference: &str, now: DateTime<Utc>) -> Result<()> {
         self.writable()?;
         let tx = self.begin()?;
         let case = load_for_update(&tx, reference)?;
-        audit(&tx, &self.actor, "reveal", Some(case.id), &json!({}))?;
+        audit(&tx, now, &self.actor, "reveal", Some(case.id), &json!({}))?;
         tx.commit()?;
         Ok(())
     }
 
     /// Records that personal data of several cases was revealed (a `list --reveal`): one
     /// `reveal` event per case, all in one transaction.
-    pub fn log_reveals(&mut self, references: &[String]) -> Result<()> {
+    pub fn log_reveals(&mut self, references: &[String], now: DateTime<Utc>) -> Result<()> {
         self.writable()?;
         let tx = self.begin()?;
         for reference in references {
             let case = load_for_update(&tx, reference)?;
-            audit(&tx, &self.actor, "reveal", Some(case.id), &json!({ "via": "list" }))?;
+            audit(&tx, now, &self.actor, "reveal", Some(case.id), &json!({ "via": "list" }))?;
         }
         tx.commit()?;
         Ok(())

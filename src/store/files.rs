@@ -7,6 +7,7 @@ use std::fs::File;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
+use chrono::Utc;
 use serde_json::json;
 
 use super::commands::audit;
@@ -61,7 +62,7 @@ impl Store {
             return Err(Error::Io(format!("{} was replaced while the backup was written", dest.display())));
         }
         let tx = self.begin()?;
-        audit(&tx, &self.actor, "backup", None, &json!({ "dest": d }))?;
+        audit(&tx, Utc::now(), &self.actor, "backup", None, &json!({ "dest": d }))?;
         tx.commit()?;
         Ok(())
     }

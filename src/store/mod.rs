@@ -1,6 +1,7 @@
 //! The SQLite store: opening (WAL, foreign keys, busy timeout, synchronous=FULL), migrations,
 //! the organisation, cases, write commands with audit events, pane queries and the change watcher.
 
+mod case_row;
 mod cases;
 mod commands;
 pub mod files;
@@ -266,6 +267,15 @@ impl Store {
             }
         }
         Ok(problems)
+    }
+
+    /// Runs `read` inside one read transaction (`BEGIN DEFERRED` … `COMMIT`): every query it
+    /// makes sees the same committed state, whatever other processes write meanwhile.
+    pub fn read_consistent<T>(&self, read: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Deferred)?;
+        let out = read(self)?;
+        tx.commit()?;
+        Ok(out)
     }
 
     fn writable(&self) -> Result<()> {

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::sql::coded;
@@ -89,7 +90,7 @@ pub fn load_policy(conn: &Connection) -> Result<Policy> {
 
 impl Store {
     /// Loads an organisation and policy into an empty database, in one transaction.
-    pub fn init_org(&mut self, org: &Org, policy: &Policy) -> Result<()> {
+    pub fn init_org(&mut self, org: &Org, policy: &Policy, now: DateTime<Utc>) -> Result<()> {
         self.writable()?;
         if self.is_initialised() {
             return Err(Error::Invalid(format!(
@@ -147,6 +148,7 @@ impl Store {
         }
         super::commands::audit(
             &tx,
+            now,
             &self.actor,
             "init",
             None,
@@ -181,7 +183,7 @@ impl Store {
     }
 
     /// Sets a mediator on or off duty.
-    pub fn set_on_duty(&mut self, mediator_id: i64, on_duty: bool) -> Result<()> {
+    pub fn set_on_duty(&mut self, mediator_id: i64, on_duty: bool, now: DateTime<Utc>) -> Result<()> {
         self.writable()?;
         let tx = self.begin()?;
         let n = tx.execute("UPDATE mediators SET on_duty = ?1 WHERE id = ?2", params![on_duty, mediator_id])?;
@@ -190,6 +192,7 @@ impl Store {
         }
         super::commands::audit(
             &tx,
+            now,
             &self.actor,
             "duty",
             None,

@@ -6,10 +6,10 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, params_from_iter, types::Value};
 
 use super::cases::CaseFilter;
-use super::sql::{case_from_row, coded, from_ts, opt_ts, ts, CASE_COLUMNS};
+use super::sql::{case_from_row, coded, from_ts, opt_ts, overdue, status_in, ts, CASE_COLUMNS};
 use super::Store;
 use crate::domain::suggest::{suggest, Load, SuggestFor, Suggestion};
-use crate::domain::{Case, Category, CommitteeKind, Tier};
+use crate::domain::{Case, Category, CommitteeKind, StatusSet, Tier};
 use crate::error::Result;
 
 /// The matrix columns, in order: four trade kinds, other trade, geographic.
@@ -113,6 +113,8 @@ pub struct FollowupRow {
     pub case_id: i64,
     /// The case's ref.
     pub case_ref: String,
+    /// The case's version as read (what a follow-up recorded from this row expects).
+    pub case_version: i64,
     /// The case's category.
     pub category: Category,
     /// When it is due.
@@ -149,13 +151,14 @@ impl Store {
 
     /// The routing matrix of open cases with overdue counts.
     pub fn routing_matrix(&self, now: DateTime<Utc>) -> Result<RoutingMatrix> {
-        let mut stmt = self.conn.prepare(
-            "SELECT c.tier, k.kind, count(*), \
-             sum(CASE WHEN (c.status = 'received' AND c.assign_due < ?1) OR \
-                           (c.status <> 'received' AND c.mediation_due < ?1) THEN 1 ELSE 0 END) \
+        let sql = format!(
+            "SELECT c.tier, k.kind, count(*), sum(CASE WHEN {} THEN 1 ELSE 0 END) \
              FROM cases c JOIN committees k ON k.id = c.committee_id \
-             WHERE c.status IN ('received','assigned','mediating') GROUP BY c.tier, k.kind",
-        )?;
+             WHERE {} GROUP BY c.tier, k.kind",
+            overdue("c.", "?1").0,
+            status_in("c.", StatusSet::Open)
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
         let mut m = RoutingMatrix::default();
         let mut rows = stmt.query([ts(now)])?;
         while let Some(r) = rows.next()? {
@@ -171,11 +174,13 @@ impl Store {
     /// Open and overdue counts and last assignment for every mediator with any.
     pub fn mediator_loads(&self, now: DateTime<Utc>) -> Result<HashMap<i64, Load>> {
         let mut loads: HashMap<i64, Load> = HashMap::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT lead_mediator_id, count(*), sum(CASE WHEN mediation_due < ?1 THEN 1 ELSE 0 END) \
-             FROM cases WHERE status IN ('assigned','mediating') AND lead_mediator_id IS NOT NULL \
-             GROUP BY lead_mediator_id",
-        )?;
+        let sql = format!(
+            "SELECT lead_mediator_id, count(*), sum(CASE WHEN {} THEN 1 ELSE 0 END) \
+             FROM cases WHERE {} AND lead_mediator_id IS NOT NULL GROUP BY lead_mediator_id",
+            overdue("", "?1").0,
+            status_in("", StatusSet::Led)
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query([ts(now)])?;
         while let Some(r) = rows.next()? {
             let e = loads.entry(r.get(0)?).or_default();
@@ -236,7 +241,7 @@ impl Store {
             |r| r.get(0),
         )?;
         let mut stmt = self.conn.prepare(
-            "SELECT f.id, c.ref, c.category, f.due, m.name, c.area_id, c.id FROM followups f \
+            "SELECT f.id, c.ref, c.category, f.due, m.name, c.area_id, c.id, c.version FROM followups f \
              JOIN cases c ON c.id = f.case_id LEFT JOIN mediators m ON m.id = c.lead_mediator_id \
              WHERE f.done_at IS NULL AND f.due < ?1 ORDER BY f.due, f.id LIMIT ?2",
         )?;
@@ -248,6 +253,7 @@ impl Store {
                     followup_id: r.get(0)?,
                     case_id: r.get(6)?,
                     case_ref: r.get(1)?,
+                    case_version: r.get(7)?,
                     category: coded(r, 2)?,
                     due,
                     days_overdue: (now - due).num_days(),
@@ -262,8 +268,9 @@ impl Store {
     /// Cases led by one mediator that are open, for the Workload drill-down.
     pub fn open_cases_of(&self, mediator_id: i64, limit: usize) -> Result<Vec<Case>> {
         let sql = format!(
-            "SELECT {CASE_COLUMNS} FROM cases c WHERE c.lead_mediator_id = ?1 AND c.status IN ('assigned','mediating') \
-             ORDER BY c.mediation_due LIMIT ?2"
+            "SELECT {CASE_COLUMNS} FROM cases c WHERE c.lead_mediator_id = ?1 AND {} \
+             ORDER BY c.mediation_due LIMIT ?2",
+            status_in("c.", StatusSet::Led)
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt

@@ -3,10 +3,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::params;
 
-use super::sql::{coded, ts};
+use super::sql::{coded, overdue, status_in, ts};
 use super::Store;
 use crate::domain::stats::{CategoryCount, Report, SourceCount};
-use crate::domain::{Category, Source, SourceClass};
+use crate::domain::{Category, Source, SourceClass, Status, StatusSet};
 use crate::error::Result;
 
 fn day_start(d: NaiveDate) -> i64 {
@@ -34,12 +34,12 @@ impl Store {
         )?;
         let mut rows = stmt.query(params![start, end])?;
         while let Some(row) = rows.next()? {
-            let status: String = row.get(0)?;
+            let status: Status = coded(row, 0)?;
             let category: Category = coded(row, 1)?;
             let source: Source = coded(row, 2)?;
             let n: u64 = row.get(3)?;
-            let success = status == "resolved" || status == "closed";
-            if status == "withdrawn" {
+            let success = StatusSet::Success.contains(status);
+            if StatusSet::Withdrawn.contains(status) {
                 r.withdrawn += n;
                 continue;
             }
@@ -65,17 +65,10 @@ impl Store {
             }
         }
         let now_s = ts(now);
-        r.open_now = self.conn.query_row(
-            "SELECT count(*) FROM cases WHERE status IN ('received','assigned','mediating')",
-            [],
-            |row| row.get(0),
-        )?;
-        r.overdue_now = self.conn.query_row(
-            "SELECT count(*) FROM cases WHERE (status = 'received' AND assign_due < ?1) OR \
-             (status IN ('assigned','mediating') AND mediation_due < ?1)",
-            [now_s],
-            |row| row.get(0),
-        )?;
+        let open = format!("SELECT count(*) FROM cases WHERE {}", status_in("", StatusSet::Open));
+        r.open_now = self.conn.query_row(&open, [], |row| row.get(0))?;
+        let overdue = format!("SELECT count(*) FROM cases WHERE {}", overdue("", "?1").0);
+        r.overdue_now = self.conn.query_row(&overdue, [now_s], |row| row.get(0))?;
         r.by_category = by_cat;
         r.by_source = by_src;
         Ok(r.finish())

@@ -1,12 +1,45 @@
 //! Schema migrations on `PRAGMA user_version`, run once even when many processes start at once.
+//!
+//! The partial indexes over case statuses are generated from the life-cycle sets
+//! ([`partial_indexes`]); a change to a named set in `domain::lifecycle` appends one
+//! `Migration::Generated(partial_indexes)` entry so existing databases get the new predicates.
+//! A new case column appends one `Migration::Sql("ALTER TABLE cases ADD COLUMN …")` entry.
+
+use std::sync::OnceLock;
 
 use rusqlite::{Connection, TransactionBehavior};
 
+use super::sql::status_in;
+use crate::domain::StatusSet;
 use crate::error::{Error, Result};
 
+/// One schema step.
+enum Migration {
+    /// Fixed SQL.
+    Sql(&'static str),
+    /// SQL built from the domain's definitions when the migration runs.
+    Generated(fn() -> String),
+}
+
+/// The partial indexes over statuses, dropped and re-created from the life-cycle sets.
+pub fn partial_indexes() -> String {
+    let indexes = [
+        ("cases_incoming", "cases(risk_rank DESC, assign_due)", StatusSet::Unassigned),
+        ("cases_open_by_mediator", "cases(lead_mediator_id, mediation_due)", StatusSet::Led),
+        ("cases_open_by_committee", "cases(committee_id, tier)", StatusSet::Open),
+    ];
+    indexes
+        .iter()
+        .map(|(name, on, set)| {
+            format!("DROP INDEX IF EXISTS {name};\nCREATE INDEX {name} ON {on} WHERE {};\n", status_in("", *set))
+        })
+        .collect()
+}
+
 /// The migrations, in order; `user_version` = how many have run.
-const MIGRATIONS: &[&str] = &[
-    r#"
+const MIGRATIONS: &[Migration] = &[
+    Migration::Sql(
+        r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE areas (
     id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, parent_id INTEGER REFERENCES areas(id),
@@ -37,11 +70,6 @@ CREATE TABLE cases (
     agreement TEXT, performance_due INTEGER, performed INTEGER NOT NULL DEFAULT 0,
     judicial_confirmation INTEGER NOT NULL DEFAULT 0, outcome_note TEXT NOT NULL DEFAULT '',
     version INTEGER NOT NULL);
-CREATE INDEX cases_incoming ON cases(risk_rank DESC, assign_due) WHERE status = 'received';
-CREATE INDEX cases_open_by_mediator ON cases(lead_mediator_id, mediation_due)
-    WHERE status IN ('assigned', 'mediating');
-CREATE INDEX cases_open_by_committee ON cases(committee_id, tier)
-    WHERE status IN ('received', 'assigned', 'mediating');
 CREATE INDEX cases_status ON cases(status, received_at);
 CREATE INDEX cases_received ON cases(received_at);
 CREATE INDEX cases_finished ON cases(finished_at) WHERE finished_at IS NOT NULL;
@@ -59,26 +87,52 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 "#,
-    r#"
+    ),
+    Migration::Sql(
+        r#"
 CREATE TABLE schema_history (
     version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL, actor TEXT NOT NULL);
 CREATE INDEX audit_action ON audit(action, case_id);
 "#,
+    ),
     // `INSERT OR REPLACE` deletes the row it collides with without firing delete triggers
     // (recursive_triggers is off), so an existing audit id must be refused before the insert.
-    r#"
+    Migration::Sql(
+        r#"
 CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
     WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 "#,
+    ),
+    // The partial indexes over statuses, generated from the life-cycle sets. Migration 1 of
+    // earlier builds wrote the same predicates by hand; this drops and re-creates them.
+    Migration::Generated(partial_indexes),
 ];
+
+/// The SQL of every migration, generated ones built once.
+fn migration_texts() -> &'static [String] {
+    static TEXTS: OnceLock<Vec<String>> = OnceLock::new();
+    TEXTS.get_or_init(|| {
+        MIGRATIONS
+            .iter()
+            .map(|m| match m {
+                Migration::Sql(sql) => (*sql).to_string(),
+                Migration::Generated(make) => make(),
+            })
+            .collect()
+    })
+}
 
 /// The triggers that keep the audit log append-only; `check` reports any that is missing.
 pub const AUDIT_TRIGGERS: [&str; 3] = ["audit_no_update", "audit_no_delete", "audit_no_replace"];
 
 /// The SQL of one migration (1-based), for tests that build an older database.
 pub fn migration_sql(version: i64) -> Option<&'static str> {
-    usize::try_from(version).ok().and_then(|v| v.checked_sub(1)).and_then(|i| MIGRATIONS.get(i).copied())
+    usize::try_from(version)
+        .ok()
+        .and_then(|v| v.checked_sub(1))
+        .and_then(|i| migration_texts().get(i))
+        .map(String::as_str)
 }
 
 /// The schema version this build writes.
@@ -108,7 +162,7 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let current = check_version(&tx)?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    for (i, sql) in migration_texts().iter().enumerate().skip(current as usize) {
         tx.execute_batch(sql)
             .map_err(|e| Error::Db(format!("migration {} failed: {e}; nothing was changed", i + 1)))?;
     }

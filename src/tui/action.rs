@@ -5,6 +5,7 @@ use ratatui::crossterm::event::KeyEvent;
 use serde::Deserialize;
 
 use super::snapshot::Snapshot;
+use super::state::palette::Command;
 use super::worker::Reply;
 
 /// Everything that can change the desk's state. Variants without data are the ones a key can be
@@ -93,6 +94,9 @@ pub enum Action {
     /// Confirmed: run the action the confirm popup held.
     #[serde(skip)]
     Confirmed,
+    /// Run a command typed in the palette.
+    #[serde(skip)]
+    RunCommand(Command),
 }
 
 impl Action {
@@ -141,7 +145,18 @@ impl Action {
                 | Action::NewCase
                 | Action::RecordFollowup
                 | Action::Reveal
-        )
+        ) || matches!(self, Action::RunCommand(c) if c.writes())
+    }
+
+    /// For the `Focus…` actions: the place in the pane registry they focus (digit keys 1–N).
+    pub fn focus_index(&self) -> Option<usize> {
+        match self {
+            Action::FocusIncoming => Some(0),
+            Action::FocusRouting => Some(1),
+            Action::FocusWorkload => Some(2),
+            Action::FocusFollowups => Some(3),
+            _ => None,
+        }
     }
 
     /// The keymap name of a bindable action.
@@ -184,6 +199,7 @@ impl Action {
             Action::Reply(_) => "reply",
             Action::DataError(_) => "data_error",
             Action::Confirmed => "confirmed",
+            Action::RunCommand(_) => "run_command",
         }
     }
 }

@@ -123,7 +123,11 @@ impl Keymap {
 
     /// The defaults patched by a user keymap's text: each action the user names gets exactly the
     /// user's keys. A key bound to two actions, an unknown action or an unknown key is refused.
-    pub fn with_overrides(user: Option<(&str, &str)>) -> Result<Keymap, String> {
+    pub fn with_overrides(user: Option<(&str, &str)>) -> crate::error::Result<Keymap> {
+        Keymap::build(user).map_err(|reason| crate::error::Error::setting("keymap", reason))
+    }
+
+    fn build(user: Option<(&str, &str)>) -> Result<Keymap, String> {
         let mut table = parse_table(DEFAULT_KEYMAP, "default keymap")?;
         if let Some((origin, text)) = user {
             for (action, keys) in parse_table(text, origin)? {
@@ -208,7 +212,8 @@ mod tests {
     #[test]
     fn duplicate_bindings_are_refused() {
         let err = Keymap::with_overrides(Some(("user", "assign = [\"e\"]"))).unwrap_err();
-        assert!(err.contains("bound to both"), "{err}");
+        assert!(err.to_string().contains("bound to both"), "{err}");
+        assert_eq!(err.exit_code(), 2);
         assert!(Keymap::with_overrides(Some(("user", "asign = [\"x\"]"))).is_err());
     }
 }

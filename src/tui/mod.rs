@@ -4,7 +4,9 @@ pub mod action;
 pub mod event;
 pub mod i18n;
 pub mod keymap;
+pub mod panes;
 pub mod paste;
+pub mod popups;
 pub mod snapshot;
 pub mod state;
 pub mod terminal;
@@ -51,10 +53,10 @@ pub fn keymap_path() -> Option<PathBuf> {
 /// The defaults patched by the user's keymap file, if there is one.
 pub fn load_keymap(path: Option<&Path>) -> Result<Keymap> {
     match path.filter(|p| p.exists()) {
-        None => Keymap::with_overrides(None).map_err(Error::Usage),
+        None => Keymap::with_overrides(None),
         Some(p) => {
-            let text = crate::ingest::reader::read_text(p, crate::ingest::reader::SMALL_CAP)?;
-            Keymap::with_overrides(Some((&p.display().to_string(), &text))).map_err(Error::Usage)
+            let text = crate::files::reader::read_text(p, crate::files::reader::SMALL_CAP)?;
+            Keymap::with_overrides(Some((&p.display().to_string(), &text)))
         }
     }
 }
@@ -62,7 +64,7 @@ pub fn load_keymap(path: Option<&Path>) -> Result<Keymap> {
 /// Runs the desk until the officer quits; the terminal is restored on every way out.
 pub fn run(opts: DeskOptions) -> Result<()> {
     use std::io::IsTerminal;
-    let theme = Theme::choose(opts.theme.as_deref()).map_err(Error::Usage)?;
+    let theme = Theme::choose(opts.theme.as_deref())?;
     let keymap = load_keymap(keymap_path().as_deref())?;
     let store = Store::open(&opts.db, opts.read_only)?;
     if !store.is_initialised() {

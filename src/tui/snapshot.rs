@@ -49,8 +49,13 @@ pub const FOLLOWUP_SOON_DAYS: i64 = 7;
 const FOLLOWUP_ROWS: usize = 500;
 
 impl Snapshot {
-    /// Reads every pane's data for `query` at `now`.
+    /// Reads every pane's data for `query` at `now`, all inside one read transaction so the
+    /// panes agree with each other while others write.
     pub fn read(store: &Store, query: &ViewQuery, org: Arc<Org>, now: DateTime<Utc>) -> Result<Snapshot> {
+        store.read_consistent(|store| Snapshot::read_in(store, query, org, now))
+    }
+
+    fn read_in(store: &Store, query: &ViewQuery, org: Arc<Org>, now: DateTime<Utc>) -> Result<Snapshot> {
         let (followups_overdue, followups) = store.followups_due(now, FOLLOWUP_SOON_DAYS, FOLLOWUP_ROWS)?;
         Ok(Snapshot {
             taken_at: now,

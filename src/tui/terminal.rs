@@ -1,12 +1,16 @@
 //! The terminal: raw mode and the alternate screen, restored on every way out (drop, error,
-//! panic), and a writer that sends each frame as one write wrapped in synchronized-update codes.
+//! panic), and a writer that sends each frame as one write wrapped in crossterm's
+//! synchronized-update commands.
 
 use std::io::{self, Stdout, Write};
 
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
-use ratatui::crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
-use ratatui::crossterm::{cursor, execute};
+use ratatui::crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
+    LeaveAlternateScreen,
+};
+use ratatui::crossterm::{cursor, execute, queue};
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
@@ -23,11 +27,6 @@ pub fn drawn_area(w: u16, h: u16) -> Rect {
 pub fn too_large(w: u16, h: u16) -> bool {
     w > MAX_SIZE.0 || h > MAX_SIZE.1
 }
-
-/// Begin synchronized update (DEC mode 2026).
-const BEGIN_SYNC: &[u8] = b"\x1b[?2026h";
-/// End synchronized update.
-const END_SYNC: &[u8] = b"\x1b[?2026l";
 
 /// Collects a frame and writes it in one go, between synchronized-update codes, on flush.
 pub struct FrameWriter {
@@ -48,10 +47,10 @@ impl Write for FrameWriter {
             self.buf.clear();
             return Ok(());
         }
-        let mut frame = Vec::with_capacity(self.buf.len() + BEGIN_SYNC.len() + END_SYNC.len());
-        frame.extend_from_slice(BEGIN_SYNC);
+        let mut frame = Vec::with_capacity(self.buf.len() + 16);
+        queue!(frame, BeginSynchronizedUpdate)?;
         frame.append(&mut self.buf);
-        frame.extend_from_slice(END_SYNC);
+        queue!(frame, EndSynchronizedUpdate)?;
         let written = self.out.write_all(&frame).and_then(|()| self.out.flush());
         // The error is returned once (the draw fails, the desk stops); after that the terminal
         // is taken as gone.

@@ -107,8 +107,12 @@ fn style(spec: &StyleSpec) -> Result<Style, String> {
 
 impl Theme {
     /// Parses a theme file; every style must be named, unknown names are refused.
-    pub fn from_toml(text: &str) -> Result<Theme, String> {
-        let f: ThemeFile = toml::from_str(text).map_err(|e| format!("theme: {e}"))?;
+    pub fn from_toml(text: &str) -> crate::error::Result<Theme> {
+        Theme::parse(text).map_err(|reason| crate::error::Error::setting("theme", reason))
+    }
+
+    fn parse(text: &str) -> Result<Theme, String> {
+        let f: ThemeFile = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut t = Theme { name: f.name, ..Theme::default() };
         for (key, spec) in &f.styles {
             let st = style(spec).map_err(|e| format!("theme style {key}: {e}"))?;
@@ -133,7 +137,7 @@ impl Theme {
                 "success" => &mut t.success,
                 "bar_full" => &mut t.bar_full,
                 "bar" => &mut t.bar,
-                other => return Err(format!("theme: unknown style {other:?}")),
+                other => return Err(format!("unknown style {other:?}")),
             };
             *slot = st;
         }
@@ -141,22 +145,25 @@ impl Theme {
     }
 
     /// A built-in theme by name, or a theme file by path.
-    pub fn load(name_or_path: &str) -> Result<Theme, String> {
+    pub fn load(name_or_path: &str) -> crate::error::Result<Theme> {
+        use crate::error::Error;
         if let Some((_, text)) = EMBEDDED.iter().find(|(n, _)| *n == name_or_path) {
             return Theme::from_toml(text);
         }
         let path = std::path::Path::new(name_or_path);
         if path.exists() {
-            let text =
-                crate::ingest::reader::read_text(path, crate::ingest::reader::SMALL_CAP).map_err(|e| e.to_string())?;
-            return Theme::from_toml(&text).map_err(|e| format!("{name_or_path}: {e}"));
+            let text = crate::files::reader::read_text(path, crate::files::reader::SMALL_CAP)?;
+            return Theme::parse(&text).map_err(|reason| Error::setting(format!("theme {name_or_path}"), reason));
         }
-        Err(format!("no theme {name_or_path:?}: use one of {} or a path to a theme file", builtin_names().join(", ")))
+        Err(Error::setting(
+            "--theme",
+            format!("no theme {name_or_path:?}: use one of {} or a path to a theme file", builtin_names().join(", ")),
+        ))
     }
 
     /// The theme to use: the one asked for, else `mono` when NO_COLOR is set and non-empty,
     /// else `default`.
-    pub fn choose(asked: Option<&str>) -> Result<Theme, String> {
+    pub fn choose(asked: Option<&str>) -> crate::error::Result<Theme> {
         match asked {
             Some(n) => Theme::load(n),
             None if std::env::var("NO_COLOR").is_ok_and(|v| !v.is_empty()) => Theme::load("mono"),

@@ -37,9 +37,12 @@ pub enum Request {
     /// Re-route to another committee.
     Transfer { reference: String, expect: Expect, committee: String },
     /// Record a follow-up.
-    Followup { reference: String, record: FollowupRecord },
+    Followup { reference: String, expect: Expect, record: FollowupRecord },
     /// Add a new case.
     Add(Box<NewCase>),
+    /// Read the version of a case the desk knows only by ref (typed in the palette, or a
+    /// follow-up row); the reply carries it back so the write names the version read then.
+    Resolve { reference: String, write: CaseWrite },
     /// The statistics for the days `from..=to`.
     Report { from: chrono::NaiveDate, to: chrono::NaiveDate },
     /// Stop.
@@ -59,6 +62,42 @@ pub enum Reply {
     Done(String),
     /// A request failed; nothing was changed.
     Failed(Error),
+    /// The version of a case asked for by [`Request::Resolve`], with the write waiting for it.
+    Resolved { reference: String, version: i64, write: CaseWrite },
+}
+
+/// A write on one case, waiting for the version the officer acts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseWrite {
+    /// Assign to a mediator.
+    Assign { mediator_id: i64, force: bool },
+    /// Escalate one tier.
+    Escalate,
+    /// Re-route to another committee (by code).
+    Transfer { committee: String },
+}
+
+impl CaseWrite {
+    /// The write request naming the version seen.
+    pub fn at_version(self, reference: String, version: i64) -> Request {
+        let expect = Expect::Version(version);
+        match self {
+            CaseWrite::Assign { mediator_id, force } => {
+                Request::Assign { cases: vec![(reference, expect)], mediator_id, force }
+            }
+            CaseWrite::Escalate => Request::Escalate { reference, expect },
+            CaseWrite::Transfer { committee } => Request::Transfer { reference, expect, committee },
+        }
+    }
+
+    /// The write itself when the version seen is known, else a [`Request::Resolve`] that reads
+    /// it first. Never [`Expect::Latest`]: an officer's write always names a version.
+    pub fn request(self, reference: String, seen: Option<i64>) -> Request {
+        match seen {
+            Some(v) => self.at_version(reference, v),
+            None => Request::Resolve { reference, write: self },
+        }
+    }
 }
 
 /// Starts the worker on its own thread; it owns `store` from now on.
@@ -179,7 +218,7 @@ impl Worker {
             Request::Detail { reference, reveal } => {
                 let case = s.case_by_ref(&reference)?;
                 if reveal {
-                    s.log_reveal(&case.reference)?;
+                    s.log_reveal(&case.reference, now)?;
                 }
                 Reply::Detail(Box::new(CaseDetail {
                     followups: s.followups_of(case.id)?,
@@ -235,9 +274,13 @@ impl Worker {
                 let c = s.transfer(&reference, &committee, expect, now)?;
                 Reply::Done(format!("{} → {committee}", c.reference))
             }
-            Request::Followup { reference, record } => {
-                let c = s.record_followup(&reference, &record, now)?;
+            Request::Followup { reference, expect, record } => {
+                let c = s.record_followup(&reference, &record, expect, now)?;
                 Reply::Done(format!("{} ✓ {}", c.reference, record.outcome.code()))
+            }
+            Request::Resolve { reference, write } => {
+                let case = s.case_by_ref(&reference)?;
+                Reply::Resolved { reference: case.reference, version: case.version, write }
             }
             Request::Add(new) => {
                 let c = s.add_case(&new, now)?;

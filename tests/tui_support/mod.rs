@@ -70,7 +70,7 @@ fn new_case(
 pub fn desk() -> Desk {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::create(&dir.path().join("desk.db")).unwrap();
-    store.init_org(&demo_org(), &Policy::default()).unwrap();
+    store.init_org(&demo_org(), &Policy::default(), now()).unwrap();
     let v = villages(&store);
     let h = Duration::hours;
     let specs = [

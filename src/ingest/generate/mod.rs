@@ -16,8 +16,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::domain::{
-    AgreementForm, Area, Case, Category, Complexity, Followup, FollowupChannel, FollowupOutcome, NewCase, Org, Policy,
-    RiskLevel, Route, Status, Tier,
+    AgreementForm, Area, Case, Category, Complexity, Event, Followup, FollowupChannel, FollowupOutcome, NewCase, Org,
+    Policy, RiskLevel, Route, Tier,
 };
 
 mod dispute;
@@ -264,7 +264,7 @@ impl<'a> Generate<'a> {
         case.lead_mediator_id = Some(lead);
         case.assigned_at = Some(assigned_at);
         case.mediation_due = Some(mediation_due);
-        case.status = Status::Assigned;
+        step(&mut case, Event::Assign);
         case.version = 2;
 
         let window = (mediation_due - assigned_at).num_seconds().max(3600) as f64;
@@ -281,7 +281,7 @@ impl<'a> Generate<'a> {
         let finished_at = assigned_at + Duration::seconds(duration.max(1800.0) as i64);
         if finished_at > now {
             if started_at <= now {
-                case.status = Status::Mediating;
+                step(&mut case, Event::StartMediation);
                 case.version = 3;
             }
             return GeneratedCase { case, followups };
@@ -290,18 +290,18 @@ impl<'a> Generate<'a> {
         case.version = 4;
         let roll = rng.random::<f64>();
         if roll < 0.012 {
-            case.status = Status::Withdrawn;
+            step(&mut case, Event::Withdraw);
             case.outcome_note = pick(rng, WITHDRAWN_NOTES).to_string();
             return GeneratedCase { case, followups };
         }
         if roll < 0.016 {
-            case.status = Status::Failed;
+            step(&mut case, Event::Fail);
             case.outcome_note = pick(rng, FAILED_NOTES).to_string();
             return GeneratedCase { case, followups };
         }
 
         // Resolved: the agreement, its performance and the follow-up visits.
-        case.status = Status::Resolved;
+        step(&mut case, Event::Resolve);
         let oral_p = match d.complexity {
             Complexity::Simple => 0.3,
             Complexity::General => 0.1,
@@ -366,7 +366,7 @@ impl<'a> Generate<'a> {
         if all_done && last_ok && case.performed {
             let p = if now - received_at > Duration::days(120) { 0.97 } else { 0.4 };
             if chance(rng, p) {
-                case.status = Status::Closed;
+                step(&mut case, Event::Close);
                 case.version += 1;
             }
         }
@@ -501,6 +501,12 @@ const FOLLOWUP_OUTCOMES: &[(FollowupOutcome, u32)] = &[
 const FOLLOWUP_OUTCOMES_AFTER_TROUBLE: &[(FollowupOutcome, u32)] =
     &[(FollowupOutcome::Performed, 85), (FollowupOutcome::Partial, 10), (FollowupOutcome::Recurrence, 5)];
 
+/// Moves the case along the life-cycle table, exactly as the store's commands do.
+fn step(case: &mut Case, event: Event) {
+    let applied = case.apply(event);
+    debug_assert!(applied.is_ok(), "the generator left the life cycle: {applied:?}");
+}
+
 fn followup_note(outcome: FollowupOutcome) -> &'static str {
     match outcome {
         FollowupOutcome::Performed => "当事人表示协议已履行完毕，矛盾已化解",
@@ -539,6 +545,7 @@ mod tests {
     use super::people::{id_number, GIVEN_FEMALE, GIVEN_MALE, SURNAMES};
     use super::*;
     use crate::domain::testing::TestResult;
+    use crate::domain::Status;
     use std::collections::HashSet;
 
     fn demo_org() -> Result<Org, serde_json::Error> {

@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::popup::matches;
 use crate::domain::text::parse_yuan;
 use crate::domain::{
     Category, Complexity, FieldError, FollowupChannel, FollowupOutcome, Lang, NewCase, Org, Party, RiskFlags,
@@ -12,6 +11,7 @@ use crate::domain::{
 };
 use crate::store::FollowupRecord;
 use crate::tui::i18n::Strings;
+use crate::tui::popups::matches;
 
 /// What a field holds.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,16 +3,16 @@
 
 mod form;
 mod input;
-mod palette;
-mod popup;
-mod update;
+pub mod palette;
+pub(crate) mod update;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-pub use form::{Field, FieldKind, Form};
-pub use popup::Popup;
+pub use super::panes::Pane;
+pub use super::popups::Popup;
+pub use form::{Field, FieldKind, Form, FormOutcome};
 pub use update::{update, Effect};
 
 use super::i18n::Strings;
@@ -23,35 +23,6 @@ use crate::store::{IncomingSort, WorkloadRow};
 
 /// Incoming rows loaded per request (a window around the selection).
 pub const INCOMING_WINDOW: usize = 300;
-
-/// The four panes, in Tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Pane {
-    /// Unassigned cases.
-    #[default]
-    Incoming,
-    /// The tier × committee matrix.
-    Routing,
-    /// One row per mediator.
-    Workload,
-    /// Follow-ups overdue and due soon.
-    Followups,
-}
-
-impl Pane {
-    /// All panes in Tab order.
-    pub const ALL: [Pane; 4] = [Pane::Incoming, Pane::Routing, Pane::Workload, Pane::Followups];
-
-    /// The pane's title in the given strings.
-    pub fn title(self, s: &Strings) -> &'static str {
-        match self {
-            Pane::Incoming => s.incoming,
-            Pane::Routing => s.routing,
-            Pane::Workload => s.workload,
-            Pane::Followups => s.followups,
-        }
-    }
-}
 
 /// The orders the Workload pane can be sorted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -68,7 +39,8 @@ pub enum WorkloadSort {
 }
 
 impl WorkloadSort {
-    fn next(self) -> WorkloadSort {
+    /// The next order in the cycle.
+    pub fn next(self) -> WorkloadSort {
         match self {
             WorkloadSort::Load => WorkloadSort::Overdue,
             WorkloadSort::Overdue => WorkloadSort::Name,
@@ -146,6 +118,10 @@ pub struct State {
     pub incoming_selected: usize,
     /// Marked cases: ref → version seen.
     pub marked: BTreeMap<String, i64>,
+    /// Every case this desk has shown (in a snapshot or a detail): ref → the last version shown.
+    /// A palette write names this version, so a case changed since is a conflict, even after a
+    /// refresh took it off the screen.
+    pub seen: BTreeMap<String, i64>,
     /// Selected matrix cell (tier row, column).
     pub routing_cell: (usize, usize),
     /// The matrix cell Incoming is filtered by.
@@ -208,6 +184,7 @@ impl State {
             },
             incoming_selected: 0,
             marked: BTreeMap::new(),
+            seen: BTreeMap::new(),
             routing_cell: (0, 5),
             incoming_cell: None,
             workload_selected: 0,

@@ -26,6 +26,13 @@ pub enum Command {
     Quit,
 }
 
+impl Command {
+    /// True for the commands that write to the database.
+    pub fn writes(&self) -> bool {
+        matches!(self, Command::Assign { .. } | Command::Escalate { .. } | Command::Transfer { .. })
+    }
+}
+
 /// What `:filter` asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FilterSpec {

@@ -1,15 +1,20 @@
-//! `update(&mut State, Action) -> effects`: the only place the desk's state changes.
+//! `update(&mut State, Action) -> effects`: the only place the desk's state changes. Pane and
+//! popup components are called from here (and only from here) to do their part.
 
-use chrono::{Datelike, Timelike};
+use chrono::Datelike;
+use chrono::Timelike;
 
 use super::form::Form;
-use super::popup::{matches, Popup};
-use super::{FilterInput, Message, Pane, State, WorkloadSort, INCOMING_WINDOW};
-use crate::domain::{CommitteeKind, Tier};
-use crate::store::{Expect, MATRIX_COLUMNS};
+use super::palette::{Command, FilterSpec};
+use super::{Message, Pane, State, WorkloadSort};
 use crate::tui::action::Action;
+use crate::tui::panes::PANES;
+use crate::tui::popups::{
+    matches, AssignPopup, ConfirmPopup, DetailPopup, FollowupPopup, HelpPopup, IntakePopup, PalettePopup, Popup,
+    ReportPopup, TransferPopup,
+};
 use crate::tui::snapshot::Snapshot;
-use crate::tui::worker::{Reply, Request};
+use crate::tui::worker::{CaseWrite, Reply, Request};
 
 /// What the app loop must do after an update.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +27,11 @@ pub enum Effect {
 /// screen changed.
 pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
     let mut fx = Vec::new();
+    apply(s, action, &mut fx);
+    fx
+}
+
+fn apply(s: &mut State, action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::Tick(now) => {
             let minute_changed = (now.hour(), now.minute()) != (s.now.hour(), s.now.minute());
@@ -29,36 +39,33 @@ pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
             if minute_changed {
                 s.dirty = true;
             }
-            return fx;
+            return;
         }
         Action::Resize(w, h) => s.size = (w, h),
         Action::Snapshot(snap) => apply_snapshot(s, snap),
-        Action::Reply(reply) => apply_reply(s, *reply),
-        Action::Input(key) => super::input::on_input(s, key, &mut fx),
+        Action::Reply(reply) => apply_reply(s, *reply, fx),
+        Action::Input(key) => {
+            if let Some(then) = super::input::on_input(s, key, fx) {
+                apply(s, then, fx);
+            }
+        }
         Action::DataError(e) => s.worker_error = Some(e),
         Action::Confirmed => {
-            if let Some(Popup::Confirm { then, .. }) = s.popup.take() {
-                fx.push(Effect::Send(*then));
+            if let Some(Popup::Confirm(c)) = s.popup.take() {
+                fx.push(Effect::Send(*c.then));
             }
         }
         a if s.read_only && a.writes() => {
             s.message = Some(Message { ok: false, text: s.strings.refused_read_only.to_string() });
         }
-        a => on_command(s, a, &mut fx),
+        Action::RunCommand(cmd) => run_command(s, cmd, fx),
+        a => on_command(s, a, fx),
     }
     s.dirty = true;
-    fx
-}
-
-fn apply_snapshot(s: &mut State, snap: Box<Snapshot>) {
-    s.last_change = Some(snap.taken_at);
-    s.worker_error = None;
-    s.snap = Some(snap);
-    recompute_views(s);
 }
 
 /// Rebuilds the filtered/sorted Workload and Follow-ups views and clamps every selection.
-pub(super) fn recompute_views(s: &mut State) {
+pub(crate) fn recompute_views(s: &mut State) {
     let Some(snap) = s.snap.as_ref() else { return };
     let f = s.workload_filter.clone();
     let mut view: Vec<usize> = snap
@@ -108,128 +115,113 @@ pub(super) fn recompute_views(s: &mut State) {
     s.incoming_selected = s.incoming_selected.min(total.saturating_sub(1));
 }
 
-fn apply_reply(s: &mut State, reply: Reply) {
+/// At most this many cases are remembered as seen; past it, only the current snapshot's stay.
+const SEEN_CAP: usize = 50_000;
+
+fn apply_snapshot(s: &mut State, snap: Box<Snapshot>) {
+    s.last_change = Some(snap.taken_at);
+    s.worker_error = None;
+    if s.seen.len() > SEEN_CAP {
+        s.seen.clear();
+    }
+    for c in &snap.incoming.rows {
+        s.seen.insert(c.reference.clone(), c.version);
+    }
+    s.snap = Some(snap);
+    recompute_views(s);
+}
+
+fn apply_reply(s: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
     match reply {
         Reply::Detail(d) => {
-            if let Some(Popup::Detail { reference, detail, .. }) = s.popup.as_mut() {
-                if *reference == d.case.reference {
-                    *detail = Some(d);
+            s.seen.insert(d.case.reference.clone(), d.case.version);
+            if let Some(Popup::Detail(p)) = s.popup.as_mut() {
+                if p.reference == d.case.reference {
+                    p.detail = Some(d);
                 }
             }
         }
-        Reply::Suggestions { refs, list: ranked } => {
-            if let Some(Popup::Assign { cases, list, .. }) = s.popup.as_mut() {
-                if cases.iter().map(|c| &c.0).eq(refs.iter()) {
-                    *list = Some(ranked);
+        Reply::Suggestions { refs, list } => {
+            if let Some(Popup::Assign(p)) = s.popup.as_mut() {
+                if p.cases.iter().map(|c| &c.0).eq(refs.iter()) {
+                    p.list = Some(list);
                 }
             }
         }
         Reply::Report(r) => {
-            if let Some(Popup::Report { report, .. }) = s.popup.as_mut() {
-                *report = Some(r);
+            if let Some(Popup::Report(p)) = s.popup.as_mut() {
+                p.report = Some(r);
             }
+        }
+        Reply::Resolved { reference, version, write } => {
+            fx.push(Effect::Send(write.at_version(reference, version)));
         }
         Reply::Done(text) => {
             s.marked.clear();
             s.message = Some(Message { ok: true, text });
         }
-        Reply::Failed(e) => {
-            if matches!(s.popup, Some(Popup::Detail { detail: None, .. }) | Some(Popup::Assign { list: None, .. })) {
-                s.popup = None;
-            }
-            s.popup = Some(Popup::Message { ok: false, text: e.message().to_string() });
-        }
+        Reply::Failed(e) => s.popup = Some(Popup::error(e.message())),
     }
 }
 
-/// The case an action applies to: the open detail's, else the focused pane's selection.
-pub(super) fn target(s: &State) -> Option<(String, Expect)> {
-    if let Some(Popup::Detail { detail: Some(d), .. }) = &s.popup {
-        return Some((d.case.reference.clone(), Expect::Version(d.case.version)));
+/// The case an action applies to, with the version the officer saw: the open detail's, else
+/// the focused pane's selection (`None` version: the pane does not show it, read it first).
+pub(super) fn target(s: &State) -> Option<(String, Option<i64>)> {
+    if let Some(Popup::Detail(DetailPopup { detail: Some(d), .. })) = &s.popup {
+        return Some((d.case.reference.clone(), Some(d.case.version)));
     }
-    match s.focus {
-        Pane::Incoming => s.selected_case().map(|c| (c.reference.clone(), Expect::Version(c.version))),
-        Pane::Followups => s.selected_followup().map(|f| (f.case_ref.clone(), Expect::Latest)),
-        _ => None,
-    }
+    s.focus.component().target(s)
 }
 
 pub(super) fn say(s: &mut State, ok: bool, text: impl Into<String>) {
     s.message = Some(Message { ok, text: text.into() });
 }
 
-pub(super) fn send_view(s: &State, fx: &mut Vec<Effect>) {
+/// Asks the worker for the panes' data again (the query changed).
+pub(crate) fn send_view(s: &State, fx: &mut Vec<Effect>) {
     fx.push(Effect::Send(Request::View(s.query.clone())));
 }
 
-fn move_selection(s: &mut State, delta: isize, fx: &mut Vec<Effect>) {
-    fn step(cur: usize, len: usize, delta: isize) -> usize {
-        if len == 0 {
-            return 0;
-        }
-        (cur as isize + delta).clamp(0, len as isize - 1) as usize
-    }
-    match s.focus {
-        Pane::Incoming => {
-            let total = s.snap.as_ref().map(|x| x.incoming.total as usize).unwrap_or(0);
-            s.incoming_selected = step(s.incoming_selected, total, delta);
-            ensure_incoming_window(s, fx);
-        }
-        Pane::Routing => {
-            let (r, c) = s.routing_cell;
-            if delta.unsigned_abs() > 1 {
-                s.routing_cell.0 = if delta < 0 { 0 } else { 3 };
-            } else {
-                s.routing_cell = (step(r, 4, delta), c);
-            }
-        }
-        Pane::Workload => s.workload_selected = step(s.workload_selected, s.workload_view.len(), delta),
-        Pane::Followups => s.followups_selected = step(s.followups_selected, s.followups_view.len(), delta),
-    }
+/// Clears every Incoming filter (typed, palette and routing cell) and the marks.
+pub(crate) fn clear_incoming_filter(s: &mut State, fx: &mut Vec<Effect>) {
+    s.marked.clear();
+    s.incoming_cell = None;
+    s.query.incoming = Default::default();
+    s.query.incoming_offset = 0;
+    s.incoming_selected = 0;
+    send_view(s, fx);
 }
 
-/// Asks for another window of Incoming rows when the selection leaves the loaded one.
-fn ensure_incoming_window(s: &mut State, fx: &mut Vec<Effect>) {
-    let Some(snap) = s.snap.as_ref() else { return };
-    let loaded = snap.incoming.offset..snap.incoming.offset + snap.incoming.rows.len();
-    if !loaded.contains(&s.incoming_selected) && (s.incoming_selected as u64) < snap.incoming.total {
-        s.query.incoming_offset = s.incoming_selected.saturating_sub(INCOMING_WINDOW / 3);
-        send_view(s, fx);
-    }
-}
-
-pub(super) fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
+/// The desk's commands (bound keys): focus here, movement and pane actions to the focused pane,
+/// case actions open their popups.
+fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
     let page = s.page_rows() as isize;
+    let pane = s.focus.component();
     match a {
         Action::Quit => s.quit = true,
-        Action::NextPane | Action::PrevPane => {
-            let i = Pane::ALL.iter().position(|p| *p == s.focus).unwrap_or(0);
-            let n = if a == Action::NextPane { (i + 1) % 4 } else { (i + 3) % 4 };
-            s.focus = Pane::ALL[n];
+        Action::NextPane => s.focus = s.focus.cycle(1),
+        Action::PrevPane => s.focus = s.focus.cycle(-1),
+        Action::FocusIncoming | Action::FocusRouting | Action::FocusWorkload | Action::FocusFollowups => {
+            if let Some(entry) = a.focus_index().and_then(|i| PANES.get(i)) {
+                s.focus = entry.pane;
+            }
         }
-        Action::FocusIncoming => s.focus = Pane::Incoming,
-        Action::FocusRouting => s.focus = Pane::Routing,
-        Action::FocusWorkload => s.focus = Pane::Workload,
-        Action::FocusFollowups => s.focus = Pane::Followups,
-        Action::Up => move_selection(s, -1, fx),
-        Action::Down => move_selection(s, 1, fx),
-        Action::PageUp => move_selection(s, -page, fx),
-        Action::PageDown => move_selection(s, page, fx),
-        Action::Top => move_selection(s, isize::MIN / 2, fx),
-        Action::Bottom => move_selection(s, isize::MAX / 2, fx),
-        Action::Left | Action::Right if s.focus == Pane::Routing => {
-            let d: isize = if a == Action::Left { -1 } else { 1 };
-            s.routing_cell.1 = (s.routing_cell.1 as isize + d).clamp(0, MATRIX_COLUMNS.len() as isize - 1) as usize;
+        Action::Up => pane.move_by(s, -1, fx),
+        Action::Down => pane.move_by(s, 1, fx),
+        Action::PageUp => pane.move_by(s, -page, fx),
+        Action::PageDown => pane.move_by(s, page, fx),
+        Action::Top => pane.move_by(s, isize::MIN / 2, fx),
+        Action::Bottom => pane.move_by(s, isize::MAX / 2, fx),
+        Action::Left | Action::Right | Action::Open | Action::ToggleMark | Action::CycleSort => {
+            pane.on_action(s, &a, fx)
         }
-        Action::Left | Action::Right => {}
-        Action::Open => open(s, fx),
-        Action::ToggleMark => {
-            if let Some(c) = s.selected_case().filter(|_| s.focus == Pane::Incoming) {
-                let (r, v) = (c.reference.clone(), c.version);
-                if s.marked.remove(&r).is_none() {
-                    s.marked.insert(r, v);
-                }
-                move_selection(s, 1, fx);
+        Action::ClearFilter => {
+            s.message = None;
+            pane.on_action(s, &a, fx);
+        }
+        Action::Filter => {
+            if let Some(text) = pane.filter(s) {
+                s.filter_input = Some(super::FilterInput { pane: s.focus, text });
             }
         }
         Action::Assign => start_assign(s, fx),
@@ -237,82 +229,48 @@ pub(super) fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
             if s.marked.is_empty() {
                 say(s, false, s.strings.nothing_selected);
             } else {
-                let cases = s.marked.iter().map(|(r, v)| (r.clone(), Expect::Version(*v))).collect();
-                s.popup = Some(Popup::Confirm {
+                let cases = s.marked.iter().map(|(r, v)| (r.clone(), crate::store::Expect::Version(*v))).collect();
+                s.popup = Some(Popup::Confirm(ConfirmPopup {
                     text: format!("{} ({} {})", s.strings.auto_assign_confirm, s.marked.len(), s.strings.marked),
                     then: Box::new(Request::AutoAssign { cases }),
-                });
+                }));
             }
         }
         Action::Escalate => match target(s) {
-            Some((reference, expect)) => {
-                s.popup = Some(Popup::Confirm {
+            Some((reference, seen)) => {
+                s.popup = Some(Popup::Confirm(ConfirmPopup {
                     text: format!("{reference}: {}", s.strings.escalate_confirm),
-                    then: Box::new(Request::Escalate { reference, expect }),
-                })
+                    then: Box::new(CaseWrite::Escalate.request(reference, seen)),
+                }))
             }
             None => say(s, false, s.strings.nothing_selected),
         },
         Action::Transfer => start_transfer(s),
         Action::NewCase => {
             if let Some(snap) = s.snap.as_ref() {
-                s.popup = Some(Popup::Intake(Box::new(Form::intake(&snap.org, s.strings))));
+                s.popup = Some(Popup::Intake(IntakePopup { form: Box::new(Form::intake(&snap.org, s.strings)) }));
             }
         }
         Action::RecordFollowup => {
-            let reference = match (&s.popup, s.focus) {
-                (Some(Popup::Detail { detail: Some(d), .. }), _) => Some(d.case.reference.clone()),
-                (_, Pane::Followups) => s.selected_followup().map(|f| f.case_ref.clone()),
+            let target = match (&s.popup, s.focus) {
+                (Some(Popup::Detail(DetailPopup { detail: Some(d), .. })), _) => {
+                    Some((d.case.reference.clone(), d.case.version))
+                }
+                (_, Pane::Followups) => s.selected_followup().map(|f| (f.case_ref.clone(), f.case_version)),
                 _ => None,
             };
-            match reference {
-                Some(reference) => {
-                    s.popup = Some(Popup::Followup { reference, form: Box::new(Form::followup(s.strings)) })
+            match target {
+                Some((reference, version)) => {
+                    let form = Box::new(Form::followup(s.strings));
+                    s.popup = Some(Popup::Followup(FollowupPopup { reference, version, form }))
                 }
                 None => say(s, false, s.strings.no_pending_followup),
             }
         }
-        Action::Filter if s.focus != Pane::Routing => {
-            let text = match s.focus {
-                Pane::Incoming => s.query.incoming.text.clone().unwrap_or_default(),
-                Pane::Workload => s.workload_filter.clone(),
-                _ => s.followups_filter.clone(),
-            };
-            s.filter_input = Some(FilterInput { pane: s.focus, text });
-        }
-        Action::ClearFilter => {
-            s.message = None;
-            match s.focus {
-                Pane::Incoming | Pane::Routing => {
-                    s.marked.clear();
-                    s.incoming_cell = None;
-                    s.query.incoming = Default::default();
-                    s.query.incoming_offset = 0;
-                    s.incoming_selected = 0;
-                    send_view(s, fx);
-                }
-                Pane::Workload => s.workload_filter.clear(),
-                Pane::Followups => s.followups_filter.clear(),
-            }
-            recompute_views(s);
-        }
-        Action::CycleSort => match s.focus {
-            Pane::Incoming => {
-                s.query.incoming_sort = s.query.incoming_sort.next();
-                s.query.incoming_offset = 0;
-                s.incoming_selected = 0;
-                send_view(s, fx);
-            }
-            Pane::Workload => {
-                s.workload_sort = s.workload_sort.next();
-                recompute_views(s);
-            }
-            _ => {}
-        },
-        Action::Palette => s.popup = Some(Popup::Palette { text: String::new() }),
+        Action::Palette => s.popup = Some(Popup::Palette(PalettePopup::default())),
         Action::Reveal => match target(s) {
             Some((reference, _)) => {
-                s.popup = Some(Popup::Detail { reference: reference.clone(), detail: None, scroll: 0 });
+                s.popup = Some(Popup::Detail(DetailPopup::loading(reference.clone())));
                 fx.push(Effect::Send(Request::Detail { reference, reveal: true }));
             }
             None => say(s, false, s.strings.nothing_selected),
@@ -320,48 +278,17 @@ pub(super) fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
         Action::Report => {
             let today = s.now.with_timezone(&s.tz).date_naive();
             let from = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-            s.popup = Some(Popup::Report { report: None, scroll: 0 });
+            s.popup = Some(Popup::Report(ReportPopup::default()));
             fx.push(Effect::Send(Request::Report { from, to: today }));
         }
-        Action::Help => s.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Help => s.popup = Some(Popup::Help(HelpPopup::default())),
         _ => {}
     }
 }
 
-fn open(s: &mut State, fx: &mut Vec<Effect>) {
-    match s.focus {
-        Pane::Incoming | Pane::Followups => {
-            if let Some((reference, _)) = target(s) {
-                s.popup = Some(Popup::Detail { reference: reference.clone(), detail: None, scroll: 0 });
-                fx.push(Effect::Send(Request::Detail { reference, reveal: false }));
-            }
-        }
-        Pane::Routing => {
-            let (row, col) = s.routing_cell;
-            let tier = Tier::ALL[row.min(3)];
-            let kinds: Vec<CommitteeKind> =
-                CommitteeKind::ALL.iter().copied().filter(|k| k.matrix_column() == col).collect();
-            s.incoming_cell = Some((row, col));
-            s.query.incoming.tier = Some(tier);
-            s.query.incoming.committee_kinds = kinds;
-            s.query.incoming_offset = 0;
-            s.incoming_selected = 0;
-            s.focus = Pane::Incoming;
-            send_view(s, fx);
-        }
-        Pane::Workload => {
-            if let Some(m) = s.selected_mediator() {
-                s.workload_filter = m.committees.first().cloned().unwrap_or_default();
-                s.workload_selected = 0;
-                recompute_views(s);
-            }
-        }
-    }
-}
-
 fn start_assign(s: &mut State, fx: &mut Vec<Effect>) {
-    let cases: Vec<(String, Expect)> = if !s.marked.is_empty() && s.popup.is_none() {
-        s.marked.iter().map(|(r, v)| (r.clone(), Expect::Version(*v))).collect()
+    let cases: Vec<(String, Option<i64>)> = if !s.marked.is_empty() && s.popup.is_none() {
+        s.marked.iter().map(|(r, v)| (r.clone(), Some(*v))).collect()
     } else {
         target(s).into_iter().collect()
     };
@@ -370,18 +297,18 @@ fn start_assign(s: &mut State, fx: &mut Vec<Effect>) {
         return;
     }
     let refs = cases.iter().map(|c| c.0.clone()).collect();
-    s.popup = Some(Popup::Assign { cases, list: None, filter: String::new(), selected: 0 });
+    s.popup = Some(Popup::Assign(AssignPopup::new(cases)));
     fx.push(Effect::Send(Request::Suggest { refs }));
 }
 
 fn start_transfer(s: &mut State) {
-    let Some((reference, expect)) = target(s) else {
+    let Some((reference, seen)) = target(s) else {
         say(s, false, s.strings.nothing_selected);
         return;
     };
     let Some(snap) = s.snap.as_ref() else { return };
     let case = snap.incoming.rows.iter().find(|c| c.reference == reference).cloned().or_else(|| match &s.popup {
-        Some(Popup::Detail { detail: Some(d), .. }) => Some(d.case.clone()),
+        Some(Popup::Detail(DetailPopup { detail: Some(d), .. })) => Some(d.case.clone()),
         _ => None,
     });
     let Some(case) = case else { return };
@@ -394,5 +321,54 @@ fn start_transfer(s: &mut State) {
         .filter(|c| c.id != case.committee_id && org.covers(c, &area))
         .map(|c| (c.code.clone(), if zh { c.name_zh.clone() } else { c.name_en.clone() }))
         .collect();
-    s.popup = Some(Popup::Transfer { case: (reference, expect), options, filter: String::new(), selected: 0 });
+    s.popup =
+        Some(Popup::Transfer(TransferPopup { case: (reference, seen), options, filter: String::new(), selected: 0 }));
+}
+
+/// The version of `reference` the officer saw: the open detail's, else the last one this desk
+/// showed (the current snapshot's, or the snapshot or detail that last showed it); `None` when
+/// the desk never showed it (then the write reads it first).
+fn version_seen(s: &State, reference: &str) -> Option<i64> {
+    if let Some(Popup::Detail(DetailPopup { detail: Some(d), .. })) = &s.popup {
+        if d.case.reference == reference {
+            return Some(d.case.version);
+        }
+    }
+    s.seen.get(reference).copied()
+}
+
+/// Runs a palette command. Writes name the version the officer saw (see [`version_seen`]), never
+/// the latest: a case changed since it was seen gets a conflict, not a silent overwrite.
+fn run_command(s: &mut State, cmd: Command, fx: &mut Vec<Effect>) {
+    let write = |s: &State, reference: String, w: CaseWrite| {
+        let seen = version_seen(s, &reference);
+        Effect::Send(w.request(reference, seen))
+    };
+    match cmd {
+        Command::Assign { reference, mediator_id } => {
+            fx.push(write(s, reference, CaseWrite::Assign { mediator_id, force: false }))
+        }
+        Command::Escalate { reference } => fx.push(write(s, reference, CaseWrite::Escalate)),
+        Command::Transfer { reference, committee } => fx.push(write(s, reference, CaseWrite::Transfer { committee })),
+        Command::Show { reference } => {
+            fx.push(Effect::Send(Request::Detail { reference: reference.clone(), reveal: false }));
+            s.popup = Some(Popup::Detail(DetailPopup::loading(reference)));
+        }
+        Command::Filter(spec) => {
+            let f = &mut s.query.incoming;
+            match spec {
+                FilterSpec::Clear => *f = Default::default(),
+                FilterSpec::Text(t) => f.text = Some(t),
+                FilterSpec::Area(id) => f.area_id = Some(id),
+                FilterSpec::Committee(id) => f.committee_id = Some(id),
+                FilterSpec::Tier(t) => f.tier = Some(t),
+            }
+            s.query.incoming_offset = 0;
+            s.incoming_selected = 0;
+            s.focus = Pane::Incoming;
+            send_view(s, fx);
+        }
+        Command::Help => s.popup = Some(Popup::Help(HelpPopup::default())),
+        Command::Quit => s.quit = true,
+    }
 }

@@ -1,20 +1,18 @@
-//! Rendering: `render(&State, &Theme, frame)` draws the panes, status bar and popup. It reads
-//! the state and mutates nothing; every text from the database is sanitised on the way in.
+//! Rendering: `render(&State, &Theme, frame)` lays out the registered panes, then draws them,
+//! the status bar and the open popup. It reads the state and mutates nothing; every text from
+//! the database is sanitised on the way in.
 
-mod followups;
-mod incoming;
-mod popups;
-mod routing;
 mod status;
-mod widgets;
-mod workload;
+pub mod view;
+pub mod widgets;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::state::{Pane, State};
+use super::panes::{Pane, PANES};
+use super::state::State;
 use super::theme::Theme;
 
 /// The smallest terminal the desk draws in.
@@ -35,23 +33,34 @@ pub fn render(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
         return;
     }
     let [main, bar] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    let [top, bottom] = Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(main);
-    let [incoming, routing] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
-    let [workload, followups] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
-    incoming::render(frame, incoming, state, theme);
-    routing::render(frame, routing, state, theme);
-    workload::render(frame, workload, state, theme);
-    followups::render(frame, followups, state, theme);
+    for (entry, rect) in PANES.iter().zip(pane_areas(main)) {
+        entry.component.render(frame, rect, state, theme);
+    }
     status::render(frame, bar, state, theme);
-    popups::render(frame, area, state, theme);
+    super::popups::render(frame, area, state, theme);
+}
+
+/// Each registered pane's area, in registry order: equal-height rows, each split by its panes'
+/// widths.
+fn pane_areas(main: Rect) -> Vec<Rect> {
+    let rows = PANES.iter().map(|e| e.slot.row).max().map_or(0, |r| r + 1);
+    let heights = Layout::vertical((0..rows).map(|_| Constraint::Percentage(100 / rows.max(1)))).split(main);
+    let mut out = vec![Rect::default(); PANES.len()];
+    for (row, height) in heights.iter().enumerate() {
+        let members: Vec<usize> = (0..PANES.len()).filter(|&i| usize::from(PANES[i].slot.row) == row).collect();
+        let widths = members.iter().map(|&i| Constraint::Percentage(PANES[i].slot.width));
+        for (&i, rect) in members.iter().zip(Layout::horizontal(widths).split(*height).iter()) {
+            out[i] = *rect;
+        }
+    }
+    out
 }
 
 /// The focused-or-not block around a pane, titled `N Title` with extra title text.
-fn pane_block<'a>(state: &State, theme: &Theme, pane: Pane, extra: String) -> ratatui::widgets::Block<'a> {
+pub(crate) fn pane_block<'a>(state: &State, theme: &Theme, pane: Pane, extra: String) -> ratatui::widgets::Block<'a> {
     use ratatui::widgets::{Block, BorderType};
     let focused = state.focus == pane && state.popup.is_none();
-    let n = Pane::ALL.iter().position(|p| *p == pane).unwrap_or(0) + 1;
+    let n = pane.index() + 1;
     let title = format!(" {n} {} ", pane.title(state.strings));
     let mut block = Block::bordered()
         .border_type(if focused { BorderType::Thick } else { BorderType::Plain })

@@ -6,12 +6,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::pane_block;
-use super::widgets::{cell, clock_style, clock_text, page_start, risk_style, short_duration, span};
+use super::{step, Pane, PaneComponent};
 use crate::domain::{Case, Lang, Org};
 use crate::store::IncomingSort;
-use crate::tui::state::{Pane, State};
+use crate::tui::action::Action;
+use crate::tui::i18n::Strings;
+use crate::tui::popups::{DetailPopup, Popup};
+use crate::tui::state::{
+    update::{clear_incoming_filter, send_view},
+    Effect, State, INCOMING_WINDOW,
+};
 use crate::tui::theme::Theme;
+use crate::tui::ui::pane_block;
+use crate::tui::ui::widgets::{cell, clock_style, clock_text, page_start, risk_style, short_duration, span};
+use crate::tui::worker::Request;
 
 /// A column: header text, width, and how to draw a case in it.
 struct Column {
@@ -107,7 +115,7 @@ fn columns(state: &State, inner: usize) -> Vec<Column> {
 }
 
 /// Draws the pane.
-pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
+fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     let s = state.strings;
     let Some(snap) = state.snap.as_ref() else {
         frame.render_widget(
@@ -168,4 +176,94 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The Incoming pane.
+pub struct Incoming;
+
+/// Asks for another window of Incoming rows when the selection leaves the loaded one.
+fn ensure_window(s: &mut State, fx: &mut Vec<Effect>) {
+    let Some(snap) = s.snap.as_ref() else { return };
+    let loaded = snap.incoming.offset..snap.incoming.offset + snap.incoming.rows.len();
+    if !loaded.contains(&s.incoming_selected) && (s.incoming_selected as u64) < snap.incoming.total {
+        s.query.incoming_offset = s.incoming_selected.saturating_sub(INCOMING_WINDOW / 3);
+        send_view(s, fx);
+    }
+}
+
+impl PaneComponent for Incoming {
+    fn title(&self, s: &Strings) -> &'static str {
+        s.incoming
+    }
+
+    fn keys(&self) -> &'static [Action] {
+        &[
+            Action::Open,
+            Action::Assign,
+            Action::AutoAssign,
+            Action::ToggleMark,
+            Action::Escalate,
+            Action::Transfer,
+            Action::Filter,
+            Action::ClearFilter,
+            Action::CycleSort,
+        ]
+    }
+
+    fn move_by(&self, s: &mut State, delta: isize, fx: &mut Vec<Effect>) {
+        let total = s.snap.as_ref().map(|x| x.incoming.total as usize).unwrap_or(0);
+        s.incoming_selected = step(s.incoming_selected, total, delta);
+        ensure_window(s, fx);
+    }
+
+    fn on_action(&self, s: &mut State, a: &Action, fx: &mut Vec<Effect>) {
+        match a {
+            Action::Open => {
+                if let Some((reference, _)) = self.target(s) {
+                    s.popup = Some(Popup::Detail(DetailPopup::loading(reference.clone())));
+                    fx.push(Effect::Send(Request::Detail { reference, reveal: false }));
+                }
+            }
+            Action::ToggleMark => {
+                if let Some(c) = s.selected_case() {
+                    let (r, v) = (c.reference.clone(), c.version);
+                    if s.marked.remove(&r).is_none() {
+                        s.marked.insert(r, v);
+                    }
+                    self.move_by(s, 1, fx);
+                }
+            }
+            Action::ClearFilter => clear_incoming_filter(s, fx),
+            Action::CycleSort => {
+                s.query.incoming_sort = s.query.incoming_sort.next();
+                s.query.incoming_offset = 0;
+                s.incoming_selected = 0;
+                send_view(s, fx);
+            }
+            _ => {}
+        }
+    }
+
+    fn target(&self, s: &State) -> Option<(String, Option<i64>)> {
+        s.selected_case().map(|c| (c.reference.clone(), Some(c.version)))
+    }
+
+    fn filter(&self, s: &State) -> Option<String> {
+        Some(s.query.incoming.text.clone().unwrap_or_default())
+    }
+
+    fn set_filter(&self, s: &mut State, text: String, live: bool, fx: &mut Vec<Effect>) {
+        // Incoming is filtered by the database: only on Enter, not on every key.
+        if live {
+            return;
+        }
+        s.query.incoming.text = Some(text).filter(|t| !t.trim().is_empty());
+        s.query.incoming_offset = 0;
+        s.incoming_selected = 0;
+        send_view(s, fx);
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
+        draw(frame, area, state, theme);
+    }
 }

@@ -5,14 +5,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::pane_block;
-use super::widgets::{bar, cell, page_start, span};
+use super::{step, Pane, PaneComponent};
 use crate::domain::Lang;
-use crate::tui::state::{Pane, State, WorkloadSort};
+use crate::tui::action::Action;
+use crate::tui::i18n::Strings;
+use crate::tui::state::update::recompute_views;
+use crate::tui::state::{Effect, State, WorkloadSort};
 use crate::tui::theme::Theme;
+use crate::tui::ui::pane_block;
+use crate::tui::ui::widgets::{bar, cell, page_start, span};
 
 /// Draws the pane.
-pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
+fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     let s = state.strings;
     let mut extra = vec![format!("{} {}", s.sort, state.workload_sort.label(s.lang))];
     if !state.workload_filter.is_empty() {
@@ -89,4 +93,51 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The Workload pane.
+pub struct Workload;
+
+impl PaneComponent for Workload {
+    fn title(&self, s: &Strings) -> &'static str {
+        s.workload
+    }
+
+    fn keys(&self) -> &'static [Action] {
+        &[Action::Open, Action::Filter, Action::ClearFilter, Action::CycleSort]
+    }
+
+    fn move_by(&self, s: &mut State, delta: isize, _fx: &mut Vec<Effect>) {
+        s.workload_selected = step(s.workload_selected, s.workload_view.len(), delta);
+    }
+
+    fn on_action(&self, s: &mut State, a: &Action, _fx: &mut Vec<Effect>) {
+        match a {
+            Action::Open => {
+                // Enter on a mediator narrows the pane to their first committee.
+                if let Some(m) = s.selected_mediator() {
+                    s.workload_filter = m.committees.first().cloned().unwrap_or_default();
+                    s.workload_selected = 0;
+                }
+            }
+            Action::ClearFilter => s.workload_filter.clear(),
+            Action::CycleSort => s.workload_sort = s.workload_sort.next(),
+            _ => return,
+        }
+        recompute_views(s);
+    }
+
+    fn filter(&self, s: &State) -> Option<String> {
+        Some(s.workload_filter.clone())
+    }
+
+    fn set_filter(&self, s: &mut State, text: String, _live: bool, _fx: &mut Vec<Effect>) {
+        s.workload_filter = text;
+        s.workload_selected = 0;
+        recompute_views(s);
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
+        draw(frame, area, state, theme);
+    }
 }

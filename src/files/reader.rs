@@ -43,17 +43,14 @@ pub fn open(path: &Path) -> Result<Box<dyn Read>> {
     if path.as_os_str() == "-" {
         return Ok(Box::new(io::stdin()));
     }
-    let f = File::open(path).map_err(|e| Error::Io(format!("cannot open {}: {e}", path.display())))?;
+    let f = File::open(path).map_err(|e| Error::file(path, e))?;
     Ok(Box::new(f))
 }
 
 /// Reads the whole file once; more than `cap` bytes is an error naming the cap.
 pub fn read_all(path: &Path, cap: u64) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    open(path)?
-        .take(cap.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::Io(format!("cannot read {}: {e}", display_name(path))))?;
+    open(path)?.take(cap.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| Error::file(display_name(path), e))?;
     if bytes.len() as u64 > cap {
         return Err(too_large(&display_name(path), cap));
     }
@@ -66,7 +63,7 @@ pub fn read_text(path: &Path, cap: u64) -> Result<String> {
     let name = display_name(path);
     let text = String::from_utf8(bytes).map_err(|e| {
         let line = e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
-        Error::Invalid(format!("{name}: line {line} is not valid UTF-8"))
+        Error::refused(name.clone(), format!("line {line} is not valid UTF-8"))
     })?;
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
@@ -75,7 +72,7 @@ pub fn read_text(path: &Path, cap: u64) -> Result<String> {
 }
 
 fn too_large(name: &str, cap: u64) -> Error {
-    Error::Invalid(format!("{name} is larger than the {} limit; nothing was read", describe(cap)))
+    Error::refused(name, format!("larger than the {} limit; nothing was read", describe(cap)))
 }
 
 /// The message of the I/O error a [`Guarded`] reader gives when its cap is passed.

@@ -5,12 +5,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::pane_block;
-use super::widgets::cell;
+use super::{step, Pane, PaneComponent};
+use crate::domain::CommitteeKind;
 use crate::domain::Tier;
 use crate::store::MATRIX_COLUMNS;
-use crate::tui::state::{Pane, State};
+use crate::tui::action::Action;
+use crate::tui::i18n::Strings;
+use crate::tui::state::update::{clear_incoming_filter, send_view};
+use crate::tui::state::{Effect, State};
 use crate::tui::theme::Theme;
+use crate::tui::ui::pane_block;
+use crate::tui::ui::widgets::cell;
 
 fn column_label(state: &State, col: usize) -> &'static str {
     let s = state.strings;
@@ -26,7 +31,7 @@ fn count(n: u64) -> String {
 }
 
 /// Draws the pane.
-pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
+fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     let s = state.strings;
     let block = pane_block(state, theme, Pane::Routing, String::new());
     let inner = block.inner(area);
@@ -94,4 +99,56 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     let hint = format!("Enter: {}", s.action_help(&crate::tui::action::Action::Open));
     lines.push(Line::from(Span::styled(cell(&hint, usize::from(inner.width)), theme.muted)));
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The Routing pane.
+pub struct Routing;
+
+impl PaneComponent for Routing {
+    fn title(&self, s: &Strings) -> &'static str {
+        s.routing
+    }
+
+    fn keys(&self) -> &'static [Action] {
+        &[Action::Left, Action::Right, Action::Open, Action::ClearFilter]
+    }
+
+    fn move_by(&self, s: &mut State, delta: isize, _fx: &mut Vec<Effect>) {
+        let (r, c) = s.routing_cell;
+        let rows = Tier::ALL.len();
+        if delta.unsigned_abs() > 1 {
+            s.routing_cell.0 = if delta < 0 { 0 } else { rows - 1 };
+        } else {
+            s.routing_cell = (step(r, rows, delta), c);
+        }
+    }
+
+    fn on_action(&self, s: &mut State, a: &Action, fx: &mut Vec<Effect>) {
+        match a {
+            Action::Left | Action::Right => {
+                let d: isize = if *a == Action::Left { -1 } else { 1 };
+                s.routing_cell.1 = step(s.routing_cell.1, MATRIX_COLUMNS.len(), d);
+            }
+            Action::Open => {
+                // Enter on a cell filters Incoming by its tier and committee kinds.
+                let (row, col) = s.routing_cell;
+                let tier = Tier::ALL[row.min(Tier::ALL.len() - 1)];
+                let kinds: Vec<CommitteeKind> =
+                    CommitteeKind::ALL.iter().copied().filter(|k| k.matrix_column() == col).collect();
+                s.incoming_cell = Some((row, col));
+                s.query.incoming.tier = Some(tier);
+                s.query.incoming.committee_kinds = kinds;
+                s.query.incoming_offset = 0;
+                s.incoming_selected = 0;
+                s.focus = Pane::Incoming;
+                send_view(s, fx);
+            }
+            Action::ClearFilter => clear_incoming_filter(s, fx),
+            _ => {}
+        }
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
+        draw(frame, area, state, theme);
+    }
 }

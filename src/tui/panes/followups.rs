@@ -5,13 +5,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::pane_block;
-use super::widgets::{cell, page_start, span};
-use crate::tui::state::{Pane, State};
+use super::{step, Pane, PaneComponent};
+use crate::tui::action::Action;
+use crate::tui::i18n::Strings;
+use crate::tui::popups::{DetailPopup, Popup};
+use crate::tui::state::update::recompute_views;
+use crate::tui::state::{Effect, State};
 use crate::tui::theme::Theme;
+use crate::tui::ui::pane_block;
+use crate::tui::ui::widgets::{cell, page_start, span};
+use crate::tui::worker::Request;
 
 /// Draws the pane.
-pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
+fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     let s = state.strings;
     let extra = state
         .snap
@@ -70,4 +76,57 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The Follow-ups pane.
+pub struct Followups;
+
+impl PaneComponent for Followups {
+    fn title(&self, s: &Strings) -> &'static str {
+        s.followups
+    }
+
+    fn keys(&self) -> &'static [Action] {
+        &[Action::Open, Action::RecordFollowup, Action::Escalate, Action::Filter, Action::ClearFilter]
+    }
+
+    fn move_by(&self, s: &mut State, delta: isize, _fx: &mut Vec<Effect>) {
+        s.followups_selected = step(s.followups_selected, s.followups_view.len(), delta);
+    }
+
+    fn on_action(&self, s: &mut State, a: &Action, fx: &mut Vec<Effect>) {
+        match a {
+            Action::Open => {
+                if let Some((reference, _)) = self.target(s) {
+                    s.popup = Some(Popup::Detail(DetailPopup::loading(reference.clone())));
+                    fx.push(Effect::Send(Request::Detail { reference, reveal: false }));
+                }
+            }
+            Action::ClearFilter => {
+                s.followups_filter.clear();
+                recompute_views(s);
+            }
+            _ => {}
+        }
+    }
+
+    /// A follow-up row carries no case version: the one this desk last showed, else writes from
+    /// here read it first.
+    fn target(&self, s: &State) -> Option<(String, Option<i64>)> {
+        s.selected_followup().map(|f| (f.case_ref.clone(), s.seen.get(&f.case_ref).copied()))
+    }
+
+    fn filter(&self, s: &State) -> Option<String> {
+        Some(s.followups_filter.clone())
+    }
+
+    fn set_filter(&self, s: &mut State, text: String, _live: bool, _fx: &mut Vec<Effect>) {
+        s.followups_filter = text;
+        s.followups_selected = 0;
+        recompute_views(s);
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
+        draw(frame, area, state, theme);
+    }
 }

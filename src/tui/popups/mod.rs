@@ -1,0 +1,143 @@
+//! Popups as components: each popup is a struct in its own file implementing [`PopupComponent`]
+//! (title, hint keys, key handling, drawing). While a popup is open it consumes every key first.
+//!
+//! A new popup is one new file here holding its struct and its `PopupComponent` impl, plus its
+//! registration in this file: a variant of [`Popup`] and one arm in [`Popup::component`] and
+//! [`Popup::component_mut`]. Something opens it by setting `state.popup` inside `update`.
+
+mod assign;
+mod confirm;
+mod detail;
+mod form;
+mod frame;
+
+pub use frame::edit_line;
+mod help;
+mod message;
+mod palette;
+mod report;
+mod transfer;
+
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+pub use assign::AssignPopup;
+pub use confirm::ConfirmPopup;
+pub use detail::DetailPopup;
+pub use form::{FollowupPopup, IntakePopup};
+pub use help::HelpPopup;
+pub use message::MessagePopup;
+pub use palette::PalettePopup;
+pub use report::ReportPopup;
+pub use transfer::TransferPopup;
+
+use super::action::Action;
+use super::state::State;
+use super::theme::Theme;
+use super::worker::Request;
+
+/// What a popup makes of a key. `update` applies it: the popup never changes anything else.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// Stay open (its own state may have changed).
+    Stay,
+    /// Close.
+    Close,
+    /// Close and open this one instead.
+    Replace(Popup),
+    /// Close and send the request to the worker.
+    Send(Request),
+    /// Stay open and apply the action (as if its key were pressed on the desk).
+    Act(Action),
+    /// Close, then apply the action.
+    CloseAnd(Action),
+}
+
+/// One popup: what it is called, the keys it hints at, how it takes keys, how it is drawn.
+pub trait PopupComponent {
+    /// The title on its frame.
+    fn title(&self, state: &State) -> String;
+    /// The key hint on its frame's bottom edge.
+    fn hint(&self, state: &State) -> String;
+    /// Turns a key into a [`Step`]; may change only the popup's own fields.
+    fn on_key(&mut self, state: &State, key: KeyEvent) -> Step;
+    /// Draws it over the screen `area`; reads and mutates nothing else.
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme);
+}
+
+/// The open popup: one variant per component.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Popup {
+    /// One case in full.
+    Detail(DetailPopup),
+    /// Ranked suggestions for assigning one or more cases.
+    Assign(AssignPopup),
+    /// Asks yes or no; yes re-issues [`Action::Confirmed`], which sends the held request.
+    Confirm(ConfirmPopup),
+    /// Choose a committee to transfer a case to.
+    Transfer(TransferPopup),
+    /// The new-case intake form.
+    Intake(IntakePopup),
+    /// The follow-up outcome form for a case.
+    Followup(FollowupPopup),
+    /// The period's statistics.
+    Report(ReportPopup),
+    /// Keys, generated from the keymap.
+    Help(HelpPopup),
+    /// The command palette.
+    Palette(PalettePopup),
+    /// A message to acknowledge (an error, or a conflict).
+    Message(MessagePopup),
+}
+
+impl Popup {
+    /// The component behind the variant.
+    pub fn component(&self) -> &dyn PopupComponent {
+        match self {
+            Popup::Detail(p) => p,
+            Popup::Assign(p) => p,
+            Popup::Confirm(p) => p,
+            Popup::Transfer(p) => p,
+            Popup::Intake(p) => p,
+            Popup::Followup(p) => p,
+            Popup::Report(p) => p,
+            Popup::Help(p) => p,
+            Popup::Palette(p) => p,
+            Popup::Message(p) => p,
+        }
+    }
+
+    /// The component behind the variant, to hand it a key.
+    pub fn component_mut(&mut self) -> &mut dyn PopupComponent {
+        match self {
+            Popup::Detail(p) => p,
+            Popup::Assign(p) => p,
+            Popup::Confirm(p) => p,
+            Popup::Transfer(p) => p,
+            Popup::Intake(p) => p,
+            Popup::Followup(p) => p,
+            Popup::Report(p) => p,
+            Popup::Help(p) => p,
+            Popup::Palette(p) => p,
+            Popup::Message(p) => p,
+        }
+    }
+
+    /// An error or conflict to acknowledge.
+    pub fn error(text: impl Into<String>) -> Popup {
+        Popup::Message(MessagePopup { ok: false, text: text.into() })
+    }
+}
+
+/// Draws the open popup, if any.
+pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
+    if let Some(p) = &state.popup {
+        p.component().render(frame, area, state, theme);
+    }
+}
+
+/// Case-insensitive "contains" used by every type-to-filter list.
+pub fn matches(haystack: &str, needle: &str) -> bool {
+    needle.is_empty() || haystack.to_lowercase().contains(&needle.to_lowercase())
+}
