@@ -214,6 +214,38 @@ fn every_input_file_from_dev_zero_is_refused_at_its_size_limit() {
 }
 
 #[test]
+fn duplicate_keys_and_lists_for_text_fields_are_refused() {
+    let db = Db::demo(0);
+    let r = record(&just_now(), "王五");
+    let before = db.case_count();
+    // The same key twice: serde_json would keep the last one silently.
+    let text = r.to_string();
+    let doubled = format!("{{\"summary\": \"first\", {}", &text[1..]);
+    assert!(doubled.matches("\"summary\"").count() == 2, "{doubled}");
+    let (code, _, err) = db.run_with_stdin(&["add", "--json", "-"], &doubled);
+    assert_eq!(code, 1, "a duplicate key is refused: {err}");
+    assert!(err.contains("summary") && err.contains("more than once"), "{err}");
+    // A list where one text is expected.
+    let mut listed = r.clone();
+    listed["applicant_name"] = serde_json::json!(["王五", "赵六"]);
+    let (code, _, err) = db.run_with_stdin(&["add", "--json", "-"], &listed.to_string());
+    assert_eq!(code, 1, "a list for a text field is refused: {err}");
+    assert!(err.contains("applicant_name") && err.contains("list"), "{err}");
+    // The same through import (JSON Lines and a JSON array).
+    let file = db.dir.path().join("dup.jsonl");
+    std::fs::write(&file, format!("{doubled}\n")).unwrap();
+    let (code, _, err) = db.run(&["import", file.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("more than once"), "{err}");
+    let file = db.dir.path().join("dup.json");
+    std::fs::write(&file, format!("[{doubled}]")).unwrap();
+    let (code, _, err) = db.run(&["import", file.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("more than once"), "{err}");
+    assert_eq!(db.case_count(), before);
+}
+
+#[test]
 fn masked_values_cannot_be_taken_for_data() {
     let db = Db::demo(0);
     let mut r = record(&just_now(), "王五");
@@ -532,8 +564,6 @@ fn sleeping_in_busy_wait(pid: u32) -> bool {
 }
 
 #[test]
-#[ignore = "needs the version guard in Store::record_followup (another branch) and the CLI passing \
-            Expect::Version of the case it read; run with --ignored after both are merged"]
 fn two_parallel_followups_one_exit_0_one_exit_3() {
     let db = Db::demo(0);
     let reference = case_with_two_followups(&db);

@@ -8,7 +8,8 @@ use super::Context;
 use crate::domain::{Case, Complexity, FieldError, Lang, NewCase, Org, Party, RiskFlags, RiskLevel, Source};
 use crate::error::{Error, Result, Thing};
 use crate::ingest::import::{self, Format};
-use crate::ingest::record::{new_case_from_json, parse_partners, CaseRecord};
+use crate::ingest::raw::{new_case_from_raw, RawRecord};
+use crate::ingest::record::{parse_partners, CaseRecord};
 use crate::store::{CaseFilter, Store, CASE_PAGE_MAX};
 
 /// Picks the English or the Chinese text.
@@ -129,19 +130,20 @@ fn read_record(src: &str) -> Result<NewCase> {
     let path = std::path::Path::new(src);
     let text = crate::files::reader::read_text(path, crate::files::reader::RECORD_CAP)?;
     let name = crate::files::reader::display_name(path);
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| Error::refused(name.clone(), format!("not valid JSON: {e}")))?;
-    let value = match value {
-        serde_json::Value::Array(mut items) if items.len() == 1 => items.remove(0),
+    let raw = RawRecord::parse(&text).map_err(|e| Error::refused(name.clone(), format!("not valid JSON: {e}")))?;
+    let raw = match raw.value {
+        serde_json::Value::Array(mut items) if items.len() == 1 => {
+            RawRecord { value: items.remove(0), duplicates: raw.duplicates }
+        }
         serde_json::Value::Array(items) => {
             return Err(Error::Invalid(format!(
                 "{name} holds {} records; add takes one (use `duty-desk import FILE` for many)",
                 items.len()
             )))
         }
-        v => v,
+        _ => raw,
     };
-    new_case_from_json(&value).map_err(|errs| refused(&errs))
+    new_case_from_raw(&raw).map_err(|errs| refused(&errs))
 }
 
 /// `import FILE [--dry-run]`.

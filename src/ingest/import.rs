@@ -10,7 +10,8 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 
-use super::record::{new_case_from_fields, new_case_from_json, FIELDS, REQUIRED};
+use super::raw::{new_case_from_raw, RawRecord};
+use super::record::{new_case_from_fields, FIELDS, REQUIRED};
 use crate::domain::{FieldError, NewCase, Org, Policy};
 use crate::error::{Error, Result};
 use crate::files::reader;
@@ -342,8 +343,8 @@ fn read_json_lines(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<(
         if text.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(v) => c.record(at, new_case_from_json(&v)),
+        match RawRecord::parse(text) {
+            Ok(v) => c.record(at, new_case_from_raw(&v)),
             Err(e) => c.problem(at, None, format!("not valid JSON: {e}")),
         }
     }
@@ -430,9 +431,9 @@ impl<'de> serde::de::Visitor<'de> for Records<'_, '_> {
             let mut l = self.1.get();
             l.pending = true;
             self.1.set(l);
-            let Some(v) = seq.next_element::<serde_json::Value>()? else { break };
+            let Some(v) = seq.next_element::<RawRecord>()? else { break };
             n += 1;
-            self.0.record(Location::Record(n, self.1.get().start), new_case_from_json(&v));
+            self.0.record(Location::Record(n, self.1.get().start), new_case_from_raw(&v));
         }
         Ok(())
     }
