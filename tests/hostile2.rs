@@ -335,11 +335,66 @@ fn a_huge_terminal_is_not_allocated_for() {
     let db = Db::demo(20);
     let mut d = desk(&db, 100, 30);
     d.wait_live();
+    let mark = d.bytes_len();
     d.resize_pty_only(65535, 65535);
-    std::thread::sleep(Duration::from_millis(500));
+    // The desk draws its "too large" notice (in a screen the emulator cannot hold, so look at
+    // the bytes it wrote) and stays up.
+    let start = std::time::Instant::now();
+    while !String::from_utf8_lossy(&d.output()[mark..]).contains("terminal too large") {
+        assert!(d.is_running(), "the desk died at 65535×65535");
+        assert!(start.elapsed() < REACT, "no \"terminal too large\" at 65535×65535");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     assert!(d.is_running(), "the desk died at 65535×65535");
     d.resize(1001, 30);
     d.wait_for_text("terminal too large", REACT);
+    d.resize(100, 30);
+    d.wait_live();
+    assert!(d.is_running());
+}
+
+#[test]
+fn sighup_while_a_desk_write_waits_ends_the_desk_and_the_write_never_commits() {
+    use nix::sys::signal::{kill, Signal};
+    let db = Db::demo(20);
+    let (code, _, err) = db.run_with_stdin(&["add", "--json", "-"], &record(&just_now(), "王五").to_string());
+    assert_eq!(code, 0, "{err}");
+    let mut d = desk(&db, 160, 40);
+    d.wait_live();
+    let events = || -> i64 { open_ro(&db.path).query_row("SELECT count(*) FROM audit", [], |r| r.get(0)).unwrap() };
+    let before = events();
+    // Another program holds the write lock for as long as the test likes.
+    let lock = rusqlite::Connection::open(&db.path).unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    d.send("a");
+    d.wait_for("the assign popup", REACT, |s| pty::lists_load(s, "load"));
+    d.send("\r");
+    let waiting = "waiting for the database";
+    let (screen, _) = d.wait_for("the wait or a confirm", REACT, |s| s.contains(waiting) || s.contains("Confirm"));
+    if !screen.contains(waiting) {
+        d.send("y");
+        d.wait_for_text(waiting, REACT);
+    }
+    // The desk says it waits; now the terminal hangs up.
+    kill(nix::unistd::Pid::from_raw(i32::try_from(d.pid()).unwrap()), Signal::SIGHUP).unwrap();
+    assert!(d.wait_exit(REACT).is_some(), "the desk is still up after SIGHUP");
+    lock.execute_batch("COMMIT").unwrap();
+    drop(lock);
+    assert_eq!(events(), before, "the write queued before the hang-up committed");
+}
+
+#[test]
+fn a_desk_started_in_a_huge_terminal_says_so_and_stays_up() {
+    let db = Db::demo(20);
+    let env = base_env(db.dir.path());
+    let args = ["--db", db.path.to_str().unwrap()];
+    let mut d = Desk::spawn_with_screen((65535, 65535), (100, 30), &args, &env, db.dir.path());
+    let start = std::time::Instant::now();
+    while !String::from_utf8_lossy(&d.output()).contains("terminal too large") {
+        assert!(d.is_running(), "the desk died starting at 65535×65535");
+        assert!(start.elapsed() < REACT * 2, "no \"terminal too large\" at 65535×65535");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     d.resize(100, 30);
     d.wait_live();
     assert!(d.is_running());

@@ -11,6 +11,7 @@ mod panes;
 mod report;
 pub mod schema;
 mod sql;
+pub mod wait;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -46,8 +47,8 @@ pub fn os_login() -> String {
     }
 }
 
-fn configure(conn: &Connection, writable: bool) -> Result<()> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+fn configure(conn: &mut Connection, writable: bool) -> Result<()> {
+    wait::install(conn)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     if writable {
         let mode = switch_to_wal(conn)?;
@@ -158,10 +159,10 @@ impl Store {
         let mut conn = Connection::open_with_flags(path, flags).map_err(ctx)?;
         if !read_only {
             // Refuse a newer schema before `configure` could change the file (the switch to WAL).
-            conn.busy_timeout(BUSY_TIMEOUT).map_err(ctx)?;
+            wait::install(&mut conn).map_err(ctx)?;
             schema::check_version(&conn).map_err(|e| Error::Db(format!("{}: {}", path.display(), e.message())))?;
         }
-        configure(&conn, !read_only).map_err(|e| Error::Db(format!("{}: {}", path.display(), e.message())))?;
+        configure(&mut conn, !read_only).map_err(|e| Error::Db(format!("{}: {}", path.display(), e.message())))?;
         let version = schema::check_version(&conn).map_err(|e| match e {
             Error::ReadOnly(_) if read_only => Error::ReadOnly(format!(
                 "{} can only be read once a duty-desk with write access has opened it \
@@ -301,6 +302,9 @@ impl Store {
     /// Starts an IMMEDIATE transaction: the write lock is taken up front (waiting up to
     /// [`BUSY_TIMEOUT`]), so reads inside it see the state the write will change.
     fn begin(&self) -> Result<rusqlite::Transaction<'_>> {
+        if wait::stopping() {
+            return Err(Error::Db("the program is ending; nothing was changed".into()));
+        }
         Ok(rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?)
     }
 }

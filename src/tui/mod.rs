@@ -135,6 +135,8 @@ fn event_loop(
         // Take everything already waiting, then draw once (a resize storm costs one frame).
         for ev in std::iter::once(first).chain(inbox.try_iter().take(256)) {
             if matches!(ev, Event::Stop) {
+                // Hung up or signalled: a write waiting for the lock gives up, none starts.
+                crate::store::wait::stop_waiting();
                 return Ok(());
             }
             if let Event::Resize(w, h) = ev {

@@ -100,6 +100,10 @@ impl CaseWrite {
     }
 }
 
+/// Shown while a write waits for another program's write lock (both languages: the worker
+/// does not know the officer's).
+const WAITING: &str = "waiting for the database: another program is writing … 正在等待数据库：其他程序正在写入";
+
 /// Starts the worker on its own thread; it owns `store` from now on.
 pub fn spawn(
     store: Store,
@@ -125,6 +129,16 @@ impl Worker {
         // The file opened; once the path names another file (or none) the desk stops.
         let opened = self.store.file_id();
         let mut stopped = false;
+        // A write that waits for the lock says so (once it has waited a second); the next
+        // snapshot, sent when the write is over, clears the notice.
+        let waited = std::rc::Rc::new(std::cell::Cell::new(false));
+        {
+            let (events, waited) = (self.events.clone(), waited.clone());
+            crate::store::wait::on_long_wait(move || {
+                waited.set(true);
+                let _ = events.send(Event::WorkerError(WAITING.to_string()));
+            });
+        }
         self.refresh(true);
         // A damaged database is shown but never written: the check runs once, after the
         // first snapshot.
@@ -143,7 +157,13 @@ impl Worker {
                 }
                 Ok(req) => {
                     let reply = self.handle(req);
-                    let wrote = matches!(reply, Reply::Done(_)) || matches!(reply, Reply::Failed(Error::Conflict(_)));
+                    let waited_long = waited.replace(false);
+                    if waited_long {
+                        self.last = None;
+                    }
+                    let wrote = waited_long
+                        || matches!(reply, Reply::Done(_))
+                        || matches!(reply, Reply::Failed(Error::Conflict(_)));
                     if self.events.send(Event::Reply(Box::new(reply))).is_err() {
                         return;
                     }
