@@ -707,6 +707,40 @@ fn check_prints_the_problems_sqlite_lists_for_a_corrupted_page() {
 }
 
 #[test]
+fn once_a_check_finds_damage_every_cli_write_refuses_until_check_finds_it_healthy() {
+    let db = Db::demo(300);
+    {
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    // A page of a table `add` never reads: its damage goes unseen by the write itself.
+    let page: usize = open_ro(&db.path)
+        .query_row("SELECT pageno FROM dbstat WHERE name = 'followups' AND pagetype = 'leaf' LIMIT 1", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map(|p| usize::try_from(p - 1).unwrap())
+        .unwrap();
+    let clean = std::fs::read(&db.path).unwrap();
+    let mut damaged = clean.clone();
+    damaged[page * 4096..page * 4096 + 40].fill(0xff);
+    std::fs::write(&db.path, &damaged).unwrap();
+    assert!(!sqlite_problems(&db.path).is_empty(), "SQLite sees the damage");
+    std::fs::write(&db.path, &damaged).unwrap();
+    let add = || db.run_with_stdin(&["add", "--json", "-"], &record(&just_now(), "王五").to_string());
+    let (code, _, err) = db.run(&["check"]);
+    assert_eq!(code, 1, "{err}");
+    let (code, _, err) = add();
+    assert_eq!(code, 1, "a write after a failed check is refused: {err}");
+    assert!(err.contains("failed an integrity check"), "{err}");
+    // Repaired (here: the clean file back), check says so and writing resumes.
+    std::fs::write(&db.path, &clean).unwrap();
+    let (code, _, err) = db.run(&["check"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = add();
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
 fn a_desk_on_a_database_that_fails_its_quick_check_stops_writing() {
     let db = Db::demo(300);
     {

@@ -64,10 +64,12 @@ pub fn check(ctx: &Context) -> Result<()> {
         Err(e) => return Err(e),
     };
     if problems.is_empty() {
+        crate::store::health::clear_damage_mark(&ctx.db);
         let mut out = Out::new();
         out.line("ok: integrity and foreign keys")?;
         return out.flush();
     }
+    crate::store::health::mark_damaged(&ctx.db, &problems);
     Err(Error::Db(format!("{} problem(s) found:\n  {}", problems.len(), problems.join("\n  "))))
 }
 

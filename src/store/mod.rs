@@ -50,6 +50,9 @@ pub fn os_login() -> String {
 fn configure(conn: &mut Connection, writable: bool) -> Result<()> {
     wait::install(conn)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Every b-tree page is checked more closely as it is read: a write that touches a damaged
+    // page fails on SQLITE_CORRUPT (and rolls back) instead of spreading the damage.
+    conn.pragma_update(None, "cell_size_check", "ON")?;
     if writable {
         let mode = switch_to_wal(conn)?;
         if !mode.eq_ignore_ascii_case("wal") {
@@ -283,7 +286,7 @@ impl Store {
         if self.read_only {
             Err(Error::ReadOnly(format!("{} is open read-only; nothing was changed", self.path.display())))
         } else {
-            Ok(())
+            health::refuse_if_damaged(&self.path)
         }
     }
 }
