@@ -4,6 +4,7 @@ pub mod action;
 pub mod event;
 pub mod i18n;
 pub mod keymap;
+pub mod live;
 pub mod panes;
 pub mod paste;
 pub mod popups;
