@@ -1,6 +1,6 @@
 //! Supervisor and maintenance commands: `report`, `check`, `backup`.
 
-use chrono::{Datelike, Local, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 
 use super::args::{BackupArgs, ReportArgs};
 use super::output::{row, Out};
@@ -9,16 +9,23 @@ use crate::error::{Error, Result};
 use crate::view::stats::counts;
 use crate::view::Term;
 
-/// `report [--from DATE] [--to DATE] [--json]`: the period's statistics.
+/// `report [--from DATE] [--to DATE] [--json]`: the period's statistics. The dates are office
+/// days (the policy's time zone); by default from 1 January of the office's year to today.
 pub fn report(ctx: &Context, a: &ReportArgs) -> Result<()> {
-    let today = Local::now().date_naive();
+    let now = Utc::now();
+    if let (Some(from), Some(to)) = (a.from, a.to) {
+        if from > to {
+            return Err(Error::Usage(format!("--from {from} is after --to {to}")));
+        }
+    }
+    let store = ctx.open()?;
+    let today = store.policy().office.time_zone.date_of(now);
     let from = a.from.unwrap_or_else(|| NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today));
     let to = a.to.unwrap_or(today);
     if from > to {
         return Err(Error::Usage(format!("--from {from} is after --to {to}")));
     }
-    let store = ctx.open()?;
-    let r = store.report(from, to, Utc::now())?;
+    let r = store.report(from, to, now)?;
     let mut out = Out::new();
     if a.json {
         out.json_pretty(&r)?;

@@ -286,7 +286,7 @@ fn read_csv(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<()> {
             }
         }
         if !bad {
-            let parsed = new_case_from_fields(fields);
+            let parsed = new_case_from_fields(fields, c.policy.office.time_zone);
             c.record(at, parsed);
         }
     }
@@ -344,7 +344,7 @@ fn read_json_lines(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<(
             continue;
         }
         match RawRecord::parse(text) {
-            Ok(v) => c.record(at, new_case_from_raw(&v)),
+            Ok(v) => c.record(at, new_case_from_raw(&v, c.policy.office.time_zone)),
             Err(e) => c.problem(at, None, format!("not valid JSON: {e}")),
         }
     }
@@ -433,7 +433,8 @@ impl<'de> serde::de::Visitor<'de> for Records<'_, '_> {
             self.1.set(l);
             let Some(v) = seq.next_element::<RawRecord>()? else { break };
             n += 1;
-            self.0.record(Location::Record(n, self.1.get().start), new_case_from_raw(&v));
+            let tz = self.0.policy.office.time_zone;
+            self.0.record(Location::Record(n, self.1.get().start), new_case_from_raw(&v, tz));
         }
         Ok(())
     }

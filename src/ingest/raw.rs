@@ -7,7 +7,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 use super::record::new_case_from_json;
-use crate::domain::{FieldError, NewCase};
+use crate::domain::{FieldError, NewCase, OfficeTz};
 
 /// One JSON value as read, with the duplicate keys of its top-level object (or, for an array,
 /// of its elements' objects).
@@ -28,8 +28,8 @@ impl RawRecord {
 
 /// The new case a raw record describes; a duplicate key is an error naming the key, alongside
 /// every other problem of the record.
-pub fn new_case_from_raw(raw: &RawRecord) -> Result<NewCase, Vec<FieldError>> {
-    let parsed = new_case_from_json(&raw.value);
+pub fn new_case_from_raw(raw: &RawRecord, tz: OfficeTz) -> Result<NewCase, Vec<FieldError>> {
+    let parsed = new_case_from_json(&raw.value, tz);
     if raw.duplicates.is_empty() {
         return parsed;
     }
@@ -134,7 +134,7 @@ mod tests {
     fn a_duplicate_key_is_named() {
         let raw = RawRecord::parse(r#"{"summary": "a", "area": "x", "summary": "b"}"#).unwrap();
         assert_eq!(raw.duplicates, vec!["summary".to_string()]);
-        let errs = new_case_from_raw(&raw).unwrap_err();
+        let errs = new_case_from_raw(&raw, OfficeTz::default()).unwrap_err();
         assert!(errs.iter().any(|e| e.to_string().contains("summary") && e.to_string().contains("more than once")));
     }
 

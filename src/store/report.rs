@@ -9,14 +9,12 @@ use crate::domain::stats::{CategoryCount, Report, SourceCount};
 use crate::domain::{Category, Source, SourceClass, Status, StatusSet};
 use crate::error::Result;
 
-fn day_start(d: NaiveDate) -> i64 {
-    d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp()).unwrap_or_default()
-}
-
 impl Store {
-    /// Statistics for the days `from..=to` (UTC): received in the period, finished in the period.
+    /// Statistics for the office days `from..=to` (in the office's time zone): received in the
+    /// period, finished in the period.
     pub fn report(&self, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Result<Report> {
-        let (start, end) = (day_start(from), day_start(to) + 86_400);
+        let (start, end) = self.policy.office.time_zone.days_range(from, to);
+        let (start, end) = (ts(start), ts(end));
         let mut r = Report { from: from.to_string(), to: to.to_string(), ..Report::default() };
         r.received = self.conn.query_row(
             "SELECT count(*) FROM cases WHERE received_at >= ?1 AND received_at < ?2",

@@ -84,6 +84,7 @@ pub fn run(opts: DeskOptions) -> Result<()> {
         store.policy().clocks.clone(),
         Utc::now(),
     );
+    state.tz = store.policy().office.time_zone;
     let (events, inbox) = mpsc::channel::<Event>();
     let (requests, worker_inbox) = mpsc::channel::<Request>();
     event::spawn_signals(events.clone())?;

@@ -40,6 +40,8 @@ pub enum Request {
     Transfer { reference: String, expect: Expect, committee: String },
     /// Record a follow-up.
     Followup { reference: String, expect: Expect, record: FollowupRecord },
+    /// Put a mediator on or off duty.
+    Duty { mediator_id: i64, on_duty: bool },
     /// Add a new case.
     Add(Box<NewCase>),
     /// Read the version of a case the desk knows only by ref (typed in the palette, or a
@@ -301,6 +303,11 @@ impl Worker {
             Request::Followup { reference, expect, record } => {
                 let c = s.record_followup(&reference, &record, expect, now)?;
                 Reply::Done(format!("{} ✓ {}", c.reference, record.outcome.code()))
+            }
+            Request::Duty { mediator_id, on_duty } => {
+                s.set_on_duty(mediator_id, on_duty, now)?;
+                let name = s.org().mediator(mediator_id).map(|m| m.name.clone()).unwrap_or_default();
+                Reply::Done(format!("{name} → {}", if on_duty { "on duty" } else { "off duty" }))
             }
             Request::Resolve { reference, write } => {
                 let case = s.case_by_ref(&reference)?;
