@@ -31,6 +31,10 @@ pub struct Clocks {
     pub followup_days: i64,
     /// Days after an agreement for the second follow-up of major and critical cases.
     pub followup_major_days: i64,
+    /// Days to the next visit after one that found the agreement partly or not performed.
+    pub followup_next_days: i64,
+    /// Days a rectification item (整改清单) has before it is overdue.
+    pub rectification_days: i64,
     /// Days after an agreement within which judicial confirmation may be applied for.
     pub judicial_confirmation_days: i64,
     /// The share of a clock (in percent) after which it shows "due soon".
@@ -51,6 +55,8 @@ impl Default for Clocks {
             statutory_days: 30,
             followup_days: 15,
             followup_major_days: 90,
+            followup_next_days: 15,
+            rectification_days: 15,
             judicial_confirmation_days: 30,
             due_soon_percent: 75,
         }
@@ -69,7 +75,7 @@ pub enum ClockState {
 }
 
 /// The allowed range of every clock key, in its own unit: `(key, value, min, max)`.
-fn ranges(c: &Clocks) -> [(&'static str, i64, i64, i64); 13] {
+fn ranges(c: &Clocks) -> [(&'static str, i64, i64, i64); 15] {
     [
         ("assign_critical_hours", c.assign_critical_hours, 1, 720),
         ("assign_major_hours", c.assign_major_hours, 1, 720),
@@ -82,6 +88,8 @@ fn ranges(c: &Clocks) -> [(&'static str, i64, i64, i64); 13] {
         ("statutory_days", c.statutory_days, 1, 365),
         ("followup_days", c.followup_days, 1, 3650),
         ("followup_major_days", c.followup_major_days, 1, 3650),
+        ("followup_next_days", c.followup_next_days, 1, 3650),
+        ("rectification_days", c.rectification_days, 1, 3650),
         ("judicial_confirmation_days", c.judicial_confirmation_days, 1, 365),
         ("due_soon_percent", c.due_soon_percent, 1, 100),
     ]
@@ -220,11 +228,13 @@ mod tests {
                 statutory_days: extreme,
                 followup_days: extreme,
                 followup_major_days: extreme,
+                followup_next_days: extreme,
+                rectification_days: extreme,
                 judicial_confirmation_days: extreme,
                 due_soon_percent: extreme,
             };
             let errs = c.validate().err().unwrap_or_default();
-            assert_eq!(errs.len(), 13, "{errs:?}");
+            assert_eq!(errs.len(), 15, "{errs:?}");
             assert!(errs[1].starts_with("assign_major_hours"), "{errs:?}");
             // Even unchecked values never panic where they are used.
             c.assign_due(t(0), Complexity::Major);

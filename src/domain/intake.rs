@@ -119,6 +119,7 @@ impl NewCase {
             judicial_confirmation: false,
             outcome_note: String::new(),
             version: 1,
+            arrived_at: None,
         }
     }
 

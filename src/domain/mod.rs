@@ -1,6 +1,7 @@
 //! The pure domain: cases, the organisation, routing, clocks, suggestions, statistics, text.
 //! No IO, no SQL, no terminal.
 
+pub mod aftercare;
 pub mod audit;
 pub mod bounds;
 pub mod case;

@@ -331,8 +331,7 @@ impl<'a> Generate<'a> {
         let mut all_done = true;
         let mut last_ok = true;
         for due in clocks.followups(finished_at, case.performance_due, d.complexity) {
-            let mut f =
-                Followup { id: 0, case_id: 0, due, done_at: None, channel: None, outcome: None, note: String::new() };
+            let mut f = Followup { due, ..Followup::pending() };
             let since = (now - due).num_days();
             // Offices chase overdue visits: a few slip for weeks, none for months.
             let p_done = match since {
@@ -607,6 +606,26 @@ mod tests {
         let mut r1 = ChaCha8Rng::seed_from_u64(3);
         let mut r2 = ChaCha8Rng::seed_from_u64(3);
         assert_eq!(random_intake(&org, &mut r1, now()), random_intake(&org, &mut r2, now()));
+        Ok(())
+    }
+
+    #[test]
+    fn refs_and_office_hours_follow_the_office_zone() -> TestResult {
+        use chrono::Timelike;
+        let org = demo_org()?;
+        for zone in ["Asia/Shanghai", "America/New_York"] {
+            let mut policy = Policy::default();
+            policy.office.time_zone = zone.parse()?;
+            let tz = policy.office.time_zone;
+            let (mut n, mut office_hours) = (0, 0);
+            for g in generate(&org, &policy, 5, 3000, now()) {
+                let year: i32 = g.case.reference.get(3..7).ok_or("a ref is WH-YEAR-SEQ")?.parse()?;
+                assert_eq!(year, tz.year_of(g.case.received_at), "{zone}: {}", g.case.reference);
+                n += 1;
+                office_hours += usize::from((8..21).contains(&tz.local(g.case.received_at).hour()));
+            }
+            assert!(office_hours * 4 > n * 3, "{zone}: {office_hours} of {n} in office hours");
+        }
         Ok(())
     }
 
