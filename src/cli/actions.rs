@@ -10,11 +10,22 @@ use crate::domain::bounds;
 use crate::domain::text::sanitize;
 use crate::domain::{Case, Lang, Org};
 use crate::error::{Error, Result};
-use crate::store::{Expect, FollowupRecord};
+use crate::ingest::record::CaseRecord;
+use crate::store::{Expect, FollowupRecord, Store};
 
 fn say(line: &str) -> Result<()> {
     let mut out = Out::new();
     out.line(line)?;
+    out.flush()
+}
+
+/// The outcome of a write: the case as one JSON record (masked) with `--json`, else the line.
+fn done(json: bool, case: &Case, store: &Store, line: impl FnOnce() -> String) -> Result<()> {
+    if !json {
+        return say(&line());
+    }
+    let mut out = Out::new();
+    out.json_pretty(&CaseRecord::from_case(case, store.org(), store.policy().office.time_zone, false))?;
     out.flush()
 }
 
@@ -33,27 +44,33 @@ pub fn assign(ctx: &Context, a: &AssignArgs) -> Result<()> {
     let mediator = store.find_mediator(&a.mediator)?.clone();
     let expect = if a.if_unassigned { Expect::Unassigned } else { Expect::Latest };
     let case = store.assign(&a.reference, mediator.id, expect, a.force, Utc::now())?;
-    say(&format!(
-        "{}: assigned to {} (#{}), mediate by {}",
-        sanitize(&case.reference),
-        sanitize(&mediator.name),
-        mediator.id,
-        super::output::opt_time(store.policy().office.time_zone, case.mediation_due)
-    ))
+    done(a.json, &case, &store, || {
+        format!(
+            "{}: assigned to {} (#{}), mediate by {}",
+            sanitize(&case.reference),
+            sanitize(&mediator.name),
+            mediator.id,
+            super::output::opt_time(store.policy().office.time_zone, case.mediation_due)
+        )
+    })
 }
 
 /// `escalate REF`.
 pub fn escalate(ctx: &Context, a: &RefArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
     let case = store.escalate(&a.reference, Expect::Latest, Utc::now())?;
-    say(&format!("{}: escalated to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang)))
+    done(a.json, &case, &store, || {
+        format!("{}: escalated to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang))
+    })
 }
 
 /// `transfer REF COMMITTEE`.
 pub fn transfer(ctx: &Context, a: &TransferArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
     let case = store.transfer(&a.reference, &a.committee, Expect::Latest, Utc::now())?;
-    say(&format!("{}: transferred to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang)))
+    done(a.json, &case, &store, || {
+        format!("{}: transferred to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang))
+    })
 }
 
 /// `resolve REF --outcome resolved|failed|withdrawn`.
@@ -78,7 +95,7 @@ pub fn resolve(ctx: &Context, a: &ResolveArgs) -> Result<()> {
     if followups > 0 {
         line.push_str(&format!("; {followups} follow-up(s) scheduled"));
     }
-    say(&line)
+    done(a.json, &case, &store, || line)
 }
 
 /// `followup REF --outcome ... [--channel ...] [--by NAME] [--note ...]`: says what the visit
@@ -105,5 +122,5 @@ pub fn followup(ctx: &Context, a: &FollowupArgs) -> Result<()> {
     for item in store.rectify_items_of(case.id)?.iter().filter(|i| i.status == ItemStatus::Open) {
         line.push_str(&format!("; rectification item #{} open, due {}", item.id, tz.minutes(item.due)));
     }
-    say(&line)
+    done(a.json, &case, &store, || line)
 }

@@ -92,6 +92,8 @@ pub enum Command {
     Rectify(super::aftercare::RectifyArgs),
     /// Record when the lead mediator reported on site (到场)
     Arrive(super::aftercare::ArriveArgs),
+    /// The screening duties (三个一): what is due, record one, list records
+    Screening(super::screening::ScreeningArgs),
     /// The period's statistics: cases, success rate, amount, by category and by source
     Report(ReportArgs),
     /// Check the database's integrity and foreign keys (exit 1 on problems)
@@ -285,6 +287,9 @@ pub struct AssignArgs {
     /// Assign even when the mediator is at capacity
     #[arg(long)]
     pub force: bool,
+    /// Print the case afterwards as one JSON record (the shape `show --json` prints)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// A command that takes only a case ref.
@@ -293,6 +298,9 @@ pub struct RefArgs {
     /// The case's ref
     #[arg(value_name = "REF")]
     pub reference: String,
+    /// Print the case afterwards as one JSON record (the shape `show --json` prints)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `transfer`.
@@ -304,6 +312,9 @@ pub struct TransferArgs {
     /// The code of the committee to send it to (it must cover the case's area)
     #[arg(value_name = "COMMITTEE")]
     pub committee: String,
+    /// Print the case afterwards as one JSON record (the shape `show --json` prints)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `resolve`.
@@ -324,6 +335,9 @@ pub struct ResolveArgs {
     /// Outcome note
     #[arg(long, value_name = "TEXT", default_value = "")]
     pub note: String,
+    /// Print the case afterwards as one JSON record (the shape `show --json` prints)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `followup`.
@@ -344,6 +358,9 @@ pub struct FollowupArgs {
     /// Note
     #[arg(long, value_name = "TEXT", default_value = "")]
     pub note: String,
+    /// Print the case afterwards as one JSON record (the shape `show --json` prints)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `report`.

@@ -11,6 +11,7 @@ mod duty;
 mod org;
 mod output;
 mod report;
+mod screening;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -99,6 +100,7 @@ fn execute(cli: Cli, lang: Lang) -> Result<()> {
         Command::Followup(a) => actions::followup(&ctx, &a),
         Command::Rectify(a) => aftercare::rectify(&ctx, &a),
         Command::Arrive(a) => aftercare::arrive(&ctx, &a),
+        Command::Screening(a) => screening::screening(&ctx, &a),
         Command::Report(a) => report::report(&ctx, &a),
         Command::Check => report::check(&ctx),
         Command::Backup(a) => report::backup(&ctx, &a),

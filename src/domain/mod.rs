@@ -13,6 +13,7 @@ pub mod lifecycle;
 pub mod office_time;
 pub mod org;
 pub mod routing;
+pub mod screening;
 pub mod search;
 pub mod stats;
 pub mod suggest;
@@ -52,6 +53,8 @@ pub struct Policy {
     pub routing: RoutingRules,
     /// Deadlines.
     pub clocks: Clocks,
+    /// The screening rhythm (三个一) of each tier.
+    pub screening: screening::Rhythm,
 }
 
 /// The `[office]` table of the policy.

@@ -4,6 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::domain::identity::normalize_width;
+use crate::domain::intake::tidy_party;
 use crate::domain::text::{mask_id, mask_phone};
 use crate::domain::{
     Case, Category, Complexity, FieldError, NewCase, OfficeTz, Org, Party, RiskFlags, RiskLevel, Source,
@@ -282,7 +284,8 @@ pub fn parse_time(s: &str, tz: OfficeTz) -> Result<DateTime<Utc>, String> {
 
 /// Parses a calendar day, `YYYY-MM-DD` (or `YYYY/MM/DD`).
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    let t = s.trim();
+    let folded = normalize_width(s);
+    let t = folded.trim();
     NaiveDate::parse_from_str(t, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(t, "%Y/%m/%d"))
         .map_err(|_| format!("{t:?} is not a date (expected YYYY-MM-DD, e.g. 2023-05-01)"))
@@ -325,7 +328,8 @@ fn scalar_from_json(v: &serde_json::Value) -> Scalar {
 }
 
 fn parse_amount(text: &str) -> Result<i64, String> {
-    let t = text.trim();
+    let folded = normalize_width(text);
+    let t = folded.trim();
     if t.is_empty() {
         return Ok(0);
     }
@@ -495,8 +499,14 @@ fn or_default<T: std::str::FromStr<Err = String>>(
     }
 }
 
+/// A party with its phone and id number in their stored forms where valid
+/// ([`crate::domain::intake::tidy_party`]); [`NewCase::validate`] refuses the invalid ones.
 fn party(name: &str, phone: &str, id_no: &str) -> Party {
-    Party { name: name.trim().to_string(), phone: phone.trim().to_string(), id_no: id_no.trim().to_string() }
+    tidy_party(Party {
+        name: name.trim().to_string(),
+        phone: phone.trim().to_string(),
+        id_no: id_no.trim().to_string(),
+    })
 }
 
 /// Reads one record from JSON and parses it (times in the office's zone `tz`): every problem,
@@ -618,6 +628,38 @@ mod tests {
         let errs = new_case_from_json(&json!({"summary": "x"}), sh()).unwrap_err();
         let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
         assert!(fields.contains(&"category") && fields.contains(&"area") && fields.contains(&"received_at"));
+    }
+
+    #[test]
+    fn phones_and_id_numbers_are_validated_and_stored_in_one_form() -> TestResult {
+        let org = crate::domain::testing::small_org();
+        let mut v = good();
+        v["applicant_phone"] = json!("１３８ １２３４ ５６７８");
+        v["respondent_phone"] = json!("04732345678");
+        v["applicant_id_no"] = json!("11010519491231002x");
+        v["amount_fen"] = json!("１２００");
+        let n = new_case_from_json(&v, OfficeTz::default()).map_err(|e| format!("{e:?}"))?;
+        assert_eq!(n.applicant.phone, "13812345678");
+        assert_eq!(n.respondent.phone, "0473-2345678");
+        assert_eq!(n.applicant.id_no, "11010519491231002X");
+        assert_eq!(n.amount_fen, 1200);
+        let now = n.received_at + chrono::Duration::days(1);
+        let bad_fields = |v: serde_json::Value| -> Vec<String> {
+            match new_case_from_json(&v, OfficeTz::default()) {
+                Ok(n) => n.validate(&org, now).into_iter().map(|e| e.field).collect(),
+                Err(e) => e.into_iter().map(|e| e.field).collect(),
+            }
+        };
+        let mut v = good();
+        v["applicant_phone"] = json!("12345");
+        v["respondent_phone"] = json!("abc");
+        v["applicant_id_no"] = json!("123");
+        v["respondent_id_no"] = json!("110105194912310021");
+        let bad = bad_fields(v);
+        for f in ["applicant_phone", "respondent_phone", "applicant_id_no", "respondent_id_no"] {
+            assert!(bad.iter().any(|b| b == f), "{f} not refused: {bad:?}");
+        }
+        Ok(())
     }
 
     #[test]

@@ -33,6 +33,10 @@ pub struct CaseFilter {
     pub committee_kinds: Vec<crate::domain::CommitteeKind>,
     /// Only cases whose ref, summary or party name contains this text.
     pub text: Option<String>,
+    /// Only cases of this category.
+    pub category: Option<crate::domain::Category>,
+    /// Only cases at this risk level.
+    pub risk_level: Option<crate::domain::RiskLevel>,
 }
 
 impl CaseFilter {
@@ -59,6 +63,14 @@ impl CaseFilter {
         if let Some(t) = self.tier {
             clauses.push("c.tier = ?".into());
             params.push(Value::Text(t.code().into()));
+        }
+        if let Some(c) = self.category {
+            clauses.push("c.category = ?".into());
+            params.push(Value::Text(c.code().into()));
+        }
+        if let Some(r) = self.risk_level {
+            clauses.push("c.risk_level = ?".into());
+            params.push(Value::Text(r.code().into()));
         }
         if let Some(id) = self.mediator_id {
             clauses.push("c.lead_mediator_id = ?".into());

@@ -54,7 +54,7 @@ pub(crate) fn audit(
     Ok(())
 }
 
-fn next_ref(tx: &Transaction<'_>, city: &str, year: i32) -> Result<String> {
+pub(super) fn next_ref(tx: &Transaction<'_>, city: &str, year: i32) -> Result<String> {
     let seq: i64 = tx.query_row(
         "INSERT INTO ref_seq (year, last) VALUES (?1, 1) \
          ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
@@ -187,7 +187,7 @@ impl Store {
     }
 
     /// A validated intake record made into a routed, received case (no id or ref yet).
-    fn intake(&self, n: &NewCase) -> Result<Case> {
+    pub(super) fn intake(&self, n: &NewCase) -> Result<Case> {
         let route = self
             .policy
             .routing

@@ -12,6 +12,7 @@ mod org;
 mod panes;
 mod report;
 pub mod schema;
+mod screening;
 mod sql;
 pub mod wait;
 
@@ -27,9 +28,10 @@ pub use aftercare::{closure_of, Closure, ItemFilter};
 pub use cases::{CaseFilter, CASE_PAGE_MAX};
 pub use commands::{Expect, FollowupRecord};
 pub use panes::{
-    incoming_sql, pane_queries, FollowupRow, IncomingPage, IncomingSort, PaneSql, RoutingMatrix, WorkloadRow,
-    MATRIX_COLUMNS,
+    incoming_ids_sql, incoming_sql, pane_queries, FollowupRow, IncomingPage, IncomingSort, PaneSql, RoutingMatrix,
+    WorkloadRow, MATRIX_COLUMNS,
 };
+pub use screening::{ScreeningRecord, ScreeningRow};
 
 /// How long a writer waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
