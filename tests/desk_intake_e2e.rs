@@ -113,3 +113,49 @@ fn the_form_refuses_a_bad_id_number_and_accepts_full_width_digits() {
     desk.send("q");
     assert!(desk.wait_exit(EXIT).expect("the desk did not exit after q").success());
 }
+
+/// Issue 11: `:assign` to a mediator at capacity asks, like the assign keys; yes assigns.
+#[test]
+fn the_palette_confirms_an_assignment_to_a_full_mediator() {
+    let f = Fixture::demo();
+    let record = serde_json::json!({
+        "received_at": (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339(),
+        "source": "walk_in", "category": "neighbour", "applicant_name": "测试丙丁",
+        "summary": "楼上漏水纠纷", "area": "WH-HBW-01-01", "complexity": "critical", "risk_level": "red",
+    });
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("duty-desk"));
+    cmd.arg("--db").arg(&f.db).args(["add", "--json", "-"]).env_remove("DUTY_DESK_DB");
+    cmd.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), record.to_string().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let added: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reference = added["ref"].as_str().unwrap().to_string();
+    // A mediator with no room at all.
+    let id: i64 = f.conn().query_row("SELECT min(id) FROM mediators", [], |r| r.get(0)).unwrap();
+    Connection::open(&f.db).unwrap().execute("UPDATE mediators SET capacity = 0 WHERE id = ?1", [id]).unwrap();
+
+    let mut desk = f.desk();
+    let screen = desk.wait_live();
+    assert!(screen.contains(&reference), "{reference} is not on screen:\n{screen}");
+    desk.send(&format!(":assign {reference} {id}\r"));
+    let (screen, _) = desk.wait_for("the capacity question", REACT, |s| s.contains("at capacity"));
+    assert!(screen.contains("assign anyway"), "no question:\n{screen}");
+    let lead = || -> Option<i64> {
+        f.conn().query_row("SELECT lead_mediator_id FROM cases WHERE ref = ?1", [&reference], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(lead(), None, "assigned before the confirm");
+    desk.send("y");
+    let mut got = None;
+    for _ in 0..50 {
+        got = lead();
+        if got.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(got, Some(id), "the confirmed assignment was not written");
+    desk.send("q");
+    assert!(desk.wait_exit(EXIT).expect("the desk did not exit after q").success());
+}

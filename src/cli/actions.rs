@@ -1,8 +1,9 @@
-//! Write commands on one case: `assign`, `escalate`, `transfer`, `resolve`, `followup`.
+//! Write commands on one case: `assign`, `escalate`, `transfer`, `followup` (the life-cycle
+//! commands are in `life.rs`).
 
 use chrono::Utc;
 
-use super::args::{AssignArgs, FollowupArgs, RefArgs, ResolveArgs, TransferArgs};
+use super::args::{AssignArgs, FollowupArgs, RefArgs, TransferArgs};
 use super::output::Out;
 use super::Context;
 use crate::domain::aftercare::ItemStatus;
@@ -71,31 +72,6 @@ pub fn transfer(ctx: &Context, a: &TransferArgs) -> Result<()> {
     done(a.json, &case, &store, || {
         format!("{}: transferred to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang))
     })
-}
-
-/// `resolve REF --outcome resolved|failed|withdrawn`.
-pub fn resolve(ctx: &Context, a: &ResolveArgs) -> Result<()> {
-    let now = Utc::now();
-    if let Some(e) = bounds::check_note("note", &a.note) {
-        return Err(Error::Invalid(format!("{e}; nothing was changed")));
-    }
-    let mut store = ctx.open_for_write()?;
-    let tz = store.policy().office.time_zone;
-    let due = super::output::typed_time(tz, a.performance_due.as_deref(), "--performance-due")?;
-    // A performance date may lie up to ten years ahead.
-    if let Some(e) = due.and_then(|t| bounds::check_date("performance_due", t, now + chrono::Duration::days(3650))) {
-        return Err(Error::Invalid(format!("{e}; nothing was changed")));
-    }
-    let case = store.finish(&a.reference, a.outcome, a.agreement, due, &a.note, Expect::Latest, Utc::now())?;
-    let followups = store.followups_of(case.id)?.iter().filter(|f| f.done_at.is_none()).count();
-    let mut line = format!("{}: {}", sanitize(&case.reference), case.status.label(ctx.lang));
-    if let Some(agreement) = case.agreement {
-        line.push_str(&format!(" ({})", agreement.label(ctx.lang)));
-    }
-    if followups > 0 {
-        line.push_str(&format!("; {followups} follow-up(s) scheduled"));
-    }
-    done(a.json, &case, &store, || line)
 }
 
 /// `followup REF --outcome ... [--channel ...] [--by NAME] [--note ...]`: says what the visit

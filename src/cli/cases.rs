@@ -255,6 +255,10 @@ pub fn list(ctx: &Context, a: &ListArgs) -> Result<()> {
         unassigned: a.unassigned,
         overdue: a.overdue,
         committee_id,
+        judicial_due: a.jc_due.then(|| {
+            let clocks = &store.policy().clocks;
+            (clocks.judicial_confirmation_days, clocks.judicial_warn_days)
+        }),
         ..CaseFilter::default()
     };
     if a.reveal {

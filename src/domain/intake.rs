@@ -122,7 +122,7 @@ impl NewCase {
         Case {
             id: 0,
             reference: String::new(),
-            assign_due: clocks.assign_due(self.received_at, self.complexity),
+            assign_due: clocks.assign_due_for(self.received_at, self.complexity, self.risk_level, self.risk_flags),
             received_at: self.received_at,
             source: self.source,
             category: self.category,
@@ -150,6 +150,7 @@ impl NewCase {
             outcome_note: String::new(),
             version: 1,
             arrived_at: None,
+            ..Case::placeholder()
         }
     }
 

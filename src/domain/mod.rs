@@ -22,8 +22,8 @@ pub mod testing;
 pub mod text;
 
 pub use case::{
-    AgreementForm, Case, Category, Complexity, Followup, FollowupChannel, FollowupOutcome, Party, RiskFlags, RiskLevel,
-    Source, SourceClass, Status,
+    AgreementForm, Case, Category, Complexity, ExtensionConsent, Followup, FollowupChannel, FollowupOutcome, Party,
+    ReferralKind, RiskFlags, RiskLevel, Source, SourceClass, Status, ToldRoute,
 };
 pub use clocks::{ClockState, Clocks};
 pub use intake::{FieldError, NewCase};
@@ -72,6 +72,7 @@ impl Policy {
     pub fn from_toml(text: &str) -> Result<Policy, String> {
         let p: Policy = toml::from_str(text).map_err(|e| format!("rules file: {e}"))?;
         p.clocks.validate().map_err(|errs| format!("rules file: {}", errs.join("; ")))?;
+        p.clocks.check()?;
         Ok(p)
     }
 }

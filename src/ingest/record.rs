@@ -135,6 +135,18 @@ pub const RECORD: &[RecordField] = &[
     field!(desk_time finished_at, |c, tz| c.finished_at.map(|t| format_time(t, tz)).unwrap_or_default()),
     field!(desk agreement, |c, _o| c.agreement.map(|a| a.code().to_string()).unwrap_or_default()),
     field!(desk outcome_note, |c, _o| c.outcome_note.clone()),
+    field!(desk performed, |c, _o| c.performed),
+    field!(desk_time mediation_started_at, |c, tz| c.mediation_started_at.map(|t| format_time(t, tz)).unwrap_or_default()),
+    field!(desk session_place, |c, _o| c.session_place.clone()),
+    field!(desk session_mediators, |c, _o| c.session_mediators.clone()),
+    field!(desk extended_days, |c, _o| c.extended_days),
+    field!(desk amount_agreed_fen, |c, _o| c.amount_agreed_fen),
+    field!(desk told_route, |c, _o| c.told_route.map(|r| r.code().to_string()).unwrap_or_default()),
+    field!(desk_time judicial_applied_at, |c, tz| c.judicial_applied_at.map(|t| format_time(t, tz)).unwrap_or_default()),
+    field!(desk judicial_court, |c, _o| c.judicial_court.clone()),
+    field!(desk referred_to, |c, _o| c.referred_to.map(|r| r.code().to_string()).unwrap_or_default()),
+    field!(desk referred_body, |c, _o| c.referred_body.clone()),
+    field!(desk_time referred_at, |c, tz| c.referred_at.map(|t| format_time(t, tz)).unwrap_or_default()),
 ];
 
 /// Which fields a derived name list holds.
@@ -262,8 +274,32 @@ pub struct CaseRecord {
     pub finished_at: String,
     /// Agreement form code (desk-set).
     pub agreement: String,
-    /// Outcome note (desk-set).
+    /// Outcome note; for a failure, the reason (desk-set).
     pub outcome_note: String,
+    /// Performance confirmed (desk-set).
+    pub performed: bool,
+    /// When the first mediation session was held (desk-set).
+    pub mediation_started_at: String,
+    /// Where the first session was held (desk-set).
+    pub session_place: String,
+    /// The mediators present at the first session, `;`-separated (desk-set).
+    pub session_mediators: String,
+    /// Days the mediation clock was extended by (desk-set).
+    pub extended_days: i64,
+    /// The amount agreed, in fen, when the agreement names one (desk-set).
+    pub amount_agreed_fen: Option<i64>,
+    /// The route the parties were told on failure (desk-set).
+    pub told_route: String,
+    /// When judicial confirmation was applied for (desk-set).
+    pub judicial_applied_at: String,
+    /// The court applied to (desk-set).
+    pub judicial_court: String,
+    /// The kind of body a failed case was referred to (desk-set).
+    pub referred_to: String,
+    /// The receiving body (desk-set).
+    pub referred_body: String,
+    /// When it was referred (desk-set).
+    pub referred_at: String,
 }
 
 /// A time as records print it: RFC 3339 with the office's offset and whole seconds

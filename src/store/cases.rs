@@ -37,6 +37,9 @@ pub struct CaseFilter {
     pub category: Option<crate::domain::Category>,
     /// Only cases at this risk level.
     pub risk_level: Option<crate::domain::RiskLevel>,
+    /// Only resolved cases with no judicial-confirmation application whose window (`.0` days
+    /// after the agreement) closes within `.1` days and has not closed yet (`list --jc-due`).
+    pub judicial_due: Option<(i64, i64)>,
 }
 
 impl CaseFilter {
@@ -96,6 +99,20 @@ impl CaseFilter {
             for _ in 0..4 {
                 params.push(Value::Text(t.to_string()));
             }
+        }
+        if let Some((window, warn)) = self.judicial_due {
+            clauses.push(format!(
+                "c.status = '{}' AND c.judicial_applied_at IS NULL AND c.finished_at IS NOT NULL \
+                 AND c.finished_at + ? >= ? AND c.finished_at + ? <= ?",
+                crate::domain::Status::Resolved.code()
+            ));
+            let window = window * 86_400;
+            params.extend([
+                Value::Integer(window),
+                Value::Integer(ts(now)),
+                Value::Integer(window),
+                Value::Integer(ts(now) + warn * 86_400),
+            ]);
         }
         let sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
         (sql, params)

@@ -8,6 +8,7 @@ mod commands;
 pub mod feed;
 pub mod files;
 pub mod health;
+mod life;
 mod org;
 mod panes;
 mod report;
@@ -24,9 +25,10 @@ use rusqlite::{Connection, OpenFlags};
 use crate::domain::{Org, Policy};
 use crate::error::{Error, Result};
 
-pub use aftercare::{closure_of, Closure, ItemFilter};
+pub use aftercare::{closure_of, Board, Closure, ItemFilter};
 pub use cases::{CaseFilter, CASE_PAGE_MAX};
 pub use commands::{Expect, FollowupRecord};
+pub use life::{OutcomeRecord, Referral, Session};
 pub use panes::{
     incoming_ids_sql, incoming_sql, pane_queries, FollowupRow, IncomingPage, IncomingSort, PaneSql, RoutingMatrix,
     WorkloadRow, MATRIX_COLUMNS,
