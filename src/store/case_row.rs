@@ -113,6 +113,7 @@ pub const CASE_ROW: &[Column] = &[
     col!("performance_due", "INTEGER", |c| opt_time(c.performance_due), |m, r, i| m.performance_due =
         super::sql::opt_ts(r, i)?),
     col!("performed", "INTEGER", |c| Value::Integer(i64::from(c.performed)), |m, r, i| m.performed = r.get(i)?),
+    col!("performed_at", "INTEGER", |c| opt_time(c.performed_at), |m, r, i| m.performed_at = super::sql::opt_ts(r, i)?),
     col!("judicial_confirmation", "INTEGER", |c| Value::Integer(i64::from(c.judicial_confirmation)), |m, r, i| m
         .judicial_confirmation =
         r.get(i)?),
