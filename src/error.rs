@@ -15,7 +15,7 @@ use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset};
 
 use crate::domain::Lang;
 
@@ -89,8 +89,8 @@ pub struct LastChange {
     pub actor: String,
     /// The audit action (`assign`, `escalate`, …).
     pub action: String,
-    /// When.
-    pub at: DateTime<Utc>,
+    /// When, on the office's clock (with its offset: see `OfficeTz::local`).
+    pub at: DateTime<FixedOffset>,
 }
 
 /// Everything that can go wrong.

@@ -36,7 +36,7 @@ pub fn assign(ctx: &Context, a: &AssignArgs) -> Result<()> {
         sanitize(&case.reference),
         sanitize(&mediator.name),
         mediator.id,
-        super::output::opt_time(case.mediation_due)
+        super::output::opt_time(store.policy().office.time_zone, case.mediation_due)
     ))
 }
 
@@ -57,8 +57,9 @@ pub fn transfer(ctx: &Context, a: &TransferArgs) -> Result<()> {
 /// `resolve REF --outcome resolved|failed|withdrawn`.
 pub fn resolve(ctx: &Context, a: &ResolveArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
-    let case =
-        store.finish(&a.reference, a.outcome, a.agreement, a.performance_due, &a.note, Expect::Latest, Utc::now())?;
+    let tz = store.policy().office.time_zone;
+    let due = super::output::typed_time(tz, a.performance_due.as_deref(), "--performance-due")?;
+    let case = store.finish(&a.reference, a.outcome, a.agreement, due, &a.note, Expect::Latest, Utc::now())?;
     let followups = store.followups_of(case.id)?.iter().filter(|f| f.done_at.is_none()).count();
     let mut line = format!("{}: {}", sanitize(&case.reference), case.status.label(ctx.lang));
     if let Some(agreement) = case.agreement {

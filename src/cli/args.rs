@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::domain::{
-    AgreementForm, Category, Complexity, FollowupChannel, FollowupOutcome, Lang, RiskLevel, Source, Status,
+    AgreementForm, Category, Complexity, FollowupChannel, FollowupOutcome, Lang, OfficeTz, RiskLevel, Source, Status,
 };
 use crate::ingest::record::{parse_date, parse_time};
 
@@ -76,6 +76,8 @@ pub enum Command {
     Show(ShowArgs),
     /// List mediators with their committees, load, capacity and overdue cases
     Mediators(MediatorsArgs),
+    /// Put a mediator on or off duty (by id or exact name); suggestions and auto-assign skip those off duty
+    Duty(DutyArgs),
     /// Assign a case to a lead mediator (by id or exact name)
     Assign(AssignArgs),
     /// Move a case one tier up; it lands unassigned in the higher committee's queue
@@ -129,9 +131,9 @@ pub struct AddArgs {
     /// Given without FILE, only switches the output to JSON.
     #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
     pub json: Option<String>,
-    /// When the dispute reached the desk: YYYY-MM-DD[ HH:MM[:SS]] local, or RFC 3339 [default: now]
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
-    pub received_at: Option<DateTime<Utc>>,
+    /// When the dispute reached the desk: YYYY-MM-DD[ HH:MM[:SS]] office time, or RFC 3339 [default: now]
+    #[arg(long, value_name = "TIME", value_parser = typed_time)]
+    pub received_at: Option<String>,
     /// How it arrived (the code, or the zh/en label) [default: walk_in]
     #[arg(long, value_name = "SOURCE", ignore_case = true)]
     pub source: Option<Source>,
@@ -241,6 +243,29 @@ pub struct MediatorsArgs {
     pub json: bool,
 }
 
+/// On or off duty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DutyState {
+    /// On duty: offered in suggestions and auto-assign
+    On,
+    /// Off duty: skipped by suggestions and auto-assign
+    Off,
+}
+
+/// `duty`.
+#[derive(Debug, Args)]
+pub struct DutyArgs {
+    /// The mediator's id or exact name
+    #[arg(value_name = "MEDIATOR")]
+    pub mediator: String,
+    /// on or off
+    #[arg(value_name = "on|off", ignore_case = true)]
+    pub state: DutyState,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// `assign`.
 #[derive(Debug, Args)]
 pub struct AssignArgs {
@@ -290,8 +315,8 @@ pub struct ResolveArgs {
     #[arg(long, value_name = "FORM", ignore_case = true)]
     pub agreement: Option<AgreementForm>,
     /// The agreed performance date (the first follow-up falls on it)
-    #[arg(long, value_name = "DATE", value_parser = parse_time)]
-    pub performance_due: Option<DateTime<Utc>>,
+    #[arg(long, value_name = "DATE", value_parser = typed_time)]
+    pub performance_due: Option<String>,
     /// Outcome note
     #[arg(long, value_name = "TEXT", default_value = "")]
     pub note: String,
@@ -345,6 +370,12 @@ pub struct BackupArgs {
     /// The new file to write (must not exist)
     #[arg(value_name = "DEST")]
     pub dest: PathBuf,
+}
+
+/// A typed time, checked for its form here and read in the office's zone (the store's policy)
+/// by the command ([`parse_time`]).
+fn typed_time(s: &str) -> Result<String, String> {
+    parse_time(s, OfficeTz::default()).map(|_| s.to_string())
 }
 
 fn parse_finish(s: &str) -> Result<Status, String> {

@@ -5,9 +5,9 @@ use std::io::Read;
 use chrono::Utc;
 
 use super::args::{AddArgs, ImportArgs, ListArgs, ShowArgs};
-use super::output::{local_time, row, Out};
+use super::output::{office_time, row, typed_time, Out};
 use super::Context;
-use crate::domain::{Case, Complexity, FieldError, Lang, NewCase, Org, Party, RiskFlags, RiskLevel, Source};
+use crate::domain::{Case, Complexity, FieldError, Lang, NewCase, OfficeTz, Org, Party, RiskFlags, RiskLevel, Source};
 use crate::error::{Error, Result, Thing};
 use crate::ingest::import::{self, Format};
 use crate::ingest::record::{new_case_from_json, parse_partners, CaseRecord};
@@ -30,18 +30,15 @@ fn refused(errs: &[FieldError]) -> Error {
 pub fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
     let now = Utc::now();
     let source = a.json.as_deref().filter(|s| !s.is_empty());
-    let new = match source {
-        Some(src) => {
-            if has_input_flags(a) {
-                return Err(Error::Usage(
-                    "give the case either as flags or as a JSON record (--json FILE), not both".into(),
-                ));
-            }
-            read_record(src)?
-        }
-        None => from_flags(a, now)?,
-    };
+    if source.is_some() && has_input_flags(a) {
+        return Err(Error::Usage("give the case either as flags or as a JSON record (--json FILE), not both".into()));
+    }
     let mut store = ctx.open_for_write()?;
+    let tz = store.policy().office.time_zone;
+    let new = match source {
+        Some(src) => read_record(src, tz)?,
+        None => from_flags(a, tz, now)?,
+    };
     let errs = import::check(&new, store.org(), store.policy(), now);
     if !errs.is_empty() {
         return Err(refused(&errs));
@@ -49,7 +46,7 @@ pub fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
     let case = store.add_case(&new, now)?;
     let mut out = Out::new();
     if a.json.is_some() {
-        out.json_pretty(&CaseRecord::from_case(&case, store.org(), false))?;
+        out.json_pretty(&CaseRecord::from_case(&case, store.org(), tz, false))?;
     } else {
         out.line(&case.reference)?;
     }
@@ -75,7 +72,7 @@ fn has_input_flags(a: &AddArgs) -> bool {
         || a.partners.is_some()
 }
 
-fn from_flags(a: &AddArgs, now: chrono::DateTime<Utc>) -> Result<NewCase> {
+fn from_flags(a: &AddArgs, tz: OfficeTz, now: chrono::DateTime<Utc>) -> Result<NewCase> {
     let mut missing = Vec::new();
     if a.category.is_none() {
         missing.push("--category");
@@ -101,9 +98,10 @@ fn from_flags(a: &AddArgs, now: chrono::DateTime<Utc>) -> Result<NewCase> {
         Some(f) => RiskFlags::parse(f).map_err(|e| Error::Usage(format!("--risk-flags: {e}")))?,
         None => RiskFlags::default(),
     };
+    let received_at = typed_time(tz, a.received_at.as_deref(), "--received-at")?.unwrap_or(now);
     let text = |s: &Option<String>| s.as_deref().unwrap_or("").trim().to_string();
     Ok(NewCase {
-        received_at: a.received_at.unwrap_or(now),
+        received_at,
         source: a.source.unwrap_or(Source::WalkIn),
         category,
         applicant: Party {
@@ -127,7 +125,7 @@ fn from_flags(a: &AddArgs, now: chrono::DateTime<Utc>) -> Result<NewCase> {
 }
 
 /// Reads one JSON record from a file or (`-`) stdin.
-fn read_record(src: &str) -> Result<NewCase> {
+fn read_record(src: &str, tz: OfficeTz) -> Result<NewCase> {
     let mut bytes = Vec::new();
     if src == "-" {
         std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::file("stdin", e))?;
@@ -152,7 +150,7 @@ fn read_record(src: &str) -> Result<NewCase> {
         }
         v => v,
     };
-    new_case_from_json(&value).map_err(|errs| refused(&errs))
+    new_case_from_json(&value, tz).map_err(|errs| refused(&errs))
 }
 
 /// `import FILE [--dry-run]`.
@@ -183,13 +181,14 @@ pub fn import(ctx: &Context, a: &ImportArgs) -> Result<()> {
 struct ListPrinter<'a> {
     out: Out,
     org: &'a Org,
+    tz: OfficeTz,
     lang: Lang,
     json: bool,
     reveal: bool,
     count: usize,
 }
 
-const LIST_WIDTHS: [usize; 7] = [14, 16, 9, 12, 8, 8, 40];
+const LIST_WIDTHS: [usize; 7] = [14, 23, 9, 12, 8, 8, 40];
 
 impl ListPrinter<'_> {
     fn begin(&mut self) -> Result<()> {
@@ -214,11 +213,11 @@ impl ListPrinter<'_> {
         self.count += 1;
         if self.json {
             self.out.raw(if self.count == 1 { "\n" } else { ",\n" })?;
-            return self.out.json_compact(&CaseRecord::from_case(c, self.org, self.reveal));
+            return self.out.json_compact(&CaseRecord::from_case(c, self.org, self.tz, self.reveal));
         }
         let l = self.lang;
         let lead = c.lead_mediator_id.and_then(|id| self.org.mediator(id)).map(|m| m.name.as_str()).unwrap_or("-");
-        let received = local_time(c.received_at);
+        let received = office_time(self.tz, c.received_at);
         let values = [
             c.reference.as_str(),
             received.as_str(),
@@ -306,7 +305,15 @@ pub fn list(ctx: &Context, a: &ListArgs) -> Result<()> {
 }
 
 fn printer<'a>(store: &'a Store, lang: Lang, a: &ListArgs) -> ListPrinter<'a> {
-    ListPrinter { out: Out::new(), org: store.org(), lang, json: a.json, reveal: a.reveal, count: 0 }
+    ListPrinter {
+        out: Out::new(),
+        org: store.org(),
+        tz: store.policy().office.time_zone,
+        lang,
+        json: a.json,
+        reveal: a.reveal,
+        count: 0,
+    }
 }
 
 /// `show REF`: the case, its follow-ups and its audit trail (or its JSON record).
@@ -318,7 +325,7 @@ pub fn show(ctx: &Context, a: &ShowArgs) -> Result<()> {
     }
     let mut out = Out::new();
     if a.json {
-        out.json_pretty(&CaseRecord::from_case(&case, store.org(), a.reveal))?;
+        out.json_pretty(&CaseRecord::from_case(&case, store.org(), store.policy().office.time_zone, a.reveal))?;
         return out.flush();
     }
     for line in super::detail::case_detail(&store, &case, ctx.lang, a.reveal)? {

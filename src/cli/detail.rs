@@ -1,7 +1,7 @@
 //! The human view of one case for `show`: the shared case-detail view model
 //! ([`crate::view::detail`]) printed as lines; phones and id numbers masked unless revealed.
 
-use super::output::{field, local_time, row};
+use super::output::{field, office_time, row};
 use crate::domain::{Case, Lang};
 use crate::error::Result;
 use crate::store::Store;
@@ -16,7 +16,8 @@ pub fn case_detail(store: &Store, case: &Case, lang: Lang, reveal: bool) -> Resu
     let followups = store.followups_of(case.id)?;
     let trail = store.audit_of(case.id)?;
     let input = DetailInput { org: store.org(), followups: &followups, trail: &trail, lang, reveal };
-    Ok(lines(&detail_view(case, input, &local_time), lang))
+    let tz = store.policy().office.time_zone;
+    Ok(lines(&detail_view(case, input, &|t| office_time(tz, t)), lang))
 }
 
 /// A view model as terminal lines: labels padded, sections followed by `:`, items indented.

@@ -6,6 +6,7 @@ mod actions;
 pub mod args;
 mod cases;
 mod detail;
+mod duty;
 mod org;
 mod output;
 mod report;
@@ -89,6 +90,7 @@ fn execute(cli: Cli, lang: Lang) -> Result<()> {
         Command::List(a) => cases::list(&ctx, &a),
         Command::Show(a) => cases::show(&ctx, &a),
         Command::Mediators(a) => org::mediators(&ctx, &a),
+        Command::Duty(a) => duty::duty(&ctx, &a),
         Command::Assign(a) => actions::assign(&ctx, &a),
         Command::Escalate(a) => actions::escalate(&ctx, &a),
         Command::Transfer(a) => actions::transfer(&ctx, &a),

@@ -2,11 +2,13 @@
 
 use std::io::{self, BufWriter, StdoutLock, Write};
 
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::domain::text::{is_hostile, pad, sanitize};
+use crate::domain::OfficeTz;
 use crate::error::{Error, Result};
+use crate::ingest::record::parse_time;
 
 /// Maps a write error; a closed pipe is told apart by its kind ([`crate::error::Kind::BrokenPipe`]).
 pub fn io_error(e: io::Error) -> Error {
@@ -101,14 +103,19 @@ pub fn field(label: &str, width: usize, value: &str) -> String {
     format!("{} {}", pad(label, width), sanitize(value))
 }
 
-/// A time in local time, to the minute.
-pub fn local_time(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+/// A time on the office's clock, to the minute, with its offset: `2026-01-01 05:00 +08:00`.
+pub fn office_time(tz: OfficeTz, t: DateTime<Utc>) -> String {
+    tz.minutes_with_offset(t)
 }
 
-/// An optional time, or `-`.
-pub fn opt_time(t: Option<DateTime<Utc>>) -> String {
-    t.map(local_time).unwrap_or_else(|| "-".into())
+/// An optional time on the office's clock, or `-`.
+pub fn opt_time(tz: OfficeTz, t: Option<DateTime<Utc>>) -> String {
+    t.map(|t| office_time(tz, t)).unwrap_or_else(|| "-".into())
+}
+
+/// A time typed for `flag`, read in the office's zone `tz`; a usage error when it is not one.
+pub fn typed_time(tz: OfficeTz, text: Option<&str>, flag: &str) -> crate::error::Result<Option<DateTime<Utc>>> {
+    text.map(|t| parse_time(t, tz).map_err(|e| crate::error::Error::Usage(format!("{flag}: {e}")))).transpose()
 }
 
 /// An error message made safe for the terminal, line by line.

@@ -66,8 +66,9 @@ pub struct SuggestFor<'a> {
     pub complexity: Complexity,
 }
 
-/// Ranks candidates: on duty; specialty matches; load ascending; fewer overdue; least recently
-/// assigned; id.
+/// Ranks candidates: specialty matches; load ascending; fewer overdue; least recently assigned;
+/// id. Mediators off duty are not candidates (an officer can still assign one by name from the
+/// CLI); suggestions and auto-assign skip them.
 pub fn suggest(org: &Org, loads: &HashMap<i64, Load>, case: SuggestFor<'_>) -> Vec<Suggestion> {
     let village = org.ancestor_at(case.area, Tier::Village).map(|a| a.code.clone());
     let village_committee = village.as_deref().and_then(|v| org.geographic_committee(v)).map(|c| c.code.clone());
@@ -79,7 +80,7 @@ pub fn suggest(org: &Org, loads: &HashMap<i64, Load>, case: SuggestFor<'_>) -> V
             let grid_here = case.complexity == Complexity::Simple
                 && m.grid_worker
                 && village_committee.as_deref().is_some_and(|vc| m.committees.iter().any(|c| c == vc));
-            if !member && !grid_here {
+            if (!member && !grid_here) || !m.on_duty {
                 return None;
             }
             let load = loads.get(&m.id).copied().unwrap_or_default();
@@ -155,9 +156,26 @@ mod tests {
             },
         );
         let names: Vec<_> = v.iter().map(|s| s.name.as_str()).collect();
-        assert_eq!(names, vec!["王芳", "张伟", "李娜"]);
+        assert_eq!(names, vec!["王芳", "张伟"], "李娜 is off duty");
         assert!(v[0].specialty_match);
-        assert!(!v[2].on_duty);
+        assert!(v.iter().all(|s| s.on_duty));
+    }
+
+    #[test]
+    fn off_duty_mediators_are_never_offered() {
+        let mut org = small_org();
+        for m in &mut org.mediators {
+            m.on_duty = false;
+        }
+        let case = SuggestFor {
+            committee: "G-C-D1-T1-V1",
+            area: "C-D1-T1-V1",
+            category: Category::Neighbour,
+            complexity: Complexity::Simple,
+        };
+        let v = suggest(&org, &HashMap::new(), case);
+        assert!(v.is_empty(), "{v:?}");
+        assert!(spread_by_load(&v, 2).is_empty(), "auto-assign finds no one");
     }
 
     #[test]

@@ -13,8 +13,8 @@ fn tr(lang: Lang, en: String, zh: String) -> String {
 
 fn by_text(by: &Option<LastChange>, lang: Lang) -> String {
     match (by, lang) {
-        (Some(c), Lang::En) => format!("by {} ({}, {})", c.actor, c.action, c.at.format("%Y-%m-%d %H:%M UTC")),
-        (Some(c), Lang::Zh) => format!("（{}，{}，{}）", c.actor, c.action, c.at.format("%Y-%m-%d %H:%M UTC")),
+        (Some(c), Lang::En) => format!("by {} ({}, {})", c.actor, c.action, c.at.format("%Y-%m-%d %H:%M %:z")),
+        (Some(c), Lang::Zh) => format!("（{}，{}，{}）", c.actor, c.action, c.at.format("%Y-%m-%d %H:%M %:z")),
         (None, Lang::En) => "by another process".into(),
         (None, Lang::Zh) => "（另一进程）".into(),
     }

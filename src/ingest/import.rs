@@ -280,7 +280,7 @@ fn read_csv(path: &Path, c: &mut Collector<'_>) -> Result<()> {
             }
         }
         if !bad {
-            let parsed = new_case_from_fields(fields);
+            let parsed = new_case_from_fields(fields, c.policy.office.time_zone);
             c.record(at, parsed);
         }
     }
@@ -338,7 +338,7 @@ fn read_json_lines(path: &Path, c: &mut Collector<'_>) -> Result<()> {
             continue;
         }
         match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(v) => c.record(at, new_case_from_json(&v)),
+            Ok(v) => c.record(at, new_case_from_json(&v, c.policy.office.time_zone)),
             Err(e) => c.problem(at, None, format!("not valid JSON: {e}")),
         }
     }
@@ -393,7 +393,8 @@ impl<'de> serde::de::Visitor<'de> for Records<'_, '_> {
         let mut n = 0u64;
         while let Some(v) = seq.next_element::<serde_json::Value>()? {
             n += 1;
-            self.0.record(Location::Record(n), new_case_from_json(&v));
+            let tz = self.0.policy.office.time_zone;
+            self.0.record(Location::Record(n), new_case_from_json(&v, tz));
         }
         Ok(())
     }

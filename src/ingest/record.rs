@@ -1,11 +1,13 @@
 //! The one flat JSON/CSV shape of a case (`CaseRecord`): what `show --json` / `list --json` print
 //! and what `add --json -` / `import` accept; field names are the JSON keys and the CSV header.
 
-use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::domain::text::{mask_id, mask_phone};
-use crate::domain::{Case, Category, Complexity, FieldError, NewCase, Org, Party, RiskFlags, RiskLevel, Source};
+use crate::domain::{
+    Case, Category, Complexity, FieldError, NewCase, OfficeTz, Org, Party, RiskFlags, RiskLevel, Source,
+};
 
 /// How a record field is taken on input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,21 +53,32 @@ pub struct RecordField {
     /// Masking on output.
     pub mask: Mask,
     parse: Parse,
-    fill: fn(&mut CaseRecord, &Case, &Org),
+    fill: fn(&mut CaseRecord, &Case, &Org, OfficeTz),
 }
 
 macro_rules! field {
-    ($name:ident, $input:ident, $mask:ident, $parse:expr, |$r:ident, $c:ident, $o:ident| $fill:expr) => {
+    ($name:ident, $input:ident, $mask:ident, $parse:expr, |$r:ident, $c:ident, $o:ident, $t:ident| $fill:expr) => {
         RecordField {
             name: stringify!($name),
             input: Input::$input,
             mask: Mask::$mask,
             parse: $parse,
-            fill: |$r: &mut CaseRecord, $c: &Case, $o: &Org| {
-                let _ = $o;
+            fill: |$r: &mut CaseRecord, $c: &Case, $o: &Org, $t: OfficeTz| {
+                let _ = ($o, $t);
                 $r.$name = $fill;
             },
         }
+    };
+    ($name:ident, $input:ident, $mask:ident, $parse:expr, |$r:ident, $c:ident, $o:ident| $fill:expr) => {
+        field!($name, $input, $mask, $parse, |$r, $c, $o, _tz| $fill)
+    };
+    // An input time field, filled as RFC 3339 with the office's offset.
+    (time $name:ident, $input:ident, |$c:ident, $t:ident| $fill:expr) => {
+        field!($name, $input, No, Parse::Text(|r| &mut r.$name), |r, $c, o, $t| $fill)
+    };
+    // A desk-set time field.
+    (desk_time $name:ident, |$c:ident, $t:ident| $fill:expr) => {
+        field!($name, DeskSet, No, Parse::Ignored, |r, $c, o, $t| $fill)
     };
     // An input text field filled from the case as text.
     (text $name:ident, $input:ident, $mask:ident, |$c:ident| $fill:expr) => {
@@ -85,7 +98,7 @@ pub const RECORD: &[RecordField] = &[
         input: Input::DeskSet,
         mask: Mask::No,
         parse: Parse::Ignored,
-        fill: |r, c, _| r.reference = c.reference.clone(),
+        fill: |r, c, _, _| r.reference = c.reference.clone(),
     },
     field!(desk status, |c, _o| c.status.code().to_string()),
     field!(desk version, |c, _o| c.version),
@@ -96,7 +109,7 @@ pub const RECORD: &[RecordField] = &[
         .map(|id| o.mediator(id).map(|m| m.name.clone()).unwrap_or_else(|| format!("#{id}")))
         .unwrap_or_default()),
     field!(desk joint, |c, _o| c.joint),
-    field!(text received_at, Required, No, |c| format_time(c.received_at)),
+    field!(time received_at, Required, |c, tz| format_time(c.received_at, tz)),
     field!(text source, Required, No, |c| c.source.code().to_string()),
     field!(text category, Required, No, |c| c.category.code().to_string()),
     field!(text applicant_name, Required, No, |c| c.applicant.name.clone()),
@@ -115,9 +128,9 @@ pub const RECORD: &[RecordField] = &[
     field!(text risk_flags, Optional, No, |c| c.risk_flags.to_codes()),
     field!(text risk_level, Optional, No, |c| c.risk_level.code().to_string()),
     field!(text partners, Optional, No, |c| c.partners.join(";")),
-    field!(desk assign_due, |c, _o| format_time(c.assign_due)),
-    field!(desk mediation_due, |c, _o| c.mediation_due.map(format_time).unwrap_or_default()),
-    field!(desk finished_at, |c, _o| c.finished_at.map(format_time).unwrap_or_default()),
+    field!(desk_time assign_due, |c, tz| format_time(c.assign_due, tz)),
+    field!(desk_time mediation_due, |c, tz| c.mediation_due.map(|t| format_time(t, tz)).unwrap_or_default()),
+    field!(desk_time finished_at, |c, tz| c.finished_at.map(|t| format_time(t, tz)).unwrap_or_default()),
     field!(desk agreement, |c, _o| c.agreement.map(|a| a.code().to_string()).unwrap_or_default()),
     field!(desk outcome_note, |c, _o| c.outcome_note.clone()),
 ];
@@ -188,7 +201,8 @@ pub fn field(name: &str) -> Option<&'static RecordField> {
 }
 
 /// A case as one flat record. Enumerations are their codes (on input the Chinese or English
-/// labels are accepted too), times are RFC 3339 in UTC, absent values are empty strings.
+/// labels are accepted too), times are RFC 3339 with the office's offset (on input any offset,
+/// `Z`, or office wall time), absent values are empty strings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CaseRecord {
     /// Human reference, e.g. `WH-2023-04085` (desk-set).
@@ -206,7 +220,7 @@ pub struct CaseRecord {
     pub lead_mediator: String,
     /// Worked by the joint office (desk-set).
     pub joint: bool,
-    /// When the dispute reached the desk: RFC 3339, `YYYY-MM-DD HH:MM[:SS]` local or `YYYY-MM-DD`.
+    /// When the dispute reached the desk: RFC 3339, `YYYY-MM-DD HH:MM[:SS]` office time or `YYYY-MM-DD`.
     pub received_at: String,
     /// Source code, e.g. `walk_in`.
     pub source: String,
@@ -250,35 +264,20 @@ pub struct CaseRecord {
     pub outcome_note: String,
 }
 
-/// A time as records print it: RFC 3339 in UTC with whole seconds.
-pub fn format_time(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+/// A time as records print it: RFC 3339 with the office's offset and whole seconds
+/// (`2026-01-01T05:00:00+08:00`).
+pub fn format_time(t: DateTime<Utc>, tz: OfficeTz) -> String {
+    tz.rfc3339(t)
 }
 
-/// Parses a time: RFC 3339, `YYYY-MM-DD HH:MM[:SS]` (also with `T` or `/`) in local time, or a
-/// bare `YYYY-MM-DD` (local midnight).
-pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+/// Parses a typed time in the office's zone: RFC 3339 with any offset (or `Z`), office wall time
+/// `YYYY-MM-DD HH:MM[:SS]` (also with `T` or `/`), or a bare `YYYY-MM-DD` (the office's midnight).
+pub fn parse_time(s: &str, tz: OfficeTz) -> Result<DateTime<Utc>, String> {
     let t = s.trim();
-    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
-        return Ok(d.with_timezone(&Utc));
-    }
-    const FORMATS: &[&str] = &[
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y/%m/%d %H:%M:%S",
-        "%Y/%m/%d %H:%M",
-    ];
-    for fmt in FORMATS {
-        if let Ok(n) = NaiveDateTime::parse_from_str(t, fmt) {
-            return local(n, t);
-        }
-    }
-    if let Ok(d) = parse_date(t) {
-        return local(d.and_time(chrono::NaiveTime::MIN), t);
-    }
-    Err(format!("{t:?} is not a date (expected e.g. 2023-05-01, 2023-05-01 14:30 or 2023-05-01T14:30:00+08:00)"))
+    let dashed = t.replace('/', "-");
+    tz.parse(&dashed).map_err(|_| {
+        format!("{t:?} is not a date (expected e.g. 2023-05-01, 2023-05-01 14:30 or 2023-05-01T14:30:00+08:00)")
+    })
 }
 
 /// Parses a calendar day, `YYYY-MM-DD` (or `YYYY/MM/DD`).
@@ -287,14 +286,6 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(t, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(t, "%Y/%m/%d"))
         .map_err(|_| format!("{t:?} is not a date (expected YYYY-MM-DD, e.g. 2023-05-01)"))
-}
-
-fn local(n: NaiveDateTime, original: &str) -> Result<DateTime<Utc>, String> {
-    Local
-        .from_local_datetime(&n)
-        .earliest()
-        .map(|d| d.with_timezone(&Utc))
-        .ok_or_else(|| format!("{original:?} does not exist in the local time zone"))
 }
 
 /// A scalar input value, whatever format it came from.
@@ -343,11 +334,12 @@ fn parse_amount(text: &str) -> Result<i64, String> {
 }
 
 impl CaseRecord {
-    /// The record of a stored case. Phones and id numbers are masked unless `reveal`.
-    pub fn from_case(case: &Case, org: &Org, reveal: bool) -> CaseRecord {
+    /// The record of a stored case, times in the office's zone `tz`. Phones and id numbers are
+    /// masked unless `reveal`.
+    pub fn from_case(case: &Case, org: &Org, tz: OfficeTz, reveal: bool) -> CaseRecord {
         let mut rec = CaseRecord::default();
         for f in RECORD {
-            (f.fill)(&mut rec, case, org);
+            (f.fill)(&mut rec, case, org, tz);
             if let (false, Parse::Text(slot)) = (reveal, f.parse) {
                 let value = slot(&mut rec);
                 match f.mask {
@@ -411,10 +403,11 @@ impl CaseRecord {
     }
 
     /// Parses every input field into a new case; each error names its field. Desk-set fields
-    /// are ignored. Masked values and other content problems are left to [`NewCase::validate`].
-    pub fn to_new_case(&self) -> Result<NewCase, Vec<FieldError>> {
+    /// are ignored; typed times are read in the office's zone `tz`. Masked values and other
+    /// content problems are left to [`NewCase::validate`].
+    pub fn to_new_case(&self, tz: OfficeTz) -> Result<NewCase, Vec<FieldError>> {
         let mut errs = Vec::new();
-        let received_at = required(&self.received_at, "received_at", &mut errs, parse_time);
+        let received_at = required(&self.received_at, "received_at", &mut errs, |t| parse_time(t, tz));
         let source = required(&self.source, "source", &mut errs, str::parse::<Source>);
         let category = required(&self.category, "category", &mut errs, str::parse::<Category>);
         for (field, value) in
@@ -493,22 +486,24 @@ fn party(name: &str, phone: &str, id_no: &str) -> Party {
     Party { name: name.trim().to_string(), phone: phone.trim().to_string(), id_no: id_no.trim().to_string() }
 }
 
-/// Reads one record from JSON and parses it: every problem, each naming its field.
-pub fn new_case_from_json(value: &serde_json::Value) -> Result<NewCase, Vec<FieldError>> {
+/// Reads one record from JSON and parses it (times in the office's zone `tz`): every problem,
+/// each naming its field.
+pub fn new_case_from_json(value: &serde_json::Value, tz: OfficeTz) -> Result<NewCase, Vec<FieldError>> {
     let (rec, mut errs) = CaseRecord::from_json(value);
-    finish(rec, &mut errs)
+    finish(rec, tz, &mut errs)
 }
 
 /// Reads one record from CSV (header names zipped with fields) and parses it.
 pub fn new_case_from_fields<'a>(
     pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    tz: OfficeTz,
 ) -> Result<NewCase, Vec<FieldError>> {
     let (rec, mut errs) = CaseRecord::from_fields(pairs);
-    finish(rec, &mut errs)
+    finish(rec, tz, &mut errs)
 }
 
-fn finish(rec: CaseRecord, errs: &mut Vec<FieldError>) -> Result<NewCase, Vec<FieldError>> {
-    match rec.to_new_case() {
+fn finish(rec: CaseRecord, tz: OfficeTz, errs: &mut Vec<FieldError>) -> Result<NewCase, Vec<FieldError>> {
+    match rec.to_new_case(tz) {
         Ok(n) if errs.is_empty() => Ok(n),
         Ok(_) => Err(std::mem::take(errs)),
         Err(more) => {
@@ -524,6 +519,11 @@ mod tests {
     use crate::domain::testing::TestResult;
     use serde_json::json;
 
+    /// The default office zone, Asia/Shanghai.
+    fn sh() -> OfficeTz {
+        OfficeTz::default()
+    }
+
     fn good() -> serde_json::Value {
         json!({
             "received_at": "2023-05-01T06:02:00Z", "source": "walk_in", "category": "neighbour",
@@ -534,11 +534,11 @@ mod tests {
 
     #[test]
     fn a_good_record_parses() -> TestResult {
-        let n = new_case_from_json(&good()).map_err(|e| format!("{e:?}"))?;
+        let n = new_case_from_json(&good(), sh()).map_err(|e| format!("{e:?}"))?;
         assert_eq!(n.category, Category::Neighbour);
         assert_eq!(n.complexity, Complexity::General);
         assert_eq!(n.amount_fen, 120050);
-        assert_eq!(format_time(n.received_at), "2023-05-01T06:02:00Z");
+        assert_eq!(format_time(n.received_at, sh()), "2023-05-01T14:02:00+08:00");
         Ok(())
     }
 
@@ -547,7 +547,7 @@ mod tests {
         let mut v = good();
         v["category"] = json!("邻里");
         v["source"] = json!("Walk-in");
-        assert_eq!(new_case_from_json(&v).map(|n| n.source), Ok(Source::WalkIn));
+        assert_eq!(new_case_from_json(&v, sh()).map(|n| n.source), Ok(Source::WalkIn));
     }
 
     #[test]
@@ -557,7 +557,7 @@ mod tests {
         v["received_at"] = json!("yesterday");
         v["amount_fen"] = json!("12a");
         v["colour"] = json!("red");
-        let errs = new_case_from_json(&v).unwrap_err();
+        let errs = new_case_from_json(&v, sh()).unwrap_err();
         let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
         for f in ["category", "received_at", "amount_fen", "colour"] {
             assert!(fields.contains(&f), "{f} not in {fields:?}");
@@ -586,22 +586,34 @@ mod tests {
         v["ref"] = json!("X-1");
         v["version"] = json!("not a number");
         v["status"] = json!("closed");
-        assert!(new_case_from_json(&v).is_ok());
+        assert!(new_case_from_json(&v, sh()).is_ok());
     }
 
     #[test]
     fn missing_required_fields_are_named() {
-        let errs = new_case_from_json(&json!({"summary": "x"})).unwrap_err();
+        let errs = new_case_from_json(&json!({"summary": "x"}), sh()).unwrap_err();
         let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
         assert!(fields.contains(&"category") && fields.contains(&"area") && fields.contains(&"received_at"));
     }
 
     #[test]
     fn times_parse_in_several_forms() {
-        assert!(parse_time("2023-05-01").is_ok());
-        assert!(parse_time("2023-05-01 14:30").is_ok());
-        assert!(parse_time("2023-05-01 14:30:10").is_ok());
-        assert!(parse_time("2023-05-01T14:30:10+08:00").is_ok());
-        assert!(parse_time("2023-13-01").is_err());
+        for t in
+            ["2023-05-01", "2023-05-01 14:30", "2023-05-01 14:30:10", "2023/05/01 14:30", "2023-05-01T14:30:10+08:00"]
+        {
+            assert!(parse_time(t, sh()).is_ok(), "{t}");
+        }
+        assert!(parse_time("2023-13-01", sh()).is_err());
+    }
+
+    #[test]
+    fn typed_wall_times_are_office_time_and_offsets_are_kept() {
+        let wall = parse_time("2026-01-01 05:00", sh()).map(|t| t.to_rfc3339());
+        assert_eq!(wall.as_deref(), Ok("2025-12-31T21:00:00+00:00"));
+        let z = parse_time("2025-12-31T21:00:00Z", sh()).map(|t| format_time(t, sh()));
+        assert_eq!(z.as_deref(), Ok("2026-01-01T05:00:00+08:00"));
+        let ny: OfficeTz = "America/New_York".parse().unwrap_or_default();
+        let d = parse_time("2026-01-01", ny).map(|t| t.to_rfc3339());
+        assert_eq!(d.as_deref(), Ok("2026-01-01T05:00:00+00:00"));
     }
 }

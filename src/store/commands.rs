@@ -1,6 +1,6 @@
 //! Writes as commands: each one IMMEDIATE transaction, a version check and its audit event.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::json;
 
@@ -9,7 +9,7 @@ use super::Store;
 use crate::domain::lifecycle::{finishing_event, next, rule};
 use crate::domain::routing::escalate as route_up;
 use crate::domain::{
-    AgreementForm, Case, Event, Followup, FollowupChannel, FollowupOutcome, NewCase, Status, StatusSet,
+    AgreementForm, Case, Event, Followup, FollowupChannel, FollowupOutcome, NewCase, OfficeTz, Status, StatusSet,
 };
 use crate::error::{Error, Result};
 
@@ -82,15 +82,15 @@ fn load_for_update(tx: &Transaction<'_>, reference: &str) -> Result<Case> {
         .ok_or_else(|| Error::NotFound(format!("no case {:?}", reference.trim())))
 }
 
-/// "by alice (assign, 2023-05-01 14:02 UTC)" for the case's latest audit event.
-fn last_change(tx: &Transaction<'_>, case_id: i64) -> Result<String> {
+/// "by alice (assign, 2023-05-01 22:02 +08:00)" for the case's latest audit event, in office time.
+fn last_change(tx: &Transaction<'_>, case_id: i64, tz: OfficeTz) -> Result<String> {
     let row: Option<(String, String, i64)> = tx
         .query_row("SELECT actor, action, at FROM audit WHERE case_id = ?1 ORDER BY id DESC LIMIT 1", [case_id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
     Ok(match row {
-        Some((actor, action, at)) => format!("by {actor} ({action}, {})", from_ts(at).format("%Y-%m-%d %H:%M UTC")),
+        Some((actor, action, at)) => format!("by {actor} ({action}, {})", tz.minutes_with_offset(from_ts(at))),
         None => "by another process".to_string(),
     })
 }
@@ -107,7 +107,7 @@ impl Store {
                 Err(Error::Conflict(format!(
                     "{} was changed {} since you looked{now_led}; nothing was overwritten — look again",
                     case.reference,
-                    last_change(tx, case.id)?
+                    last_change(tx, case.id, self.policy.office.time_zone)?
                 )))
             }
             Expect::Unassigned if case.lead_mediator_id.is_some() || !StatusSet::Unassigned.contains(case.status) => {
@@ -119,7 +119,7 @@ impl Store {
                 Err(Error::Conflict(format!(
                     "{} is already assigned to {who}, {}; nothing was changed",
                     case.reference,
-                    last_change(tx, case.id)?
+                    last_change(tx, case.id, self.policy.office.time_zone)?
                 )))
             }
             _ => Ok(()),
@@ -158,12 +158,13 @@ impl Store {
             }
             cases.push(self.intake(n)?);
         }
+        let tz = self.policy.office.time_zone;
         let tx = self.begin()?;
         let mut refs = Vec::with_capacity(cases.len());
         {
             let mut stmt = tx.prepare_cached(insert_case_sql())?;
             for mut c in cases {
-                c.reference = next_ref(&tx, &self.org.city_code, c.received_at.year())?;
+                c.reference = next_ref(&tx, &self.org.city_code, tz.year_of(c.received_at))?;
                 let id = insert_case(&mut stmt, &c)?;
                 audit(
                     &tx,

@@ -4,6 +4,7 @@
 mod case_row;
 mod cases;
 mod commands;
+pub mod feed;
 mod org;
 mod panes;
 mod report;
@@ -20,7 +21,10 @@ use crate::error::{Error, Result};
 
 pub use cases::{CaseFilter, CASE_PAGE_MAX};
 pub use commands::{Expect, FollowupRecord};
-pub use panes::{FollowupRow, IncomingPage, IncomingSort, RoutingMatrix, WorkloadRow, MATRIX_COLUMNS};
+pub use panes::{
+    incoming_sql, pane_queries, FollowupRow, IncomingPage, IncomingSort, PaneSql, RoutingMatrix, WorkloadRow,
+    MATRIX_COLUMNS,
+};
 
 /// How long a writer waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);

@@ -127,6 +127,129 @@ pub struct FollowupRow {
     pub area_id: i64,
 }
 
+/// One statement as a pane runs it: the SQL with its parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaneSql {
+    /// The SQL, with `?` / `?N` placeholders.
+    pub sql: String,
+    /// The parameters, in order.
+    pub params: Vec<Value>,
+}
+
+impl PaneSql {
+    /// The SQL with its parameters written in as literals (for the `sqlite3` shell).
+    pub fn inlined(&self) -> String {
+        let lit = |v: &Value| match v {
+            Value::Integer(i) => i.to_string(),
+            Value::Real(f) => f.to_string(),
+            Value::Text(t) => format!("'{}'", t.replace('\'', "''")),
+            Value::Null | Value::Blob(_) => "NULL".to_string(),
+        };
+        let mut out = String::with_capacity(self.sql.len());
+        let mut next = 0usize;
+        let mut chars = self.sql.chars().peekable();
+        while let Some(ch) = chars.next() {
+            if ch != '?' {
+                out.push(ch);
+                continue;
+            }
+            let mut digits = String::new();
+            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                digits.push(*d);
+                chars.next();
+            }
+            let index = match digits.parse::<usize>() {
+                Ok(n) => n.saturating_sub(1),
+                Err(_) => {
+                    next += 1;
+                    next - 1
+                }
+            };
+            out.push_str(&self.params.get(index).map(lit).unwrap_or_else(|| "NULL".into()));
+        }
+        out
+    }
+}
+
+/// Incoming's count and page statements (the filter narrowed to unassigned cases).
+pub fn incoming_sql(
+    filter: &CaseFilter,
+    sort: IncomingSort,
+    offset: usize,
+    limit: usize,
+    now: DateTime<Utc>,
+) -> (PaneSql, PaneSql) {
+    let f = CaseFilter { unassigned: true, status: None, ..filter.clone() };
+    let (clause, params) = f.to_sql(now);
+    let count = PaneSql { sql: format!("SELECT count(*) FROM cases c {clause}"), params: params.clone() };
+    let sql = format!(
+        "SELECT {CASE_COLUMNS} FROM cases c {clause} ORDER BY {} LIMIT {limit} OFFSET {offset}",
+        sort.order_by()
+    );
+    (count, PaneSql { sql, params })
+}
+
+/// The Routing matrix aggregate (`?1` = now).
+fn routing_sql() -> String {
+    format!(
+        "SELECT c.tier, k.kind, count(*), sum(CASE WHEN {} THEN 1 ELSE 0 END) \
+         FROM cases c JOIN committees k ON k.id = c.committee_id \
+         WHERE {} GROUP BY c.tier, k.kind",
+        overdue("c.", "?1").0,
+        status_in("c.", StatusSet::Open)
+    )
+}
+
+/// The mediators' loads aggregate (`?1` = now).
+fn loads_sql() -> String {
+    format!(
+        "SELECT lead_mediator_id, count(*), sum(CASE WHEN {} THEN 1 ELSE 0 END) \
+         FROM cases WHERE {} AND lead_mediator_id IS NOT NULL GROUP BY lead_mediator_id",
+        overdue("", "?1").0,
+        status_in("", StatusSet::Led)
+    )
+}
+
+const LAST_ASSIGNED_SQL: &str = "SELECT id, last_assigned_at FROM mediators WHERE last_assigned_at IS NOT NULL";
+const FOLLOWUPS_OVERDUE_SQL: &str = "SELECT count(*) FROM followups WHERE done_at IS NULL AND due < ?1";
+const FOLLOWUPS_ROWS_SQL: &str =
+    "SELECT f.id, c.ref, c.category, f.due, m.name, c.area_id, c.id, c.version FROM followups f \
+     JOIN cases c ON c.id = f.case_id LEFT JOIN mediators m ON m.id = c.lead_mediator_id \
+     WHERE f.done_at IS NULL AND f.due < ?1 ORDER BY f.due, f.id LIMIT ?2";
+
+/// `(pane, query name, statement)` for every statement the panes run, built by the same
+/// functions the pane methods use: Incoming's count and page (default filter, urgency order),
+/// the Routing matrix and Workload aggregates (what `list`/`mediators` and a full read of the
+/// store's panes run), the open cases a desk reads in full ([`super::feed::all_open_sql`], from
+/// which it counts Routing and Workload in memory), and Follow-ups.
+pub fn pane_queries(
+    now: DateTime<Utc>,
+    incoming_limit: usize,
+    soon_days: i64,
+    followup_rows: usize,
+) -> Vec<(&'static str, &'static str, PaneSql)> {
+    let at = || vec![Value::Integer(ts(now))];
+    let (count, page) = incoming_sql(&CaseFilter::default(), IncomingSort::Urgency, 0, incoming_limit, now);
+    let horizon = ts(now + Duration::days(soon_days));
+    vec![
+        ("Incoming", "incoming count", count),
+        ("Incoming", "incoming page", page),
+        ("Routing", "routing matrix", PaneSql { sql: routing_sql(), params: at() }),
+        ("Workload", "workload loads", PaneSql { sql: loads_sql(), params: at() }),
+        ("Workload", "workload last assigned", PaneSql { sql: LAST_ASSIGNED_SQL.into(), params: Vec::new() }),
+        ("Open cases", "open cases", PaneSql { sql: super::feed::all_open_sql(), params: Vec::new() }),
+        ("Follow-ups", "follow-ups overdue", PaneSql { sql: FOLLOWUPS_OVERDUE_SQL.into(), params: at() }),
+        (
+            "Follow-ups",
+            "follow-ups rows",
+            PaneSql {
+                sql: FOLLOWUPS_ROWS_SQL.into(),
+                params: vec![Value::Integer(horizon), Value::Integer(followup_rows as i64)],
+            },
+        ),
+    ]
+}
+
 impl Store {
     /// One page of unassigned cases, most urgent first (risk, then assignment clock).
     pub fn incoming(
@@ -137,27 +260,17 @@ impl Store {
         limit: usize,
         now: DateTime<Utc>,
     ) -> Result<IncomingPage> {
-        let f = CaseFilter { unassigned: true, status: None, ..filter.clone() };
-        let (clause, params) = f.to_sql(now);
-        let total = self.count_cases(&f, now)?;
-        let sql = format!(
-            "SELECT {CASE_COLUMNS} FROM cases c {clause} ORDER BY {} LIMIT {limit} OFFSET {offset}",
-            sort.order_by()
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(params), case_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let (count, page) = incoming_sql(filter, sort, offset, limit, now);
+        let total = self.conn.query_row(&count.sql, params_from_iter(count.params), |r| r.get(0))?;
+        let mut stmt = self.conn.prepare(&page.sql)?;
+        let rows =
+            stmt.query_map(params_from_iter(page.params), case_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(IncomingPage { total, offset, rows })
     }
 
     /// The routing matrix of open cases with overdue counts.
     pub fn routing_matrix(&self, now: DateTime<Utc>) -> Result<RoutingMatrix> {
-        let sql = format!(
-            "SELECT c.tier, k.kind, count(*), sum(CASE WHEN {} THEN 1 ELSE 0 END) \
-             FROM cases c JOIN committees k ON k.id = c.committee_id \
-             WHERE {} GROUP BY c.tier, k.kind",
-            overdue("c.", "?1").0,
-            status_in("c.", StatusSet::Open)
-        );
+        let sql = routing_sql();
         let mut stmt = self.conn.prepare(&sql)?;
         let mut m = RoutingMatrix::default();
         let mut rows = stmt.query([ts(now)])?;
@@ -174,12 +287,7 @@ impl Store {
     /// Open and overdue counts and last assignment for every mediator with any.
     pub fn mediator_loads(&self, now: DateTime<Utc>) -> Result<HashMap<i64, Load>> {
         let mut loads: HashMap<i64, Load> = HashMap::new();
-        let sql = format!(
-            "SELECT lead_mediator_id, count(*), sum(CASE WHEN {} THEN 1 ELSE 0 END) \
-             FROM cases WHERE {} AND lead_mediator_id IS NOT NULL GROUP BY lead_mediator_id",
-            overdue("", "?1").0,
-            status_in("", StatusSet::Led)
-        );
+        let sql = loads_sql();
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query([ts(now)])?;
         while let Some(r) = rows.next()? {
@@ -187,8 +295,7 @@ impl Store {
             e.open = r.get(1)?;
             e.overdue = r.get(2)?;
         }
-        let mut stmt =
-            self.conn.prepare("SELECT id, last_assigned_at FROM mediators WHERE last_assigned_at IS NOT NULL")?;
+        let mut stmt = self.conn.prepare(LAST_ASSIGNED_SQL)?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             loads.entry(r.get(0)?).or_default().last_assigned = opt_ts(r, 1)?;
@@ -235,16 +342,8 @@ impl Store {
     /// Pending follow-ups due before `now + soon_days`, overdue first (most overdue on top);
     /// also the number of overdue ones in all.
     pub fn followups_due(&self, now: DateTime<Utc>, soon_days: i64, limit: usize) -> Result<(u64, Vec<FollowupRow>)> {
-        let overdue: u64 = self.conn.query_row(
-            "SELECT count(*) FROM followups WHERE done_at IS NULL AND due < ?1",
-            [ts(now)],
-            |r| r.get(0),
-        )?;
-        let mut stmt = self.conn.prepare(
-            "SELECT f.id, c.ref, c.category, f.due, m.name, c.area_id, c.id, c.version FROM followups f \
-             JOIN cases c ON c.id = f.case_id LEFT JOIN mediators m ON m.id = c.lead_mediator_id \
-             WHERE f.done_at IS NULL AND f.due < ?1 ORDER BY f.due, f.id LIMIT ?2",
-        )?;
+        let overdue: u64 = self.conn.query_row(FOLLOWUPS_OVERDUE_SQL, [ts(now)], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare(FOLLOWUPS_ROWS_SQL)?;
         let horizon = ts(now + Duration::days(soon_days));
         let rows = stmt
             .query_map(params![horizon, limit as i64], |r| {

@@ -107,6 +107,8 @@ CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
     // The partial indexes over statuses, generated from the life-cycle sets. Migration 1 of
     // earlier builds wrote the same predicates by hand; this drops and re-creates them.
     Migration::Generated(partial_indexes),
+    // The change feed (`store::feed`): a `changes` row per write, by triggers.
+    Migration::Generated(super::feed::feed_schema),
     // Statistics (domain::stats): when an agreement was performed, so `performed` can be counted
     // as of a period's end (earlier rows: performed ones are dated at their finish); and a
     // covering index over the finished cases, so a period's figures read no table rows.

@@ -59,6 +59,9 @@ pub enum Action {
     NewCase,
     /// Record the outcome of the selected case's next follow-up.
     RecordFollowup,
+    /// Put the mediator selected on the Workload pane on or off duty (asks to confirm);
+    /// suggestions and auto-assign skip mediators off duty.
+    ToggleDuty,
     /// Type a filter for the focused pane.
     Filter,
     /// Clear the focused pane's filter (and close messages).
@@ -124,6 +127,7 @@ impl Action {
         Action::Transfer,
         Action::NewCase,
         Action::RecordFollowup,
+        Action::ToggleDuty,
         Action::Filter,
         Action::ClearFilter,
         Action::CycleSort,
@@ -144,6 +148,7 @@ impl Action {
                 | Action::Transfer
                 | Action::NewCase
                 | Action::RecordFollowup
+                | Action::ToggleDuty
                 | Action::Reveal
         ) || matches!(self, Action::RunCommand(c) if c.writes())
     }
@@ -185,6 +190,7 @@ impl Action {
             Action::Transfer => "transfer",
             Action::NewCase => "new_case",
             Action::RecordFollowup => "record_followup",
+            Action::ToggleDuty => "toggle_duty",
             Action::Filter => "filter",
             Action::ClearFilter => "clear_filter",
             Action::CycleSort => "cycle_sort",

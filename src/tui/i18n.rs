@@ -68,6 +68,10 @@ pub struct Strings {
     pub reasons_last: &'static str,
     pub over_capacity_confirm: &'static str,
     pub escalate_confirm: &'static str,
+    /// Asks to put a mediator off duty.
+    pub duty_off_confirm: &'static str,
+    /// Asks to put a mediator on duty.
+    pub duty_on_confirm: &'static str,
     pub auto_assign_confirm: &'static str,
     pub confirm_title: &'static str,
     pub confirm_hint: &'static str,
@@ -180,6 +184,8 @@ pub const EN: Strings = Strings {
     reasons_last: "last assigned",
     over_capacity_confirm: "is at capacity. Assign anyway?",
     escalate_confirm: "Escalate one tier up? It lands unassigned in the higher committee's queue.",
+    duty_off_confirm: "Put off duty? Suggestions and auto-assign will skip this mediator.",
+    duty_on_confirm: "Put on duty? Suggestions and auto-assign will offer this mediator again.",
     auto_assign_confirm: "Spread the marked cases over the ranked mediators by load?",
     confirm_title: "Confirm",
     confirm_hint: "y / Enter: yes · n / Esc: no",
@@ -293,6 +299,8 @@ pub const ZH: Strings = Strings {
     reasons_last: "上次分派",
     over_capacity_confirm: "已满负荷。仍要分派吗？",
     escalate_confirm: "上报一级？案件将进入上级调委会的待分派队列。",
+    duty_off_confirm: "设为不在岗？分派建议和自动分派将跳过该调解员。",
+    duty_on_confirm: "设为在岗？分派建议和自动分派将重新推荐该调解员。",
     auto_assign_confirm: "按负荷把已标记的案件分给排名靠前的调解员？",
     confirm_title: "确认",
     confirm_hint: "y / Enter：是 · n / Esc：否",
@@ -371,6 +379,7 @@ impl Strings {
             A::Reveal => ("reveal", "显示"),
             A::Transfer => ("transfer", "移交"),
             A::RecordFollowup => ("follow-up", "回访"),
+            A::ToggleDuty => ("duty", "在岗"),
             _ => ("", ""),
         };
         match self.lang {
@@ -406,6 +415,9 @@ impl Strings {
             A::Transfer => ("transfer to another committee", "移交其他调委会"),
             A::NewCase => ("new case (intake form)", "新案件登记"),
             A::RecordFollowup => ("record a follow-up outcome", "登记回访结果"),
+            A::ToggleDuty => {
+                ("put the mediator on / off duty (Workload, confirm)", "调解员在岗 / 不在岗（工作量窗格，需确认）")
+            }
             A::Filter => ("filter the pane", "筛选当前窗格"),
             A::ClearFilter => ("clear filter / close", "清除筛选 / 关闭"),
             A::CycleSort => ("cycle sort column", "切换排序列"),

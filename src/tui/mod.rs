@@ -4,6 +4,7 @@ pub mod action;
 pub mod event;
 pub mod i18n;
 pub mod keymap;
+pub mod live;
 pub mod panes;
 pub mod popups;
 pub mod snapshot;
@@ -82,6 +83,7 @@ pub fn run(opts: DeskOptions) -> Result<()> {
         store.policy().clocks.clone(),
         Utc::now(),
     );
+    state.tz = store.policy().office.time_zone;
     let (events, inbox) = mpsc::channel::<Event>();
     let (requests, worker_inbox) = mpsc::channel::<Request>();
     event::spawn_signals(events.clone())?;

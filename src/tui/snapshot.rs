@@ -46,7 +46,7 @@ pub struct Snapshot {
 /// Follow-ups due within this many days count as "due soon".
 pub const FOLLOWUP_SOON_DAYS: i64 = 7;
 /// At most this many follow-up rows are loaded.
-const FOLLOWUP_ROWS: usize = 500;
+pub const FOLLOWUP_ROWS: usize = 500;
 
 impl Snapshot {
     /// Reads every pane's data for `query` at `now`, all inside one read transaction so the

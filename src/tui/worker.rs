@@ -1,16 +1,18 @@
 //! The worker thread: owns the SQLite connection, polls `PRAGMA data_version` about every
-//! 250 ms, sends whole snapshots when anything changed, and runs reads and writes on request.
+//! 250 ms, patches its live view from the change feed when anything was committed
+//! ([`super::live`]), sends a snapshot when what the panes show changed, and runs reads and
+//! writes on request.
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
 use super::event::Event;
+use super::live::Live;
 use super::snapshot::{CaseDetail, Snapshot, ViewQuery};
 use crate::domain::suggest::{spread_by_load, Suggestion};
-use crate::domain::{NewCase, Org};
+use crate::domain::NewCase;
 use crate::error::{Error, Result};
 use crate::store::{Expect, FollowupRecord, Store};
 
@@ -38,6 +40,8 @@ pub enum Request {
     Transfer { reference: String, expect: Expect, committee: String },
     /// Record a follow-up.
     Followup { reference: String, expect: Expect, record: FollowupRecord },
+    /// Put a mediator on or off duty.
+    Duty { mediator_id: i64, on_duty: bool },
     /// Add a new case.
     Add(Box<NewCase>),
     /// Read the version of a case the desk knows only by ref (typed in the palette, or a
@@ -107,29 +111,39 @@ pub fn spawn(
     events: Sender<Event>,
     query: ViewQuery,
 ) -> std::thread::JoinHandle<()> {
-    std::thread::spawn(move || Worker { store, events, query, last: None, org: None }.run(requests))
+    std::thread::spawn(move || Worker { store, events, query, live: None, last: None }.run(requests))
 }
 
 struct Worker {
     store: Store,
     events: Sender<Event>,
     query: ViewQuery,
+    live: Option<Live>,
     last: Option<Snapshot>,
-    org: Option<Arc<Org>>,
+}
+
+/// Why the worker looks at the database again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Look {
+    /// Something was committed (here or elsewhere): read the feed since the last look.
+    Changes,
+    /// The view query changed: re-read Incoming.
+    Query,
+    /// Time passed: re-read what depends on the time alone.
+    Time,
 }
 
 impl Worker {
     fn run(mut self, requests: Receiver<Request>) {
         let mut seen_version = self.store.data_version().unwrap_or(-1);
         let mut last_read = Instant::now();
-        self.refresh(true);
+        self.refresh(Look::Changes);
         loop {
             match requests.recv_timeout(POLL) {
                 Ok(Request::Shutdown) | Err(RecvTimeoutError::Disconnected) => return,
                 Ok(Request::View(q)) => {
                     self.query = q;
-                    self.refresh(false);
-                    last_read = Instant::now();
+                    self.refresh(Look::Query);
                 }
                 Ok(req) => {
                     let reply = self.handle(req);
@@ -138,16 +152,16 @@ impl Worker {
                         return;
                     }
                     if wrote {
-                        self.refresh(true);
-                        last_read = Instant::now();
+                        self.refresh(Look::Changes);
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => {
                     let v = self.store.data_version().unwrap_or(seen_version);
-                    if v != seen_version || last_read.elapsed() >= TIME_REFRESH {
-                        let org_changed = v != seen_version;
+                    if v != seen_version {
                         seen_version = v;
-                        self.refresh(org_changed);
+                        self.refresh(Look::Changes);
+                    } else if last_read.elapsed() >= TIME_REFRESH {
+                        self.refresh(Look::Time);
                         last_read = Instant::now();
                     }
                 }
@@ -155,34 +169,26 @@ impl Worker {
         }
     }
 
-    /// Reads every pane and sends the snapshot if it differs from the last one sent.
-    fn refresh(&mut self, reload_org: bool) {
-        if reload_org || self.org.is_none() {
-            if let Err(e) = self.store.reload_org() {
-                let _ = self.events.send(Event::WorkerError(e.to_string()));
-                return;
-            }
-            let fresh = self.store.org().clone();
-            if self.org.as_deref() != Some(&fresh) {
-                self.org = Some(Arc::new(fresh));
-            }
+    /// Brings the live view up to date and sends the snapshot if it differs from the last one sent.
+    fn refresh(&mut self, look: Look) {
+        let now = Utc::now();
+        let Worker { store, live, query, .. } = self;
+        let done = match (live.as_mut(), look) {
+            (None, _) => Live::read(store, query, now).map(|l| *live = Some(l)),
+            (Some(l), Look::Changes) => l.catch_up(store, now).map(|_| ()),
+            (Some(l), Look::Query) => l.set_query(store, query.clone(), now),
+            (Some(l), Look::Time) => l.refresh_time(store, now),
+        };
+        if let Err(e) = done {
+            let _ = self.events.send(Event::WorkerError(e.to_string()));
+            return;
         }
-        match self.read() {
-            Ok(snap) => {
-                if self.last.as_ref().is_some_and(|l| l.same_content(&snap)) {
-                    return;
-                }
-                self.last = Some(snap.clone());
-                let _ = self.events.send(Event::Snapshot(Box::new(snap)));
-            }
-            Err(e) => {
-                let _ = self.events.send(Event::WorkerError(e.to_string()));
-            }
+        let Some(snap) = self.live.as_ref().map(|l| l.snapshot(now)) else { return };
+        if self.last.as_ref().is_some_and(|l| l.same_content(&snap)) {
+            return;
         }
-    }
-
-    fn read(&self) -> Result<Snapshot> {
-        Snapshot::read(&self.store, &self.query, self.org.clone().unwrap_or_default(), Utc::now())
+        self.last = Some(snap.clone());
+        let _ = self.events.send(Event::Snapshot(Box::new(snap)));
     }
 
     fn handle(&mut self, req: Request) -> Reply {
@@ -262,6 +268,11 @@ impl Worker {
             Request::Followup { reference, expect, record } => {
                 let c = s.record_followup(&reference, &record, expect, now)?;
                 Reply::Done(format!("{} ✓ {}", c.reference, record.outcome.code()))
+            }
+            Request::Duty { mediator_id, on_duty } => {
+                s.set_on_duty(mediator_id, on_duty, now)?;
+                let name = s.org().mediator(mediator_id).map(|m| m.name.clone()).unwrap_or_default();
+                Reply::Done(format!("{name} → {}", if on_duty { "on duty" } else { "off duty" }))
             }
             Request::Resolve { reference, write } => {
                 let case = s.case_by_ref(&reference)?;

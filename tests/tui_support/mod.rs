@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use duty_desk::domain::{
     AgreementForm, Category, Complexity, NewCase, Org, Party, Policy, RiskFlags, RiskLevel, Source, Status, Tier,
 };
@@ -182,7 +182,7 @@ pub fn state(desk: &Desk, lang: duty_desk::domain::Lang, size: (u16, u16)) -> St
         desk.store.policy().clocks.clone(),
         now(),
     );
-    s.tz = FixedOffset::east_opt(8 * 3600).unwrap();
+    s.tz = desk.store.policy().office.time_zone;
     update(&mut s, Action::Resize(size.0, size.1));
     let snap = Snapshot::read(&desk.store, &s.query, Arc::new(desk.store.org().clone()), now()).unwrap();
     update(&mut s, Action::Snapshot(Box::new(snap)));

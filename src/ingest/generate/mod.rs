@@ -16,8 +16,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::domain::{
-    AgreementForm, Area, Case, Category, Complexity, Event, Followup, FollowupChannel, FollowupOutcome, NewCase, Org,
-    Policy, RiskLevel, Route, Tier,
+    AgreementForm, Area, Case, Category, Complexity, Event, Followup, FollowupChannel, FollowupOutcome, NewCase,
+    OfficeTz, Org, Policy, RiskLevel, Route, Tier,
 };
 
 mod dispute;
@@ -28,8 +28,8 @@ use dispute::{draw_dispute, draw_partners, LIVE_SOURCES, SOURCES};
 /// How far back the generated history reaches, in days (~24 months).
 pub const HISTORY_DAYS: i64 = 730;
 
-/// The office's local time (China Standard Time, UTC+8), in seconds east of UTC: days, office
-/// hours and the year of a ref are local.
+/// China Standard Time (UTC+8) in seconds east of UTC: only for the birth years of drawn people.
+/// Days, office hours and the year of a ref are the policy's office time zone.
 pub(super) const LOCAL_OFFSET_SECS: i64 = 8 * 3600;
 
 pub(super) const DAY_SECS: i64 = 86_400;
@@ -168,7 +168,7 @@ impl<'a> Generate<'a> {
                 }
             }
         }
-        let calendar = Calendar::new(&mut setup, now);
+        let calendar = Calendar::new(&mut setup, policy.office.time_zone, now);
         Generate {
             city_code: &org.city_code,
             policy,
@@ -194,7 +194,7 @@ impl<'a> Generate<'a> {
 
     fn case(&mut self, received_at: DateTime<Utc>) -> GeneratedCase {
         let now = self.now;
-        let local_year = (received_at + Duration::seconds(LOCAL_OFFSET_SECS)).year();
+        let local_year = self.policy.office.time_zone.year_of(received_at);
         if local_year != self.year {
             self.year = local_year;
             self.seq = 0;
@@ -410,8 +410,8 @@ const MONTH_WEIGHTS: [f64; 12] = [1.15, 0.85, 1.0, 1.05, 1.05, 1.0, 1.0, 0.95, 1
 /// Maps a position in [0, 1) of the history to a time, monotonically, so that evenly spread
 /// positions give a realistic rhythm of days and hours.
 struct Calendar {
-    /// Local midnight of the first day, as a Unix timestamp of that local wall time.
-    first_local: i64,
+    /// The first instant of each office day of the history (Unix timestamps), oldest first.
+    day_starts: Vec<i64>,
     weights: Vec<f64>,
     cum: Vec<f64>,
     hour_cum: [f64; 25],
@@ -421,26 +421,26 @@ struct Calendar {
 }
 
 impl Calendar {
-    fn new(rng: &mut ChaCha8Rng, now: DateTime<Utc>) -> Calendar {
+    fn new(rng: &mut ChaCha8Rng, tz: OfficeTz, now: DateTime<Utc>) -> Calendar {
         let mut hour_cum = [0.0; 25];
         let total: f64 = HOUR_WEIGHTS.iter().sum();
         for h in 0..24 {
             hour_cum[h + 1] = hour_cum[h] + HOUR_WEIGHTS[h] / total;
         }
         hour_cum[24] = 1.0;
-        let local_now = now.timestamp() + LOCAL_OFFSET_SECS;
-        let today_local = local_now - local_now.rem_euclid(DAY_SECS);
-        let into_today = (local_now - today_local) as f64 / 3600.0;
+        let today = tz.date_of(now);
+        let into_today = (now - tz.start_of_day(today)).num_seconds() as f64 / 3600.0;
         let h = (into_today as usize).min(23);
         let today_cap = hour_cum[h] + (hour_cum[h + 1] - hour_cum[h]) * (into_today - h as f64).clamp(0.0, 1.0);
-        let first_local = today_local - HISTORY_DAYS * DAY_SECS;
+        let first = today - Duration::days(HISTORY_DAYS);
         let mut weights = Vec::with_capacity(HISTORY_DAYS as usize + 1);
         let mut cum = Vec::with_capacity(HISTORY_DAYS as usize + 1);
+        let mut day_starts = Vec::with_capacity(HISTORY_DAYS as usize + 1);
         let mut acc = 0.0;
         for d in 0..=HISTORY_DAYS {
-            let local = first_local + d * DAY_SECS;
-            let (weekday, month) = DateTime::from_timestamp(local, 0)
-                .map_or((2, 0), |t| (t.weekday().num_days_from_monday() as usize, t.month0() as usize));
+            let date = first + Duration::days(d);
+            day_starts.push(tz.start_of_day(date).timestamp());
+            let (weekday, month) = (date.weekday().num_days_from_monday() as usize, date.month0() as usize);
             let trend = 1.0 + 0.2 * d as f64 / HISTORY_DAYS as f64;
             let mut w = WEEKDAY_WEIGHTS[weekday % 7] * MONTH_WEIGHTS[month % 12] * trend * rng.random_range(0.8..1.2);
             if d == HISTORY_DAYS {
@@ -450,7 +450,7 @@ impl Calendar {
             weights.push(w);
             cum.push(acc);
         }
-        Calendar { first_local, weights, cum, hour_cum, today_cap, now }
+        Calendar { day_starts, weights, cum, hour_cum, today_cap, now }
     }
 
     fn at(&self, p: f64) -> DateTime<Utc> {
@@ -466,7 +466,7 @@ impl Calendar {
         let span = self.hour_cum[h + 1] - self.hour_cum[h];
         let frac = if span > 0.0 { ((x - self.hour_cum[h]) / span).clamp(0.0, 1.0) } else { 0.0 };
         let secs = (((h as f64 + frac) * 3600.0) as i64).clamp(0, DAY_SECS - 1);
-        let ts = self.first_local + d as i64 * DAY_SECS + secs - LOCAL_OFFSET_SECS;
+        let ts = self.day_starts.get(d).copied().unwrap_or_default() + secs;
         let t = DateTime::from_timestamp(ts, 0).unwrap_or(self.now);
         t.min(self.now - Duration::seconds(1))
     }
@@ -609,6 +609,26 @@ mod tests {
         let mut r1 = ChaCha8Rng::seed_from_u64(3);
         let mut r2 = ChaCha8Rng::seed_from_u64(3);
         assert_eq!(random_intake(&org, &mut r1, now()), random_intake(&org, &mut r2, now()));
+        Ok(())
+    }
+
+    #[test]
+    fn refs_and_office_hours_follow_the_office_zone() -> TestResult {
+        use chrono::Timelike;
+        let org = demo_org()?;
+        for zone in ["Asia/Shanghai", "America/New_York"] {
+            let mut policy = Policy::default();
+            policy.office.time_zone = zone.parse()?;
+            let tz = policy.office.time_zone;
+            let (mut n, mut office_hours) = (0, 0);
+            for g in generate(&org, &policy, 5, 3000, now()) {
+                let year: i32 = g.case.reference.get(3..7).ok_or("a ref is WH-YEAR-SEQ")?.parse()?;
+                assert_eq!(year, tz.year_of(g.case.received_at), "{zone}: {}", g.case.reference);
+                n += 1;
+                office_hours += usize::from((8..21).contains(&tz.local(g.case.received_at).hour()));
+            }
+            assert!(office_hours * 4 > n * 3, "{zone}: {office_hours} of {n} in office hours");
+        }
         Ok(())
     }
 

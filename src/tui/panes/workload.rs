@@ -9,11 +9,13 @@ use super::{step, Pane, PaneComponent};
 use crate::domain::Lang;
 use crate::tui::action::Action;
 use crate::tui::i18n::Strings;
+use crate::tui::popups::{ConfirmPopup, Popup};
 use crate::tui::state::update::recompute_views;
-use crate::tui::state::{Effect, State, WorkloadSort};
+use crate::tui::state::{Effect, Message, State, WorkloadSort};
 use crate::tui::theme::Theme;
 use crate::tui::ui::pane_block;
 use crate::tui::ui::widgets::{bar, cell, page_start, span};
+use crate::tui::worker::Request;
 
 /// Draws the pane.
 fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
@@ -104,7 +106,7 @@ impl PaneComponent for Workload {
     }
 
     fn keys(&self) -> &'static [Action] {
-        &[Action::Open, Action::Filter, Action::ClearFilter, Action::CycleSort]
+        &[Action::Open, Action::ToggleDuty, Action::Filter, Action::ClearFilter, Action::CycleSort]
     }
 
     fn move_by(&self, s: &mut State, delta: isize, _fx: &mut Vec<Effect>) {
@@ -119,6 +121,18 @@ impl PaneComponent for Workload {
                     s.workload_filter = m.committees.first().cloned().unwrap_or_default();
                     s.workload_selected = 0;
                 }
+            }
+            Action::ToggleDuty => {
+                if let Some(m) = s.selected_mediator() {
+                    let on_duty = !m.on_duty;
+                    let ask = if on_duty { s.strings.duty_on_confirm } else { s.strings.duty_off_confirm };
+                    let text = format!("{} (#{}): {ask}", m.name, m.mediator_id);
+                    let then = Box::new(Request::Duty { mediator_id: m.mediator_id, on_duty });
+                    s.popup = Some(Popup::Confirm(ConfirmPopup { text, then }));
+                } else {
+                    s.message = Some(Message { ok: false, text: s.strings.nothing_selected.to_string() });
+                }
+                return;
             }
             Action::ClearFilter => s.workload_filter.clear(),
             Action::CycleSort => s.workload_sort = s.workload_sort.next(),

@@ -105,7 +105,7 @@ fn detail_lines<'a>(state: &State, theme: &Theme, d: &CaseDetail) -> Vec<Line<'a
         .and_then(|id| org.mediator(id))
         .map(|m| sanitize(&m.name))
         .unwrap_or_else(|| s.unassigned.to_string());
-    let when = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&state.tz).format("%Y-%m-%d %H:%M").to_string();
+    let when = |t: chrono::DateTime<chrono::Utc>| state.tz.minutes(t);
     let row =
         |label: &str, value: String| Line::from(vec![span(label, 16, theme.title), Span::raw(" "), Span::raw(value)]);
     let mut risk = c.risk_level.label(lang).to_string();

@@ -8,7 +8,7 @@ pub(crate) mod update;
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 
 pub use super::panes::Pane;
 pub use super::popups::Popup;
@@ -18,7 +18,7 @@ pub use update::{update, Effect};
 use super::i18n::Strings;
 use super::keymap::Keymap;
 use super::snapshot::{Snapshot, ViewQuery};
-use crate::domain::{Clocks, Lang};
+use crate::domain::{Clocks, Lang, OfficeTz};
 use crate::store::{IncomingSort, WorkloadRow};
 
 /// Incoming rows loaded per request (a window around the selection).
@@ -100,8 +100,8 @@ pub struct State {
     pub clocks: Clocks,
     /// The time of the last tick.
     pub now: DateTime<Utc>,
-    /// The time zone times are shown in (the server's local offset at start).
-    pub tz: FixedOffset,
+    /// The office's time zone (the store's policy): times are shown and "today" is taken in it.
+    pub tz: OfficeTz,
     /// Terminal size.
     pub size: (u16, u16),
     /// The focused pane.
@@ -171,7 +171,7 @@ impl State {
             read_only,
             clocks,
             now,
-            tz: *chrono::Local::now().offset(),
+            tz: OfficeTz::default(),
             size: (80, 24),
             focus: Pane::Incoming,
             snap: None,

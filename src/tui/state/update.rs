@@ -219,6 +219,9 @@ fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
             s.message = None;
             pane.on_action(s, &a, fx);
         }
+        // Duty is set on the Workload pane's selected mediator.
+        Action::ToggleDuty if pane.keys().contains(&a) => pane.on_action(s, &a, fx),
+        Action::ToggleDuty => say(s, false, s.strings.nothing_selected),
         Action::Filter => {
             if let Some(text) = pane.filter(s) {
                 s.filter_input = Some(super::FilterInput { pane: s.focus, text });
@@ -276,7 +279,7 @@ fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
             None => say(s, false, s.strings.nothing_selected),
         },
         Action::Report => {
-            let today = s.now.with_timezone(&s.tz).date_naive();
+            let today = s.tz.date_of(s.now);
             let from = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
             s.popup = Some(Popup::Report(ReportPopup::default()));
             fx.push(Effect::Send(Request::Report { from, to: today }));

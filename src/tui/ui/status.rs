@@ -17,10 +17,10 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     let w = usize::from(area.width);
     let live = match (&state.worker_error, state.last_change) {
         (Some(_), _) => format!("○ {}", s.offline),
-        (None, Some(t)) => format!("● {} {}", s.live, t.with_timezone(&state.tz).format("%H:%M:%S")),
+        (None, Some(t)) => format!("● {} {}", s.live, state.tz.local(t).format("%H:%M:%S")),
         (None, None) => format!("○ {}", s.loading),
     };
-    let clock = state.now.with_timezone(&state.tz).format("%m-%d %H:%M").to_string();
+    let clock = state.tz.local(state.now).format("%m-%d %H:%M").to_string();
     let ro = if state.read_only { format!(" {} ·", s.read_only) } else { String::new() };
     let left = format!("{ro} {} {} · {} · {live} · {clock} ", s.officer, state.officer, state.db_label);
     let left_w = crate::domain::text::width(&left);

@@ -1,0 +1,221 @@
+//! The desk's live view of the database, patched from the change feed: after a change it reads
+//! only the feed rows since its last sequence and the changed cases' compact rows, keeps the open
+//! cases in memory (a few thousand even at millions of cases) and counts the Routing matrix and
+//! Workload from them at `now`; Incoming and Follow-ups are re-queried only when a change touches
+//! them. It reads everything again when it has fallen behind the feed or the schema changed.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::snapshot::{Snapshot, ViewQuery, FOLLOWUP_ROWS, FOLLOWUP_SOON_DAYS};
+use crate::domain::{Org, StatusSet};
+use crate::error::Result;
+use crate::store::feed::{OpenCase, Since};
+use crate::store::{FollowupRow, IncomingPage, RoutingMatrix, Store, WorkloadRow};
+
+/// More feed rows than this since the last look: reading everything is cheaper than patching.
+pub const PATCH_MAX: usize = 2_000;
+
+/// What a catch-up did (for counters and tests).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Patch {
+    /// Nothing new in the feed.
+    pub idle: bool,
+    /// Read everything (fallen behind, schema changed).
+    pub full: bool,
+    /// Cases re-read.
+    pub cases: usize,
+    /// Incoming was re-queried.
+    pub incoming: bool,
+    /// Follow-ups were re-queried.
+    pub followups: bool,
+    /// The organisation was reloaded.
+    pub org: bool,
+}
+
+/// The open cases and pane data one desk holds, with the feed sequence they are as of.
+#[derive(Debug, Clone)]
+pub struct Live {
+    /// A catch-up failed part-way: the next one reads everything.
+    stale: bool,
+    seq: i64,
+    schema: i64,
+    query: ViewQuery,
+    org: Arc<Org>,
+    open: HashMap<i64, OpenCase>,
+    incoming: IncomingPage,
+    followups_overdue: u64,
+    followups: Vec<FollowupRow>,
+}
+
+impl Live {
+    /// Reads everything for `query` at `now` (one read transaction; the organisation after it,
+    /// so it is never older than the feed sequence read).
+    pub fn read(store: &mut Store, query: &ViewQuery, now: DateTime<Utc>) -> Result<Live> {
+        let mut live = store.read_consistent(|s| {
+            let (followups_overdue, followups) = s.followups_due(now, FOLLOWUP_SOON_DAYS, FOLLOWUP_ROWS)?;
+            Ok(Live {
+                stale: false,
+                seq: s.feed_seq()?,
+                schema: s.schema_version()?,
+                query: query.clone(),
+                org: Arc::new(Org::default()),
+                open: s.all_open()?.into_iter().map(|c| (c.id, c)).collect(),
+                incoming: read_incoming(s, query, now)?,
+                followups_overdue,
+                followups,
+            })
+        })?;
+        store.reload_org()?;
+        live.org = Arc::new(store.org().clone());
+        Ok(live)
+    }
+
+    /// The feed sequence this view is as of.
+    pub fn seq(&self) -> i64 {
+        self.seq
+    }
+
+    /// The organisation as last loaded.
+    pub fn org(&self) -> &Arc<Org> {
+        &self.org
+    }
+
+    /// Reads what changed since the last look and patches the view; reads everything when the
+    /// feed no longer reaches back far enough or the schema changed.
+    pub fn catch_up(&mut self, store: &mut Store, now: DateTime<Utc>) -> Result<Patch> {
+        let stale = std::mem::replace(&mut self.stale, true);
+        let step = store.read_consistent(|s| {
+            if stale || s.schema_version()? != self.schema {
+                return Ok(None);
+            }
+            let set = match s.changes_since(self.seq, PATCH_MAX)? {
+                Since::Behind => return Ok(None),
+                Since::Changes(set) => set,
+            };
+            if set.last_seq == self.seq {
+                return Ok(Some(Patch { idle: true, ..Patch::default() }));
+            }
+            let mut patch = Patch { cases: set.cases.len(), org: set.org, ..Patch::default() };
+            let unassigned = |c: &OpenCase| StatusSet::Unassigned.contains(c.status);
+            let mut touches_incoming = set.org;
+            for id in &set.cases {
+                if let Some(old) = self.open.remove(id) {
+                    touches_incoming |= unassigned(&old);
+                }
+            }
+            for c in s.open_among(&set.cases)? {
+                touches_incoming |= unassigned(&c);
+                self.open.insert(c.id, c);
+            }
+            let shown = |id: &i64| self.followups.iter().any(|f| f.case_id == *id);
+            let touches_followups = set.org || !set.followups.is_empty() || set.cases.iter().any(shown);
+            if touches_incoming {
+                self.incoming = read_incoming(s, &self.query, now)?;
+                patch.incoming = true;
+            }
+            if touches_followups {
+                (self.followups_overdue, self.followups) = s.followups_due(now, FOLLOWUP_SOON_DAYS, FOLLOWUP_ROWS)?;
+                patch.followups = true;
+            }
+            self.seq = set.last_seq;
+            Ok(Some(patch))
+        })?;
+        match step {
+            Some(patch) => {
+                if patch.org {
+                    store.reload_org()?;
+                    let fresh = store.org().clone();
+                    if *self.org != fresh {
+                        self.org = Arc::new(fresh);
+                    }
+                }
+                self.stale = false;
+                Ok(patch)
+            }
+            None => {
+                let query = self.query.clone();
+                *self = Live::read(store, &query, now)?;
+                Ok(Patch { full: true, ..Patch::default() })
+            }
+        }
+    }
+
+    /// Shows another slice (filter, sort, page): re-reads Incoming only.
+    pub fn set_query(&mut self, store: &Store, query: ViewQuery, now: DateTime<Utc>) -> Result<()> {
+        self.incoming = read_incoming(store, &query, now)?;
+        self.query = query;
+        Ok(())
+    }
+
+    /// Re-reads what depends on the time alone (Incoming's overdue filter, Follow-ups due).
+    pub fn refresh_time(&mut self, store: &Store, now: DateTime<Utc>) -> Result<()> {
+        store.read_consistent(|s| {
+            self.incoming = read_incoming(s, &self.query, now)?;
+            (self.followups_overdue, self.followups) = s.followups_due(now, FOLLOWUP_SOON_DAYS, FOLLOWUP_ROWS)?;
+            Ok(())
+        })
+    }
+
+    /// The panes' data at `now`: the matrix and workload counted from the open cases in memory.
+    pub fn snapshot(&self, now: DateTime<Utc>) -> Snapshot {
+        Snapshot {
+            taken_at: now,
+            query: self.query.clone(),
+            org: self.org.clone(),
+            incoming: self.incoming.clone(),
+            matrix: matrix(&self.org, self.open.values(), now),
+            workload: workload(&self.org, self.open.values(), now),
+            followups_overdue: self.followups_overdue,
+            followups: self.followups.clone(),
+        }
+    }
+}
+
+fn read_incoming(s: &Store, q: &ViewQuery, now: DateTime<Utc>) -> Result<IncomingPage> {
+    s.incoming(&q.incoming, q.incoming_sort, q.incoming_offset, q.incoming_limit.max(1), now)
+}
+
+/// The Routing matrix counted from open cases (those of committees the organisation knows).
+pub fn matrix<'a>(org: &Org, open: impl Iterator<Item = &'a OpenCase>, now: DateTime<Utc>) -> RoutingMatrix {
+    let kinds: HashMap<i64, usize> = org.committees.iter().map(|k| (k.id, k.kind.matrix_column())).collect();
+    let mut m = RoutingMatrix::default();
+    for c in open {
+        if let Some(&col) = kinds.get(&c.committee_id) {
+            let cell = &mut m.cells[c.tier as usize][col];
+            cell.0 += 1;
+            cell.1 += u64::from(c.is_overdue(now));
+        }
+    }
+    m
+}
+
+/// The Workload rows counted from open cases, one per mediator in organisation order.
+pub fn workload<'a>(org: &Org, open: impl Iterator<Item = &'a OpenCase>, now: DateTime<Utc>) -> Vec<WorkloadRow> {
+    let mut loads: HashMap<i64, (u32, u32)> = HashMap::new();
+    for c in open {
+        if let (Some(m), true) = (c.lead_mediator_id, StatusSet::Led.contains(c.status)) {
+            let e = loads.entry(m).or_default();
+            e.0 += 1;
+            e.1 += u32::from(c.is_overdue(now));
+        }
+    }
+    org.mediators
+        .iter()
+        .map(|m| {
+            let (open, overdue) = loads.get(&m.id).copied().unwrap_or_default();
+            WorkloadRow {
+                mediator_id: m.id,
+                name: m.name.clone(),
+                committees: m.committees.clone(),
+                open,
+                capacity: m.capacity,
+                overdue,
+                on_duty: m.on_duty,
+                grid_worker: m.grid_worker,
+            }
+        })
+        .collect()
+}
