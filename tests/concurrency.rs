@@ -554,7 +554,7 @@ mod stale_writes {
     }
 
     fn record(outcome: FollowupOutcome, note: &str) -> FollowupRecord {
-        FollowupRecord { channel: FollowupChannel::Phone, outcome, note: note.into() }
+        FollowupRecord { channel: FollowupChannel::Phone, outcome, note: note.into(), visitor: String::new() }
     }
 
     #[test]

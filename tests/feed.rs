@@ -137,6 +137,7 @@ fn apply(w: &mut World, who: usize, op: &Op, at: DateTime<Utc>) {
                     channel: FollowupChannel::Phone,
                     outcome: FollowupOutcome::ALL[*outcome as usize % FollowupOutcome::ALL.len()],
                     note: String::new(),
+                    visitor: String::new(),
                 };
                 let _ = s.record_followup(&r, &record, Expect::Latest, at);
             }

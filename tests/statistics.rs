@@ -104,6 +104,7 @@ fn fixture() -> (TempDir, Store) {
         channel: None,
         outcome: None,
         note: String::new(),
+        visitor: String::new(),
     };
     let mut rows = Vec::new();
     for (i, s) in specs.iter().enumerate() {

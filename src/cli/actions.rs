@@ -5,6 +5,7 @@ use chrono::Utc;
 use super::args::{AssignArgs, FollowupArgs, RefArgs, ResolveArgs, TransferArgs};
 use super::output::Out;
 use super::Context;
+use crate::domain::aftercare::ItemStatus;
 use crate::domain::text::sanitize;
 use crate::domain::{Case, Lang, Org};
 use crate::error::Result;
@@ -71,16 +72,26 @@ pub fn resolve(ctx: &Context, a: &ResolveArgs) -> Result<()> {
     say(&line)
 }
 
-/// `followup REF --outcome ... [--channel ...] [--note ...]`.
+/// `followup REF --outcome ... [--channel ...] [--by NAME] [--note ...]`: says what the visit
+/// scheduled (the next visit, a rectification item) and whether the case closed.
 pub fn followup(ctx: &Context, a: &FollowupArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
-    let record = FollowupRecord { channel: a.channel, outcome: a.outcome, note: a.note.clone() };
+    let record =
+        FollowupRecord { channel: a.channel, outcome: a.outcome, note: a.note.clone(), visitor: a.visitor.clone() };
     let seen = Expect::Version(store.case_by_ref(&a.reference)?.version);
     let case = store.record_followup(&a.reference, &record, seen, Utc::now())?;
-    say(&format!(
+    let mut line = format!(
         "{}: follow-up recorded ({}); status {}",
         sanitize(&case.reference),
         a.outcome.label(ctx.lang),
         case.status.label(ctx.lang)
-    ))
+    );
+    let tz = store.policy().office.time_zone;
+    if let Some(next) = store.followups_of(case.id)?.iter().find(|f| f.done_at.is_none()) {
+        line.push_str(&format!("; next visit {}", tz.minutes(next.due)));
+    }
+    for item in store.rectify_items_of(case.id)?.iter().filter(|i| i.status == ItemStatus::Open) {
+        line.push_str(&format!("; rectification item #{} open, due {}", item.id, tz.minutes(item.due)));
+    }
+    say(&line)
 }

@@ -88,6 +88,10 @@ pub enum Command {
     Resolve(ResolveArgs),
     /// Record the outcome of a case's next due follow-up visit (回访)
     Followup(FollowupArgs),
+    /// The rectification list (整改清单): list, assign, close or reopen items
+    Rectify(super::aftercare::RectifyArgs),
+    /// Record when the lead mediator reported on site (到场)
+    Arrive(super::aftercare::ArriveArgs),
     /// The period's statistics: cases, success rate, amount, by category and by source
     Report(ReportArgs),
     /// Check the database's integrity and foreign keys (exit 1 on problems)
@@ -334,6 +338,9 @@ pub struct FollowupArgs {
     /// How it was made
     #[arg(long, value_name = "CHANNEL", default_value = "phone", ignore_case = true)]
     pub channel: FollowupChannel,
+    /// Who made the visit
+    #[arg(long = "by", value_name = "NAME", default_value = "")]
+    pub visitor: String,
     /// Note
     #[arg(long, value_name = "TEXT", default_value = "")]
     pub note: String,

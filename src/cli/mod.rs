@@ -3,6 +3,7 @@
 //! codes (0 ok, 1 error, 2 usage, 3 conflict).
 
 mod actions;
+mod aftercare;
 pub mod args;
 mod cases;
 mod detail;
@@ -96,6 +97,8 @@ fn execute(cli: Cli, lang: Lang) -> Result<()> {
         Command::Transfer(a) => actions::transfer(&ctx, &a),
         Command::Resolve(a) => actions::resolve(&ctx, &a),
         Command::Followup(a) => actions::followup(&ctx, &a),
+        Command::Rectify(a) => aftercare::rectify(&ctx, &a),
+        Command::Arrive(a) => aftercare::arrive(&ctx, &a),
         Command::Report(a) => report::report(&ctx, &a),
         Command::Check => report::check(&ctx),
         Command::Backup(a) => report::backup(&ctx, &a),

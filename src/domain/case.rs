@@ -240,6 +240,8 @@ pub struct Case {
     pub outcome_note: String,
     /// Optimistic-concurrency version, bumped on every write.
     pub version: i64,
+    /// When the lead mediator reported on site (到场), if recorded.
+    pub arrived_at: Option<DateTime<Utc>>,
 }
 
 impl Case {
@@ -278,6 +280,7 @@ impl Case {
             judicial_confirmation: false,
             outcome_note: String::new(),
             version: 0,
+            arrived_at: None,
         }
     }
 
@@ -324,4 +327,6 @@ pub struct Followup {
     pub outcome: Option<FollowupOutcome>,
     /// Free-text note.
     pub note: String,
+    /// Who made the visit.
+    pub visitor: String,
 }

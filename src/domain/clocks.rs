@@ -31,6 +31,10 @@ pub struct Clocks {
     pub followup_days: i64,
     /// Days after an agreement for the second follow-up of major and critical cases.
     pub followup_major_days: i64,
+    /// Days to the next visit after one that found the agreement partly or not performed.
+    pub followup_next_days: i64,
+    /// Days a rectification item (整改清单) has before it is overdue.
+    pub rectification_days: i64,
     /// Days after an agreement within which judicial confirmation may be applied for.
     pub judicial_confirmation_days: i64,
     /// The share of a clock (in percent) after which it shows "due soon".
@@ -51,6 +55,8 @@ impl Default for Clocks {
             statutory_days: 30,
             followup_days: 15,
             followup_major_days: 90,
+            followup_next_days: 15,
+            rectification_days: 15,
             judicial_confirmation_days: 30,
             due_soon_percent: 75,
         }
@@ -69,6 +75,36 @@ pub enum ClockState {
 }
 
 impl Clocks {
+    /// Refuses day and hour counts that are not positive, and a due-soon share outside 1–100.
+    pub fn check(&self) -> Result<(), String> {
+        let counts = [
+            ("assign_critical_hours", self.assign_critical_hours),
+            ("assign_major_hours", self.assign_major_hours),
+            ("assign_general_hours", self.assign_general_hours),
+            ("assign_simple_hours", self.assign_simple_hours),
+            ("mediate_simple_days", self.mediate_simple_days),
+            ("mediate_general_days", self.mediate_general_days),
+            ("mediate_major_days", self.mediate_major_days),
+            ("mediate_critical_days", self.mediate_critical_days),
+            ("statutory_days", self.statutory_days),
+            ("followup_days", self.followup_days),
+            ("followup_major_days", self.followup_major_days),
+            ("followup_next_days", self.followup_next_days),
+            ("rectification_days", self.rectification_days),
+            ("judicial_confirmation_days", self.judicial_confirmation_days),
+        ];
+        if let Some((key, v)) = counts.iter().find(|(_, v)| *v <= 0 || *v > 3650) {
+            return Err(format!("rules file: [clocks] {key} = {v} must be between 1 and 3650"));
+        }
+        if !(1..=100).contains(&self.due_soon_percent) {
+            return Err(format!(
+                "rules file: [clocks] due_soon_percent = {} must be between 1 and 100",
+                self.due_soon_percent
+            ));
+        }
+        Ok(())
+    }
+
     /// When a case received at `received` must be assigned.
     pub fn assign_due(&self, received: DateTime<Utc>, complexity: Complexity) -> DateTime<Utc> {
         let hours = match complexity {

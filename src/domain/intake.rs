@@ -125,6 +125,7 @@ impl NewCase {
             judicial_confirmation: false,
             outcome_note: String::new(),
             version: 1,
+            arrived_at: None,
         }
     }
 

@@ -145,6 +145,7 @@ labelled_enum! {
         Fail = ("fail", "调解终止", "Fail"),
         Withdraw = ("withdraw", "撤回", "Withdraw"),
         Close = ("close", "结案", "Close"),
+        Reopen = ("reopen", "重新调解", "Reopen"),
     }
 }
 
@@ -181,7 +182,13 @@ pub const TRANSITIONS: &[Transition] = &[
     t(Event::Resolve, &[Assigned, Mediating], Resolved, "a lead mediator; an agreement form"),
     t(Event::Fail, &[Assigned, Mediating], Failed, "a lead mediator"),
     t(Event::Withdraw, &[Received, Assigned, Mediating], Withdrawn, "none"),
-    t(Event::Close, &[Resolved], Closed, "performance confirmed and every follow-up done"),
+    t(
+        Event::Close,
+        &[Resolved],
+        Closed,
+        "performance confirmed, every follow-up done and no rectification item open (domain::aftercare::may_close)",
+    ),
+    t(Event::Reopen, &[Resolved, Closed], Mediating, "an open rectification item turned into a new mediation round"),
 ];
 
 /// An event that the table does not allow in a status.

@@ -1,6 +1,7 @@
 //! The pure domain: cases, the organisation, routing, clocks, suggestions, statistics, text.
 //! No IO, no SQL, no terminal.
 
+pub mod aftercare;
 pub mod audit;
 pub mod case;
 pub mod clocks;
@@ -64,6 +65,8 @@ pub struct Office {
 impl Policy {
     /// Parses a `rules.toml`; keys it does not name keep their defaults, unknown keys are refused.
     pub fn from_toml(text: &str) -> Result<Policy, String> {
-        toml::from_str(text).map_err(|e| format!("rules file: {e}"))
+        let policy: Policy = toml::from_str(text).map_err(|e| format!("rules file: {e}"))?;
+        policy.clocks.check()?;
+        Ok(policy)
     }
 }

@@ -119,6 +119,7 @@ pub const CASE_ROW: &[Column] = &[
         r.get(i)?),
     col!("outcome_note", "TEXT", |c| text(&c.outcome_note), |m, r, i| m.outcome_note = r.get(i)?),
     col!("version", "INTEGER", |c| Value::Integer(c.version), |m, r, i| m.version = r.get(i)?),
+    col!("arrived_at", "INTEGER", |c| opt_time(c.arrived_at), |m, r, i| m.arrived_at = super::sql::opt_ts(r, i)?),
 ];
 
 /// The SELECT column list of [`CASE_ROW`], qualified with the `c.` alias; use it as

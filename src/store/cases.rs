@@ -155,7 +155,8 @@ impl Store {
     /// The follow-ups of one case, by due date.
     pub fn followups_of(&self, case_id: i64) -> Result<Vec<Followup>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, case_id, due, done_at, channel, outcome, note FROM followups WHERE case_id = ?1 ORDER BY due, id",
+            "SELECT id, case_id, due, done_at, channel, outcome, note, visitor FROM followups WHERE case_id = ?1 \
+             ORDER BY due, id",
         )?;
         let rows = stmt.query_map([case_id], |r| {
             let channel: Option<String> = r.get(4)?;
@@ -168,6 +169,7 @@ impl Store {
                 channel: channel.and_then(|c| c.parse().ok()),
                 outcome: outcome.and_then(|o| o.parse().ok()),
                 note: r.get(6)?,
+                visitor: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

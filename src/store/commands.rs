@@ -33,6 +33,8 @@ pub struct FollowupRecord {
     pub outcome: FollowupOutcome,
     /// Free-text note.
     pub note: String,
+    /// Who made the visit (a name; may be empty).
+    pub visitor: String,
 }
 
 /// Appends one audit event inside the caller's transaction, stamped with the command's `now`
@@ -71,11 +73,11 @@ fn ref_year_seq(reference: &str) -> Option<(i64, i64)> {
 }
 
 /// The status `event` leads to from the case's, by the life-cycle table.
-fn step(case: &Case, event: Event) -> Result<Status> {
+pub(super) fn step(case: &Case, event: Event) -> Result<Status> {
     next(case.status, event).map_err(|e| Error::Invalid(format!("{}: {e}; nothing was changed", case.reference)))
 }
 
-fn load_for_update(tx: &Transaction<'_>, reference: &str) -> Result<Case> {
+pub(super) fn load_for_update(tx: &Transaction<'_>, reference: &str) -> Result<Case> {
     let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.ref = ?1");
     tx.query_row(&sql, [reference.trim()], case_from_row)
         .optional()?
@@ -96,7 +98,7 @@ fn last_change(tx: &Transaction<'_>, case_id: i64, tz: OfficeTz) -> Result<Strin
 }
 
 impl Store {
-    fn check_expect(&self, tx: &Transaction<'_>, case: &Case, expect: Expect) -> Result<()> {
+    pub(super) fn check_expect(&self, tx: &Transaction<'_>, case: &Case, expect: Expect) -> Result<()> {
         match expect {
             Expect::Version(v) if case.version != v => {
                 let now_led = case
@@ -470,8 +472,9 @@ impl Store {
         self.case_by_id(case.id)
     }
 
-    /// Records the earliest pending follow-up of a case as done. When the last one is done and
-    /// performance is confirmed, the case closes.
+    /// Records the earliest pending follow-up of a case as done, with what its outcome leads to
+    /// (`domain::aftercare::consequence`): the next visit, a rectification item, performance.
+    /// The case closes when the closing rule allows it (`domain::aftercare::may_close`).
     /// `expect` is what the caller saw (the desk's snapshot, or the version the CLI read first);
     /// a stale one is a conflict and nothing changes.
     pub fn record_followup(
@@ -482,8 +485,13 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Case> {
         self.writable()?;
-        if let Some(c) = crate::domain::text::find_hostile(&record.note, true) {
-            return Err(Error::Invalid(format!("field note: contains the control character U+{:04X}", c as u32)));
+        for (field, text) in [("note", &record.note), ("visitor", &record.visitor)] {
+            if let Some(c) = crate::domain::text::find_hostile(text, field == "note") {
+                return Err(Error::Invalid(format!(
+                    "field {field}: contains the control character U+{:04X}",
+                    c as u32
+                )));
+            }
         }
         let tx = self.begin()?;
         let case = load_for_update(&tx, reference)?;
@@ -497,16 +505,25 @@ impl Store {
             .optional()?;
         let fid = pending.ok_or_else(|| Error::Invalid(format!("{} has no follow-up due", case.reference)))?;
         tx.execute(
-            "UPDATE followups SET done_at = ?1, channel = ?2, outcome = ?3, note = ?4 WHERE id = ?5 AND done_at IS NULL",
-            params![ts(now), record.channel.code(), record.outcome.code(), record.note, fid],
+            "UPDATE followups SET done_at = ?1, channel = ?2, outcome = ?3, note = ?4, visitor = ?5 \
+             WHERE id = ?6 AND done_at IS NULL",
+            params![ts(now), record.channel.code(), record.outcome.code(), record.note, record.visitor.trim(), fid],
         )?;
-        let performed = case.performed || record.outcome == FollowupOutcome::Performed;
-        let remaining: i64 =
-            tx.query_row("SELECT count(*) FROM followups WHERE case_id = ?1 AND done_at IS NULL", [case.id], |r| {
-                r.get(0)
-            })?;
+        let then = crate::domain::aftercare::consequence(record.outcome, now, &self.policy.clocks);
+        let performed = then.performed.unwrap_or(case.performed);
+        if let Some(due) = then.next_visit {
+            tx.execute("INSERT INTO followups (case_id, due) VALUES (?1, ?2)", params![case.id, ts(due)])?;
+        }
+        let item = match then.rectification_due {
+            Some(due) => {
+                let finding = super::aftercare::finding(record);
+                Some(super::aftercare::open_item(&tx, &case, Some(fid), &finding, due, now)?)
+            }
+            None => None,
+        };
+        let closure = super::aftercare::Closure { performed, ..super::aftercare::closure_of(&tx, &case)? };
         let status = match next(case.status, Event::Close) {
-            Ok(closed) if performed && remaining == 0 => closed,
+            Ok(closed) if crate::domain::aftercare::may_close(closure).is_ok() => closed,
             _ => case.status,
         };
         let n = tx.execute(
@@ -528,7 +545,8 @@ impl Store {
             Some(case.id),
             &json!({
                 "followup_id": fid, "channel": record.channel.code(), "outcome": record.outcome.code(),
-                "rectification": record.outcome == FollowupOutcome::Recurrence
+                "visitor": record.visitor.trim(), "rectification": item, "next_visit": then.next_visit.map(ts),
+                "closed": status != case.status
             }),
         )?;
         tx.commit()?;

@@ -1,6 +1,7 @@
 //! The SQLite store: opening (WAL, foreign keys, busy timeout, synchronous=FULL), migrations,
 //! the organisation, cases, write commands with audit events, pane queries and the change watcher.
 
+mod aftercare;
 mod case_row;
 mod cases;
 mod commands;
@@ -19,6 +20,7 @@ use rusqlite::{Connection, OpenFlags};
 use crate::domain::{Org, Policy};
 use crate::error::{Error, Result};
 
+pub use aftercare::{closure_of, Closure, ItemFilter};
 pub use cases::{CaseFilter, CASE_PAGE_MAX};
 pub use commands::{Expect, FollowupRecord};
 pub use panes::{

@@ -122,21 +122,24 @@ impl Store {
         Ok(r)
     }
 
-    /// HOOK(w2-after): median minutes from receipt to on-site arrival over cases that arrived in
-    /// `[start, end)`. Arrival is not recorded on this build, so the report shows "—"; once
-    /// `Store::median_arrival_minutes(from, to)` exists, call it here.
-    fn stats_median_arrival(&self, _start: DateTime<Utc>, _end: DateTime<Utc>) -> Result<Option<i64>> {
-        Ok(None)
+    /// Median minutes from receipt to on-site arrival over the cases received in `[start, end)`
+    /// that recorded an arrival (`store::aftercare`).
+    fn stats_median_arrival(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Option<i64>> {
+        self.median_arrival_minutes(start, end)
     }
 
-    /// HOOK(w2-after): rectification items opened and closed, and screening duties done on time,
-    /// in `[start, end)`. Those tables are not on this build, so the report shows "—".
+    /// Rectification items opened (created) and closed in `[start, end)`; screening duties done
+    /// on time: HOOK — no on-time rule for screenings is defined yet, so it shows "—".
     fn stats_after_care(
         &self,
-        _start: DateTime<Utc>,
-        _end: DateTime<Utc>,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
     ) -> Result<(Option<u64>, Option<u64>, Option<u64>)> {
-        Ok((None, None, None))
+        let count =
+            |sql: &str| -> Result<u64> { Ok(self.conn.query_row(sql, params![ts(start), ts(end)], |row| row.get(0))?) };
+        let opened = count("SELECT count(*) FROM rectifications WHERE created_at >= ?1 AND created_at < ?2")?;
+        let closed = count("SELECT count(*) FROM rectifications WHERE closed_at >= ?1 AND closed_at < ?2")?;
+        Ok((Some(opened), Some(closed), None))
     }
 
     /// Village area id → (town id, district id), from the organisation.

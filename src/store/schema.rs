@@ -109,6 +109,39 @@ CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
     Migration::Generated(partial_indexes),
     // The change feed (`store::feed`): a `changes` row per write, by triggers.
     Migration::Generated(super::feed::feed_schema),
+    // After the agreement (issue 9): who made a follow-up visit, the rectification list (整改清单),
+    // the 三个一 screening records with the cases their findings became, and the time the lead
+    // mediator reported on site (到场).
+    Migration::Sql(
+        r#"
+ALTER TABLE followups ADD COLUMN visitor TEXT NOT NULL DEFAULT '';
+CREATE TABLE rectifications (
+    id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES cases(id),
+    followup_id INTEGER REFERENCES followups(id), finding TEXT NOT NULL,
+    owner_mediator_id INTEGER REFERENCES mediators(id), owner_committee_id INTEGER REFERENCES committees(id),
+    due INTEGER NOT NULL, status TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL, closed_at INTEGER);
+CREATE INDEX rectifications_open ON rectifications(due) WHERE status = 'open';
+CREATE INDEX rectifications_case ON rectifications(case_id);
+CREATE TABLE screenings (
+    id INTEGER PRIMARY KEY, committee_id INTEGER NOT NULL REFERENCES committees(id),
+    period TEXT NOT NULL, screened_on TEXT NOT NULL, screened_by TEXT NOT NULL,
+    places TEXT NOT NULL DEFAULT '', disputes_found INTEGER NOT NULL, note TEXT NOT NULL DEFAULT '',
+    recorded_at INTEGER NOT NULL);
+CREATE INDEX screenings_committee ON screenings(committee_id, period);
+CREATE TABLE screening_cases (
+    screening_id INTEGER NOT NULL REFERENCES screenings(id), case_id INTEGER NOT NULL REFERENCES cases(id),
+    PRIMARY KEY (screening_id, case_id)) WITHOUT ROWID;
+ALTER TABLE cases ADD COLUMN arrived_at INTEGER;
+CREATE INDEX cases_arrived ON cases(received_at) WHERE arrived_at IS NOT NULL;
+CREATE TRIGGER changes_rectifications_INSERT AFTER INSERT ON rectifications BEGIN
+    INSERT INTO changes (kind, case_id) VALUES ('followup', NEW.case_id); END;
+CREATE TRIGGER changes_rectifications_UPDATE AFTER UPDATE ON rectifications BEGIN
+    INSERT INTO changes (kind, case_id) VALUES ('followup', NEW.case_id); END;
+CREATE TRIGGER changes_screenings_INSERT AFTER INSERT ON screenings BEGIN
+    INSERT INTO changes (kind) VALUES ('org'); END;
+"#,
+    ),
     // Statistics (domain::stats): when an agreement was performed, so `performed` can be counted
     // as of a period's end (earlier rows: performed ones are dated at their finish); and a
     // covering index over the finished cases, so a period's figures read no table rows.

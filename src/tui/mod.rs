@@ -1,6 +1,7 @@
 //! The live desk: a ratatui app fed by one event channel, with a worker thread owning SQLite.
 
 pub mod action;
+pub mod aftercare_words;
 pub mod event;
 pub mod i18n;
 pub mod keymap;

@@ -332,8 +332,7 @@ impl<'a> Generate<'a> {
         let mut all_done = true;
         let mut last_ok = true;
         for due in clocks.followups(finished_at, case.performance_due, d.complexity) {
-            let mut f =
-                Followup { id: 0, case_id: 0, due, done_at: None, channel: None, outcome: None, note: String::new() };
+            let mut f = Followup { due, ..Followup::pending() };
             let since = (now - due).num_days();
             // Offices chase overdue visits: a few slip for weeks, none for months.
             let p_done = match since {

@@ -258,6 +258,7 @@ impl Form {
                     s.f_channel,
                     choices(FollowupChannel::ALL, FollowupChannel::code, |c| c.label(lang)),
                 ),
+                Field::text("visitor", crate::tui::aftercare_words::words(lang).f_visitor),
                 Field::text("note", s.f_note),
             ],
             focus: 0,
@@ -274,7 +275,11 @@ impl Form {
         if let Some(c) = crate::domain::text::find_hostile(&note, false) {
             return Err(vec![FieldError::new("note", format!("contains the control character U+{:04X}", c as u32))]);
         }
-        Ok(FollowupRecord { channel, outcome, note })
+        let visitor = self.value("visitor").trim().to_string();
+        if let Some(c) = crate::domain::text::find_hostile(&visitor, false) {
+            return Err(vec![FieldError::new("visitor", format!("contains the control character U+{:04X}", c as u32))]);
+        }
+        Ok(FollowupRecord { channel, outcome, note, visitor })
     }
 }
 

@@ -1,0 +1,195 @@
+//! After the agreement on the command line: `rectify list|assign|close|reopen` (the
+//! rectification list, 整改清单) and `arrive REF [--at TIME]` (the lead mediator on site, 到场).
+
+use chrono::Utc;
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::output::{row, Out};
+use super::Context;
+use crate::domain::text::sanitize;
+use crate::error::Result;
+use crate::store::{Expect, ItemFilter};
+
+/// `rectify`.
+#[derive(Debug, Args)]
+pub struct RectifyArgs {
+    /// What to do
+    #[command(subcommand)]
+    pub command: RectifyCommand,
+}
+
+/// The `rectify` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RectifyCommand {
+    /// List items: open ones first, by due date
+    List {
+        /// Only open items past their due date
+        #[arg(long)]
+        overdue: bool,
+        /// Only open items
+        #[arg(long)]
+        open: bool,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give an open item to a mediator (id or exact name) or a committee (code)
+    Assign {
+        /// The item number
+        #[arg(value_name = "ITEM")]
+        item: i64,
+        /// Mediator id or exact name, or committee code
+        #[arg(value_name = "OWNER")]
+        owner: String,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark an open item done, with a closing note; the case closes when nothing else is due
+    Close {
+        /// The item number
+        #[arg(value_name = "ITEM")]
+        item: i64,
+        /// What was done
+        #[arg(long, value_name = "TEXT")]
+        note: String,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Turn an open item into a new mediation round: the case reopens (audited, history kept)
+    Reopen {
+        /// The item number
+        #[arg(value_name = "ITEM")]
+        item: i64,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `arrive`.
+#[derive(Debug, Args)]
+pub struct ArriveArgs {
+    /// The case's ref
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// When the mediator arrived, in office time (`YYYY-MM-DD HH:MM` or RFC 3339) [default: now]
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `rectify …`.
+pub fn rectify(ctx: &Context, a: &RectifyArgs) -> Result<()> {
+    let now = Utc::now();
+    let mut out = Out::new();
+    match &a.command {
+        RectifyCommand::List { overdue, open, json } => {
+            let store = ctx.open()?;
+            let tz = store.policy().office.time_zone;
+            let items =
+                store.rectify_items(ItemFilter { overdue_only: *overdue, open_only: *open }, now, usize::MAX)?;
+            if *json {
+                out.json_pretty(&items)?;
+            } else if items.is_empty() {
+                out.line("no rectification items")?;
+            } else {
+                out.line(&row(&[
+                    ("ITEM", 6),
+                    ("CASE", 15),
+                    ("STATUS", 10),
+                    ("DUE", 17),
+                    ("OWNER", 14),
+                    ("FINDING", 40),
+                ]))?;
+                for i in &items {
+                    let mut status = i.status.label(ctx.lang).to_string();
+                    if i.is_overdue(now) {
+                        status = format!("{status}!");
+                    }
+                    out.line(&row(&[
+                        (&i.id.to_string(), 6),
+                        (&i.case_ref, 15),
+                        (&status, 10),
+                        (&tz.minutes(i.due), 17),
+                        (&i.owner, 14),
+                        (&i.finding, 40),
+                    ]))?;
+                }
+            }
+        }
+        RectifyCommand::Assign { item, owner, json } => {
+            let mut store = ctx.open_for_write()?;
+            let i = store.rectify_assign(*item, owner, now)?;
+            if *json {
+                out.json_pretty(&i)?;
+            } else {
+                out.line(&format!("item {} ({}): owner {}", i.id, sanitize(&i.case_ref), sanitize(&i.owner)))?;
+            }
+        }
+        RectifyCommand::Close { item, note, json } => {
+            let mut store = ctx.open_for_write()?;
+            let i = store.rectify_close(*item, note, now)?;
+            let case = store.case_by_ref(&i.case_ref)?;
+            if *json {
+                out.json_pretty(&json!({"item": i, "case_status": case.status}))?;
+            } else {
+                out.line(&format!(
+                    "item {} ({}): done; case {}",
+                    i.id,
+                    sanitize(&i.case_ref),
+                    case.status.label(ctx.lang)
+                ))?;
+            }
+        }
+        RectifyCommand::Reopen { item, json } => {
+            let mut store = ctx.open_for_write()?;
+            let case = store.rectify_reopen(*item, now)?;
+            let tz = store.policy().office.time_zone;
+            let due = case.mediation_due.map(|t| tz.minutes(t)).unwrap_or_default();
+            if *json {
+                out.json_pretty(
+                    &json!({"item": item, "case": case.reference, "status": case.status, "mediation_due": due}),
+                )?;
+            } else {
+                out.line(&format!(
+                    "{}: reopened for a new mediation round ({}), mediate by {due}",
+                    sanitize(&case.reference),
+                    case.status.label(ctx.lang)
+                ))?;
+            }
+        }
+    }
+    out.flush()
+}
+
+/// `arrive REF [--at TIME]`.
+pub fn arrive(ctx: &Context, a: &ArriveArgs) -> Result<()> {
+    let mut store = ctx.open_for_write()?;
+    let tz = store.policy().office.time_zone;
+    let now = Utc::now();
+    let at = match a.at.as_deref() {
+        Some(t) => tz.parse(t).map_err(crate::error::Error::Usage)?,
+        None => now,
+    };
+    let seen = Expect::Version(store.case_by_ref(&a.reference)?.version);
+    let case = store.record_arrival(&a.reference, at, seen, now)?;
+    let minutes = (at - case.received_at).num_minutes();
+    let mut out = Out::new();
+    if a.json {
+        out.json_pretty(&json!({
+            "ref": case.reference, "arrived_at": tz.rfc3339(at), "minutes_from_received": minutes
+        }))?;
+    } else {
+        out.line(&format!(
+            "{}: arrived on site {} ({minutes} min after the whistle)",
+            sanitize(&case.reference),
+            tz.minutes(at)
+        ))?;
+    }
+    out.flush()
+}
