@@ -20,6 +20,7 @@ use crate::domain::{
     OfficeTz, Org, Policy, RiskLevel, Route, Tier,
 };
 
+pub mod calibrate;
 mod dispute;
 mod people;
 
