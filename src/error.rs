@@ -162,6 +162,18 @@ pub enum Error {
         reason: String,
     },
 
+    /// The life-cycle table does not allow this event in the case's status (exit 1); the words
+    /// name what is allowed.
+    #[error("{}", self.words(Lang::En))]
+    NotAllowed {
+        /// The case reference.
+        case_ref: String,
+        /// The case's status.
+        status: crate::domain::Status,
+        /// What was tried.
+        event: crate::domain::Event,
+    },
+
     // ---- message variants (transitional) ----
     /// The command line or a value in it is wrong (exit 2).
     #[error("usage: {0}")]
@@ -234,7 +246,7 @@ impl Error {
         match self {
             Error::Stale { .. } | Error::Taken { .. } | Error::Conflict(_) => Kind::Conflict,
             Error::Missing { .. } | Error::NotFound(_) => Kind::NotFound,
-            Error::Refused { .. } | Error::Invalid(_) => Kind::Invalid,
+            Error::Refused { .. } | Error::Invalid(_) | Error::NotAllowed { .. } => Kind::Invalid,
             Error::File { .. } | Error::Io(_) => Kind::Io,
             Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe => Kind::BrokenPipe,
             Error::Output(_) => Kind::Io,

@@ -214,3 +214,95 @@ fn arrival_is_recorded_once_and_the_median_is_taken_over_the_period() {
     assert!(stale.unwrap_err().is_conflict());
     assert_eq!(store.case_by_ref(&d.reference).unwrap().arrived_at, None, "nothing changed");
 }
+
+mod screening {
+    use super::*;
+    use chrono::NaiveDate;
+    use duty_desk::domain::CommitteeKind;
+    use duty_desk::store::ScreeningRecord;
+
+    fn village_committee(store: &Store) -> String {
+        let org = store.org();
+        org.committees
+            .iter()
+            .find(|c| c.kind == CommitteeKind::Geographic && org.committee_tier(c) == Some(Tier::Village))
+            .map(|c| c.code.clone())
+            .unwrap()
+    }
+
+    fn record(committee: &str, day: NaiveDate, found: u32) -> ScreeningRecord {
+        ScreeningRecord {
+            committee: committee.into(),
+            day,
+            screened_by: "王五".into(),
+            places: "3 组, 5 组".into(),
+            found,
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn duties_follow_the_office_calendar_and_a_record_clears_one() {
+        let (_d, mut store) = store();
+        // Sunday 17:00 UTC is already Monday 01:00 in Shanghai: the office is in 2023-W01.
+        let sunday_utc = Utc.with_ymd_and_hms(2023, 1, 1, 17, 0, 0).unwrap();
+        let code = village_committee(&store);
+        let duties = store.screening_duties(sunday_utc).unwrap();
+        let mine: Vec<_> = duties.iter().filter(|d| d.committee == code).collect();
+        assert_eq!(mine.len(), 2);
+        assert_eq!((mine[0].period.as_str(), mine[0].overdue), ("2022-W52", true), "last week's is overdue");
+        assert_eq!((mine[1].period.as_str(), mine[1].overdue), ("2023-W01", false), "this week's is due");
+        assert!(duties.iter().any(|d| d.tier == Tier::Town && d.period == "2023-01"), "towns monthly");
+        assert!(duties.iter().any(|d| d.tier == Tier::Town && d.period == "2022-12" && d.overdue));
+        assert!(duties.iter().any(|d| d.tier == Tier::District && d.period == "2023-Q1"), "districts quarterly");
+        assert!(duties.iter().any(|d| d.tier == Tier::District && d.period == "2022-Q4" && d.overdue));
+        assert!(duties.iter().all(|d| d.tier != Tier::City), "the city has no duty by default");
+        let tiers: Vec<Tier> = duties.iter().map(|d| d.tier).collect();
+        assert!(tiers.windows(2).all(|w| w[0] <= w[1]), "grouped by tier");
+
+        // Recorded on the last day of 2022-W52 (a Sunday, office time): the overdue one clears.
+        let r =
+            store.record_screening(&record(&code, NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(), 0), &[], sunday_utc);
+        assert_eq!(r.unwrap().period, "2022-W52");
+        let left: Vec<_> =
+            store.screening_duties(sunday_utc).unwrap().into_iter().filter(|d| d.committee == code).collect();
+        assert_eq!(left.len(), 1);
+        assert!(!left[0].overdue);
+    }
+
+    #[test]
+    fn a_finding_becomes_a_case_in_the_same_step_and_bad_input_stores_nothing() {
+        let (_d, mut store) = store();
+        let code = village_committee(&store);
+        let village = store.org().areas.iter().find(|a| a.level == Tier::Village).map(|a| a.code.clone()).unwrap();
+        let finding = NewCase {
+            received_at: now() - Duration::hours(2),
+            source: Source::WalkIn,
+            category: Category::Neighbour,
+            applicant: Party { name: "赵六".into(), phone: "13812345678".into(), id_no: String::new() },
+            respondent: Party::default(),
+            summary: "排查发现宅基地边界争议".into(),
+            amount_fen: 0,
+            area: village,
+            complexity: Complexity::Simple,
+            risk_flags: RiskFlags::default(),
+            risk_level: RiskLevel::None,
+            partners: Vec::new(),
+        };
+        let day = NaiveDate::from_ymd_opt(2023, 5, 9).unwrap();
+        let before = store.screenings(None).unwrap().len();
+        let bad = NewCase { summary: String::new(), ..finding.clone() };
+        assert!(store.record_screening(&record(&code, day, 2), &[finding.clone(), bad], now()).is_err());
+        assert_eq!(store.screenings(None).unwrap().len(), before, "nothing stored");
+        assert!(store.record_screening(&record("NO-SUCH", day, 0), &[], now()).is_err());
+        assert!(store.record_screening(&record(&code, day + Duration::days(5), 0), &[], now()).is_err(), "future");
+
+        let r = store.record_screening(&record(&code, day, 0), &[finding], now()).unwrap();
+        assert_eq!(r.disputes_found, 1, "at least the findings given");
+        assert_eq!(r.cases.len(), 1);
+        let case = store.case_by_ref(&r.cases[0]).unwrap();
+        assert_eq!(case.source, Source::Screening);
+        assert_eq!(case.status, Status::Received);
+        assert_eq!(store.screenings(Some(&code)).unwrap()[0].id, r.id);
+    }
+}

@@ -117,7 +117,7 @@ fn record(applicant: &str) -> serde_json::Value {
         "category": "neighbour",
         "applicant_name": applicant,
         "applicant_phone": PHONE,
-        "applicant_id_no": "150302199001011234",
+        "applicant_id_no": "150302199001011231",
         "respondent_name": "李四",
         "summary": "楼上漏水纠纷，双方协商未果",
         "amount_fen": 350000,

@@ -17,10 +17,10 @@ use pty::{base_env, os_login, Desk};
 use serde_json::Value;
 
 const PHONE: &str = "13812345678";
-const ID_NO: &str = "150302199001011234";
+const ID_NO: &str = "150302199001011231";
 const RESPONDENT_PHONE: &str = "13987654321";
 const PHONE_MASKED: &str = "138****5678";
-const ID_MASKED: &str = "150302********1234";
+const ID_MASKED: &str = "150302********1231";
 const RESPONDENT_MASKED: &str = "139****4321";
 
 /// The fields the desk sets itself (ingest::record::DESK_SET): ignored on input.
@@ -196,8 +196,12 @@ fn desk_masks_every_pane_and_the_detail_until_v_which_is_audited_once() {
     }
     assert!(db.reveals().is_empty(), "opening the masked detail was audited as a reveal");
 
-    // `v` reveals this case, and says so, with exactly one audit event naming the OS login.
+    // `v` asks first (issue 11), and nothing is revealed until yes; then it reveals this case,
+    // and says so, with exactly one audit event naming the OS login.
     desk.send("v");
+    desk.wait_for_text("audit log", REACT);
+    assert!(db.reveals().is_empty(), "v revealed before the confirm");
+    desk.send("y");
     let screen = desk.wait_for_text(PHONE, REACT);
     assert!(screen.contains(ID_NO) && screen.contains(RESPONDENT_PHONE), "not all revealed:\n{screen}");
     assert!(screen.contains("revealed (audited)"), "the detail does not say it is revealed:\n{screen}");

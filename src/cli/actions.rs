@@ -1,19 +1,31 @@
-//! Write commands on one case: `assign`, `escalate`, `transfer`, `resolve`, `followup`.
+//! Write commands on one case: `assign`, `escalate`, `transfer`, `followup` (the life-cycle
+//! commands are in `life.rs`).
 
 use chrono::Utc;
 
-use super::args::{AssignArgs, FollowupArgs, RefArgs, ResolveArgs, TransferArgs};
+use super::args::{AssignArgs, FollowupArgs, RefArgs, TransferArgs};
 use super::output::Out;
 use super::Context;
 use crate::domain::aftercare::ItemStatus;
 use crate::domain::text::sanitize;
 use crate::domain::{Case, Lang, Org};
 use crate::error::Result;
-use crate::store::{Expect, FollowupRecord};
+use crate::ingest::record::CaseRecord;
+use crate::store::{Expect, FollowupRecord, Store};
 
 fn say(line: &str) -> Result<()> {
     let mut out = Out::new();
     out.line(line)?;
+    out.flush()
+}
+
+/// The outcome of a write: the case as one JSON record (masked) with `--json`, else the line.
+fn done(json: bool, case: &Case, store: &Store, line: impl FnOnce() -> String) -> Result<()> {
+    if !json {
+        return say(&line());
+    }
+    let mut out = Out::new();
+    out.json_pretty(&CaseRecord::from_case(case, store.org(), store.policy().office.time_zone, false))?;
     out.flush()
 }
 
@@ -32,44 +44,33 @@ pub fn assign(ctx: &Context, a: &AssignArgs) -> Result<()> {
     let mediator = store.find_mediator(&a.mediator)?.clone();
     let expect = if a.if_unassigned { Expect::Unassigned } else { Expect::Latest };
     let case = store.assign(&a.reference, mediator.id, expect, a.force, Utc::now())?;
-    say(&format!(
-        "{}: assigned to {} (#{}), mediate by {}",
-        sanitize(&case.reference),
-        sanitize(&mediator.name),
-        mediator.id,
-        super::output::opt_time(store.policy().office.time_zone, case.mediation_due)
-    ))
+    done(a.json, &case, &store, || {
+        format!(
+            "{}: assigned to {} (#{}), mediate by {}",
+            sanitize(&case.reference),
+            sanitize(&mediator.name),
+            mediator.id,
+            super::output::opt_time(store.policy().office.time_zone, case.mediation_due)
+        )
+    })
 }
 
 /// `escalate REF`.
 pub fn escalate(ctx: &Context, a: &RefArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
     let case = store.escalate(&a.reference, Expect::Latest, Utc::now())?;
-    say(&format!("{}: escalated to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang)))
+    done(a.json, &case, &store, || {
+        format!("{}: escalated to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang))
+    })
 }
 
 /// `transfer REF COMMITTEE`.
 pub fn transfer(ctx: &Context, a: &TransferArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
     let case = store.transfer(&a.reference, &a.committee, Expect::Latest, Utc::now())?;
-    say(&format!("{}: transferred to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang)))
-}
-
-/// `resolve REF --outcome resolved|failed|withdrawn`.
-pub fn resolve(ctx: &Context, a: &ResolveArgs) -> Result<()> {
-    let mut store = ctx.open_for_write()?;
-    let tz = store.policy().office.time_zone;
-    let due = super::output::typed_time(tz, a.performance_due.as_deref(), "--performance-due")?;
-    let case = store.finish(&a.reference, a.outcome, a.agreement, due, &a.note, Expect::Latest, Utc::now())?;
-    let followups = store.followups_of(case.id)?.iter().filter(|f| f.done_at.is_none()).count();
-    let mut line = format!("{}: {}", sanitize(&case.reference), case.status.label(ctx.lang));
-    if let Some(agreement) = case.agreement {
-        line.push_str(&format!(" ({})", agreement.label(ctx.lang)));
-    }
-    if followups > 0 {
-        line.push_str(&format!("; {followups} follow-up(s) scheduled"));
-    }
-    say(&line)
+    done(a.json, &case, &store, || {
+        format!("{}: transferred to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang))
+    })
 }
 
 /// `followup REF --outcome ... [--channel ...] [--by NAME] [--note ...]`: says what the visit
@@ -93,5 +94,5 @@ pub fn followup(ctx: &Context, a: &FollowupArgs) -> Result<()> {
     for item in store.rectify_items_of(case.id)?.iter().filter(|i| i.status == ItemStatus::Open) {
         line.push_str(&format!("; rectification item #{} open, due {}", item.id, tz.minutes(item.due)));
     }
-    say(&line)
+    done(a.json, &case, &store, || line)
 }

@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::domain::{
-    AgreementForm, Category, Complexity, FollowupChannel, FollowupOutcome, Lang, OfficeTz, RiskLevel, Source, Status,
+    AgreementForm, Category, Complexity, ExtensionConsent, FollowupChannel, FollowupOutcome, Lang, OfficeTz,
+    ReferralKind, RiskLevel, Source, Status, ToldRoute,
 };
 use crate::ingest::record::{parse_date, parse_time};
 
@@ -86,12 +87,28 @@ pub enum Command {
     Transfer(TransferArgs),
     /// Record how mediation ended: resolved (agreement), failed or withdrawn
     Resolve(ResolveArgs),
+    /// Record the first mediation session (date, place, mediators present): the case is mediating
+    Mediate(MediateArgs),
+    /// Record that mediation failed: the reason and the route the parties were told
+    Fail(FailArgs),
+    /// Record that the parties withdrew
+    Withdraw(WithdrawArgs),
+    /// Extend the mediation clock with the consent it needs, within the statutory limits
+    Extend(ExtendArgs),
+    /// Record the parties' application for judicial confirmation (司法确认) of the agreement
+    Judicial(JudicialArgs),
+    /// Refer a failed case onward to a court, arbitration, the police or an administrative body
+    Refer(ReferArgs),
+    /// Close a resolved case: performance confirmed, visits done, no rectification item open
+    Close(CloseArgs),
     /// Record the outcome of a case's next due follow-up visit (回访)
     Followup(FollowupArgs),
     /// The rectification list (整改清单): list, assign, close or reopen items
     Rectify(super::aftercare::RectifyArgs),
     /// Record when the lead mediator reported on site (到场)
     Arrive(super::aftercare::ArriveArgs),
+    /// The screening duties (三个一): what is due, record one, list records
+    Screening(super::screening::ScreeningArgs),
     /// The period's statistics: cases, success rate, amount, by category and by source
     Report(ReportArgs),
     /// Check the database's integrity and foreign keys (exit 1 on problems)
@@ -228,6 +245,10 @@ pub struct ListArgs {
     /// Show phone and id numbers unmasked (audited; at most 10000 cases)
     #[arg(long)]
     pub reveal: bool,
+    /// Only agreements whose judicial-confirmation window closes within the warning days and
+    /// that have no application yet
+    #[arg(long)]
+    pub jc_due: bool,
 }
 
 /// `show`.
@@ -293,6 +314,9 @@ pub struct AssignArgs {
     /// Assign even when the mediator is at capacity
     #[arg(long)]
     pub force: bool,
+    /// Print the case afterwards as one JSON record (the shape `show --json` prints)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// A command that takes only a case ref.
@@ -301,6 +325,9 @@ pub struct RefArgs {
     /// The case's ref
     #[arg(value_name = "REF")]
     pub reference: String,
+    /// Print the case afterwards as one JSON record (the shape `show --json` prints)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `transfer`.
@@ -312,6 +339,9 @@ pub struct TransferArgs {
     /// The code of the committee to send it to (it must cover the case's area)
     #[arg(value_name = "COMMITTEE")]
     pub committee: String,
+    /// Print the case afterwards as one JSON record (the shape `show --json` prints)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `resolve`.
@@ -332,6 +362,137 @@ pub struct ResolveArgs {
     /// Outcome note
     #[arg(long, value_name = "TEXT", default_value = "")]
     pub note: String,
+    /// The agreement was performed on the spot (no later performance date)
+    #[arg(long, conflicts_with = "performance_due")]
+    pub on_the_spot: bool,
+    /// The amount agreed, in yuan, e.g. 1200.50
+    #[arg(long, value_name = "YUAN", value_parser = crate::domain::text::parse_yuan)]
+    pub amount_agreed: Option<i64>,
+    /// When failed: the route the parties were told (litigation, arbitration, administrative, police)
+    #[arg(long, value_name = "ROUTE", ignore_case = true)]
+    pub route: Option<ToldRoute>,
+    #[command(flatten)]
+    pub write: WriteOpts,
+}
+
+/// What every life-cycle command takes besides its own arguments.
+#[derive(Debug, Args)]
+pub struct WriteOpts {
+    /// Print the case afterwards as one JSON record (the shape `show --json` prints)
+    #[arg(long)]
+    pub json: bool,
+    /// Fail with exit 3 unless the case still has this version [default: the version read at the start]
+    #[arg(long, value_name = "V")]
+    pub if_version: Option<i64>,
+}
+
+/// `mediate`.
+#[derive(Debug, Args)]
+pub struct MediateArgs {
+    /// The case's ref
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// When the first session was held [default: now]
+    #[arg(long, value_name = "TIME", value_parser = typed_time)]
+    pub date: Option<String>,
+    /// Where it was held
+    #[arg(long, value_name = "TEXT")]
+    pub place: String,
+    /// The mediators present, ';'-separated [default: the lead]
+    #[arg(long, value_name = "LIST", default_value = "")]
+    pub mediators: String,
+    #[command(flatten)]
+    pub write: WriteOpts,
+}
+
+/// `fail`.
+#[derive(Debug, Args)]
+pub struct FailArgs {
+    /// The case's ref
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// Why mediation failed
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// The route the parties were told (litigation, arbitration, administrative, police)
+    #[arg(long, value_name = "ROUTE", ignore_case = true)]
+    pub route: ToldRoute,
+    #[command(flatten)]
+    pub write: WriteOpts,
+}
+
+/// `withdraw`.
+#[derive(Debug, Args)]
+pub struct WithdrawArgs {
+    /// The case's ref
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// Note
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub note: String,
+    #[command(flatten)]
+    pub write: WriteOpts,
+}
+
+/// `extend`.
+#[derive(Debug, Args)]
+pub struct ExtendArgs {
+    /// The case's ref
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// Whose consent: parties (both), or court (for a court referral)
+    #[arg(long, value_name = "WHO", ignore_case = true)]
+    pub consent: ExtensionConsent,
+    /// Days to add to the mediation clock
+    #[arg(long, value_name = "N")]
+    pub days: i64,
+    #[command(flatten)]
+    pub write: WriteOpts,
+}
+
+/// `judicial`.
+#[derive(Debug, Args)]
+pub struct JudicialArgs {
+    /// The case's ref
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// When the parties applied [default: now]
+    #[arg(long, value_name = "DATE", value_parser = typed_time)]
+    pub date: Option<String>,
+    /// The court applied to
+    #[arg(long, value_name = "NAME")]
+    pub court: String,
+    #[command(flatten)]
+    pub write: WriteOpts,
+}
+
+/// `refer`.
+#[derive(Debug, Args)]
+pub struct ReferArgs {
+    /// The case's ref
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// The kind of receiving body: court, arbitration, police, administrative
+    #[arg(long, value_name = "KIND", ignore_case = true)]
+    pub to: ReferralKind,
+    /// The receiving body's name
+    #[arg(long, value_name = "NAME")]
+    pub body: String,
+    /// When the case was handed over [default: now]
+    #[arg(long, value_name = "DATE", value_parser = typed_time)]
+    pub date: Option<String>,
+    #[command(flatten)]
+    pub write: WriteOpts,
+}
+
+/// `close`.
+#[derive(Debug, Args)]
+pub struct CloseArgs {
+    /// The case's ref
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    #[command(flatten)]
+    pub write: WriteOpts,
 }
 
 /// `followup`.
@@ -352,6 +513,9 @@ pub struct FollowupArgs {
     /// Note
     #[arg(long, value_name = "TEXT", default_value = "")]
     pub note: String,
+    /// Print the case afterwards as one JSON record (the shape `show --json` prints)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `report`.

@@ -7,6 +7,7 @@ use chrono::Utc;
 use super::args::{AddArgs, ImportArgs, ListArgs, ShowArgs};
 use super::output::{office_time, row, typed_time, Out};
 use super::Context;
+use crate::domain::intake::tidy_party;
 use crate::domain::{Case, Complexity, FieldError, Lang, NewCase, OfficeTz, Org, Party, RiskFlags, RiskLevel, Source};
 use crate::error::{Error, Result, Thing};
 use crate::ingest::import::{self, Format};
@@ -104,16 +105,16 @@ fn from_flags(a: &AddArgs, tz: OfficeTz, now: chrono::DateTime<Utc>) -> Result<N
         received_at,
         source: a.source.unwrap_or(Source::WalkIn),
         category,
-        applicant: Party {
+        applicant: tidy_party(Party {
             name: applicant_name.trim().to_string(),
             phone: text(&a.applicant_phone),
             id_no: text(&a.applicant_id_no),
-        },
-        respondent: Party {
+        }),
+        respondent: tidy_party(Party {
             name: text(&a.respondent_name),
             phone: text(&a.respondent_phone),
             id_no: text(&a.respondent_id_no),
-        },
+        }),
         summary: summary.clone(),
         amount_fen: a.amount.unwrap_or(0),
         area: area.trim().to_string(),
@@ -263,6 +264,10 @@ pub fn list(ctx: &Context, a: &ListArgs) -> Result<()> {
         unassigned: a.unassigned,
         overdue: a.overdue,
         committee_id,
+        judicial_due: a.jc_due.then(|| {
+            let clocks = &store.policy().clocks;
+            (clocks.judicial_confirmation_days, clocks.judicial_warn_days)
+        }),
         ..CaseFilter::default()
     };
     if a.reveal {

@@ -8,9 +8,11 @@ pub mod args;
 mod cases;
 mod detail;
 mod duty;
+mod life;
 mod org;
 mod output;
 mod report;
+mod screening;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -95,10 +97,18 @@ fn execute(cli: Cli, lang: Lang) -> Result<()> {
         Command::Assign(a) => actions::assign(&ctx, &a),
         Command::Escalate(a) => actions::escalate(&ctx, &a),
         Command::Transfer(a) => actions::transfer(&ctx, &a),
-        Command::Resolve(a) => actions::resolve(&ctx, &a),
+        Command::Resolve(a) => life::resolve(&ctx, &a),
+        Command::Mediate(a) => life::mediate(&ctx, &a),
+        Command::Fail(a) => life::fail(&ctx, &a),
+        Command::Withdraw(a) => life::withdraw(&ctx, &a),
+        Command::Extend(a) => life::extend(&ctx, &a),
+        Command::Judicial(a) => life::judicial(&ctx, &a),
+        Command::Refer(a) => life::refer(&ctx, &a),
+        Command::Close(a) => life::close(&ctx, &a),
         Command::Followup(a) => actions::followup(&ctx, &a),
         Command::Rectify(a) => aftercare::rectify(&ctx, &a),
         Command::Arrive(a) => aftercare::arrive(&ctx, &a),
+        Command::Screening(a) => screening::screening(&ctx, &a),
         Command::Report(a) => report::report(&ctx, &a),
         Command::Check => report::check(&ctx),
         Command::Backup(a) => report::backup(&ctx, &a),

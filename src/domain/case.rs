@@ -117,6 +117,34 @@ labelled_enum! {
     }
 }
 
+labelled_enum! {
+    /// The route the parties were told to take when mediation failed.
+    pub enum ToldRoute {
+        Litigation = ("litigation", "诉讼", "Litigation"),
+        Arbitration = ("arbitration", "仲裁", "Arbitration"),
+        Administrative = ("administrative", "行政途径", "Administrative"),
+        Police = ("police", "公安", "Police"),
+    }
+}
+
+labelled_enum! {
+    /// The kind of body a failed case is referred onward to.
+    pub enum ReferralKind {
+        Court = ("court", "法院", "Court"),
+        Arbitration = ("arbitration", "仲裁机构", "Arbitration"),
+        Police = ("police", "公安机关", "Police"),
+        Administrative = ("administrative", "行政机关", "Administrative body"),
+    }
+}
+
+labelled_enum! {
+    /// Whose consent extends the mediation clock.
+    pub enum ExtensionConsent {
+        Parties = ("parties", "双方当事人同意", "Both parties"),
+        Court = ("court", "法院同意", "The court"),
+    }
+}
+
 /// Risk flags that can be set independently of each other.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RiskFlags {
@@ -236,12 +264,34 @@ pub struct Case {
     pub performed_at: Option<DateTime<Utc>>,
     /// The parties applied for judicial confirmation (司法确认).
     pub judicial_confirmation: bool,
-    /// Free-text outcome note.
+    /// Free-text outcome note (for a failure: the reason).
     pub outcome_note: String,
     /// Optimistic-concurrency version, bumped on every write.
     pub version: i64,
     /// When the lead mediator reported on site (到场), if recorded.
     pub arrived_at: Option<DateTime<Utc>>,
+    /// When the first mediation session was held (status mediating).
+    pub mediation_started_at: Option<DateTime<Utc>>,
+    /// Where the first session was held.
+    pub session_place: String,
+    /// The mediators present at the first session (names, `;`-separated).
+    pub session_mediators: String,
+    /// Days the mediation clock has been extended by, in total.
+    pub extended_days: i64,
+    /// The amount agreed, in fen, when an agreement names one.
+    pub amount_agreed_fen: Option<i64>,
+    /// The route the parties were told to take when mediation failed.
+    pub told_route: Option<ToldRoute>,
+    /// When the parties applied for judicial confirmation.
+    pub judicial_applied_at: Option<DateTime<Utc>>,
+    /// The court applied to for judicial confirmation.
+    pub judicial_court: String,
+    /// The kind of body a failed case was referred onward to.
+    pub referred_to: Option<ReferralKind>,
+    /// The receiving body's name.
+    pub referred_body: String,
+    /// When it was referred onward.
+    pub referred_at: Option<DateTime<Utc>>,
 }
 
 impl Case {
@@ -281,6 +331,17 @@ impl Case {
             outcome_note: String::new(),
             version: 0,
             arrived_at: None,
+            mediation_started_at: None,
+            session_place: String::new(),
+            session_mediators: String::new(),
+            extended_days: 0,
+            amount_agreed_fen: None,
+            told_route: None,
+            judicial_applied_at: None,
+            judicial_court: String::new(),
+            referred_to: None,
+            referred_body: String::new(),
+            referred_at: None,
         }
     }
 

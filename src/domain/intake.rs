@@ -4,9 +4,11 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::case::{Case, Category, Complexity, Party, RiskFlags, RiskLevel, Source, Status};
 use super::clocks::Clocks;
+use super::identity;
 use super::org::{Org, Tier};
 use super::routing::Route;
 use super::text::{find_hostile, looks_masked};
+use super::Lang;
 
 /// Longest summary accepted, in bytes.
 pub const MAX_SUMMARY_BYTES: usize = 4000;
@@ -86,8 +88,36 @@ fn check_party(errs: &mut Vec<FieldError>, prefix: &str, p: &Party, required: bo
         check_text(errs, &field, value, MAX_SHORT_BYTES, false, false);
         if looks_masked(value) {
             errs.push(FieldError::new(&field, "is a masked value (contains **); give the real one or leave it empty"));
+        } else if !value.trim().is_empty() {
+            let checked = match suffix {
+                "phone" => identity::phone(value),
+                _ if is_credit_code(value) => Ok(String::new()),
+                _ => identity::id_number(value),
+            };
+            if let Err(e) = checked {
+                errs.push(FieldError::new(&field, e.message(Lang::En)));
+            }
         }
     }
+}
+
+/// True for an organisation's 18-character unified social credit code (统一社会信用代码), which
+/// stands in the id-number field of a company party: it starts with a letter or digit
+/// registration code and holds no I, O, S, V or Z. A person's id number (digits and a final X)
+/// is not one.
+fn is_credit_code(value: &str) -> bool {
+    const CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    let v = identity::normalize_width(value.trim()).to_ascii_uppercase();
+    v.len() == 18 && v.chars().all(|c| CHARS.contains(c)) && !v[..17].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The party with its phone and id number in their stored forms (full-width digits folded, a
+/// landline as `area-number`, an upper-case X) where they are valid; invalid values are kept as
+/// typed so that [`NewCase::validate`] names them.
+pub fn tidy_party(p: Party) -> Party {
+    let phone = identity::phone(&p.phone).unwrap_or(p.phone);
+    let id_no = identity::id_number(&p.id_no).unwrap_or(p.id_no);
+    Party { name: p.name, phone, id_no }
 }
 
 impl NewCase {
@@ -97,7 +127,7 @@ impl NewCase {
         Case {
             id: 0,
             reference: String::new(),
-            assign_due: clocks.assign_due(self.received_at, self.complexity),
+            assign_due: clocks.assign_due_for(self.received_at, self.complexity, self.risk_level, self.risk_flags),
             received_at: self.received_at,
             source: self.source,
             category: self.category,
@@ -126,6 +156,7 @@ impl NewCase {
             outcome_note: String::new(),
             version: 1,
             arrived_at: None,
+            ..Case::placeholder()
         }
     }
 

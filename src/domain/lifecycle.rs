@@ -146,6 +146,9 @@ labelled_enum! {
         Withdraw = ("withdraw", "撤回", "Withdraw"),
         Close = ("close", "结案", "Close"),
         Reopen = ("reopen", "重新调解", "Reopen"),
+        Extend = ("extend", "延长调解期限", "Extend the mediation clock"),
+        ApplyJudicial = ("judicial", "申请司法确认", "Apply for judicial confirmation"),
+        Refer = ("refer", "移交", "Refer onward"),
     }
 }
 
@@ -168,6 +171,9 @@ const fn t(event: Event, from: &'static [Status], to: Status, guard: &'static st
 
 use Status::{Assigned, Closed, Failed, Mediating, Received, Resolved, Withdrawn};
 
+const EXTEND_GUARD: &str =
+    "the consent the source needs (the court's for a court referral, else both parties'), within the statutory limits";
+
 /// Every transition. An (event, from) pair appears at most once.
 pub const TRANSITIONS: &[Transition] = &[
     t(
@@ -189,7 +195,33 @@ pub const TRANSITIONS: &[Transition] = &[
         "performance confirmed, every follow-up done and no rectification item open (domain::aftercare::may_close)",
     ),
     t(Event::Reopen, &[Resolved, Closed], Mediating, "an open rectification item turned into a new mediation round"),
+    t(Event::Extend, &[Assigned], Assigned, EXTEND_GUARD),
+    t(Event::Extend, &[Mediating], Mediating, EXTEND_GUARD),
+    t(Event::ApplyJudicial, &[Resolved], Resolved, "within the judicial-confirmation window after the agreement; once"),
+    t(Event::Refer, &[Failed], Failed, "not referred already"),
 ];
+
+/// The events the table allows in `status`, in [`Event::ALL`] order.
+pub fn allowed(status: Status) -> Vec<Event> {
+    Event::ALL.iter().copied().filter(|&e| transition(status, e).is_some()).collect()
+}
+
+/// "assign, re-route, withdraw" (or "分派、改派、撤回"): the events allowed in `status`, worded.
+pub fn allowed_words(status: Status, lang: crate::domain::Lang) -> String {
+    let events = allowed(status);
+    if events.is_empty() {
+        return match lang {
+            crate::domain::Lang::Zh => "无（已是终态）".into(),
+            crate::domain::Lang::En => "nothing (a final status)".into(),
+        };
+    }
+    let sep = if lang == crate::domain::Lang::Zh { "、" } else { ", " };
+    events
+        .iter()
+        .map(|e| if lang == crate::domain::Lang::Zh { e.zh().to_string() } else { e.en().to_lowercase() })
+        .collect::<Vec<_>>()
+        .join(sep)
+}
 
 /// An event that the table does not allow in a status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -303,5 +335,20 @@ mod tests {
         assert_eq!(finishing_event(Resolved), Some(Event::Resolve));
         assert_eq!(finishing_event(Withdrawn), Some(Event::Withdraw));
         assert_eq!(finishing_event(Closed), None);
+        assert_eq!(finishing_event(Failed), Some(Event::Fail));
+    }
+
+    #[test]
+    fn what_is_allowed_is_read_from_the_table() {
+        assert_eq!(allowed(Received), vec![Event::Assign, Event::Reroute, Event::Withdraw]);
+        assert!(allowed(Assigned).contains(&Event::StartMediation) && allowed(Assigned).contains(&Event::Extend));
+        assert!(!allowed(Mediating).contains(&Event::StartMediation));
+        assert_eq!(allowed(Resolved), vec![Event::Close, Event::Reopen, Event::ApplyJudicial]);
+        assert_eq!(allowed(Failed), vec![Event::Refer]);
+        assert_eq!(allowed(Closed), vec![Event::Reopen]);
+        assert!(allowed(Withdrawn).is_empty());
+        assert_eq!(allowed_words(Received, crate::domain::Lang::Zh), "分派、改派、撤回");
+        assert_eq!(next(Mediating, Event::Extend), Ok(Mediating));
+        assert_eq!(next(Assigned, Event::Extend), Ok(Assigned));
     }
 }

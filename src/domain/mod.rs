@@ -12,6 +12,7 @@ pub mod lifecycle;
 pub mod office_time;
 pub mod org;
 pub mod routing;
+pub mod screening;
 pub mod search;
 pub mod stats;
 pub mod suggest;
@@ -20,8 +21,8 @@ pub mod testing;
 pub mod text;
 
 pub use case::{
-    AgreementForm, Case, Category, Complexity, Followup, FollowupChannel, FollowupOutcome, Party, RiskFlags, RiskLevel,
-    Source, SourceClass, Status,
+    AgreementForm, Case, Category, Complexity, ExtensionConsent, Followup, FollowupChannel, FollowupOutcome, Party,
+    ReferralKind, RiskFlags, RiskLevel, Source, SourceClass, Status, ToldRoute,
 };
 pub use clocks::{ClockState, Clocks};
 pub use intake::{FieldError, NewCase};
@@ -51,6 +52,8 @@ pub struct Policy {
     pub routing: RoutingRules,
     /// Deadlines.
     pub clocks: Clocks,
+    /// The screening rhythm (三个一) of each tier.
+    pub screening: screening::Rhythm,
 }
 
 /// The `[office]` table of the policy.

@@ -121,7 +121,8 @@ pub fn yuan(fen: i64) -> String {
 /// assert!(parse_yuan("1.234").is_err());
 /// ```
 pub fn parse_yuan(s: &str) -> Result<i64, String> {
-    let t = s.trim();
+    let folded = super::identity::normalize_width(s);
+    let t = folded.trim();
     let err = || format!("{t:?} is not an amount in yuan (e.g. 1200.50)");
     let (int, frac) = t.split_once('.').unwrap_or((t, ""));
     if int.is_empty()

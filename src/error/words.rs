@@ -45,6 +45,24 @@ pub(super) fn words(e: &Error, lang: Lang) -> String {
             format!("{case_ref} is already assigned to {lead}, {}; nothing was changed", by_text(by, Lang::En)),
             format!("{case_ref} 已分派给{lead}{}；未作任何更改", by_text(by, Lang::Zh)),
         ),
+        Error::NotAllowed { case_ref, status, event } => {
+            let allowed = |l| crate::domain::lifecycle::allowed_words(*status, l);
+            tr(
+                lang,
+                format!(
+                    "{case_ref} is {}: it cannot {}; allowed now: {}; nothing was changed",
+                    status.en().to_lowercase(),
+                    event.en().to_lowercase(),
+                    allowed(Lang::En)
+                ),
+                format!(
+                    "{case_ref} 当前为“{}”，不能{}；现可：{}；未作任何更改",
+                    status.zh(),
+                    event.zh(),
+                    allowed(Lang::Zh)
+                ),
+            )
+        }
         Error::Missing { what, key } => {
             tr(lang, format!("no {} {key:?}", what.en()), format!("没有{}“{key}”", what.zh()))
         }

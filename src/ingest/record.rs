@@ -4,6 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::domain::identity::normalize_width;
+use crate::domain::intake::tidy_party;
 use crate::domain::text::{mask_id, mask_phone};
 use crate::domain::{
     Case, Category, Complexity, FieldError, NewCase, OfficeTz, Org, Party, RiskFlags, RiskLevel, Source,
@@ -133,6 +135,18 @@ pub const RECORD: &[RecordField] = &[
     field!(desk_time finished_at, |c, tz| c.finished_at.map(|t| format_time(t, tz)).unwrap_or_default()),
     field!(desk agreement, |c, _o| c.agreement.map(|a| a.code().to_string()).unwrap_or_default()),
     field!(desk outcome_note, |c, _o| c.outcome_note.clone()),
+    field!(desk performed, |c, _o| c.performed),
+    field!(desk_time mediation_started_at, |c, tz| c.mediation_started_at.map(|t| format_time(t, tz)).unwrap_or_default()),
+    field!(desk session_place, |c, _o| c.session_place.clone()),
+    field!(desk session_mediators, |c, _o| c.session_mediators.clone()),
+    field!(desk extended_days, |c, _o| c.extended_days),
+    field!(desk amount_agreed_fen, |c, _o| c.amount_agreed_fen),
+    field!(desk told_route, |c, _o| c.told_route.map(|r| r.code().to_string()).unwrap_or_default()),
+    field!(desk_time judicial_applied_at, |c, tz| c.judicial_applied_at.map(|t| format_time(t, tz)).unwrap_or_default()),
+    field!(desk judicial_court, |c, _o| c.judicial_court.clone()),
+    field!(desk referred_to, |c, _o| c.referred_to.map(|r| r.code().to_string()).unwrap_or_default()),
+    field!(desk referred_body, |c, _o| c.referred_body.clone()),
+    field!(desk_time referred_at, |c, tz| c.referred_at.map(|t| format_time(t, tz)).unwrap_or_default()),
 ];
 
 /// Which fields a derived name list holds.
@@ -260,8 +274,32 @@ pub struct CaseRecord {
     pub finished_at: String,
     /// Agreement form code (desk-set).
     pub agreement: String,
-    /// Outcome note (desk-set).
+    /// Outcome note; for a failure, the reason (desk-set).
     pub outcome_note: String,
+    /// Performance confirmed (desk-set).
+    pub performed: bool,
+    /// When the first mediation session was held (desk-set).
+    pub mediation_started_at: String,
+    /// Where the first session was held (desk-set).
+    pub session_place: String,
+    /// The mediators present at the first session, `;`-separated (desk-set).
+    pub session_mediators: String,
+    /// Days the mediation clock was extended by (desk-set).
+    pub extended_days: i64,
+    /// The amount agreed, in fen, when the agreement names one (desk-set).
+    pub amount_agreed_fen: Option<i64>,
+    /// The route the parties were told on failure (desk-set).
+    pub told_route: String,
+    /// When judicial confirmation was applied for (desk-set).
+    pub judicial_applied_at: String,
+    /// The court applied to (desk-set).
+    pub judicial_court: String,
+    /// The kind of body a failed case was referred to (desk-set).
+    pub referred_to: String,
+    /// The receiving body (desk-set).
+    pub referred_body: String,
+    /// When it was referred (desk-set).
+    pub referred_at: String,
 }
 
 /// A time as records print it: RFC 3339 with the office's offset and whole seconds
@@ -282,7 +320,8 @@ pub fn parse_time(s: &str, tz: OfficeTz) -> Result<DateTime<Utc>, String> {
 
 /// Parses a calendar day, `YYYY-MM-DD` (or `YYYY/MM/DD`).
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    let t = s.trim();
+    let folded = normalize_width(s);
+    let t = folded.trim();
     NaiveDate::parse_from_str(t, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(t, "%Y/%m/%d"))
         .map_err(|_| format!("{t:?} is not a date (expected YYYY-MM-DD, e.g. 2023-05-01)"))
@@ -319,7 +358,8 @@ fn scalar_from_json(v: &serde_json::Value) -> Scalar {
 }
 
 fn parse_amount(text: &str) -> Result<i64, String> {
-    let t = text.trim();
+    let folded = normalize_width(text);
+    let t = folded.trim();
     if t.is_empty() {
         return Ok(0);
     }
@@ -482,8 +522,14 @@ fn or_default<T: std::str::FromStr<Err = String>>(
     }
 }
 
+/// A party with its phone and id number in their stored forms where valid
+/// ([`crate::domain::intake::tidy_party`]); [`NewCase::validate`] refuses the invalid ones.
 fn party(name: &str, phone: &str, id_no: &str) -> Party {
-    Party { name: name.trim().to_string(), phone: phone.trim().to_string(), id_no: id_no.trim().to_string() }
+    tidy_party(Party {
+        name: name.trim().to_string(),
+        phone: phone.trim().to_string(),
+        id_no: id_no.trim().to_string(),
+    })
 }
 
 /// Reads one record from JSON and parses it (times in the office's zone `tz`): every problem,
@@ -594,6 +640,38 @@ mod tests {
         let errs = new_case_from_json(&json!({"summary": "x"}), sh()).unwrap_err();
         let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
         assert!(fields.contains(&"category") && fields.contains(&"area") && fields.contains(&"received_at"));
+    }
+
+    #[test]
+    fn phones_and_id_numbers_are_validated_and_stored_in_one_form() -> TestResult {
+        let org = crate::domain::testing::small_org();
+        let mut v = good();
+        v["applicant_phone"] = json!("１３８ １２３４ ５６７８");
+        v["respondent_phone"] = json!("04732345678");
+        v["applicant_id_no"] = json!("11010519491231002x");
+        v["amount_fen"] = json!("１２００");
+        let n = new_case_from_json(&v, OfficeTz::default()).map_err(|e| format!("{e:?}"))?;
+        assert_eq!(n.applicant.phone, "13812345678");
+        assert_eq!(n.respondent.phone, "0473-2345678");
+        assert_eq!(n.applicant.id_no, "11010519491231002X");
+        assert_eq!(n.amount_fen, 1200);
+        let now = n.received_at + chrono::Duration::days(1);
+        let bad_fields = |v: serde_json::Value| -> Vec<String> {
+            match new_case_from_json(&v, OfficeTz::default()) {
+                Ok(n) => n.validate(&org, now).into_iter().map(|e| e.field).collect(),
+                Err(e) => e.into_iter().map(|e| e.field).collect(),
+            }
+        };
+        let mut v = good();
+        v["applicant_phone"] = json!("12345");
+        v["respondent_phone"] = json!("abc");
+        v["applicant_id_no"] = json!("123");
+        v["respondent_id_no"] = json!("110105194912310021");
+        let bad = bad_fields(v);
+        for f in ["applicant_phone", "respondent_phone", "applicant_id_no", "respondent_id_no"] {
+            assert!(bad.iter().any(|b| b == f), "{f} not refused: {bad:?}");
+        }
+        Ok(())
     }
 
     #[test]

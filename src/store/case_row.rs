@@ -120,6 +120,23 @@ pub const CASE_ROW: &[Column] = &[
     col!("outcome_note", "TEXT", |c| text(&c.outcome_note), |m, r, i| m.outcome_note = r.get(i)?),
     col!("version", "INTEGER", |c| Value::Integer(c.version), |m, r, i| m.version = r.get(i)?),
     col!("arrived_at", "INTEGER", |c| opt_time(c.arrived_at), |m, r, i| m.arrived_at = super::sql::opt_ts(r, i)?),
+    col!("mediation_started_at", "INTEGER", |c| opt_time(c.mediation_started_at), |m, r, i| m.mediation_started_at =
+        super::sql::opt_ts(r, i)?),
+    col!("session_place", "TEXT", |c| text(&c.session_place), |m, r, i| m.session_place = r.get(i)?),
+    col!("session_mediators", "TEXT", |c| text(&c.session_mediators), |m, r, i| m.session_mediators = r.get(i)?),
+    col!("extended_days", "INTEGER", |c| Value::Integer(c.extended_days), |m, r, i| m.extended_days = r.get(i)?),
+    col!("amount_agreed_fen", "INTEGER", |c| c.amount_agreed_fen.map_or(Value::Null, Value::Integer), |m, r, i| m
+        .amount_agreed_fen =
+        r.get(i)?),
+    col!("told_route", "TEXT", |c| c.told_route.map_or(Value::Null, |a| text(a.code())), |m, r, i| m.told_route =
+        r.get::<_, Option<String>>(i)?.map(|a| a.parse()).transpose().map_err(|e| conversion(i, e))?),
+    col!("judicial_applied_at", "INTEGER", |c| opt_time(c.judicial_applied_at), |m, r, i| m.judicial_applied_at =
+        super::sql::opt_ts(r, i)?),
+    col!("judicial_court", "TEXT", |c| text(&c.judicial_court), |m, r, i| m.judicial_court = r.get(i)?),
+    col!("referred_to", "TEXT", |c| c.referred_to.map_or(Value::Null, |a| text(a.code())), |m, r, i| m.referred_to =
+        r.get::<_, Option<String>>(i)?.map(|a| a.parse()).transpose().map_err(|e| conversion(i, e))?),
+    col!("referred_body", "TEXT", |c| text(&c.referred_body), |m, r, i| m.referred_body = r.get(i)?),
+    col!("referred_at", "INTEGER", |c| opt_time(c.referred_at), |m, r, i| m.referred_at = super::sql::opt_ts(r, i)?),
 ];
 
 /// The SELECT column list of [`CASE_ROW`], qualified with the `c.` alias; use it as

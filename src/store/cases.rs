@@ -33,6 +33,13 @@ pub struct CaseFilter {
     pub committee_kinds: Vec<crate::domain::CommitteeKind>,
     /// Only cases whose ref, summary or party name contains this text.
     pub text: Option<String>,
+    /// Only cases of this category.
+    pub category: Option<crate::domain::Category>,
+    /// Only cases at this risk level.
+    pub risk_level: Option<crate::domain::RiskLevel>,
+    /// Only resolved cases with no judicial-confirmation application whose window (`.0` days
+    /// after the agreement) closes within `.1` days and has not closed yet (`list --jc-due`).
+    pub judicial_due: Option<(i64, i64)>,
 }
 
 impl CaseFilter {
@@ -60,6 +67,14 @@ impl CaseFilter {
             clauses.push("c.tier = ?".into());
             params.push(Value::Text(t.code().into()));
         }
+        if let Some(c) = self.category {
+            clauses.push("c.category = ?".into());
+            params.push(Value::Text(c.code().into()));
+        }
+        if let Some(r) = self.risk_level {
+            clauses.push("c.risk_level = ?".into());
+            params.push(Value::Text(r.code().into()));
+        }
         if let Some(id) = self.mediator_id {
             clauses.push("c.lead_mediator_id = ?".into());
             params.push(Value::Integer(id));
@@ -84,6 +99,20 @@ impl CaseFilter {
             for _ in 0..4 {
                 params.push(Value::Text(t.to_string()));
             }
+        }
+        if let Some((window, warn)) = self.judicial_due {
+            clauses.push(format!(
+                "c.status = '{}' AND c.judicial_applied_at IS NULL AND c.finished_at IS NOT NULL \
+                 AND c.finished_at + ? >= ? AND c.finished_at + ? <= ?",
+                crate::domain::Status::Resolved.code()
+            ));
+            let window = window * 86_400;
+            params.extend([
+                Value::Integer(window),
+                Value::Integer(ts(now)),
+                Value::Integer(window),
+                Value::Integer(ts(now) + warn * 86_400),
+            ]);
         }
         let sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
         (sql, params)

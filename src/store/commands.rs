@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::sql::{case_from_row, from_ts, insert_case, insert_case_sql, status_in, ts, CASE_COLUMNS};
 use super::Store;
-use crate::domain::lifecycle::{finishing_event, next, rule};
+use crate::domain::lifecycle::next;
 use crate::domain::routing::escalate as route_up;
 use crate::domain::{
     AgreementForm, Case, Event, Followup, FollowupChannel, FollowupOutcome, NewCase, OfficeTz, Status, StatusSet,
@@ -54,7 +54,7 @@ pub(crate) fn audit(
     Ok(())
 }
 
-fn next_ref(tx: &Transaction<'_>, city: &str, year: i32) -> Result<String> {
+pub(super) fn next_ref(tx: &Transaction<'_>, city: &str, year: i32) -> Result<String> {
     let seq: i64 = tx.query_row(
         "INSERT INTO ref_seq (year, last) VALUES (?1, 1) \
          ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last",
@@ -74,7 +74,11 @@ fn ref_year_seq(reference: &str) -> Option<(i64, i64)> {
 
 /// The status `event` leads to from the case's, by the life-cycle table.
 pub(super) fn step(case: &Case, event: Event) -> Result<Status> {
-    next(case.status, event).map_err(|e| Error::Invalid(format!("{}: {e}; nothing was changed", case.reference)))
+    next(case.status, event).map_err(|_| Error::NotAllowed {
+        case_ref: case.reference.clone(),
+        status: case.status,
+        event,
+    })
 }
 
 pub(super) fn load_for_update(tx: &Transaction<'_>, reference: &str) -> Result<Case> {
@@ -187,7 +191,7 @@ impl Store {
     }
 
     /// A validated intake record made into a routed, received case (no id or ref yet).
-    fn intake(&self, n: &NewCase) -> Result<Case> {
+    pub(super) fn intake(&self, n: &NewCase) -> Result<Case> {
         let route = self
             .policy
             .routing
@@ -410,7 +414,8 @@ impl Store {
     }
 
     /// Records how mediation ended: resolved (with its agreement form), failed or withdrawn.
-    /// A resolved case gets its follow-ups scheduled.
+    /// A resolved case gets its follow-ups scheduled. The full form is
+    /// [`Store::record_outcome`](super::Store::record_outcome).
     #[allow(clippy::too_many_arguments)]
     pub fn finish(
         &mut self,
@@ -422,54 +427,8 @@ impl Store {
         expect: Expect,
         now: DateTime<Utc>,
     ) -> Result<Case> {
-        self.writable()?;
-        let Some(event) = finishing_event(status) else {
-            return Err(Error::Usage("an outcome is resolved, failed or withdrawn".into()));
-        };
-        let tx = self.begin()?;
-        let case = load_for_update(&tx, reference)?;
-        self.check_expect(&tx, &case, expect)?;
-        Self::require_open(&case, "finished")?;
-        if case.lead_mediator_id.is_none() && rule(status).led {
-            return Err(Error::Invalid(format!("{} has no lead mediator yet; assign it first", case.reference)));
-        }
-        let status = step(&case, event)?;
-        let agreement =
-            if status == Status::Resolved { Some(agreement.unwrap_or(AgreementForm::Written)) } else { None };
-        let n = tx.execute(
-            "UPDATE cases SET status = ?1, finished_at = ?2, agreement = ?3, performance_due = ?4, \
-             outcome_note = ?5, version = version + 1 WHERE id = ?6 AND version = ?7",
-            params![
-                status.code(),
-                ts(now),
-                agreement.map(|a| a.code()),
-                performance_due.map(ts),
-                note,
-                case.id,
-                case.version
-            ],
-        )?;
-        if n == 0 {
-            return Err(Error::Conflict(format!(
-                "{} was changed by someone else; nothing was overwritten",
-                case.reference
-            )));
-        }
-        if status == Status::Resolved {
-            for due in self.policy.clocks.followups(now, performance_due, case.complexity) {
-                tx.execute("INSERT INTO followups (case_id, due) VALUES (?1, ?2)", params![case.id, ts(due)])?;
-            }
-        }
-        audit(
-            &tx,
-            now,
-            &self.actor,
-            "finish",
-            Some(case.id),
-            &json!({"status": status.code(), "agreement": agreement.map(|a| a.code())}),
-        )?;
-        tx.commit()?;
-        self.case_by_id(case.id)
+        let outcome = super::OutcomeRecord { agreement, performance_due, ..super::OutcomeRecord::plain(status, note) };
+        self.record_outcome(reference, &outcome, expect, now)
     }
 
     /// Records the earliest pending follow-up of a case as done, with what its outcome leads to

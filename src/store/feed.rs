@@ -8,10 +8,11 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use rusqlite::{params_from_iter, types::Value};
 
-use super::sql::{coded, from_ts, status_in};
+use super::panes::PaneSql;
+use super::sql::{case_from_row, coded, from_ts, status_in, CASE_COLUMNS};
 use super::Store;
 use crate::domain::lifecycle::{rule, Clock};
-use crate::domain::{Status, StatusSet, Tier};
+use crate::domain::{Case, Status, StatusSet, Tier};
 use crate::error::Result;
 
 /// How many feed rows are kept; older ones are pruned (a desk further behind reads everything).
@@ -173,6 +174,31 @@ impl Store {
             }
         }
         Ok(Since::Changes(set))
+    }
+
+    /// The ids of one Incoming page, in order.
+    pub fn incoming_ids(&self, q: &PaneSql) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare_cached(&q.sql)?;
+        let rows = stmt.query_map(params_from_iter(q.params.iter()), |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The number of cases a count statement counts.
+    pub fn count_of(&self, q: &PaneSql) -> Result<u64> {
+        Ok(self.conn.prepare_cached(&q.sql)?.query_row(params_from_iter(q.params.iter()), |r| r.get(0))?)
+    }
+
+    /// Whole cases by id (those that exist), in no particular order.
+    pub fn cases_by_ids(&self, ids: &[i64]) -> Result<Vec<Case>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(",");
+            let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id IN ({marks})");
+            let mut stmt = self.conn.prepare(&sql)?;
+            let rows = stmt.query_map(params_from_iter(chunk.iter()), case_from_row)?;
+            out.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+        }
+        Ok(out)
     }
 
     /// Every open case's compact row.

@@ -6,10 +6,12 @@ mod case_row;
 mod cases;
 mod commands;
 pub mod feed;
+mod life;
 mod org;
 mod panes;
 mod report;
 pub mod schema;
+mod screening;
 mod sql;
 
 use std::path::{Path, PathBuf};
@@ -23,10 +25,12 @@ use crate::error::{Error, Result};
 pub use aftercare::{closure_of, Closure, ItemFilter};
 pub use cases::{CaseFilter, CASE_PAGE_MAX};
 pub use commands::{Expect, FollowupRecord};
+pub use life::{OutcomeRecord, Referral, Session};
 pub use panes::{
-    incoming_sql, pane_queries, FollowupRow, IncomingPage, IncomingSort, PaneSql, RoutingMatrix, WorkloadRow,
-    MATRIX_COLUMNS,
+    incoming_ids_sql, incoming_sql, pane_queries, FollowupRow, IncomingPage, IncomingSort, PaneSql, RoutingMatrix,
+    WorkloadRow, MATRIX_COLUMNS,
 };
+pub use screening::{ScreeningRecord, ScreeningRow};
 
 /// How long a writer waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);

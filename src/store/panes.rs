@@ -182,11 +182,40 @@ pub fn incoming_sql(
     let f = CaseFilter { unassigned: true, status: None, ..filter.clone() };
     let (clause, params) = f.to_sql(now);
     let count = PaneSql { sql: format!("SELECT count(*) FROM cases c {clause}"), params: params.clone() };
-    let sql = format!(
-        "SELECT {CASE_COLUMNS} FROM cases c {clause} ORDER BY {} LIMIT {limit} OFFSET {offset}",
-        sort.order_by()
-    );
-    (count, PaneSql { sql, params })
+    (count, incoming_page(&clause, params, "c.id", sort, offset, limit).with_columns(&CASE_COLUMNS.to_string()))
+}
+
+/// Incoming's page as ids only (what a desk patching its page reads; the index answers it).
+pub fn incoming_ids_sql(
+    filter: &CaseFilter,
+    sort: IncomingSort,
+    offset: usize,
+    limit: usize,
+    now: DateTime<Utc>,
+) -> PaneSql {
+    let f = CaseFilter { unassigned: true, status: None, ..filter.clone() };
+    let (clause, params) = f.to_sql(now);
+    incoming_page(&clause, params, "c.id", sort, offset, limit)
+}
+
+fn incoming_page(
+    clause: &str,
+    params: Vec<Value>,
+    columns: &str,
+    sort: IncomingSort,
+    offset: usize,
+    limit: usize,
+) -> PaneSql {
+    let sql =
+        format!("SELECT {columns} FROM cases c {clause} ORDER BY {} LIMIT {limit} OFFSET {offset}", sort.order_by());
+    PaneSql { sql, params }
+}
+
+impl PaneSql {
+    /// The same statement selecting `columns` instead of the page's id column.
+    fn with_columns(self, columns: &str) -> PaneSql {
+        PaneSql { sql: self.sql.replacen("SELECT c.id FROM", &format!("SELECT {columns} FROM"), 1), ..self }
+    }
 }
 
 /// The Routing matrix aggregate (`?1` = now).

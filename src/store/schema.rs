@@ -142,6 +142,24 @@ CREATE TRIGGER changes_screenings_INSERT AFTER INSERT ON screenings BEGIN
     INSERT INTO changes (kind) VALUES ('org'); END;
 "#,
     ),
+    // The rest of the life (issue 8): first session, extensions, the agreed amount, the route
+    // told on failure, judicial confirmation and onward referral.
+    Migration::Sql(
+        r#"
+ALTER TABLE cases ADD COLUMN mediation_started_at INTEGER;
+ALTER TABLE cases ADD COLUMN session_place TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN session_mediators TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN extended_days INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN amount_agreed_fen INTEGER;
+ALTER TABLE cases ADD COLUMN told_route TEXT;
+ALTER TABLE cases ADD COLUMN judicial_applied_at INTEGER;
+ALTER TABLE cases ADD COLUMN judicial_court TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN referred_to TEXT;
+ALTER TABLE cases ADD COLUMN referred_body TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN referred_at INTEGER;
+CREATE INDEX cases_judicial_window ON cases(finished_at) WHERE status = 'resolved' AND judicial_applied_at IS NULL;
+"#,
+    ),
     // Statistics (domain::stats): when an agreement was performed, so `performed` can be counted
     // as of a period's end (earlier rows: performed ones are dated at their finish); and a
     // covering index over the finished cases, so a period's figures read no table rows.

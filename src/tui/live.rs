@@ -13,7 +13,7 @@ use super::snapshot::{Snapshot, ViewQuery, FOLLOWUP_ROWS, FOLLOWUP_SOON_DAYS};
 use crate::domain::{Org, StatusSet};
 use crate::error::Result;
 use crate::store::feed::{OpenCase, Since};
-use crate::store::{FollowupRow, IncomingPage, RoutingMatrix, Store, WorkloadRow};
+use crate::store::{incoming_ids_sql, incoming_sql, FollowupRow, IncomingPage, RoutingMatrix, Store, WorkloadRow};
 
 /// More feed rows than this since the last look: reading everything is cheaper than patching.
 pub const PATCH_MAX: usize = 2_000;
@@ -113,7 +113,7 @@ impl Live {
             let shown = |id: &i64| self.followups.iter().any(|f| f.case_id == *id);
             let touches_followups = set.org || !set.followups.is_empty() || set.cases.iter().any(shown);
             if touches_incoming {
-                self.incoming = read_incoming(s, &self.query, now)?;
+                self.incoming = patch_incoming(s, &self.query, &self.incoming, &set.cases, now)?;
                 patch.incoming = true;
             }
             if touches_followups {
@@ -172,6 +172,30 @@ impl Live {
             followups: self.followups.clone(),
         }
     }
+}
+
+/// Incoming again, re-reading only the rows that changed or are new on the page: the count
+/// and the page's ids come from the index, rows still shown and unchanged are kept.
+fn patch_incoming(
+    s: &Store,
+    q: &ViewQuery,
+    old: &IncomingPage,
+    changed: &std::collections::BTreeSet<i64>,
+    now: DateTime<Utc>,
+) -> Result<IncomingPage> {
+    let limit = q.incoming_limit.max(1);
+    let (count, _) = incoming_sql(&q.incoming, q.incoming_sort, q.incoming_offset, limit, now);
+    let ids = s.incoming_ids(&incoming_ids_sql(&q.incoming, q.incoming_sort, q.incoming_offset, limit, now))?;
+    let mut held: HashMap<i64, &crate::domain::Case> =
+        old.rows.iter().filter(|c| !changed.contains(&c.id)).map(|c| (c.id, c)).collect();
+    let missing: Vec<i64> = ids.iter().copied().filter(|id| !held.contains_key(id)).collect();
+    let fetched = s.cases_by_ids(&missing)?;
+    held.extend(fetched.iter().map(|c| (c.id, c)));
+    Ok(IncomingPage {
+        total: s.count_of(&count)?,
+        offset: q.incoming_offset,
+        rows: ids.iter().filter_map(|id| held.get(id).map(|c| (*c).clone())).collect(),
+    })
 }
 
 fn read_incoming(s: &Store, q: &ViewQuery, now: DateTime<Utc>) -> Result<IncomingPage> {

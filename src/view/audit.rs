@@ -6,7 +6,9 @@ use serde_json::Value;
 
 use super::{Term, View};
 use crate::domain::audit::AuditEvent;
-use crate::domain::{AgreementForm, FollowupChannel, FollowupOutcome, Lang, Org, Status, Tier};
+use crate::domain::{
+    AgreementForm, ExtensionConsent, FollowupChannel, FollowupOutcome, Lang, Org, ReferralKind, Status, Tier,
+};
 
 /// The audit trail section: one line per event, oldest first (`-` when empty).
 pub fn trail(org: &Org, events: &[AuditEvent], lang: Lang, when: &dyn Fn(DateTime<Utc>) -> String) -> View {
@@ -95,6 +97,41 @@ pub fn event_words(org: &Org, e: &AuditEvent, lang: Lang) -> String {
             }
             t
         }
+        "mediate" => {
+            let place = s("place").unwrap_or("-");
+            if zh {
+                format!("开始调解（{place}）")
+            } else {
+                format!("mediation started ({place})")
+            }
+        }
+        "extend" => {
+            let days = d.get("days").and_then(Value::as_i64).unwrap_or(0);
+            let who = label::<ExtensionConsent>(s("consent"), lang, ExtensionConsent::label);
+            if zh {
+                format!("调解期限延长{days}天（{who}）")
+            } else {
+                format!("mediation clock extended by {days} day(s) ({who})")
+            }
+        }
+        "judicial" => {
+            let court = s("court").unwrap_or("-");
+            if zh {
+                format!("申请司法确认（{court}）")
+            } else {
+                format!("judicial confirmation applied for ({court})")
+            }
+        }
+        "refer" => {
+            let kind = label::<ReferralKind>(s("to"), lang, ReferralKind::label);
+            let body = s("body").unwrap_or("-");
+            if zh {
+                format!("移交{kind}：{body}")
+            } else {
+                format!("referred onward to {body} ({kind})")
+            }
+        }
+        "close" => (if zh { "结案" } else { "closed" }).to_string(),
         "followup" => {
             let channel = label::<FollowupChannel>(s("channel"), lang, FollowupChannel::label);
             let outcome = label::<FollowupOutcome>(s("outcome"), lang, FollowupOutcome::label);

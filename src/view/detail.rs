@@ -49,6 +49,12 @@ pub fn case_detail(case: &Case, input: DetailInput<'_>, when: &dyn Fn(DateTime<U
     }
     v.field(Term::AssignDue, when(case.assign_due));
     v.field(Term::MediationDue, case.mediation_due.map(when).unwrap_or_else(|| "-".into()));
+    if let Some(at) = case.mediation_started_at {
+        v.field(Term::MediationStarted, format!("{}  {}  {}", when(at), case.session_place, case.session_mediators));
+    }
+    if case.extended_days > 0 {
+        v.field(Term::Extended, format!("{} {}", case.extended_days, Term::Days.word(l)));
+    }
     if let Some(done) = case.finished_at {
         let mut text = when(done);
         if let Some(a) = case.agreement {
@@ -60,7 +66,20 @@ pub fn case_detail(case: &Case, input: DetailInput<'_>, when: &dyn Fn(DateTime<U
         }
         let yes_no = |b: bool| if b { Term::Yes.word(l) } else { Term::No.word(l) };
         v.field(Term::Performed, yes_no(case.performed));
-        v.field(Term::JudicialConfirmation, yes_no(case.judicial_confirmation));
+        let mut jc = yes_no(case.judicial_confirmation).to_string();
+        if let Some(at) = case.judicial_applied_at {
+            jc.push_str(&format!("  {}  {}", when(at), case.judicial_court));
+        }
+        v.field(Term::JudicialConfirmation, jc);
+        if let Some(fen) = case.amount_agreed_fen {
+            v.field(Term::AmountAgreed, format!("{} {}", yuan(fen), Term::Yuan.word(l)));
+        }
+        if let Some(r) = case.told_route {
+            v.field(Term::ToldRoute, r.label(l));
+        }
+        if let (Some(kind), Some(at)) = (case.referred_to, case.referred_at) {
+            v.field(Term::Referred, format!("{}  {}  {}", kind.label(l), case.referred_body, when(at)));
+        }
     }
     if !case.outcome_note.is_empty() {
         v.field(Term::OutcomeNote, &case.outcome_note);

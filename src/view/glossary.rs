@@ -62,6 +62,18 @@ glossary! {
     JudicialConfirmation = ("司法确认", "Judicial conf."),
     /// The note on the outcome.
     OutcomeNote = ("结果备注", "Outcome note"),
+    /// The first mediation session: when, where, who.
+    MediationStarted = ("首次调解", "First session"),
+    /// Days the mediation clock was extended by.
+    Extended = ("延长期限", "Extended"),
+    /// The amount agreed.
+    AmountAgreed = ("协议金额", "Amount agreed"),
+    /// The route the parties were told after a failure.
+    ToldRoute = ("告知途径", "Route told"),
+    /// Where a failed case was referred onward.
+    Referred = ("移交", "Referred to"),
+    /// A word for "days".
+    Days = ("天", "days"),
     /// What the dispute is about, in words.
     Summary = ("纠纷简况", "Summary"),
     /// The case's status.

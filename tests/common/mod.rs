@@ -109,7 +109,7 @@ pub fn record(received_at: &str, applicant: &str) -> Value {
         "category": "neighbour",
         "applicant_name": applicant,
         "applicant_phone": "13812345678",
-        "applicant_id_no": "150302199001011234",
+        "applicant_id_no": "150302199001011231",
         "respondent_name": "李四",
         "respondent_phone": "13987654321",
         "summary": "楼上漏水纠纷，双方协商未果",

@@ -53,7 +53,7 @@ fn new_case(
         received_at: now() - age,
         source: Source::WalkIn,
         category,
-        applicant: Party { name: who.0.into(), phone: "13812345678".into(), id_no: "150302199001011234".into() },
+        applicant: Party { name: who.0.into(), phone: "13812345678".into(), id_no: "150302199001011231".into() },
         respondent: Party { name: who.1.into(), phone: "13987654321".into(), id_no: String::new() },
         summary: summary.into(),
         amount_fen: 1_250_000,

@@ -218,7 +218,7 @@ impl<'a> Generate<'a> {
             .unwrap_or(Route { tier: Tier::Village, committee_id: 0, joint: false });
         let partners = if route.joint { draw_partners(rng, d.complexity) } else { Vec::new() };
         let clocks = &self.policy.clocks;
-        let assign_due = clocks.assign_due(received_at, d.complexity);
+        let assign_due = clocks.assign_due_for(received_at, d.complexity, d.risk_level, d.risk_flags);
 
         let intake = NewCase {
             received_at,
@@ -670,7 +670,10 @@ mod tests {
             let route = policy.routing.route(&org, &area.code, c.category, c.complexity, c.risk_level)?;
             assert_eq!((route.tier, route.committee_id, route.joint), (c.tier, c.committee_id, c.joint));
             assert_eq!(c.joint, !c.partners.is_empty());
-            assert_eq!(c.assign_due, policy.clocks.assign_due(c.received_at, c.complexity));
+            assert_eq!(
+                c.assign_due,
+                policy.clocks.assign_due_for(c.received_at, c.complexity, c.risk_level, c.risk_flags)
+            );
 
             for p in [&c.applicant, &c.respondent] {
                 assert!(!p.name.is_empty());

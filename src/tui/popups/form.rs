@@ -1,7 +1,7 @@
 //! The form popups: the new-case intake form and the follow-up outcome form. The form itself
 //! (fields, keys, validation) is `state::Form`.
 
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -10,17 +10,35 @@ use ratatui::Frame;
 use super::frame::{big, block, centered, draw};
 use super::{PopupComponent, Step};
 use crate::domain::text::sanitize;
+use crate::domain::Lang;
 use crate::store::Expect;
 use crate::tui::state::{FieldKind, Form, FormOutcome, State};
 use crate::tui::theme::Theme;
 use crate::tui::ui::widgets::span;
 use crate::tui::worker::Request;
 
-/// The new-case intake form.
+/// The new-case intake form. Esc on a filled form asks before throwing it away.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntakePopup {
     /// The form.
     pub form: Box<Form>,
+    /// Esc was pressed on a filled form: y discards it, n or Esc goes back to it.
+    pub discarding: bool,
+}
+
+impl IntakePopup {
+    /// A popup around this form.
+    pub fn new(form: Form) -> IntakePopup {
+        IntakePopup { form: Box::new(form), discarding: false }
+    }
+}
+
+/// The words of the discard question and its hint.
+fn discard_words(state: &State) -> (&'static str, &'static str) {
+    match state.strings.lang {
+        Lang::Zh => ("放弃已填写的内容？", "y 放弃 · n 继续填写"),
+        Lang::En => ("Discard what you have typed?", "y discard · n keep editing"),
+    }
 }
 
 impl PopupComponent for IntakePopup {
@@ -29,30 +47,71 @@ impl PopupComponent for IntakePopup {
     }
 
     fn hint(&self, state: &State) -> String {
-        state.strings.intake_hint.into()
+        if self.discarding {
+            discard_words(state).1.into()
+        } else {
+            state.strings.intake_hint.into()
+        }
     }
 
     fn on_key(&mut self, state: &State, key: KeyEvent) -> Step {
+        let Some(snap) = state.snap.as_ref() else { return Step::Close };
+        if self.discarding {
+            return match key.code {
+                KeyCode::Char('y' | 'Y') => Step::Close,
+                KeyCode::Char('n' | 'N') | KeyCode::Esc | KeyCode::Enter => {
+                    self.discarding = false;
+                    Step::Stay
+                }
+                _ => Step::Stay,
+            };
+        }
         match self.form.key(key) {
+            FormOutcome::Cancel if self.form.is_filled(&Form::intake(&snap.org, state.strings)) => {
+                self.discarding = true;
+                Step::Stay
+            }
             FormOutcome::Cancel => Step::Close,
             FormOutcome::Editing => Step::Stay,
-            FormOutcome::Submit => {
-                let Some(snap) = state.snap.as_ref() else { return Step::Stay };
-                match self.form.to_new_case(&snap.org, state.now) {
-                    Ok(new) => Step::Send(Request::Add(Box::new(new))),
-                    Err(errs) => {
-                        self.form.set_errors(&errs);
-                        Step::Stay
-                    }
+            FormOutcome::Submit => match self.form.to_new_case(&snap.org, state.now, state.tz) {
+                Ok(new) => Step::Send(Request::Add(Box::new(new))),
+                Err(errs) => {
+                    self.form.set_errors(&errs);
+                    Step::Stay
                 }
-            }
+            },
         }
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         let big = big(area);
-        let lines = form_lines(theme, &self.form, usize::from(big.width.saturating_sub(2)));
-        draw(frame, big, block(theme, self.title(state), &self.hint(state)), lines, 0, false);
+        let mut lines = form_lines(
+            theme,
+            &self.form,
+            usize::from(big.width.saturating_sub(2)),
+            if state.strings.lang == Lang::Zh {
+                "现在（可改为 2026-01-31 14:30）"
+            } else {
+                "now (or type e.g. 2026-01-31 14:30)"
+            },
+        );
+        // Keep the focused field in view on a short terminal.
+        let inner = usize::from(big.height.saturating_sub(2));
+        let focus_line =
+            self.form.fields.iter().take(self.form.focus).map(|f| 1 + usize::from(f.error.is_some())).sum::<usize>();
+        if self.discarding {
+            lines.insert(0, Line::from(Span::styled(format!("⚠ {}", discard_words(state).0), theme.error)));
+        }
+        let scroll = (focus_line + 2).saturating_sub(inner);
+        let scroll = if self.discarding { 0 } else { scroll };
+        draw(
+            frame,
+            big,
+            block(theme, self.title(state), &self.hint(state)),
+            lines,
+            u16::try_from(scroll).unwrap_or(0),
+            false,
+        );
     }
 }
 
@@ -95,12 +154,12 @@ impl PopupComponent for FollowupPopup {
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
-        let lines = form_lines(theme, &self.form, 70);
+        let lines = form_lines(theme, &self.form, 70, "");
         draw(frame, centered(area, 72, 12), block(theme, self.title(state), &self.hint(state)), lines, 0, false);
     }
 }
 
-fn form_lines<'a>(theme: &Theme, form: &Form, width: usize) -> Vec<Line<'a>> {
+fn form_lines<'a>(theme: &Theme, form: &Form, width: usize, now_word: &str) -> Vec<Line<'a>> {
     let label_w = 16;
     let mut lines = Vec::new();
     for (i, f) in form.fields.iter().enumerate() {
@@ -109,7 +168,12 @@ fn form_lines<'a>(theme: &Theme, form: &Form, width: usize) -> Vec<Line<'a>> {
         if focused && matches!(f.kind, FieldKind::Text(_)) {
             value.push('▏');
         }
-        let style = if focused { theme.selected } else { Style::default() };
+        let mut style = if focused { theme.selected } else { Style::default() };
+        // An empty time received means now; say so.
+        if f.key == "received_at" && f.value().is_empty() {
+            value.push_str(if now_word.is_empty() { "now" } else { now_word });
+            style = style.patch(theme.muted);
+        }
         lines.push(Line::from(vec![
             span(f.label, label_w, if focused { theme.key } else { theme.title }),
             Span::raw(" "),

@@ -137,7 +137,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     }
 }
 
-/// Case-insensitive "contains" used by every type-to-filter list.
+/// Case-insensitive "contains", also by pinyin (`yang`, `yll` find 杨丽玲), used by every
+/// type-to-filter list ([`crate::domain::search::matches`]).
 pub fn matches(haystack: &str, needle: &str) -> bool {
-    needle.is_empty() || haystack.to_lowercase().contains(&needle.to_lowercase())
+    crate::domain::search::matches(haystack, needle)
 }

@@ -4,11 +4,14 @@
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::domain::intake::tidy_party;
+use crate::domain::office_time::OfficeTz;
 use crate::domain::text::parse_yuan;
 use crate::domain::{
     Category, Complexity, FieldError, FollowupChannel, FollowupOutcome, Lang, NewCase, Org, Party, RiskFlags,
     RiskLevel, Source, Tier,
 };
+use crate::ingest::record::{parse_partners, INPUT_FIELDS};
 use crate::store::FollowupRecord;
 use crate::tui::i18n::Strings;
 use crate::tui::popups::matches;
@@ -146,7 +149,8 @@ impl Form {
         }
     }
 
-    /// The new-case intake form.
+    /// The new-case intake form: one field per input field of the record
+    /// ([`INPUT_FIELDS`], in its order), so the form, `add` and `import` take the same fields.
     pub fn intake(org: &Org, s: &Strings) -> Form {
         let lang = s.lang;
         let villages: Vec<(String, String)> = org
@@ -164,34 +168,42 @@ impl Form {
                 (a.code.clone(), format!("{name} · {town} ({})", a.code))
             })
             .collect();
-        let mut form = Form {
-            fields: vec![
-                Field::choice("category", s.f_category, choices(Category::ALL, Category::code, |c| c.label(lang))),
-                Field::choice("area", s.f_area, villages),
-                Field::choice(
-                    "complexity",
-                    s.f_complexity,
-                    choices(Complexity::ALL, Complexity::code, |c| c.label(lang)),
-                ),
-                Field::choice("risk_level", s.f_risk, choices(RiskLevel::ALL, RiskLevel::code, |c| c.label(lang))),
-                Field::choice("source", s.f_source, choices(Source::ALL, Source::code, |c| c.label(lang))),
-                Field::text("applicant_name", s.f_applicant),
-                Field::text("applicant_phone", s.f_applicant_phone),
-                Field::text("respondent_name", s.f_respondent),
-                Field::text("respondent_phone", s.f_respondent_phone),
-                Field::text("summary", s.f_summary),
-                Field::text("amount_fen", s.f_amount),
-            ],
-            focus: 0,
-        };
-        if let Some(FieldKind::Choice { index, .. }) = form.fields.get_mut(2).map(|f| &mut f.kind) {
-            *index = Complexity::ALL.iter().position(|c| *c == Complexity::General).unwrap_or(0);
-        }
-        form
+        let fields = INPUT_FIELDS
+            .iter()
+            .map(|&key| {
+                let label = intake_label(key, s);
+                match key {
+                    "category" => Field::choice(key, label, choices(Category::ALL, Category::code, |c| c.label(lang))),
+                    "area" => Field::choice(key, label, villages.clone()),
+                    "complexity" => {
+                        let mut f =
+                            Field::choice(key, label, choices(Complexity::ALL, Complexity::code, |c| c.label(lang)));
+                        if let FieldKind::Choice { index, .. } = &mut f.kind {
+                            *index = Complexity::ALL.iter().position(|c| *c == Complexity::General).unwrap_or(0);
+                        }
+                        f
+                    }
+                    "risk_level" => {
+                        Field::choice(key, label, choices(RiskLevel::ALL, RiskLevel::code, |c| c.label(lang)))
+                    }
+                    "source" => Field::choice(key, label, choices(Source::ALL, Source::code, |c| c.label(lang))),
+                    "risk_flags" => Field::choice(key, label, risk_flag_choices(lang)),
+                    _ => Field::text(key, label),
+                }
+            })
+            .collect();
+        Form { fields, focus: 0 }
     }
 
-    /// The intake form's values as a new case, or the errors per field.
-    pub fn to_new_case(&self, org: &Org, now: DateTime<Utc>) -> Result<NewCase, Vec<FieldError>> {
+    /// True when any field differs from a fresh intake form (something would be lost on Esc).
+    pub fn is_filled(&self, fresh: &Form) -> bool {
+        self.fields.iter().zip(&fresh.fields).any(|(a, b)| a.kind != b.kind)
+    }
+
+    /// The intake form's values as a new case, or the errors per field. An empty time received
+    /// is `now`; a typed one is office time ([`OfficeTz::parse`]). Full-width digits are accepted
+    /// in the amount, phones, id numbers and the time.
+    pub fn to_new_case(&self, org: &Org, now: DateTime<Utc>, tz: OfficeTz) -> Result<NewCase, Vec<FieldError>> {
         let mut errs = Vec::new();
         let amount = self.value("amount_fen").trim();
         let amount_fen = if amount.is_empty() {
@@ -202,6 +214,19 @@ impl Form {
                 0
             })
         };
+        let received = self.value("received_at").trim();
+        let received_at = if received.is_empty() {
+            now
+        } else {
+            tz.parse(received).unwrap_or_else(|e| {
+                errs.push(FieldError::new("received_at", e));
+                now
+            })
+        };
+        let risk_flags = RiskFlags::parse(self.value("risk_flags")).unwrap_or_else(|e| {
+            errs.push(FieldError::new("risk_flags", e));
+            RiskFlags::default()
+        });
         let parse = |key: &str, errs: &mut Vec<FieldError>| -> String {
             let v = self.value(key).to_string();
             if v.is_empty() {
@@ -213,27 +238,23 @@ impl Form {
         let complexity = parse("complexity", &mut errs).parse::<Complexity>().unwrap_or(Complexity::General);
         let risk_level = parse("risk_level", &mut errs).parse::<RiskLevel>().unwrap_or(RiskLevel::None);
         let source = parse("source", &mut errs).parse::<Source>().unwrap_or(Source::WalkIn);
+        let party = |who: &str| {
+            let v = |what: &str| self.value(&format!("{who}_{what}")).trim().to_string();
+            tidy_party(Party { name: v("name"), phone: v("phone"), id_no: v("id_no") })
+        };
         let new = NewCase {
-            received_at: now,
+            received_at,
             source,
             category,
-            applicant: Party {
-                name: self.value("applicant_name").trim().to_string(),
-                phone: self.value("applicant_phone").trim().to_string(),
-                id_no: String::new(),
-            },
-            respondent: Party {
-                name: self.value("respondent_name").trim().to_string(),
-                phone: self.value("respondent_phone").trim().to_string(),
-                id_no: String::new(),
-            },
+            applicant: party("applicant"),
+            respondent: party("respondent"),
             summary: self.value("summary").trim().to_string(),
             amount_fen,
             area: self.value("area").to_string(),
             complexity,
-            risk_flags: RiskFlags::default(),
+            risk_flags,
             risk_level,
-            partners: Vec::new(),
+            partners: parse_partners(self.value("partners")),
         };
         errs.extend(new.validate(org, now));
         if errs.is_empty() {
@@ -280,6 +301,54 @@ impl Form {
             return Err(vec![FieldError::new("visitor", format!("contains the control character U+{:04X}", c as u32))]);
         }
         Ok(FollowupRecord { channel, outcome, note, visitor })
+    }
+}
+
+/// Every combination of risk flags, none first: `(codes, label)`.
+fn risk_flag_choices(lang: Lang) -> Vec<(String, String)> {
+    (0..8u8)
+        .map(|bits| {
+            let f = RiskFlags { mass: bits & 1 != 0, media: bits & 2 != 0, criminal: bits & 4 != 0 };
+            let words: Vec<&str> =
+                [(f.mass, "群体性", "mass"), (f.media, "舆情", "media"), (f.criminal, "民转刑", "criminal")]
+                    .iter()
+                    .filter(|w| w.0)
+                    .map(|w| if lang == Lang::Zh { w.1 } else { w.2 })
+                    .collect();
+            let label = match (words.is_empty(), lang) {
+                (true, Lang::Zh) => "无".to_string(),
+                (true, Lang::En) => "none".to_string(),
+                (false, _) => words.join("+"),
+            };
+            (f.to_codes(), label)
+        })
+        .collect()
+}
+
+/// The intake form's label for a record field, in the desk's language.
+fn intake_label(key: &str, s: &Strings) -> &'static str {
+    let zh = s.lang == Lang::Zh;
+    match key {
+        "received_at" => s.f_received,
+        "source" => s.f_source,
+        "category" => s.f_category,
+        "applicant_name" => s.f_applicant,
+        "applicant_phone" => s.f_applicant_phone,
+        "applicant_id_no" if zh => "申请人身份证号",
+        "applicant_id_no" => "Applicant ID",
+        "respondent_name" => s.f_respondent,
+        "respondent_phone" => s.f_respondent_phone,
+        "respondent_id_no" if zh => "被申请人身份证号",
+        "respondent_id_no" => "Respondent ID",
+        "summary" => s.f_summary,
+        "amount_fen" => s.f_amount,
+        "area" => s.f_area,
+        "complexity" => s.f_complexity,
+        "risk_flags" if zh => "风险标记",
+        "risk_flags" => "Risk flags",
+        "risk_level" => s.f_risk,
+        "partners" => s.f_partners,
+        _ => "?",
     }
 }
 
@@ -334,23 +403,78 @@ mod tests {
         KeyEvent::new(c, KeyModifiers::NONE)
     }
 
+    fn focus(f: &mut Form, key_name: &str) {
+        f.focus = f.fields.iter().position(|x| x.key == key_name).unwrap();
+    }
+
+    fn typed(f: &mut Form, key_name: &str, text: &str) {
+        focus(f, key_name);
+        for c in text.chars() {
+            f.key(key(KeyCode::Char(c)));
+        }
+    }
+
     #[test]
     fn typing_into_a_choice_filters_it() {
         let org = crate::domain::testing::small_org();
         let mut f = Form::intake(&org, &EN);
-        for c in "traffic".chars() {
-            f.key(key(KeyCode::Char(c)));
-        }
+        typed(&mut f, "category", "traffic");
         assert_eq!(f.value("category"), "traffic_accident");
+    }
+
+    #[test]
+    fn the_form_has_every_input_field_of_the_record() {
+        let org = crate::domain::testing::small_org();
+        let f = Form::intake(&org, &EN);
+        let keys: Vec<&str> = f.fields.iter().map(|x| x.key).collect();
+        assert_eq!(keys, INPUT_FIELDS);
+        assert!(f.fields.iter().all(|x| x.label != "?"), "a field without a label");
+        assert!(!f.is_filled(&Form::intake(&org, &EN)));
     }
 
     #[test]
     fn empty_intake_names_the_fields_in_error() {
         let org = crate::domain::testing::small_org();
         let f = Form::intake(&org, &EN);
-        let errs = f.to_new_case(&org, Utc::now()).unwrap_err();
+        let errs = f.to_new_case(&org, Utc::now(), OfficeTz::default()).unwrap_err();
         let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
         assert!(fields.contains(&"applicant_name"));
         assert!(fields.contains(&"summary"));
+    }
+
+    fn filled(org: &Org) -> Form {
+        let mut f = Form::intake(org, &EN);
+        typed(&mut f, "applicant_name", "张三");
+        typed(&mut f, "summary", "噪音");
+        f
+    }
+
+    #[test]
+    fn bad_phones_and_id_numbers_are_refused_by_field() {
+        let org = crate::domain::testing::small_org();
+        let mut f = filled(&org);
+        typed(&mut f, "applicant_phone", "12345");
+        typed(&mut f, "respondent_id_no", "110105194912310021");
+        assert!(f.is_filled(&Form::intake(&org, &EN)));
+        let errs = f.to_new_case(&org, Utc::now(), OfficeTz::default()).unwrap_err();
+        let fields: Vec<_> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["applicant_phone", "respondent_id_no"], "{errs:?}");
+    }
+
+    #[test]
+    fn full_width_digits_are_accepted_and_stored_folded() {
+        let org = crate::domain::testing::small_org();
+        let mut f = filled(&org);
+        typed(&mut f, "applicant_phone", "１３８１２３４５６７８");
+        typed(&mut f, "applicant_id_no", "１１０１０５１９４９１２３１００２ｘ");
+        typed(&mut f, "amount_fen", "１２００．５");
+        typed(&mut f, "received_at", "２０２３－０５－０１　０８：３０");
+        typed(&mut f, "risk_flags", "media");
+        let n = f.to_new_case(&org, Utc::now(), OfficeTz::default()).unwrap();
+        assert_eq!(n.applicant.phone, "13812345678");
+        assert_eq!(n.applicant.id_no, "11010519491231002X");
+        assert_eq!(n.amount_fen, 120_050);
+        assert_eq!(n.received_at.to_rfc3339(), "2023-05-01T00:30:00+00:00");
+        assert!(n.risk_flags.media && !n.risk_flags.mass);
     }
 }

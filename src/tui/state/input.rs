@@ -16,6 +16,13 @@ pub(super) fn on_input(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) -> Opti
         return None;
     }
     let mut popup = s.popup.take()?;
+    // A palette line run (Enter) goes into the session's history, whatever it does.
+    if let (crate::tui::popups::Popup::Palette(p), KeyCode::Enter) = (&popup, k.code) {
+        let line = p.text.trim().to_string();
+        if !line.is_empty() && s.palette_history.last() != Some(&line) {
+            s.palette_history.push(line);
+        }
+    }
     match popup.component_mut().on_key(s, k) {
         Step::Stay => s.popup = Some(popup),
         Step::Close => {}

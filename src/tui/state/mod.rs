@@ -2,6 +2,7 @@
 //! latest snapshot. Changed only by [`update`]; read by the renderer.
 
 mod form;
+pub mod guards;
 mod input;
 pub mod palette;
 pub(crate) mod update;
@@ -122,6 +123,8 @@ pub struct State {
     /// A palette write names this version, so a case changed since is a conflict, even after a
     /// refresh took it off the screen.
     pub seen: BTreeMap<String, i64>,
+    /// The palette lines run in this session, oldest first (↑/↓ in the palette).
+    pub palette_history: Vec<String>,
     /// Selected matrix cell (tier row, column).
     pub routing_cell: (usize, usize),
     /// The matrix cell Incoming is filtered by.
@@ -185,6 +188,7 @@ impl State {
             incoming_selected: 0,
             marked: BTreeMap::new(),
             seen: BTreeMap::new(),
+            palette_history: Vec::new(),
             routing_cell: (0, 5),
             incoming_cell: None,
             workload_selected: 0,

@@ -1,8 +1,13 @@
-//! The command palette: `:assign REF MEDIATOR`, `:escalate REF`, `:transfer REF COMMITTEE`,
-//! `:filter TEXT|district=NAME|committee=CODE|tier=T`, `:show REF`, `:help`, `:quit`, with
-//! Tab completion.
+//! The command palette: `:assign REF MEDIATOR [--force]`, `:escalate REF`, `:transfer REF
+//! COMMITTEE`, `:filter TEXT|district=…|town=…|village=…|committee=CODE|tier=T|category=C|risk=R`,
+//! `:show REF`, `:help`, `:quit`, with Tab completion of verbs, refs, names and codes, and the
+//! questions an assignment asks before it is sent (the same as the assign keys ask).
 
-use crate::domain::{Org, Tier};
+use crate::domain::{Case, Category, Lang, Org, RiskLevel, Tier};
+use crate::store::WorkloadRow;
+
+/// The keys `:filter` takes, as its hint lists them.
+pub const FILTER_KEYS: &[&str] = &["district", "town", "village", "committee", "tier", "category", "risk"];
 
 /// The palette's verbs.
 pub const VERBS: &[&str] = &["assign", "escalate", "transfer", "filter", "show", "help", "quit"];
@@ -10,8 +15,8 @@ pub const VERBS: &[&str] = &["assign", "escalate", "transfer", "filter", "show",
 /// A parsed palette command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    /// Assign a case to a mediator (id or exact name).
-    Assign { reference: String, mediator_id: i64 },
+    /// Assign a case to a mediator (id or exact name); `force` (`--force`) skips the questions.
+    Assign { reference: String, mediator_id: i64, force: bool },
     /// Escalate a case.
     Escalate { reference: String },
     /// Transfer a case to a committee.
@@ -46,6 +51,10 @@ pub enum FilterSpec {
     Committee(i64),
     /// Cases at a tier.
     Tier(Tier),
+    /// Cases of a category.
+    Category(Category),
+    /// Cases at a risk level.
+    Risk(RiskLevel),
 }
 
 fn area_by_name(org: &Org, name: &str) -> Option<i64> {
@@ -61,7 +70,9 @@ fn area_by_name(org: &Org, name: &str) -> Option<i64> {
 pub fn parse(line: &str, org: &Org) -> Result<Command, String> {
     let mut words = line.split_whitespace();
     let verb = words.next().unwrap_or("");
-    let rest: Vec<&str> = words.collect();
+    let all: Vec<&str> = words.collect();
+    let force = all.contains(&"--force");
+    let rest: Vec<&str> = all.into_iter().filter(|w| *w != "--force").collect();
     let need_ref = || rest.first().map(|r| r.to_string()).ok_or_else(|| format!("{verb}: which case? ({verb} REF …)"));
     match verb {
         "assign" => {
@@ -76,7 +87,7 @@ pub fn parse(line: &str, org: &Org) -> Result<Command, String> {
                 .and_then(|id| org.mediator(id))
                 .or_else(|| org.mediators.iter().find(|m| m.name == who))
                 .ok_or_else(|| format!("no mediator with id or name {who:?}"))?;
-            Ok(Command::Assign { reference, mediator_id: m.id })
+            Ok(Command::Assign { reference, mediator_id: m.id, force })
         }
         "escalate" => Ok(Command::Escalate { reference: need_ref()? }),
         "transfer" => {
@@ -100,9 +111,9 @@ pub fn parse(line: &str, org: &Org) -> Result<Command, String> {
                     org.committee_by_code(code.trim()).map(|c| c.id).ok_or_else(|| format!("no committee {code:?}"))?,
                 ),
                 Some(("tier", t)) => FilterSpec::Tier(t.trim().parse()?),
-                Some((k, _)) => {
-                    return Err(format!("filter: unknown key {k:?} (district, town, village, committee, tier)"))
-                }
+                Some(("category", c)) => FilterSpec::Category(c.trim().parse()?),
+                Some(("risk", r)) => FilterSpec::Risk(r.trim().parse()?),
+                Some((k, _)) => return Err(format!("filter: unknown key {k:?} ({})", FILTER_KEYS.join(", "))),
             };
             Ok(Command::Filter(spec))
         }
@@ -122,17 +133,71 @@ pub fn complete(line: &str, org: &Org, refs: &[String]) -> Option<String> {
     let candidates: Vec<String> = match words.len() {
         1 => VERBS.iter().map(|v| v.to_string()).collect(),
         2 if words[0] != "filter" => refs.to_vec(),
+        2 => FILTER_KEYS.iter().map(|k| format!("{k}=")).collect(),
         3 if words[0] == "assign" => org.mediators.iter().map(|m| m.name.clone()).collect(),
         3 if words[0] == "transfer" => org.committees.iter().map(|c| c.code.clone()).collect(),
         _ => Vec::new(),
     };
-    let found: Vec<&String> = candidates.iter().filter(|c| c.starts_with(last)).collect();
+    let found: Vec<&String> = candidates
+        .iter()
+        .filter(|c| {
+            c.starts_with(last) || (words.len() == 3 && !last.is_empty() && crate::domain::search::matches(c, last))
+        })
+        .collect();
     let first = found.first()?;
     let common = found.iter().fold(first.to_string(), |acc, c| {
         acc.chars().zip(c.chars()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect()
     });
-    let word = if found.len() == 1 { format!("{first} ") } else { common };
+    let word = match found.len() {
+        1 if first.ends_with('=') => first.to_string(),
+        1 => format!("{first} "),
+        _ if common.len() < last.len() => return None,
+        _ => common,
+    };
     Some(format!("{head}{word}"))
+}
+
+/// What an assignment of `case` to mediator `mediator_id` should be confirmed for, in words:
+/// over capacity, replacing a lead (naming them), outside the routed committee. Empty: send it.
+pub fn assign_questions(
+    org: &Org,
+    workload: &[WorkloadRow],
+    case: Option<&Case>,
+    mediator_id: i64,
+    lang: Lang,
+) -> Vec<String> {
+    let zh = lang == Lang::Zh;
+    let mut out = Vec::new();
+    let Some(m) = org.mediator(mediator_id) else { return out };
+    if let Some(row) = workload.iter().find(|r| r.mediator_id == mediator_id) {
+        if row.open >= row.capacity {
+            out.push(if zh {
+                format!("{} 已满负荷（{}/{}）", m.name, row.open, row.capacity)
+            } else {
+                format!("{} is at capacity ({}/{})", m.name, row.open, row.capacity)
+            });
+        }
+    }
+    let Some(case) = case else { return out };
+    if let Some(prev) = case.lead_mediator_id.filter(|&p| p != mediator_id) {
+        let name = org.mediator(prev).map(|p| p.name.clone()).unwrap_or_else(|| format!("#{prev}"));
+        out.push(if zh {
+            format!("将替换主办调解员 {name}")
+        } else {
+            format!("it replaces the lead mediator {name}")
+        });
+    }
+    if let Some(k) = org.committee(case.committee_id) {
+        if !m.committees.contains(&k.code) {
+            let routed = if zh { &k.name_zh } else { &k.name_en };
+            out.push(if zh {
+                format!("{} 不属于分流的调委会 {routed}", m.name)
+            } else {
+                format!("{} is not in the routed committee {routed}", m.name)
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -145,8 +210,15 @@ mod tests {
         let org = small_org();
         assert_eq!(
             parse("assign WH-2023-04085 张伟", &org),
-            Ok(Command::Assign { reference: "WH-2023-04085".into(), mediator_id: 1 })
+            Ok(Command::Assign { reference: "WH-2023-04085".into(), mediator_id: 1, force: false })
         );
+        assert_eq!(
+            parse("assign WH-2023-04085 张伟 --force", &org),
+            Ok(Command::Assign { reference: "WH-2023-04085".into(), mediator_id: 1, force: true })
+        );
+        assert_eq!(parse("filter category=邻里", &org), Ok(Command::Filter(FilterSpec::Category(Category::Neighbour))));
+        assert_eq!(parse("filter risk=red", &org), Ok(Command::Filter(FilterSpec::Risk(RiskLevel::Red))));
+        assert!(parse("filter colour=red", &org).unwrap_err().contains("category, risk"));
         assert_eq!(parse("filter district=C-D1", &org), Ok(Command::Filter(FilterSpec::Area(2))));
         assert!(parse("assign X nobody", &org).is_err());
         assert!(parse("frobnicate", &org).is_err());
@@ -159,5 +231,6 @@ mod tests {
         let refs = vec!["WH-2023-00001".to_string()];
         assert_eq!(complete("assign WH", &org, &refs).as_deref(), Some("assign WH-2023-00001 "));
         assert_eq!(complete("assign WH-2023-00001 王", &org, &refs).as_deref(), Some("assign WH-2023-00001 王芳 "));
+        assert_eq!(complete("filter ca", &org, &refs).as_deref(), Some("filter category="));
     }
 }

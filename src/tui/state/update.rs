@@ -52,7 +52,16 @@ fn apply(s: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::DataError(e) => s.worker_error = Some(e),
         Action::Confirmed => {
             if let Some(Popup::Confirm(c)) = s.popup.take() {
-                fx.push(Effect::Send(*c.then));
+                match *c.then {
+                    // The quit question (cases still marked): yes quits.
+                    Request::Shutdown => s.quit = true,
+                    // The reveal question: yes opens the detail, unmasked.
+                    Request::Detail { reference, reveal } => {
+                        s.popup = Some(Popup::Detail(DetailPopup::loading(reference.clone())));
+                        fx.push(Effect::Send(Request::Detail { reference, reveal }));
+                    }
+                    then => fx.push(Effect::Send(then)),
+                }
             }
         }
         a if s.read_only && a.writes() => {
@@ -95,7 +104,7 @@ pub(crate) fn recompute_views(s: &mut State) {
         WorkloadSort::Overdue => view.sort_by_key(|&i| {
             (std::cmp::Reverse(rows[i].overdue), std::cmp::Reverse(rows[i].open), rows[i].mediator_id)
         }),
-        WorkloadSort::Name => view.sort_by(|&a, &b| rows[a].name.cmp(&rows[b].name)),
+        WorkloadSort::Name => view.sort_by_cached_key(|&i| crate::domain::search::sort_key(&rows[i].name)),
         WorkloadSort::Committee => {
             view.sort_by(|&a, &b| rows[a].committees.cmp(&rows[b].committees).then(rows[a].name.cmp(&rows[b].name)))
         }
@@ -198,7 +207,10 @@ fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
     let page = s.page_rows() as isize;
     let pane = s.focus.component();
     match a {
-        Action::Quit => s.quit = true,
+        Action::Quit => match super::guards::quit_question(s) {
+            Some(ask) => s.popup = Some(ask),
+            None => s.quit = true,
+        },
         Action::NextPane => s.focus = s.focus.cycle(1),
         Action::PrevPane => s.focus = s.focus.cycle(-1),
         Action::FocusIncoming | Action::FocusRouting | Action::FocusWorkload | Action::FocusFollowups => {
@@ -212,6 +224,10 @@ fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
         Action::PageDown => pane.move_by(s, page, fx),
         Action::Top => pane.move_by(s, isize::MIN / 2, fx),
         Action::Bottom => pane.move_by(s, isize::MAX / 2, fx),
+        Action::CycleSort if super::guards::no_sort_here(s).is_some() => {
+            let text = super::guards::no_sort_here(s).unwrap_or_default();
+            say(s, false, text);
+        }
         Action::Left | Action::Right | Action::Open | Action::ToggleMark | Action::CycleSort => {
             pane.on_action(s, &a, fx)
         }
@@ -240,6 +256,10 @@ fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::Escalate => match target(s) {
+            Some((reference, _)) if super::guards::escalate_refusal(s, &reference).is_some() => {
+                let text = super::guards::escalate_refusal(s, &reference).unwrap_or_default();
+                say(s, false, text);
+            }
             Some((reference, seen)) => {
                 s.popup = Some(Popup::Confirm(ConfirmPopup {
                     text: format!("{reference}: {}", s.strings.escalate_confirm),
@@ -251,7 +271,7 @@ fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
         Action::Transfer => start_transfer(s),
         Action::NewCase => {
             if let Some(snap) = s.snap.as_ref() {
-                s.popup = Some(Popup::Intake(IntakePopup { form: Box::new(Form::intake(&snap.org, s.strings)) }));
+                s.popup = Some(Popup::Intake(IntakePopup::new(Form::intake(&snap.org, s.strings))));
             }
         }
         Action::RecordFollowup => {
@@ -270,12 +290,9 @@ fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
                 None => say(s, false, s.strings.no_pending_followup),
             }
         }
-        Action::Palette => s.popup = Some(Popup::Palette(PalettePopup::default())),
+        Action::Palette => s.popup = Some(Popup::Palette(PalettePopup::with_history(s.palette_history.clone()))),
         Action::Reveal => match target(s) {
-            Some((reference, _)) => {
-                s.popup = Some(Popup::Detail(DetailPopup::loading(reference.clone())));
-                fx.push(Effect::Send(Request::Detail { reference, reveal: true }));
-            }
+            Some((reference, _)) => s.popup = Some(super::guards::reveal_question(s, reference)),
             None => say(s, false, s.strings.nothing_selected),
         },
         Action::Report => {
@@ -348,8 +365,8 @@ fn run_command(s: &mut State, cmd: Command, fx: &mut Vec<Effect>) {
         Effect::Send(w.request(reference, seen))
     };
     match cmd {
-        Command::Assign { reference, mediator_id } => {
-            fx.push(write(s, reference, CaseWrite::Assign { mediator_id, force: false }))
+        Command::Assign { reference, mediator_id, force } => {
+            fx.push(write(s, reference, CaseWrite::Assign { mediator_id, force }))
         }
         Command::Escalate { reference } => fx.push(write(s, reference, CaseWrite::Escalate)),
         Command::Transfer { reference, committee } => fx.push(write(s, reference, CaseWrite::Transfer { committee })),
@@ -365,6 +382,8 @@ fn run_command(s: &mut State, cmd: Command, fx: &mut Vec<Effect>) {
                 FilterSpec::Area(id) => f.area_id = Some(id),
                 FilterSpec::Committee(id) => f.committee_id = Some(id),
                 FilterSpec::Tier(t) => f.tier = Some(t),
+                FilterSpec::Category(c) => f.category = Some(c),
+                FilterSpec::Risk(r) => f.risk_level = Some(r),
             }
             s.query.incoming_offset = 0;
             s.incoming_selected = 0;

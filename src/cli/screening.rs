@@ -1,0 +1,188 @@
+//! `screening due|record|list`: the screening duties (三个一) on the command line.
+
+use std::path::PathBuf;
+
+use chrono::{NaiveDate, Utc};
+use clap::{Args, Subcommand};
+
+use super::output::{row, Out};
+use super::Context;
+use crate::domain::NewCase;
+use crate::error::{Error, Result};
+use crate::ingest::record::{new_case_from_json, parse_date};
+use crate::store::ScreeningRecord;
+
+/// `screening`.
+#[derive(Debug, Args)]
+pub struct ScreeningArgs {
+    /// What to do
+    #[command(subcommand)]
+    pub command: ScreeningCommand,
+}
+
+/// The `screening` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ScreeningCommand {
+    /// Screenings due this period and overdue from the last, by tier
+    Due {
+        /// Only overdue ones
+        #[arg(long)]
+        overdue: bool,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a screening; each case in --cases becomes a case with source screening, in the same step
+    Record {
+        /// The committee's code
+        #[arg(long, value_name = "CODE")]
+        committee: String,
+        /// The day it was done, YYYY-MM-DD in office time [default: today]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        /// Who screened
+        #[arg(long = "by", value_name = "NAME")]
+        screened_by: String,
+        /// Places visited
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        places: String,
+        /// Disputes found (at least the number of --cases records)
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        found: u32,
+        /// Note
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        note: String,
+        /// A JSON array of case records (the `add --json` shape) for the disputes found
+        #[arg(long, value_name = "FILE")]
+        cases: Option<PathBuf>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Screening records, newest first
+    List {
+        /// Only this committee's (code)
+        #[arg(long, value_name = "CODE")]
+        committee: Option<String>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn findings(path: &PathBuf, tz: crate::domain::OfficeTz) -> Result<Vec<NewCase>> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::refused(name.clone(), e.to_string()))?;
+    let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| Error::refused(name.clone(), format!("not valid JSON: {e}")))?;
+    let items = match value {
+        serde_json::Value::Array(items) => items,
+        v => vec![v],
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            new_case_from_json(v, tz).map_err(|errs| {
+                let words: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+                Error::refused(name.clone(), format!("record {}: {}", i + 1, words.join("; ")))
+            })
+        })
+        .collect()
+}
+
+/// `screening …`.
+pub fn screening(ctx: &Context, a: &ScreeningArgs) -> Result<()> {
+    let now = Utc::now();
+    let mut out = Out::new();
+    match &a.command {
+        ScreeningCommand::Due { overdue, json } => {
+            let store = ctx.open()?;
+            let duties: Vec<_> = store.screening_duties(now)?.into_iter().filter(|d| d.overdue || !overdue).collect();
+            if *json {
+                out.json_pretty(&duties)?;
+            } else if duties.is_empty() {
+                out.line("no screening due")?;
+            } else {
+                out.line(&row(&[("TIER", 10), ("COMMITTEE", 16), ("PERIOD", 9), ("STATE", 8), ("NAME", 40)]))?;
+                for d in &duties {
+                    let name = store
+                        .org()
+                        .committee(d.committee_id)
+                        .map(
+                            |c| if ctx.lang == crate::domain::Lang::Zh { c.name_zh.clone() } else { c.name_en.clone() },
+                        )
+                        .unwrap_or_default();
+                    let state = if d.overdue { "overdue" } else { "due" };
+                    out.line(&row(&[
+                        (d.tier.label(ctx.lang), 10),
+                        (&d.committee, 16),
+                        (&d.period, 9),
+                        (state, 8),
+                        (&name, 40),
+                    ]))?;
+                }
+            }
+        }
+        ScreeningCommand::Record { committee, date, screened_by, places, found, note, cases, json } => {
+            let mut store = ctx.open_for_write()?;
+            let tz = store.policy().office.time_zone;
+            let findings = match cases {
+                Some(p) => findings(p, tz)?,
+                None => Vec::new(),
+            };
+            let rec = ScreeningRecord {
+                committee: committee.clone(),
+                day: date.unwrap_or_else(|| tz.date_of(now)),
+                screened_by: screened_by.clone(),
+                places: places.clone(),
+                found: *found,
+                note: note.clone(),
+            };
+            let r = store.record_screening(&rec, &findings, now)?;
+            if *json {
+                out.json_pretty(&r)?;
+            } else {
+                let mut line = format!(
+                    "screening {} recorded: {} {}, {} dispute(s) found",
+                    r.id, r.committee, r.period, r.disputes_found
+                );
+                if !r.cases.is_empty() {
+                    line.push_str(&format!("; cases {}", r.cases.join(", ")));
+                }
+                out.line(&crate::domain::text::sanitize(&line))?;
+            }
+        }
+        ScreeningCommand::List { committee, json } => {
+            let store = ctx.open()?;
+            let rows = store.screenings(committee.as_deref())?;
+            if *json {
+                out.json_pretty(&rows)?;
+            } else if rows.is_empty() {
+                out.line("no screenings recorded")?;
+            } else {
+                out.line(&row(&[
+                    ("ID", 5),
+                    ("DATE", 10),
+                    ("COMMITTEE", 16),
+                    ("PERIOD", 9),
+                    ("FOUND", 5),
+                    ("BY", 10),
+                    ("PLACES", 30),
+                ]))?;
+                for r in &rows {
+                    out.line(&row(&[
+                        (&r.id.to_string(), 5),
+                        (&r.date.to_string(), 10),
+                        (&r.committee, 16),
+                        (&r.period, 9),
+                        (&r.disputes_found.to_string(), 5),
+                        (&r.screened_by, 10),
+                        (&r.places, 30),
+                    ]))?;
+                }
+            }
+        }
+    }
+    out.flush()
+}
