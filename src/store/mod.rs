@@ -22,7 +22,7 @@ use rusqlite::{Connection, OpenFlags};
 use crate::domain::{Org, Policy};
 use crate::error::{Error, Result};
 
-pub use aftercare::{closure_of, Closure, ItemFilter};
+pub use aftercare::{closure_of, Board, Closure, ItemFilter};
 pub use cases::{CaseFilter, CASE_PAGE_MAX};
 pub use commands::{Expect, FollowupRecord};
 pub use life::{OutcomeRecord, Referral, Session};
