@@ -146,6 +146,7 @@ impl NewCase {
             agreement: None,
             performance_due: None,
             performed: false,
+            performed_at: None,
             judicial_confirmation: false,
             outcome_note: String::new(),
             version: 1,

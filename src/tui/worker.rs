@@ -253,7 +253,10 @@ impl Worker {
                     revealed: reveal,
                 }))
             }
-            Request::Report { from, to } => Reply::Report(Box::new(s.report(from, to, now)?)),
+            Request::Report { from, to } => {
+                let period = crate::domain::office_time::Period::range(from, to).map_err(Error::Invalid)?;
+                Reply::Report(Box::new(s.report(period, &[])?))
+            }
             Request::Suggest { refs } => {
                 let first = refs.first().ok_or_else(|| Error::Invalid("no case selected".into()))?;
                 let case = s.case_by_ref(first)?;
