@@ -362,7 +362,10 @@ fn a_stale_palette_assign_shows_the_conflict_and_overwrites_nothing() {
 
     let out = f.cli(&["assign", &reference, &theirs.to_string(), "--force"], None);
     assert!(out.status.success(), "the other assign failed: {}", String::from_utf8_lossy(&out.stderr));
-    desk.wait_for("the refresh that takes the case off Incoming", REACT, |s| !s.contains(&reference));
+    // The status line may name the case ("… left the list"): look at the Incoming pane only.
+    desk.wait_for("the refresh that takes the case off Incoming", REACT, |s| {
+        !s.lines().take_while(|l| !l.contains("Workload")).any(|l| l.contains(&reference))
+    });
 
     desk.send(&format!(":assign {reference} {ours}\r"));
     let (screen, _) = desk.wait_for("the conflict", REACT, |s| s.contains("overwritten"));

@@ -78,13 +78,15 @@ pub fn report(ctx: &Context, a: &ReportArgs) -> Result<()> {
 
 /// `check`: integrity and foreign keys; exit 1 when anything is wrong.
 pub fn check(ctx: &Context) -> Result<()> {
-    let problems = match ctx.open() {
-        Ok(store) => store.check()?,
+    // A file that does not even open as a database gets no mark beside it: every write refuses
+    // it anyway, and a bad file is left exactly as it was.
+    let (problems, opened) = match ctx.open() {
+        Ok(store) => (store.check()?, true),
         // Too damaged to open as a store: SQLite's own list says where.
         Err(e) if damaged(&e) => {
             let mut p = vec![format!("cannot open: {}", e.message())];
             p.extend(crate::store::health::integrity_problems(&ctx.db));
-            p
+            (p, false)
         }
         Err(e) => return Err(e),
     };
@@ -94,7 +96,9 @@ pub fn check(ctx: &Context) -> Result<()> {
         out.line("ok: integrity and foreign keys")?;
         return out.flush();
     }
-    crate::store::health::mark_damaged(&ctx.db, &problems);
+    if opened {
+        crate::store::health::mark_damaged(&ctx.db, &problems);
+    }
     Err(Error::Db(format!("{} problem(s) found:\n  {}", problems.len(), problems.join("\n  "))))
 }
 

@@ -36,6 +36,15 @@ pub fn partial_indexes() -> String {
         .collect()
 }
 
+/// The index over agreements whose judicial-confirmation window is still open, its status from
+/// the domain as the `--jc-due` filter names it.
+pub fn judicial_window_index() -> String {
+    format!(
+        "CREATE INDEX cases_judicial_window ON cases(finished_at) WHERE status = '{}' AND judicial_applied_at IS NULL;",
+        crate::domain::Status::Resolved.code()
+    )
+}
+
 /// The migrations, in order; `user_version` = how many have run.
 const MIGRATIONS: &[Migration] = &[
     Migration::Sql(
@@ -157,9 +166,9 @@ ALTER TABLE cases ADD COLUMN judicial_court TEXT NOT NULL DEFAULT '';
 ALTER TABLE cases ADD COLUMN referred_to TEXT;
 ALTER TABLE cases ADD COLUMN referred_body TEXT NOT NULL DEFAULT '';
 ALTER TABLE cases ADD COLUMN referred_at INTEGER;
-CREATE INDEX cases_judicial_window ON cases(finished_at) WHERE status = 'resolved' AND judicial_applied_at IS NULL;
 "#,
     ),
+    Migration::Generated(judicial_window_index),
     // Statistics (domain::stats): when an agreement was performed, so `performed` can be counted
     // as of a period's end (earlier rows: performed ones are dated at their finish); and a
     // covering index over the finished cases, so a period's figures read no table rows.

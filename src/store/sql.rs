@@ -89,6 +89,7 @@ pub fn risk_rank(c: &Case) -> i64 {
 mod tests {
     use super::*;
     use crate::domain::testing::TestResult;
+    use crate::domain::Status;
 
     #[test]
     fn the_generated_fragments_can_use_the_generated_partial_indexes() -> TestResult {
@@ -105,10 +106,14 @@ mod tests {
         }
         let (late, uses) = overdue("c.", "?1");
         assert_eq!(uses, 2);
+        // The fragment names the statuses by their codes, from the life-cycle table.
+        let (r, a, m) = (Status::Received.code(), Status::Assigned.code(), Status::Mediating.code());
         assert_eq!(
             late,
-            "((c.status = 'received' AND c.assign_due < ?1) OR \
-             (c.status IN ('assigned','mediating') AND c.mediation_due < ?1))"
+            format!(
+                "((c.status = '{r}' AND c.assign_due < ?1) OR \
+                 (c.status IN ('{a}','{m}') AND c.mediation_due < ?1))"
+            )
         );
         Ok(())
     }

@@ -48,9 +48,14 @@ pub(super) fn follow_incoming(s: &mut State, fx: &mut Vec<Effect>) {
         let total = page.total as usize;
         s.incoming_selected = s.incoming_selected.min(total.saturating_sub(1));
         s.incoming_ref = s.selected_case().map(|c| c.reference.clone());
-        let text = match &s.incoming_ref {
-            Some(n) => format!("{r} {} · {} {n}", s.strings.left_list(), s.strings.cursor_on()),
-            None => format!("{r} {}", s.strings.left_list()),
+        // When the officer's own message already names the case (their assignment, escalation
+        // or transfer took it off the list), it keeps its words and gains where the cursor went.
+        let own = s.message.as_ref().filter(|m| m.ok && m.text.contains(r.as_str())).map(|m| m.text.clone());
+        let text = match (&s.incoming_ref, own) {
+            (Some(n), Some(own)) => format!("{own} · {} {n}", s.strings.cursor_on()),
+            (None, Some(own)) => own,
+            (Some(n), None) => format!("{r} {} · {} {n}", s.strings.left_list(), s.strings.cursor_on()),
+            (None, None) => format!("{r} {}", s.strings.left_list()),
         };
         say(s, true, text);
     } else {

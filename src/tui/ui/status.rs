@@ -22,7 +22,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     };
     let clock = state.tz.local(state.now).format("%m-%d %H:%M").to_string();
     let ro = if state.read_only { format!(" {} ·", s.read_only) } else { String::new() };
-    let left = format!("{ro} {} {} · {} · {live} · {clock} ", s.officer, state.officer, state.db_label);
+    // A message or a filter being typed takes the room of the officer and database names, so it
+    // is readable at 80 columns (the full text is kept in the message log).
+    let left = if state.filter_input.is_some() || state.message.is_some() {
+        format!("{ro} {clock} ")
+    } else {
+        format!("{ro} {} {} · {} · {live} · {clock} ", s.officer, state.officer, state.db_label)
+    };
     let left_w = crate::domain::text::width(&left);
     // `? help` and `q quit` are always shown, at the right end; the rest fills what is left.
     let mut tail = Vec::new();
