@@ -25,7 +25,8 @@ pub const MATRIX_COLUMNS: [CommitteeKind; 6] = [
 /// The orders the Incoming pane can be sorted in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum IncomingSort {
-    /// Risk first, then the assignment clock (most urgent on top).
+    /// Acute cases (red risk or a risk flag, routing's rule 3) on top, then risk, then the
+    /// assignment clock (most urgent on top).
     #[default]
     Urgency,
     /// Oldest received first.
@@ -58,7 +59,9 @@ impl IncomingSort {
 
     fn order_by(self) -> &'static str {
         match self {
-            IncomingSort::Urgency => "c.risk_rank DESC, c.assign_due, c.id",
+            IncomingSort::Urgency => {
+                "(c.risk_level = 'red' OR c.risk_flags <> '') DESC, c.risk_rank DESC, c.assign_due, c.id"
+            }
             IncomingSort::Oldest => "c.received_at, c.id",
             IncomingSort::Category => "c.category, c.risk_rank DESC, c.assign_due, c.id",
         }
