@@ -66,7 +66,8 @@ fn panes(c: &mut Criterion) {
     let mut g = c.benchmark_group(format!("report/{n}"));
     g.sample_size(10);
     let from = (now - chrono::Duration::days(365)).date_naive();
-    g.bench_function("one year", |b| b.iter(|| store.report(from, now.date_naive(), now).expect("report")));
+    let year = duty_desk::domain::office_time::Period::range(from, now.date_naive()).expect("period");
+    g.bench_function("one year", |b| b.iter(|| store.report(year, &[]).expect("report")));
     g.finish();
 }
 

@@ -124,6 +124,9 @@ const ALT_ENTER: &[u8] = b"\x1b[?1049h";
 const ALT_LEAVE: &[u8] = b"\x1b[?1049l";
 const CURSOR_HIDE: &[u8] = b"\x1b[?25l";
 const CURSOR_SHOW: &[u8] = b"\x1b[?25h";
+/// Bracketed paste on and off (pasted text is typed, never read as keys).
+const PASTE_ON: &[u8] = b"\x1b[?2004h";
+const PASTE_OFF: &[u8] = b"\x1b[?2004l";
 
 /// The desk left the terminal as it found it: the emulated terminal is back on the main
 /// screen with the cursor shown, and the output ends by leaving the alternate screen and
@@ -160,7 +163,7 @@ fn assert_frames_synchronized(out: &[u8]) {
     outside.extend_from_slice(rest);
     assert!(frames > 0, "no synchronized frame at all");
     let mut left = outside.clone();
-    for code in [ALT_ENTER, ALT_LEAVE, CURSOR_HIDE, CURSOR_SHOW] {
+    for code in [ALT_ENTER, ALT_LEAVE, CURSOR_HIDE, CURSOR_SHOW, PASTE_ON, PASTE_OFF] {
         while let Some(i) = find(&left, code).first().copied() {
             left.drain(i..i + code.len());
         }

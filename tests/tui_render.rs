@@ -78,7 +78,8 @@ fn open(d: &Desk, lang: Lang, size: (u16, u16), name: &str) -> State {
         "report" => {
             update(&mut s, Action::Report);
             let from = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
-            let r = d.store.report(from, now().date_naive(), now()).unwrap();
+            let period = duty_desk::domain::office_time::Period::range(from, now().date_naive()).unwrap();
+            let r = d.store.report(period, &[]).unwrap();
             update(&mut s, Action::Reply(Box::new(Reply::Report(Box::new(r)))));
         }
         "palette" => {

@@ -410,3 +410,33 @@ fn case_keys_in_the_detail_act_on_its_case() {
     let fx = sent(update(&mut s, key(KeyCode::Char('y'))));
     assert_eq!(fx, vec![Request::Escalate { reference: case.reference, expect: Expect::Version(detail.version) }]);
 }
+
+/// Issue 11, point 8: `q` with cases marked asks (yes quits); `v` asks before unmasking (yes
+/// opens the detail revealed); `s` where nothing sorts says so.
+#[test]
+fn quit_with_marks_and_reveal_ask_first_and_routing_has_no_sort() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    update(&mut s, Action::ToggleMark);
+    assert_eq!(s.marked.len(), 1);
+    update(&mut s, Action::Quit);
+    assert!(!s.quit, "quit with a case marked, without asking");
+    assert!(matches!(&s.popup, Some(Popup::Confirm(_))), "{:?}", s.popup);
+    update(&mut s, key(KeyCode::Char('n')));
+    assert!(!s.quit && s.popup.is_none());
+
+    let reference = s.selected_case().unwrap().reference.clone();
+    assert!(sent(update(&mut s, Action::Reveal)).is_empty(), "v revealed without asking");
+    let fx = sent(update(&mut s, key(KeyCode::Char('y'))));
+    assert_eq!(fx, vec![Request::Detail { reference, reveal: true }]);
+    assert!(matches!(&s.popup, Some(Popup::Detail(_))));
+    update(&mut s, key(KeyCode::Esc));
+
+    update(&mut s, Action::FocusRouting);
+    assert!(sent(update(&mut s, Action::CycleSort)).is_empty());
+    assert_eq!(s.message.as_ref().map(|m| m.text.as_str()), Some("no sort here"));
+
+    update(&mut s, Action::Quit);
+    update(&mut s, key(KeyCode::Char('y')));
+    assert!(s.quit, "yes did not quit");
+}

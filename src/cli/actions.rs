@@ -7,9 +7,10 @@ use super::args::{AssignArgs, EscalateArgs, FollowupArgs, TransferArgs};
 use super::output::Out;
 use super::Context;
 use crate::domain::aftercare::ItemStatus;
+use crate::domain::bounds;
 use crate::domain::text::sanitize;
 use crate::domain::{Case, Lang, Org};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ingest::record::CaseRecord;
 use crate::store::{Expect, FollowupRecord, Store};
 
@@ -76,6 +77,9 @@ pub fn transfer(ctx: &Context, a: &TransferArgs) -> Result<()> {
 /// `followup REF --outcome ... [--channel ...] [--by NAME] [--note ...]`: says what the visit
 /// scheduled (the next visit, a rectification item) and whether the case closed.
 pub fn followup(ctx: &Context, a: &FollowupArgs) -> Result<()> {
+    if let Some(e) = bounds::check_note("note", &a.note) {
+        return Err(Error::Invalid(format!("{e}; nothing was changed")));
+    }
     let mut store = ctx.open_for_write()?;
     let record =
         FollowupRecord { channel: a.channel, outcome: a.outcome, note: a.note.clone(), visitor: a.visitor.clone() };

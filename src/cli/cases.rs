@@ -1,7 +1,5 @@
 //! Case commands: `add`, `import`, `list`, `show`.
 
-use std::io::Read;
-
 use chrono::Utc;
 
 use super::args::{AddArgs, ImportArgs, ListArgs, ShowArgs};
@@ -11,7 +9,8 @@ use crate::domain::intake::tidy_party;
 use crate::domain::{Case, Complexity, FieldError, Lang, NewCase, OfficeTz, Org, Party, RiskFlags, RiskLevel, Source};
 use crate::error::{Error, Result, Thing};
 use crate::ingest::import::{self, Format};
-use crate::ingest::record::{new_case_from_json, parse_partners, CaseRecord};
+use crate::ingest::raw::{new_case_from_raw, RawRecord};
+use crate::ingest::record::{parse_partners, CaseRecord};
 use crate::store::{CaseFilter, Store, CASE_PAGE_MAX};
 
 /// Picks the English or the Chinese text.
@@ -49,7 +48,7 @@ pub fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
     if a.json.is_some() {
         out.json_pretty(&CaseRecord::from_case(&case, store.org(), tz, false))?;
     } else {
-        out.line(&case.reference)?;
+        out.line(&crate::domain::text::sanitize(&case.reference))?;
     }
     out.flush()
 }
@@ -127,31 +126,23 @@ fn from_flags(a: &AddArgs, tz: OfficeTz, now: chrono::DateTime<Utc>) -> Result<N
 
 /// Reads one JSON record from a file or (`-`) stdin.
 fn read_record(src: &str, tz: OfficeTz) -> Result<NewCase> {
-    let mut bytes = Vec::new();
-    if src == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::file("stdin", e))?;
-    } else {
-        bytes = std::fs::read(src).map_err(|e| Error::file(src, e))?;
-    }
-    let name = if src == "-" { "stdin" } else { src };
-    let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
-        Error::refused(name, format!("line {line} is not valid UTF-8"))
-    })?;
-    let text = text.trim_start_matches('\u{feff}');
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| Error::refused(name, format!("not valid JSON: {e}")))?;
-    let value = match value {
-        serde_json::Value::Array(mut items) if items.len() == 1 => items.remove(0),
+    let path = std::path::Path::new(src);
+    let text = crate::files::reader::read_text(path, crate::files::reader::RECORD_CAP)?;
+    let name = crate::files::reader::display_name(path);
+    let raw = RawRecord::parse(&text).map_err(|e| Error::refused(name.clone(), format!("not valid JSON: {e}")))?;
+    let raw = match raw.value {
+        serde_json::Value::Array(mut items) if items.len() == 1 => {
+            RawRecord { value: items.remove(0), duplicates: raw.duplicates }
+        }
         serde_json::Value::Array(items) => {
             return Err(Error::Invalid(format!(
                 "{name} holds {} records; add takes one (use `duty-desk import FILE` for many)",
                 items.len()
             )))
         }
-        v => v,
+        _ => raw,
     };
-    new_case_from_json(&value, tz).map_err(|errs| refused(&errs))
+    new_case_from_raw(&raw, tz).map_err(|errs| refused(&errs))
 }
 
 /// `import FILE [--dry-run]`.
@@ -173,7 +164,7 @@ pub fn import(ctx: &Context, a: &ImportArgs) -> Result<()> {
             (Some(f), _) => format!(" ({f})"),
             _ => String::new(),
         };
-        out.line(&format!("imported {} case(s) from {kind}{span}", done.records))?;
+        out.line(&crate::domain::text::sanitize(&format!("imported {} case(s) from {kind}{span}", done.records)))?;
     }
     out.flush()
 }
@@ -303,7 +294,9 @@ pub fn list(ctx: &Context, a: &ListArgs) -> Result<()> {
     if !a.json && a.limit != 0 && shown == a.limit {
         let total = store.count_cases(&filter, now)?;
         if total > shown as u64 {
-            eprintln!("({shown} of {total}; --limit N shows more, --limit 0 all)");
+            // Not `eprintln!`: it panics (exit 101) when stderr is a closed pipe.
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "({shown} of {total}; --limit N shows more, --limit 0 all)");
         }
     }
     Ok(())

@@ -11,6 +11,7 @@ use super::output::{row, Out};
 use super::Context;
 use crate::domain::{Category, Org, Policy};
 use crate::error::{Error, Result, Thing};
+use crate::ingest::generate::calibrate::{calibrated_year, PUBLISHED_2023_Q1_Q3};
 use crate::ingest::generate::generate;
 use crate::ingest::live::LiveIntake;
 use crate::store::{CaseFilter, Store};
@@ -24,8 +25,8 @@ pub fn demo_org() -> Result<Org> {
     serde_json::from_str(DEMO_ORG).map_err(|e| Error::Db(format!("the embedded demo organisation is broken: {e}")))
 }
 
-fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::file(path, e))
+fn read_text(path: &Path, cap: u64) -> Result<String> {
+    crate::files::reader::read_text(path, cap)
 }
 
 /// `demo`: creates the database with the demo organisation when it is new or empty, generates
@@ -39,7 +40,24 @@ pub fn demo(ctx: &Context, a: &DemoArgs) -> Result<()> {
         let now = Utc::now();
         let existing = store.count_cases(&CaseFilter::default(), now)?;
         let mut out = Out::new();
-        if existing == 0 && a.cases > 0 {
+        if let (0, Some(year)) = (existing, a.year) {
+            let org = store.org().clone();
+            let policy = store.policy().clone();
+            let as_of = a
+                .as_of
+                .or_else(|| chrono::NaiveDate::from_ymd_opt(year, 9, 30))
+                .ok_or_else(|| Error::Usage(format!("--year {year} is not a year")))?;
+            let (cases, at) = calibrated_year(&org, &policy, a.seed, year, as_of, PUBLISHED_2023_Q1_Q3)
+                .ok_or_else(|| Error::Invalid("the organisation cannot produce the calibrated year".into()))?;
+            let label = format!("demo --year {year} --as-of {as_of} --seed {}", a.seed);
+            let n = store.insert_generated(cases.into_iter().map(|g| (g.case, g.followups)), &label, at)?;
+            out.line(&format!(
+                "{}: demo organisation with {n} calibrated cases of {year} as of {as_of} (seed {}); \
+                 report --from {year}-01-01 --to {as_of}",
+                ctx.db.display(),
+                a.seed
+            ))?;
+        } else if existing == 0 && a.cases > 0 {
             let org = store.org().clone();
             let policy = store.policy().clone();
             let label = format!("demo --cases {} --seed {}", a.cases, a.seed);
@@ -67,7 +85,7 @@ pub fn init(ctx: &Context, a: &InitArgs) -> Result<()> {
         return Err(Error::ReadOnlyAsked);
     }
     let org: Org = match &a.org {
-        Some(p) => serde_json::from_str(&read_text(p)?)
+        Some(p) => serde_json::from_str(&read_text(p, crate::files::reader::ORG_CAP)?)
             .map_err(|e| Error::refused(p.display().to_string(), format!("not an organisation file: {e}")))?,
         None => demo_org()?,
     };
@@ -75,7 +93,8 @@ pub fn init(ctx: &Context, a: &InitArgs) -> Result<()> {
         Error::Invalid(format!("the organisation is not valid; nothing was created:\n  {}", errs.join("\n  ")))
     })?;
     let policy = match &a.rules {
-        Some(p) => Policy::from_toml(&read_text(p)?).map_err(|e| Error::refused(p.display().to_string(), e))?,
+        Some(p) => Policy::from_toml(&read_text(p, crate::files::reader::SMALL_CAP)?)
+            .map_err(|e| Error::refused(p.display().to_string(), e))?,
         None => Policy::default(),
     };
     let mut store = Store::create(&ctx.db)?;

@@ -3,76 +3,120 @@
 use chrono::{Datelike, NaiveDate, Utc};
 
 use super::args::{BackupArgs, ReportArgs};
+use super::detail::lines;
 use super::output::{row, Out};
 use super::Context;
+use crate::domain::office_time::{Period, PeriodKind};
 use crate::error::{Error, Result};
-use crate::view::stats::counts;
-use crate::view::Term;
+use crate::view::stats::{counts, csv, statistics};
+use crate::view::{Block, View};
 
-/// `report [--from DATE] [--to DATE] [--json]`: the period's statistics. The dates are office
-/// days (the policy's time zone); by default from 1 January of the office's year to today.
-pub fn report(ctx: &Context, a: &ReportArgs) -> Result<()> {
-    let now = Utc::now();
-    if let (Some(from), Some(to)) = (a.from, a.to) {
-        if from > to {
-            return Err(Error::Usage(format!("--from {from} is after --to {to}")));
-        }
+/// The period `report` was asked for, `today` being the office's date now.
+pub fn period_of(a: &ReportArgs, today: NaiveDate) -> Result<Period> {
+    let jan1 = |d: NaiveDate| NaiveDate::from_ymd_opt(d.year(), 1, 1).unwrap_or(d);
+    if let Some(p) = a.period.as_deref() {
+        let kind = match p.trim() {
+            "month" => Some(PeriodKind::Month),
+            "quarter" => Some(PeriodKind::Quarter),
+            "year" => Some(PeriodKind::Year),
+            "week" => Some(PeriodKind::Week),
+            "ytd" => return Period::range(jan1(today), today).map_err(Error::Usage),
+            _ => None,
+        };
+        return match kind {
+            Some(k) => Ok(Period::containing(k, today)),
+            None => {
+                p.parse::<Period>().map_err(|e| Error::Usage(format!("--period: {e}; or month, quarter, year, ytd")))
+            }
+        };
     }
-    let store = ctx.open()?;
-    let today = store.policy().office.time_zone.date_of(now);
-    let from = a.from.unwrap_or_else(|| NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today));
     let to = a.to.unwrap_or(today);
-    if from > to {
-        return Err(Error::Usage(format!("--from {from} is after --to {to}")));
-    }
-    let r = store.report(from, to, now)?;
+    let from = a.from.unwrap_or_else(|| jan1(to));
+    Period::range(from, to).map_err(|e| Error::Usage(format!("--from {from} is after --to {to}: {e}")))
+}
+
+/// `report [--period P | --from DATE --to DATE] [--by DIM…] [--json | --csv]`: the period's
+/// statistics (definitions in `domain::stats`).
+pub fn report(ctx: &Context, a: &ReportArgs) -> Result<()> {
+    let store = ctx.open()?;
+    let today = store.policy().office.time_zone.date_of(Utc::now());
+    let period = period_of(a, today)?;
+    let mut by = a.by.clone();
+    by.dedup();
+    let r = store.report(period, &by)?;
     let mut out = Out::new();
     if a.json {
         out.json_pretty(&r)?;
         return out.flush();
     }
-    // Both languages side by side (a printed report is read by either); words from the
-    // glossary, counts in the order of the shared statistics view.
-    const W: [usize; 3] = [26, 18, 14];
-    let title = Term::Statistics;
-    out.line(&format!("{} {}  {} … {}", title.en(), title.zh(), r.from, r.to))?;
+    if a.csv {
+        for l in csv(&r) {
+            out.line(&l)?;
+        }
+        return out.flush();
+    }
+    // The headline in both languages side by side (a printed report is read by either), then
+    // the tables of the shared statistics view in the chosen language.
+    const W: [usize; 3] = [30, 20, 14];
+    out.line(&format!("Statistics 统计报表  {} … {}  ({})", r.from, r.to, r.time_zone))?;
     out.line("")?;
     for (term, value) in counts(&r) {
         out.line(&row(&[(term.en(), W[0]), (term.zh(), W[1]), (&value, W[2])]))?;
     }
-    out.line("")?;
-    const C: [usize; 4] = [20, 12, 10, 10];
-    let (m, s) = (Term::ColMediated, Term::ColResolved);
-    out.line(&row(&[(Term::ByCategory.en(), C[0]), (Term::ByCategory.zh(), C[1]), (m.en(), C[2]), (s.en(), C[3])]))?;
-    for c in &r.by_category {
-        let (m, s) = (c.mediated.to_string(), c.resolved.to_string());
-        out.line(&row(&[(c.category.en(), C[0]), (c.category.zh(), C[1]), (&m, C[2]), (&s, C[3])]))?;
-    }
-    out.line("")?;
-    const S: [usize; 3] = [20, 18, 10];
-    out.line(&row(&[(Term::BySource.en(), S[0]), (Term::BySource.zh(), S[1]), (m.en(), S[2])]))?;
-    for s in &r.by_source {
-        let m = s.mediated.to_string();
-        out.line(&row(&[(s.class.en(), S[0]), (s.class.zh(), S[1]), (&m, S[2])]))?;
+    let tables = View {
+        blocks: statistics(&r, ctx.lang)
+            .blocks
+            .into_iter()
+            .filter(|b| matches!(b, Block::Table { .. } | Block::Blank))
+            .collect(),
+    };
+    for l in lines(&tables, ctx.lang) {
+        out.line(&l)?;
     }
     out.flush()
 }
 
 /// `check`: integrity and foreign keys; exit 1 when anything is wrong.
 pub fn check(ctx: &Context) -> Result<()> {
-    let store = ctx.open()?;
-    let problems = store.check()?;
+    let problems = match ctx.open() {
+        Ok(store) => store.check()?,
+        // Too damaged to open as a store: SQLite's own list says where.
+        Err(e) if damaged(&e) => {
+            let mut p = vec![format!("cannot open: {}", e.message())];
+            p.extend(crate::store::health::integrity_problems(&ctx.db));
+            p
+        }
+        Err(e) => return Err(e),
+    };
     if problems.is_empty() {
+        crate::store::health::clear_damage_mark(&ctx.db);
         let mut out = Out::new();
         out.line("ok: integrity and foreign keys")?;
         return out.flush();
     }
+    crate::store::health::mark_damaged(&ctx.db, &problems);
     Err(Error::Db(format!("{} problem(s) found:\n  {}", problems.len(), problems.join("\n  "))))
+}
+
+/// True when opening failed because the file is damaged (not for a missing file or a lock).
+fn damaged(e: &Error) -> bool {
+    match e {
+        Error::Sqlite(s) => matches!(
+            s.sqlite_error_code(),
+            Some(
+                rusqlite::ErrorCode::DatabaseCorrupt
+                    | rusqlite::ErrorCode::NotADatabase
+                    | rusqlite::ErrorCode::OutOfMemory
+            )
+        ),
+        Error::Db(m) => ["corrupt", "malformed", "out of memory"].iter().any(|w| m.contains(w)),
+        _ => false,
+    }
 }
 
 /// `backup DEST`: a consistent copy made while desks may be running.
 pub fn backup(ctx: &Context, a: &BackupArgs) -> Result<()> {
-    let store = ctx.open()?;
+    let mut store = ctx.open_for_write()?;
     store.backup(&a.dest)?;
     let mut out = Out::new();
     out.line(&format!("backed up {} to {}", ctx.db.display(), a.dest.display()))?;

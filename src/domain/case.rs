@@ -259,6 +259,9 @@ pub struct Case {
     pub performance_due: Option<DateTime<Utc>>,
     /// Performance confirmed.
     pub performed: bool,
+    /// When performance was first confirmed (on the spot: the finish; else the follow-up visit);
+    /// `performed` in a period's statistics means this is before the period's end.
+    pub performed_at: Option<DateTime<Utc>>,
     /// The parties applied for judicial confirmation (司法确认).
     pub judicial_confirmation: bool,
     /// Free-text outcome note (for a failure: the reason).
@@ -323,6 +326,7 @@ impl Case {
             agreement: None,
             performance_due: None,
             performed: false,
+            performed_at: None,
             judicial_confirmation: false,
             outcome_note: String::new(),
             version: 0,

@@ -86,7 +86,47 @@ pub enum ClockState {
     Overdue,
 }
 
+/// The allowed range of every clock key, in its own unit: `(key, value, min, max)`.
+fn ranges(c: &Clocks) -> [(&'static str, i64, i64, i64); 15] {
+    [
+        ("assign_critical_hours", c.assign_critical_hours, 1, 720),
+        ("assign_major_hours", c.assign_major_hours, 1, 720),
+        ("assign_general_hours", c.assign_general_hours, 1, 720),
+        ("assign_simple_hours", c.assign_simple_hours, 1, 720),
+        ("mediate_simple_days", c.mediate_simple_days, 1, 365),
+        ("mediate_general_days", c.mediate_general_days, 1, 365),
+        ("mediate_major_days", c.mediate_major_days, 1, 365),
+        ("mediate_critical_days", c.mediate_critical_days, 1, 365),
+        ("statutory_days", c.statutory_days, 1, 365),
+        ("followup_days", c.followup_days, 1, 3650),
+        ("followup_major_days", c.followup_major_days, 1, 3650),
+        ("followup_next_days", c.followup_next_days, 1, 3650),
+        ("rectification_days", c.rectification_days, 1, 3650),
+        ("judicial_confirmation_days", c.judicial_confirmation_days, 1, 365),
+        ("due_soon_percent", c.due_soon_percent, 1, 100),
+    ]
+}
+
+/// `t + d`, saturating at the latest representable time instead of panicking.
+fn after(t: DateTime<Utc>, d: Option<Duration>) -> DateTime<Utc> {
+    d.and_then(|d| t.checked_add_signed(d)).unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 impl Clocks {
+    /// Checks every value against its range; each error names the key, its value and the range.
+    pub fn validate(&self) -> Result<(), Vec<String>> {
+        let errs: Vec<String> = ranges(self)
+            .into_iter()
+            .filter(|&(_, v, lo, hi)| !(lo..=hi).contains(&v))
+            .map(|(key, v, lo, hi)| format!("{key} = {v} is out of range (allowed: {lo} to {hi})"))
+            .collect();
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(errs)
+        }
+    }
+
     /// Refuses day and hour counts that are not positive, and a due-soon share outside 1–100.
     pub fn check(&self) -> Result<(), String> {
         let counts = [
@@ -134,7 +174,7 @@ impl Clocks {
     ) -> DateTime<Utc> {
         let due = self.assign_due(received, complexity);
         if risk == RiskLevel::Red || flags.any() {
-            due.min(received + Duration::hours(self.assign_risk_hours))
+            due.min(after(received, Duration::try_hours(self.assign_risk_hours)))
         } else {
             due
         }
@@ -148,7 +188,7 @@ impl Clocks {
             Complexity::General => self.assign_general_hours,
             Complexity::Simple => self.assign_simple_hours,
         };
-        received + Duration::hours(hours)
+        after(received, Duration::try_hours(hours))
     }
 
     /// When mediation of a case assigned at `assigned` must end: never past the statutory month
@@ -167,13 +207,13 @@ impl Clocks {
     /// The statutory limit on mediation for a case extended by `extended_days`: the statutory
     /// month from receipt plus the extensions granted.
     pub fn mediation_limit(&self, received: DateTime<Utc>, extended_days: i64) -> DateTime<Utc> {
-        received + Duration::days(self.statutory_days + extended_days.max(0))
+        after(received, Duration::try_days(self.statutory_days.saturating_add(extended_days.max(0))))
     }
 
     /// The furthest any extension may take the clock: the statutory month from receipt plus
     /// `extension_max_days`.
     pub fn extension_cap(&self, received: DateTime<Utc>) -> DateTime<Utc> {
-        received + Duration::days(self.statutory_days + self.extension_max_days)
+        after(received, Duration::try_days(self.statutory_days.saturating_add(self.extension_max_days)))
     }
 
     /// Whose consent extends the clock of a case from `source`: the court's for a court
@@ -221,7 +261,7 @@ impl Clocks {
                 self.extension_max_days, extended_days
             ));
         }
-        let due = current_due + Duration::days(days);
+        let due = after(current_due, Duration::try_days(days));
         let cap = self.extension_cap(received);
         if due > cap {
             return Err(format!(
@@ -251,7 +291,7 @@ impl Clocks {
             Complexity::Major => self.mediate_major_days,
             Complexity::Critical => self.mediate_critical_days,
         };
-        let due = assigned + Duration::days(days + extended_days.max(0));
+        let due = after(assigned, Duration::try_days(days.saturating_add(extended_days.max(0))));
         due.min(self.mediation_limit(received, extended_days))
     }
 
@@ -262,16 +302,16 @@ impl Clocks {
         performance_due: Option<DateTime<Utc>>,
         complexity: Complexity,
     ) -> Vec<DateTime<Utc>> {
-        let mut v = vec![performance_due.unwrap_or(agreed + Duration::days(self.followup_days))];
+        let mut v = vec![performance_due.unwrap_or(after(agreed, Duration::try_days(self.followup_days)))];
         if matches!(complexity, Complexity::Major | Complexity::Critical) {
-            v.push(agreed + Duration::days(self.followup_major_days));
+            v.push(after(agreed, Duration::try_days(self.followup_major_days)));
         }
         v
     }
 
     /// The last day the parties may apply for judicial confirmation.
     pub fn judicial_confirmation_due(&self, agreed: DateTime<Utc>) -> DateTime<Utc> {
-        agreed + Duration::days(self.judicial_confirmation_days)
+        after(agreed, Duration::try_days(self.judicial_confirmation_days))
     }
 
     /// True when the judicial-confirmation window after an agreement at `agreed` closes within
@@ -288,7 +328,7 @@ impl Clocks {
         }
         let total = (due - start).num_seconds().max(1);
         let used = (now - start).num_seconds();
-        if used * 100 >= total * self.due_soon_percent {
+        if used.saturating_mul(100) >= total.saturating_mul(self.due_soon_percent) {
             ClockState::DueSoon
         } else {
             ClockState::Ok
@@ -395,6 +435,43 @@ mod tests {
         assert!(!c.judicial_due_soon(agreed, at(2024, 2, 20)));
         assert!(c.judicial_due_soon(agreed, at(2024, 2, 26)));
         assert!(!c.judicial_due_soon(agreed, at(2024, 3, 2)), "closed");
+    }
+
+    #[test]
+    fn every_key_is_checked_at_its_extremes_and_arithmetic_never_panics() {
+        assert_eq!(Clocks::default().validate(), Ok(()));
+        for extreme in [i64::MAX, i64::MIN, -1, 0] {
+            let c = Clocks {
+                assign_critical_hours: extreme,
+                assign_major_hours: extreme,
+                assign_general_hours: extreme,
+                assign_simple_hours: extreme,
+                mediate_simple_days: extreme,
+                mediate_general_days: extreme,
+                mediate_major_days: extreme,
+                mediate_critical_days: extreme,
+                statutory_days: extreme,
+                followup_days: extreme,
+                followup_major_days: extreme,
+                followup_next_days: extreme,
+                rectification_days: extreme,
+                judicial_confirmation_days: extreme,
+                due_soon_percent: extreme,
+                assign_risk_hours: extreme,
+                extension_max_days: extreme,
+                judicial_warn_days: extreme,
+            };
+            assert!(c.check().is_err());
+            let errs = c.validate().err().unwrap_or_default();
+            assert_eq!(errs.len(), 15, "{errs:?}");
+            assert!(errs[1].starts_with("assign_major_hours"), "{errs:?}");
+            // Even unchecked values never panic where they are used.
+            c.assign_due(t(0), Complexity::Major);
+            c.mediation_due(t(0), t(1), Complexity::Major, Source::WalkIn);
+            c.followups(t(0), None, Complexity::Critical);
+            c.judicial_confirmation_due(t(0));
+            c.state(t(0), t(5), t(3));
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::clocks::Clocks;
 use super::identity;
 use super::org::{Org, Tier};
 use super::routing::Route;
-use super::text::{find_hostile, looks_masked};
+use super::text::looks_masked;
 use super::Lang;
 
 /// Longest summary accepted, in bytes.
@@ -70,15 +70,7 @@ impl std::fmt::Display for FieldError {
 }
 
 fn check_text(errs: &mut Vec<FieldError>, field: &str, value: &str, max: usize, required: bool, multiline: bool) {
-    if required && value.trim().is_empty() {
-        errs.push(FieldError::new(field, "must not be empty"));
-    }
-    if value.len() > max {
-        errs.push(FieldError::new(field, format!("is {} bytes; at most {max} allowed", value.len())));
-    }
-    if let Some(c) = find_hostile(value, multiline) {
-        errs.push(FieldError::new(field, format!("contains the control character U+{:04X}", c as u32)));
-    }
+    errs.extend(super::bounds::check_text(field, value, max, required, multiline));
 }
 
 fn check_party(errs: &mut Vec<FieldError>, prefix: &str, p: &Party, required: bool) {
@@ -87,7 +79,10 @@ fn check_party(errs: &mut Vec<FieldError>, prefix: &str, p: &Party, required: bo
         let field = format!("{prefix}_{suffix}");
         check_text(errs, &field, value, MAX_SHORT_BYTES, false, false);
         if looks_masked(value) {
-            errs.push(FieldError::new(&field, "is a masked value (contains **); give the real one or leave it empty"));
+            errs.push(FieldError::new(
+                &field,
+                "holds *, which only masked values hold; give the real value or leave it empty",
+            ));
         } else if !value.trim().is_empty() {
             let checked = match suffix {
                 "phone" => identity::phone(value),
@@ -151,6 +146,7 @@ impl NewCase {
             agreement: None,
             performance_due: None,
             performed: false,
+            performed_at: None,
             judicial_confirmation: false,
             outcome_note: String::new(),
             version: 1,
@@ -164,6 +160,8 @@ impl NewCase {
         let mut errs = Vec::new();
         if self.received_at > now + Duration::minutes(5) {
             errs.push(FieldError::new("received_at", "is in the future"));
+        } else if let Some(e) = super::bounds::check_date("received_at", self.received_at, now) {
+            errs.push(e);
         }
         check_party(&mut errs, "applicant", &self.applicant, true);
         check_party(&mut errs, "respondent", &self.respondent, false);

@@ -3,6 +3,7 @@
 
 pub mod aftercare;
 pub mod audit;
+pub mod bounds;
 pub mod case;
 pub mod clocks;
 pub mod identity;
@@ -66,10 +67,12 @@ pub struct Office {
 }
 
 impl Policy {
-    /// Parses a `rules.toml`; keys it does not name keep their defaults, unknown keys are refused.
+    /// Parses a `rules.toml`; keys it does not name keep their defaults, unknown keys are refused,
+    /// and every clock value must lie in its range (the error names the key).
     pub fn from_toml(text: &str) -> Result<Policy, String> {
-        let policy: Policy = toml::from_str(text).map_err(|e| format!("rules file: {e}"))?;
-        policy.clocks.check()?;
-        Ok(policy)
+        let p: Policy = toml::from_str(text).map_err(|e| format!("rules file: {e}"))?;
+        p.clocks.validate().map_err(|errs| format!("rules file: {}", errs.join("; ")))?;
+        p.clocks.check()?;
+        Ok(p)
     }
 }

@@ -213,8 +213,13 @@ impl Org {
 
     /// Checks the org is well formed; returns every problem found.
     pub fn validate(&self) -> Result<(), Vec<String>> {
-        let mut errs = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        use std::collections::{HashMap, HashSet};
+        let mut errs = self.text_problems();
+        // Indexes, so that checking is linear in the size of the organisation.
+        let areas: HashMap<&str, &Area> = self.areas.iter().map(|a| (a.code.as_str(), a)).collect();
+        let geographic: HashSet<&str> =
+            self.committees.iter().filter(|c| c.kind == CommitteeKind::Geographic).map(|c| c.area.as_str()).collect();
+        let mut seen = HashSet::new();
         for a in &self.areas {
             if !seen.insert(a.code.as_str()) {
                 errs.push(format!("area {}: duplicate code", a.code));
@@ -222,7 +227,7 @@ impl Org {
             match (&a.parent, a.level) {
                 (None, Tier::City) => {}
                 (None, _) => errs.push(format!("area {}: only the city may have no parent", a.code)),
-                (Some(p), level) => match self.area_by_code(p) {
+                (Some(p), level) => match areas.get(p.as_str()) {
                     None => errs.push(format!("area {}: unknown parent {p}", a.code)),
                     Some(parent) if parent.level.up().is_none() && level != Tier::District => {
                         errs.push(format!("area {}: level {level} cannot sit under the city", a.code))
@@ -234,23 +239,24 @@ impl Org {
                 },
             }
         }
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::new();
         for c in &self.committees {
             if !seen.insert(c.code.as_str()) {
                 errs.push(format!("committee {}: duplicate code", c.code));
             }
-            if self.area_by_code(&c.area).is_none() {
+            if !areas.contains_key(c.area.as_str()) {
                 errs.push(format!("committee {}: unknown area {}", c.code, c.area));
             }
         }
         for a in &self.areas {
-            if self.geographic_committee(&a.code).is_none() {
+            if !geographic.contains(a.code.as_str()) {
                 errs.push(format!("area {}: has no geographic committee", a.code));
             }
         }
+        let committees: HashSet<&str> = self.committees.iter().map(|c| c.code.as_str()).collect();
         let mut seen = std::collections::HashSet::new();
         for m in &self.mediators {
-            if m.name.trim().is_empty() {
+            if super::bounds::is_blank(&m.name) {
                 errs.push("mediator with an empty name".to_string());
             }
             if !seen.insert(m.name.as_str()) {
@@ -260,7 +266,7 @@ impl Org {
                 errs.push(format!("mediator {}: sits on no committee", m.name));
             }
             for c in &m.committees {
-                if self.committee_by_code(c).is_none() {
+                if !committees.contains(c.as_str()) {
                     errs.push(format!("mediator {}: unknown committee {c}", m.name));
                 }
             }
@@ -270,5 +276,40 @@ impl Org {
         } else {
             Err(errs)
         }
+    }
+}
+
+impl Org {
+    /// Every text of the organisation through the one free-text validator (codes, names,
+    /// phones); the city code, which every ref starts with, is 1 to 8 ASCII letters or digits.
+    /// Each problem names the item and the field.
+    fn text_problems(&self) -> Vec<String> {
+        use super::bounds::check_text;
+        use super::intake::MAX_SHORT_BYTES;
+        let mut errs = Vec::new();
+        let c = &self.city_code;
+        if c.is_empty() || c.len() > 8 || !c.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            errs.push(format!("city_code {:?}: must be 1 to 8 ASCII letters or digits", super::text::sanitize(c)));
+        }
+        let mut check = |what: String, field: &str, value: &str, required: bool| {
+            for e in check_text(field, value, MAX_SHORT_BYTES, required, false) {
+                errs.push(format!("{}: {e}", super::text::sanitize(&what)));
+            }
+        };
+        for a in &self.areas {
+            check(format!("area {}", a.code), "code", &a.code, true);
+            check(format!("area {}", a.code), "name_zh", &a.name_zh, true);
+            check(format!("area {}", a.code), "name_en", &a.name_en, true);
+        }
+        for k in &self.committees {
+            check(format!("committee {}", k.code), "code", &k.code, true);
+            check(format!("committee {}", k.code), "name_zh", &k.name_zh, true);
+            check(format!("committee {}", k.code), "name_en", &k.name_en, true);
+        }
+        for m in &self.mediators {
+            check(format!("mediator {}", m.name), "name", &m.name, false);
+            check(format!("mediator {}", m.name), "phone", &m.phone, false);
+        }
+        errs
     }
 }

@@ -1,90 +1,346 @@
-//! Statistics for a period: counts, success rate, amounts, by category and by source class.
+//! The statistics definitions, written once: what each figure of a period counts (README
+//! "Statistics" repeats them for readers), the rounding of rates and amounts, and the tally that
+//! folds finished cases into a [`Report`]. No SQL here: the store streams rows into [`Tally`].
+//!
+//! A period is a range of office days ([`super::office_time::Period`]); every instant is compared
+//! with the period's half-open UTC range in the office's zone, so a case finished at 23:30 on the
+//! period's last office day counts in it.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::case::{Category, SourceClass};
+use super::case::{AgreementForm, Category, Source, SourceClass, Status};
+use super::lifecycle::StatusSet;
+use super::org::Tier;
 
-/// The period's statistics (what `report` prints and the supervisor reads).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Report {
-    /// First day of the period (inclusive), `YYYY-MM-DD`.
-    pub from: String,
-    /// Last day of the period (inclusive), `YYYY-MM-DD`.
-    pub to: String,
-    /// Cases received in the period.
-    pub received: u64,
-    /// Cases whose mediation ended in the period with success or failure (调解案件数).
-    pub mediated: u64,
-    /// Of those, successful (调解成功).
-    pub resolved: u64,
-    /// Of those, failed (terminated).
-    pub failed: u64,
-    /// Withdrawn in the period (not counted as mediated).
-    pub withdrawn: u64,
-    /// Success rate in hundredths of a percent (9998 = 99.98 %), 0 when nothing was mediated.
-    pub success_rate_bp: u64,
-    /// Success rate as text, e.g. `99.98%`.
-    pub success_rate: String,
-    /// Amount involved in the mediated cases, in fen.
-    pub amount_fen: i64,
-    /// Amount involved, in 万元 with two decimals.
-    pub amount_wan_yuan: String,
-    /// Agreements reached (written + oral).
-    pub agreements: u64,
-    /// Written agreements.
-    pub agreements_written: u64,
-    /// Agreements whose performance was confirmed.
-    pub performed: u64,
-    /// Applications for judicial confirmation.
-    pub judicial_confirmations: u64,
-    /// Cases still open now.
-    pub open_now: u64,
-    /// Open cases overdue now.
-    pub overdue_now: u64,
-    /// Mediated cases by category, in the official order (zero rows included).
-    pub by_category: Vec<CategoryCount>,
-    /// Mediated cases by the official three source classes.
-    pub by_source: Vec<SourceCount>,
+/// The dimensions a report can be broken down by (`report --by …`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dimension {
+    /// The district of the case's area.
+    District,
+    /// The town or street of the case's area.
+    Town,
+    /// The committee that mediated it.
+    Committee,
+    /// The lead mediator.
+    Mediator,
+    /// The dispute category.
+    Category,
+    /// The official source class.
+    Source,
 }
 
-/// One row of the by-category table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CategoryCount {
-    /// The category.
+impl Dimension {
+    /// Every dimension, in `--by` order.
+    pub const ALL: [Dimension; 6] = [
+        Dimension::District,
+        Dimension::Town,
+        Dimension::Committee,
+        Dimension::Mediator,
+        Dimension::Category,
+        Dimension::Source,
+    ];
+
+    /// The code typed after `--by`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Dimension::District => "district",
+            Dimension::Town => "town",
+            Dimension::Committee => "committee",
+            Dimension::Mediator => "mediator",
+            Dimension::Category => "category",
+            Dimension::Source => "source",
+        }
+    }
+
+    /// Reads a `--by` code.
+    pub fn parse(s: &str) -> Result<Dimension, String> {
+        Dimension::ALL.into_iter().find(|d| d.code() == s.trim()).ok_or_else(|| {
+            format!("{s:?} is not a breakdown (expected district, town, committee, mediator, category or source)")
+        })
+    }
+}
+
+/// The outcome figures of a set of cases (the headline, or one breakdown row).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Figures {
+    /// Mediated: mediation ended in the period, successful or not (withdrawn excluded).
+    pub mediated: u64,
+    /// Of those, successful (resolved or closed).
+    pub successful: u64,
+    /// Amount involved in the mediated cases, in fen.
+    pub amount_fen: i64,
+    /// Agreements reached (written and oral) by the successful cases.
+    pub agreements: u64,
+    /// Of the agreements, performed by the end of the period.
+    pub performed: u64,
+    /// Of the agreements, those whose parties applied for judicial confirmation.
+    pub judicial_applications: u64,
+}
+
+impl Figures {
+    /// The success rate text: two decimals half-up, `—` when nothing was mediated.
+    pub fn success_rate(&self) -> String {
+        percent(self.successful, self.mediated)
+    }
+
+    /// The amount in 万元, two decimals half-up.
+    pub fn amount_wan(&self) -> String {
+        wan_yuan(self.amount_fen)
+    }
+}
+
+/// `part` of `whole` as a percentage with two decimals rounded half-up (`99.98%`), `—` when
+/// `whole` is 0.
+pub fn percent(part: u64, whole: u64) -> String {
+    match hundredths_of_percent(part, whole) {
+        Some(bp) => format!("{}.{:02}%", bp / 100, bp % 100),
+        None => "—".into(),
+    }
+}
+
+/// `part / whole` in hundredths of a percent, rounded half-up (4084 of 4085 → 9998).
+pub fn hundredths_of_percent(part: u64, whole: u64) -> Option<u64> {
+    let (p, w) = (u128::from(part), u128::from(whole));
+    (w > 0).then(|| ((p * 20_000 + w) / (2 * w)) as u64)
+}
+
+/// Fen as 万元 with two decimals, rounded half-up (away from zero): 1 万元 = 1,000,000 fen, so
+/// the second decimal is 10,000 fen and 5,000 fen rounds up.
+pub fn wan_yuan(fen: i64) -> String {
+    let cents = (i128::from(fen).abs() + 5_000) / 10_000; // hundredths of a 万元
+    let sign = if fen < 0 && cents > 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", cents / 100, cents % 100)
+}
+
+/// The median of minute counts: the lower middle value; `None` when there are none.
+pub fn median(mut minutes: Vec<i64>) -> Option<i64> {
+    if minutes.is_empty() {
+        return None;
+    }
+    let mid = (minutes.len() - 1) / 2;
+    let (_, m, _) = minutes.select_nth_unstable(mid);
+    Some(*m)
+}
+
+/// One case whose mediation ended (or that was withdrawn) in the period, as the tally reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Finished {
+    /// Its status now (finished statuses only change to Closed, which is still successful).
+    pub status: Status,
+    /// Category.
     pub category: Category,
+    /// Source.
+    pub source: Source,
+    /// The tier it was settled at.
+    pub tier: Tier,
+    /// Amount involved, fen.
+    pub amount_fen: i64,
+    /// The agreement form, if one was reached.
+    pub agreement: Option<AgreementForm>,
+    /// Performed by the end of the period (performed_at before the period's end).
+    pub performed_by_end: bool,
+    /// The parties applied for judicial confirmation.
+    pub judicial_application: bool,
+}
+
+impl Finished {
+    /// Whether it counts as mediated (withdrawn cases do not).
+    pub fn is_mediated(&self) -> bool {
+        !StatusSet::Withdrawn.contains(self.status)
+    }
+
+    /// Whether its mediation succeeded.
+    pub fn is_successful(&self) -> bool {
+        StatusSet::Success.contains(self.status)
+    }
+
+    /// Adds it to `f` (a mediated case).
+    pub fn add_to(&self, f: &mut Figures) {
+        f.mediated += 1;
+        f.amount_fen += self.amount_fen;
+        if self.is_successful() {
+            f.successful += 1;
+            // Every successful mediation ends in an agreement, written or oral.
+            f.agreements += 1;
+            f.performed += u64::from(self.performed_by_end);
+            f.judicial_applications += u64::from(self.judicial_application);
+        }
+    }
+}
+
+/// One row of a breakdown: a key (code) with its names and figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// Stable key (area or committee code, mediator id, category or class code).
+    pub key: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// The figures.
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+/// A breakdown of the mediated cases by one dimension, rows by key order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Breakdown {
+    /// The dimension.
+    pub by: Dimension,
+    /// Its rows (only keys with at least one mediated case).
+    pub rows: Vec<Row>,
+}
+
+/// A count per label (category, class, tier), in the official order, zero rows included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Count {
+    /// The code.
+    pub code: String,
+    /// Chinese label.
+    pub zh: String,
+    /// English label.
+    pub en: String,
     /// Mediated cases.
     pub mediated: u64,
     /// Of those, successful.
-    pub resolved: u64,
+    pub successful: u64,
 }
 
-/// One row of the by-source table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SourceCount {
-    /// The class.
-    pub class: SourceClass,
-    /// Mediated cases.
-    pub mediated: u64,
+/// The period's statistics: what `report` prints, the desk draws and the tests check.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The period's code (`2023-Q3`, `2023-09`, `2023`, `2023-01-01..2023-09-30`).
+    pub period: String,
+    /// First office day (inclusive), `YYYY-MM-DD`.
+    pub from: String,
+    /// Last office day (inclusive), `YYYY-MM-DD`.
+    pub to: String,
+    /// The office's time zone the days are read in.
+    pub time_zone: String,
+    /// Cases received in the period.
+    pub received: u64,
+    /// The headline figures (mediated, successful, amount, agreements, performed, applications).
+    #[serde(flatten)]
+    pub figures: Figures,
+    /// Success rate, two decimals half-up, `—` when nothing was mediated.
+    pub success_rate: String,
+    /// Amount involved in 万元, two decimals half-up.
+    pub amount_wan_yuan: String,
+    /// Mediation ended without agreement (终止).
+    pub failed: u64,
+    /// Withdrawn in the period (not mediated).
+    pub withdrawn: u64,
+    /// Written agreements.
+    pub agreements_written: u64,
+    /// Oral agreements.
+    pub agreements_oral: u64,
+    /// Mediated cases by source class (主动 / 依申请 / 委托移送).
+    pub by_source: Vec<Count>,
+    /// Mediated cases by category.
+    pub by_category: Vec<Count>,
+    /// Mediated cases by the tier they were settled at.
+    pub by_tier: Vec<Count>,
+    /// Share of mediated cases settled at village level (小事不出村).
+    pub village_share: String,
+    /// Escalations made in the period (audit events `escalate`).
+    pub escalations: u64,
+    /// Median minutes from receipt to assignment, over cases assigned in the period.
+    pub median_assign_minutes: Option<i64>,
+    /// Median minutes from receipt to on-site arrival, over cases arrived in the period; `None`
+    /// until arrival is recorded (see `Store::median_arrival_minutes`).
+    pub median_arrival_minutes: Option<i64>,
+    /// Cases over their clock: mediation ended in the period after the mediation clock, or still
+    /// open at the period's end with the clock run out.
+    pub over_clock: u64,
+    /// Follow-up visits done in the period.
+    pub followups_done: u64,
+    /// Follow-up visits due in the period and not done by its end.
+    pub followups_overdue: u64,
+    /// Rectification items opened in the period (`None` until recorded).
+    pub rectifications_opened: Option<u64>,
+    /// Rectification items closed in the period (`None` until recorded).
+    pub rectifications_closed: Option<u64>,
+    /// Screening duties done on time in the period (`None` until recorded).
+    pub screenings_on_time: Option<u64>,
+    /// The breakdowns asked for.
+    pub breakdowns: Vec<Breakdown>,
 }
 
-impl Report {
-    /// Fills the derived fields (rate and amount text) from the counts.
-    pub fn finish(mut self) -> Report {
-        self.success_rate_bp = success_rate_bp(self.resolved, self.mediated);
-        self.success_rate = format!("{}.{:02}%", self.success_rate_bp / 100, self.success_rate_bp % 100);
-        let wan = self.amount_fen; // 1 万元 = 1_000_000 fen
-        self.amount_wan_yuan = format!("{}.{:02}", wan / 1_000_000, (wan % 1_000_000).abs() / 10_000);
-        self
+fn get_or_zero<K: Ord>(m: &BTreeMap<K, (u64, u64)>, k: &K) -> (u64, u64) {
+    m.get(k).copied().unwrap_or_default()
+}
+
+/// Folds finished cases into the headline figures and the per-label counts.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    /// The headline figures.
+    pub figures: Figures,
+    failed: u64,
+    withdrawn: u64,
+    written: u64,
+    oral: u64,
+    by_source: BTreeMap<SourceClass, (u64, u64)>,
+    by_category: BTreeMap<Category, (u64, u64)>,
+    by_tier: BTreeMap<Tier, (u64, u64)>,
+}
+
+impl Tally {
+    /// Adds one finished case; returns whether it counted as mediated (callers add it to their
+    /// breakdowns then).
+    pub fn add(&mut self, c: &Finished) -> bool {
+        if !c.is_mediated() {
+            self.withdrawn += 1;
+            return false;
+        }
+        c.add_to(&mut self.figures);
+        let ok = u64::from(c.is_successful());
+        if c.is_successful() {
+            match c.agreement {
+                Some(AgreementForm::Oral) => self.oral += 1,
+                _ => self.written += 1,
+            }
+        } else {
+            self.failed += 1;
+        }
+        for e in [
+            self.by_source.entry(c.source.class()).or_default(),
+            self.by_category.entry(c.category).or_default(),
+            self.by_tier.entry(c.tier).or_default(),
+        ] {
+            e.0 += 1;
+            e.1 += ok;
+        }
+        true
     }
-}
 
-/// Success rate in basis points of a percent, rounded down (4084 of 4085 → 9997; DESIGN's 99.98 %
-/// is rounded half-up, which [`success_rate_bp`] also does).
-pub fn success_rate_bp(resolved: u64, mediated: u64) -> u64 {
-    if mediated == 0 {
-        return 0;
+    /// The report's outcome fields filled from the tally (the rest is left as it is).
+    pub fn into_report(self, mut r: Report) -> Report {
+        let f = self.figures;
+        r.success_rate = f.success_rate();
+        r.amount_wan_yuan = f.amount_wan();
+        r.figures = f;
+        r.failed = self.failed;
+        r.withdrawn = self.withdrawn;
+        r.agreements_written = self.written;
+        r.agreements_oral = self.oral;
+        let count = |code: &str, zh: &str, en: &str, (m, s): (u64, u64)| Count {
+            code: code.into(),
+            zh: zh.into(),
+            en: en.into(),
+            mediated: m,
+            successful: s,
+        };
+        r.by_source =
+            SourceClass::ALL.iter().map(|c| count(c.code(), c.zh(), c.en(), get_or_zero(&self.by_source, c))).collect();
+        r.by_category =
+            Category::ALL.iter().map(|c| count(c.code(), c.zh(), c.en(), get_or_zero(&self.by_category, c))).collect();
+        r.by_tier = Tier::ALL.iter().map(|t| count(t.code(), t.zh(), t.en(), get_or_zero(&self.by_tier, t))).collect();
+        r.village_share = percent(get_or_zero(&self.by_tier, &Tier::Village).0, f.mediated);
+        r
     }
-    (resolved * 10_000 * 2 + mediated) / (mediated * 2)
 }
 
 #[cfg(test)]
@@ -92,11 +348,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_published_rate_is_reproduced() {
-        assert_eq!(success_rate_bp(4084, 4085), 9998);
-        assert_eq!(success_rate_bp(0, 0), 0);
-        let r = Report { resolved: 4084, mediated: 4085, amount_fen: 14_706_940_000, ..Report::default() }.finish();
-        assert_eq!(r.success_rate, "99.98%");
-        assert_eq!(r.amount_wan_yuan, "14706.94");
+    fn rounding_is_half_up() {
+        assert_eq!(percent(4084, 4085), "99.98%");
+        assert_eq!(percent(0, 0), "—");
+        assert_eq!(percent(1, 3), "33.33%");
+        assert_eq!(percent(2, 3), "66.67%");
+        assert_eq!(percent(1, 8), "12.50%");
+        assert_eq!(hundredths_of_percent(1, 80_000), Some(0)); // 0.00125 % → 0.00
+        assert_eq!(hundredths_of_percent(1, 20_000), Some(1)); // 0.005 % → 0.01
+        assert_eq!(wan_yuan(14_706_940_000), "14706.94");
+        assert_eq!(wan_yuan(14_706_945_000), "14706.95");
+        assert_eq!(wan_yuan(14_706_944_999), "14706.94");
+        assert_eq!(wan_yuan(0), "0.00");
+        assert_eq!(wan_yuan(-5_000), "-0.01");
+    }
+
+    #[test]
+    fn the_median_is_the_lower_middle() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![5]), Some(5));
+        assert_eq!(median(vec![9, 1, 5, 7]), Some(5));
+        assert_eq!(median(vec![9, 1, 5]), Some(5));
+    }
+
+    #[test]
+    fn dimensions_read_their_codes() {
+        for d in Dimension::ALL {
+            assert_eq!(Dimension::parse(d.code()), Ok(d));
+        }
+        assert!(Dimension::parse("planet").is_err());
     }
 }

@@ -26,6 +26,10 @@ pub fn sanitize(s: &str) -> String {
         match c {
             '\t' | '\n' | '\r' => out.push(' '),
             c if is_hostile(c) => {}
+            // Joiners and emoji/text presentation selectors make terminals disagree on widths
+            // (a ZWJ family is 2 columns in one, 6 in another): shown without them, every
+            // character takes the width `width` counts and borders stay in line.
+            '\u{200d}' | '\u{fe0e}' | '\u{fe0f}' => {}
             c => out.push(c),
         }
     }
@@ -37,39 +41,57 @@ pub fn find_hostile(s: &str, multiline: bool) -> Option<char> {
     s.chars().find(|&c| is_hostile(c) && !(multiline && matches!(c, '\t' | '\n' | '\r')))
 }
 
-/// Masks a phone number: keeps the first 3 and last 4 digits (`138****5678`).
+/// The character masks are made of. Real phone and id numbers never hold it, so any value
+/// holding it is refused on input ([`looks_masked`]): a masked value cannot be taken for data.
+pub const MASK: char = '*';
+
+/// Masks a phone number: an 11-digit one keeps the first 3 and last 4 digits (`138****5678`);
+/// shorter ones keep at most 2 and 2, and at least 4 characters are always hidden (all of a
+/// value shorter than 8).
 ///
 /// ```
 /// use duty_desk::domain::text::{looks_masked, mask_phone};
 /// assert_eq!(mask_phone("13812345678"), "138****5678");
+/// assert_eq!(mask_phone("12345678"), "12****78");
 /// assert!(looks_masked(&mask_phone("13812345678")));
 /// ```
 pub fn mask_phone(s: &str) -> String {
-    mask_middle(s, 3, 4)
+    mask_middle(s, 11, (3, 4))
 }
 
-/// Masks an id number: keeps the first 6 and last 4 characters.
+/// Masks an id number: one of 14 characters or more keeps the first 6 and last 4; shorter ones
+/// keep at most 2 and 2, and at least 4 characters are always hidden.
 pub fn mask_id(s: &str) -> String {
-    mask_middle(s, 6, 4)
+    mask_middle(s, 14, (6, 4))
 }
 
-fn mask_middle(s: &str, head: usize, tail: usize) -> String {
+fn mask_middle(s: &str, full_from: usize, (head, tail): (usize, usize)) -> String {
     let chars: Vec<char> = s.chars().collect();
-    if chars.is_empty() {
+    let n = chars.len();
+    if n == 0 {
         return String::new();
     }
-    if chars.len() <= head + tail {
-        return "*".repeat(chars.len());
+    let (head, tail) = if n >= full_from {
+        (head, tail)
+    } else if n >= 8 {
+        (2, 2)
+    } else {
+        (0, 0)
+    };
+    let hidden = n.saturating_sub(head + tail);
+    if hidden == 0 {
+        return MASK.to_string().repeat(n);
     }
     let mut out: String = chars[..head].iter().collect();
-    out.push_str(&"*".repeat(chars.len() - head - tail));
-    out.extend(&chars[chars.len() - tail..]);
+    out.extend(std::iter::repeat_n(MASK, hidden));
+    out.extend(&chars[n - tail..]);
     out
 }
 
-/// True when the value looks like the output of [`mask_phone`] / [`mask_id`].
+/// True when the value could be the output of [`mask_phone`] / [`mask_id`]: it holds the mask
+/// character anywhere.
 pub fn looks_masked(s: &str) -> bool {
-    s.contains("**")
+    s.contains(MASK)
 }
 
 /// Display width in terminal columns (CJK = 2).
@@ -153,6 +175,28 @@ mod tests {
         assert_eq!(mask_id("150302199001011234"), "150302********1234");
         assert_eq!(mask_phone("123"), "***");
         assert!(looks_masked(&mask_phone("13812345678")));
+        assert_eq!(mask_phone("12345678"), "12****78");
+        assert_eq!(mask_id("15030219900"), "15*******00");
+    }
+
+    #[test]
+    fn every_mask_hides_enough_and_is_recognised() {
+        for n in 1..=24 {
+            let v: String = "1234567890".chars().cycle().take(n).collect();
+            for m in [mask_phone(&v), mask_id(&v)] {
+                let hidden = m.chars().filter(|&c| c == MASK).count();
+                assert!(hidden >= n.min(4), "{m} hides {hidden} of {n}");
+                assert!(looks_masked(&m), "{m}");
+            }
+        }
+    }
+
+    #[test]
+    fn joined_emoji_are_shown_unjoined_so_widths_agree() {
+        let family = "👨\u{200d}👩\u{200d}👧";
+        assert_eq!(sanitize(family), "👨👩👧");
+        assert_eq!(width(&sanitize(family)), 6);
+        assert_eq!(sanitize("❤\u{fe0f}"), "❤");
     }
 
     #[test]

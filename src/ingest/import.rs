@@ -2,16 +2,19 @@
 //! validated first, every error names its line (or record) and field, then all records are
 //! stored in one transaction — or none.
 
+use std::cell::Cell;
 use std::fmt;
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 
-use super::record::{new_case_from_fields, new_case_from_json, FIELDS, REQUIRED};
+use super::raw::{new_case_from_raw, RawRecord};
+use super::record::{new_case_from_fields, FIELDS, REQUIRED};
 use crate::domain::{FieldError, NewCase, Org, Policy};
 use crate::error::{Error, Result};
+use crate::files::reader;
 use crate::store::Store;
 
 /// How many errors are listed; the rest are only counted.
@@ -35,8 +38,8 @@ pub enum Location {
     File,
     /// A line of the file (CSV: the header is line 1; a record is named by its first line).
     Line(u64),
-    /// The n-th record of a JSON array, counting from 1.
-    Record(u64),
+    /// The n-th record of a JSON array, counting from 1, and the line it starts on.
+    Record(u64, u64),
 }
 
 impl fmt::Display for Location {
@@ -44,7 +47,7 @@ impl fmt::Display for Location {
         match self {
             Location::File => f.write_str("file"),
             Location::Line(n) => write!(f, "line {n}"),
-            Location::Record(n) => write!(f, "record {n}"),
+            Location::Record(n, line) => write!(f, "line {line}, record {n}"),
         }
     }
 }
@@ -126,17 +129,16 @@ pub struct Imported {
     pub refs: Vec<String>,
 }
 
-/// Picks the format from the extension, else from the first non-blank character.
-pub fn sniff(path: &Path) -> Result<Format> {
+/// Picks the format from the extension, else from the first non-blank character of `head`
+/// (the first bytes of the file, already read: the file is read only once).
+pub fn sniff(path: &Path, head: &[u8]) -> Result<Format> {
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     match ext.as_deref() {
         Some("csv") => return Ok(Format::Csv),
         Some("jsonl" | "ndjson") => return Ok(Format::JsonLines),
         _ => {}
     }
-    let mut head = Vec::with_capacity(4096);
-    open(path)?.take(4096).read_to_end(&mut head).map_err(|e| Error::file(path, e))?;
-    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     match body.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'[') => Ok(Format::JsonArray),
         Some(b'{') => Ok(Format::JsonLines),
@@ -148,9 +150,8 @@ pub fn sniff(path: &Path) -> Result<Format> {
     }
 }
 
-fn open(path: &Path) -> Result<File> {
-    File::open(path).map_err(|e| Error::file(path, e))
-}
+/// The input of an import: the head read for sniffing, then the rest, under the caps.
+type Input = reader::Guarded<std::io::Chain<std::io::Cursor<Vec<u8>>, Box<dyn Read>>>;
 
 /// Collects parsed records and problems while a reader walks the file.
 struct Collector<'a> {
@@ -196,12 +197,16 @@ const NOT_UTF8: &str = "is not valid UTF-8 (save the file as UTF-8, e.g. `iconv 
 
 /// Reads and validates every record of the file; the new cases, or every problem found.
 pub fn read_file(path: &Path, org: &Org, policy: &Policy, now: DateTime<Utc>) -> Result<(Format, Vec<NewCase>)> {
-    let format = sniff(path)?;
+    let mut file = reader::open(path)?;
+    let head = reader::read_head(&mut file, 4096).map_err(|e| io_err(path, e))?;
+    let format = sniff(path, &head)?;
+    let line_cap = (format != Format::JsonArray).then_some(reader::LINE_CAP);
+    let input = reader::Guarded::new(std::io::Cursor::new(head).chain(file), reader::IMPORT_CAP, line_cap);
     let mut c = Collector { org, policy, now, problems: Problems::default(), cases: Vec::new() };
     match format {
-        Format::Csv => read_csv(path, &mut c)?,
-        Format::JsonLines => read_json_lines(path, &mut c)?,
-        Format::JsonArray => read_json_array(path, &mut c)?,
+        Format::Csv => read_csv(path, input, &mut c)?,
+        Format::JsonLines => read_json_lines(path, input, &mut c)?,
+        Format::JsonArray => read_json_array(path, input, &mut c)?,
     }
     if c.problems.total == 0 && c.cases.is_empty() {
         c.problem(Location::File, None, "holds no records");
@@ -223,8 +228,8 @@ fn io_err(path: &Path, e: impl Into<std::io::Error>) -> Error {
     Error::file(path, e.into())
 }
 
-fn read_csv(path: &Path, c: &mut Collector<'_>) -> Result<()> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(BufReader::new(open(path)?));
+fn read_csv(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<()> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
     let mut rec = csv::ByteRecord::new();
     let header: Vec<String> = match rdr.read_byte_record(&mut rec) {
         Ok(true) => {
@@ -252,15 +257,16 @@ fn read_csv(path: &Path, c: &mut Collector<'_>) -> Result<()> {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e.position().map(|p| rdr.get_ref().line_of_record(p.byte())).unwrap_or(0);
                 if let csv::ErrorKind::Io(_) = e.kind() {
-                    return Err(io_err(path, e));
+                    return Err(Error::file(path, std::io::Error::other(e.to_string())));
                 }
                 c.problem(Location::Line(line), None, format!("not valid CSV: {e}"));
                 continue;
             }
         }
-        let at = Location::Line(rec.position().map(|p| p.line()).unwrap_or(0));
+        // Lines are counted by the reader: the CSV parser's count is off by one on CRLF files.
+        let at = Location::Line(rec.position().map(|p| rdr.get_ref().line_of_record(p.byte())).unwrap_or(0));
         if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue; // a blank row, as spreadsheets leave at the end
         }
@@ -318,8 +324,8 @@ fn skip_bom(r: &mut impl BufRead) -> std::io::Result<()> {
     Ok(())
 }
 
-fn read_json_lines(path: &Path, c: &mut Collector<'_>) -> Result<()> {
-    let mut r = BufReader::new(open(path)?);
+fn read_json_lines(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<()> {
+    let mut r = BufReader::new(input);
     skip_bom(&mut r).map_err(|e| io_err(path, e))?;
     let mut buf = Vec::new();
     let mut line = 0u64;
@@ -337,50 +343,80 @@ fn read_json_lines(path: &Path, c: &mut Collector<'_>) -> Result<()> {
         if text.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(v) => c.record(at, new_case_from_json(&v, c.policy.office.time_zone)),
+        match RawRecord::parse(text) {
+            Ok(v) => c.record(at, new_case_from_raw(&v, c.policy.office.time_zone)),
             Err(e) => c.problem(at, None, format!("not valid JSON: {e}")),
         }
     }
     Ok(())
 }
 
-fn read_json_array(path: &Path, c: &mut Collector<'_>) -> Result<()> {
-    // A first pass names the lines that are not UTF-8 (the JSON parser would only say where).
-    let mut r = BufReader::new(open(path)?);
-    let mut buf = Vec::new();
-    let mut line = 0u64;
-    let mut bad = false;
-    loop {
-        buf.clear();
-        if r.read_until(b'\n', &mut buf).map_err(|e| io_err(path, e))? == 0 {
-            break;
+fn read_json_array(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<()> {
+    // The reader names the lines that are not UTF-8 (the JSON parser would only say where).
+    let mut r = BufReader::new(input);
+    skip_bom(&mut r).map_err(|e| io_err(path, e))?;
+    let lines = Rc::new(Cell::new(RecordLines::default()));
+    let counted = LineCounter { inner: &mut r, lines: lines.clone() };
+    let mut de = serde_json::Deserializer::from_reader(counted);
+    let outcome = serde::Deserializer::deserialize_seq(&mut de, Records(c, lines)).and_then(|()| de.end());
+    drop(de);
+    let input = r.get_mut();
+    if let Err(e) = &outcome {
+        if e.is_io() {
+            return Err(Error::file(path, std::io::Error::other(e.to_string())));
         }
-        line += 1;
-        let body = if line == 1 { buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf) } else { &buf };
-        if std::str::from_utf8(body).is_err() {
-            c.problem(Location::Line(line), None, NOT_UTF8);
-            bad = true;
-        }
+        input.drain().map_err(|e| io_err(path, e))?;
     }
-    if bad {
+    if !input.bad_lines().is_empty() {
+        for &line in input.bad_lines() {
+            c.problem(Location::Line(line), None, NOT_UTF8);
+        }
         return Ok(());
     }
-    let mut r = BufReader::new(open(path)?);
-    skip_bom(&mut r).map_err(|e| io_err(path, e))?;
-    let mut de = serde_json::Deserializer::from_reader(r);
-    let outcome = serde::Deserializer::deserialize_seq(&mut de, Records(c)).and_then(|()| de.end());
     if let Err(e) = outcome {
-        if e.is_io() {
-            return Err(io_err(path, e));
-        }
         c.problem(Location::Line(e.line() as u64), None, format!("not valid JSON: {e}"));
     }
     Ok(())
 }
 
+/// Where the JSON parser is: the line it reads, and the line the record being read starts on.
+#[derive(Debug, Clone, Copy, Default)]
+struct RecordLines {
+    /// Lines passed so far (0-based).
+    line: u64,
+    /// Waiting for the first byte of the next record.
+    pending: bool,
+    /// The line (1-based) the last record started on.
+    start: u64,
+}
+
+/// Hands bytes to the JSON parser (which reads one at a time) and notes the line each record
+/// starts on.
+struct LineCounter<'r, R> {
+    inner: &'r mut R,
+    lines: Rc<Cell<RecordLines>>,
+}
+
+impl<R: Read> Read for LineCounter<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut l = self.lines.get();
+        for &b in &buf[..n] {
+            if l.pending && !b.is_ascii_whitespace() && b != b',' && b != b'[' {
+                l.pending = false;
+                l.start = l.line + 1;
+            }
+            if b == b'\n' {
+                l.line += 1;
+            }
+        }
+        self.lines.set(l);
+        Ok(n)
+    }
+}
+
 /// Streams the elements of a JSON array into the collector, one at a time.
-struct Records<'c, 'a>(&'c mut Collector<'a>);
+struct Records<'c, 'a>(&'c mut Collector<'a>, Rc<Cell<RecordLines>>);
 
 impl<'de> serde::de::Visitor<'de> for Records<'_, '_> {
     type Value = ();
@@ -391,10 +427,14 @@ impl<'de> serde::de::Visitor<'de> for Records<'_, '_> {
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
         let mut n = 0u64;
-        while let Some(v) = seq.next_element::<serde_json::Value>()? {
+        loop {
+            let mut l = self.1.get();
+            l.pending = true;
+            self.1.set(l);
+            let Some(v) = seq.next_element::<RawRecord>()? else { break };
             n += 1;
             let tz = self.0.policy.office.time_zone;
-            self.0.record(Location::Record(n), new_case_from_json(&v, tz));
+            self.0.record(Location::Record(n, self.1.get().start), new_case_from_raw(&v, tz));
         }
         Ok(())
     }

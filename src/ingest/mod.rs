@@ -3,4 +3,5 @@
 pub mod generate;
 pub mod import;
 pub mod live;
+pub mod raw;
 pub mod record;

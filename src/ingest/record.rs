@@ -331,9 +331,15 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 #[derive(Debug, Clone, PartialEq)]
 enum Scalar {
     Text(String),
+    /// A JSON list of texts, joined with `;` (taken only by the list fields, [`LIST_FIELDS`]).
+    List(String),
     /// A value of the wrong shape (an object, a nested array); the text says what it was.
     Invalid(&'static str),
 }
+
+/// The fields that hold a list and so also take a JSON array of texts; every other field takes
+/// one value.
+const LIST_FIELDS: &[&str] = &["partners", "risk_flags"];
 
 fn scalar_from_json(v: &serde_json::Value) -> Scalar {
     use serde_json::Value;
@@ -351,7 +357,7 @@ fn scalar_from_json(v: &serde_json::Value) -> Scalar {
                     _ => return Scalar::Invalid("a list of non-text values"),
                 }
             }
-            Scalar::Text(parts.join(";"))
+            Scalar::List(parts.join(";"))
         }
         Value::Object(_) => Scalar::Invalid("an object"),
     }
@@ -425,6 +431,13 @@ impl CaseRecord {
         };
         let text = match value {
             Scalar::Text(t) => t,
+            Scalar::List(t) if LIST_FIELDS.contains(&f.name) => t,
+            Scalar::List(_) => {
+                if f.input != Input::DeskSet {
+                    errs.push(FieldError::new(key, "is a list; one text value was expected"));
+                }
+                return;
+            }
             Scalar::Invalid(what) => {
                 if f.input != Input::DeskSet {
                     errs.push(FieldError::new(key, format!("is {what}; a text value was expected")));
@@ -624,6 +637,17 @@ mod tests {
         assert_eq!(REQUIRED, ["received_at", "source", "category", "applicant_name", "summary", "area"]);
         assert_eq!(DESK_SET.len() + INPUT_FIELDS.len(), FIELDS.len());
         Ok(())
+    }
+
+    #[test]
+    fn a_list_is_taken_only_by_list_fields() {
+        let mut v = good();
+        v["partners"] = serde_json::json!(["police", "court"]);
+        v["risk_flags"] = serde_json::json!(["mass", "media"]);
+        assert!(new_case_from_json(&v, OfficeTz::default()).is_ok());
+        v["summary"] = serde_json::json!(["a", "b"]);
+        let errs = new_case_from_json(&v, OfficeTz::default()).unwrap_err();
+        assert!(errs.iter().any(|e| e.field == "summary" && e.message.contains("list")), "{errs:?}");
     }
 
     #[test]

@@ -321,6 +321,26 @@ impl Store {
     }
 }
 
+/// What the Follow-ups pane shows besides the visits: overdue rectification items and the
+/// screening duties due and overdue.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Board {
+    /// Open items past their due date, most overdue first.
+    pub items_overdue: Vec<RectifyItem>,
+    /// Screening duties open now, by tier, overdue first.
+    pub screenings: Vec<crate::domain::screening::Duty>,
+}
+
+impl Store {
+    /// The Follow-ups pane's extras at `now` (at most `limit` overdue items).
+    pub fn aftercare_board(&self, now: DateTime<Utc>, limit: usize) -> Result<Board> {
+        Ok(Board {
+            items_overdue: self.rectify_items(ItemFilter { overdue_only: true, open_only: true }, now, limit)?,
+            screenings: self.screening_duties(now)?,
+        })
+    }
+}
+
 /// The median of sorted values (the mean of the middle two for an even count, rounded down).
 fn median(sorted: &[i64]) -> Option<i64> {
     let n = sorted.len();

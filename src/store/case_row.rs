@@ -136,6 +136,7 @@ pub const CASE_ROW: &[Column] = &[
         r.get::<_, Option<String>>(i)?.map(|a| a.parse()).transpose().map_err(|e| conversion(i, e))?),
     col!("referred_body", "TEXT", |c| text(&c.referred_body), |m, r, i| m.referred_body = r.get(i)?),
     col!("referred_at", "INTEGER", |c| opt_time(c.referred_at), |m, r, i| m.referred_at = super::sql::opt_ts(r, i)?),
+    col!("performed_at", "INTEGER", |c| opt_time(c.performed_at), |m, r, i| m.performed_at = super::sql::opt_ts(r, i)?),
 ];
 
 /// The SELECT column list of [`CASE_ROW`], qualified with the `c.` alias; use it as

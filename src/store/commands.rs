@@ -496,8 +496,9 @@ impl Store {
             _ => case.status,
         };
         let n = tx.execute(
-            "UPDATE cases SET performed = ?1, status = ?2, version = version + 1 WHERE id = ?3 AND version = ?4",
-            params![performed, status.code(), case.id, case.version],
+            "UPDATE cases SET performed = ?1, status = ?2, version = version + 1, \
+             performed_at = coalesce(performed_at, CASE WHEN ?1 THEN ?5 END) WHERE id = ?3 AND version = ?4",
+            params![performed, status.code(), case.id, case.version, ts(now)],
         )?;
         if n == 0 {
             return Err(Error::Conflict(format!(

@@ -6,6 +6,8 @@ mod case_row;
 mod cases;
 mod commands;
 pub mod feed;
+pub mod files;
+pub mod health;
 mod life;
 mod org;
 mod panes;
@@ -13,6 +15,7 @@ mod report;
 pub mod schema;
 mod screening;
 mod sql;
+pub mod wait;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -22,7 +25,7 @@ use rusqlite::{Connection, OpenFlags};
 use crate::domain::{Org, Policy};
 use crate::error::{Error, Result};
 
-pub use aftercare::{closure_of, Closure, ItemFilter};
+pub use aftercare::{closure_of, Board, Closure, ItemFilter};
 pub use cases::{CaseFilter, CASE_PAGE_MAX};
 pub use commands::{Expect, FollowupRecord};
 pub use life::{OutcomeRecord, Referral, Session};
@@ -54,9 +57,12 @@ pub fn os_login() -> String {
     }
 }
 
-fn configure(conn: &Connection, writable: bool) -> Result<()> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+fn configure(conn: &mut Connection, writable: bool) -> Result<()> {
+    wait::install(conn)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Every b-tree page is checked more closely as it is read: a write that touches a damaged
+    // page fails on SQLITE_CORRUPT (and rolls back) instead of spreading the damage.
+    conn.pragma_update(None, "cell_size_check", "ON")?;
     if writable {
         let mode = switch_to_wal(conn)?;
         if !mode.eq_ignore_ascii_case("wal") {
@@ -166,10 +172,10 @@ impl Store {
         let mut conn = Connection::open_with_flags(path, flags).map_err(ctx)?;
         if !read_only {
             // Refuse a newer schema before `configure` could change the file (the switch to WAL).
-            conn.busy_timeout(BUSY_TIMEOUT).map_err(ctx)?;
+            wait::install(&mut conn).map_err(ctx)?;
             schema::check_version(&conn).map_err(|e| Error::Db(format!("{}: {}", path.display(), e.message())))?;
         }
-        configure(&conn, !read_only).map_err(|e| Error::Db(format!("{}: {}", path.display(), e.message())))?;
+        configure(&mut conn, !read_only).map_err(|e| Error::Db(format!("{}: {}", path.display(), e.message())))?;
         let version = schema::check_version(&conn).map_err(|e| match e {
             Error::ReadOnly(_) if read_only => Error::ReadOnly(format!(
                 "{} can only be read once a duty-desk with write access has opened it \
@@ -247,9 +253,15 @@ impl Store {
         let mut problems = Vec::new();
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
         for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            let line = row?;
-            if line != "ok" {
-                problems.push(line);
+            match row {
+                Ok(line) if line == "ok" => {}
+                Ok(line) => problems.push(line),
+                // SQLite lists what it found before it stops on a page it cannot read: keep
+                // the list and say why it stopped.
+                Err(e) => {
+                    problems.push(format!("the check stopped: {}", Error::from(e)));
+                    return Ok(problems);
+                }
             }
         }
         let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
@@ -271,16 +283,6 @@ impl Store {
         Ok(problems)
     }
 
-    /// A consistent online copy to `dest` (VACUUM INTO), safe while desks are running.
-    pub fn backup(&self, dest: &Path) -> Result<()> {
-        if dest.exists() {
-            return Err(Error::Invalid(format!("{} exists; choose a new file", dest.display())));
-        }
-        let d = dest.to_str().ok_or_else(|| Error::Invalid("the backup path is not UTF-8".into()))?;
-        self.conn.execute("VACUUM INTO ?1", [d])?;
-        Ok(())
-    }
-
     /// Runs `read` inside one read transaction (`BEGIN DEFERRED` … `COMMIT`): every query it
     /// makes sees the same committed state, whatever other processes write meanwhile.
     pub fn read_consistent<T>(&self, read: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
@@ -294,29 +296,28 @@ impl Store {
         if self.read_only {
             Err(Error::ReadOnly(format!("{} is open read-only; nothing was changed", self.path.display())))
         } else {
-            Ok(())
+            health::refuse_if_damaged(&self.path)
         }
     }
 }
 
-/// Creates an empty file readable and writable by owner and group (0660), whatever the umask.
+/// Creates an empty database file through the one file creator ([`files::create_new_file`]).
 fn create_shared_file(path: &Path) -> Result<()> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let f = match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o660).open(path) {
-        Ok(f) => f,
+    match files::create_new_file(path) {
+        Ok(_) => Ok(()),
         // Another process (a racing `init`) created it since we looked: open theirs.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
-        Err(e) => return Err(Error::Io(format!("cannot create {}: {e}", path.display()))),
-    };
-    f.set_permissions(std::fs::Permissions::from_mode(0o660))
-        .map_err(|e| Error::Io(format!("cannot set permissions on {}: {e}", path.display())))?;
-    Ok(())
+        Err(Error::Invalid(_)) if path.exists() => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 impl Store {
     /// Starts an IMMEDIATE transaction: the write lock is taken up front (waiting up to
     /// [`BUSY_TIMEOUT`]), so reads inside it see the state the write will change.
     fn begin(&self) -> Result<rusqlite::Transaction<'_>> {
+        if wait::stopping() {
+            return Err(Error::Db("the program is ending; nothing was changed".into()));
+        }
         Ok(rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?)
     }
 }

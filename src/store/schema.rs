@@ -160,6 +160,18 @@ ALTER TABLE cases ADD COLUMN referred_at INTEGER;
 CREATE INDEX cases_judicial_window ON cases(finished_at) WHERE status = 'resolved' AND judicial_applied_at IS NULL;
 "#,
     ),
+    // Statistics (domain::stats): when an agreement was performed, so `performed` can be counted
+    // as of a period's end (earlier rows: performed ones are dated at their finish); and a
+    // covering index over the finished cases, so a period's figures read no table rows.
+    Migration::Sql(
+        r#"
+ALTER TABLE cases ADD COLUMN performed_at INTEGER;
+UPDATE cases SET performed_at = finished_at WHERE performed = 1;
+CREATE INDEX cases_stats ON cases(finished_at, status, category, source, tier, area_id, committee_id,
+    lead_mediator_id, amount_fen, agreement, performed_at, judicial_confirmation) WHERE finished_at IS NOT NULL;
+CREATE INDEX cases_assigned ON cases(assigned_at, received_at) WHERE assigned_at IS NOT NULL;
+"#,
+    ),
 ];
 
 /// The SQL of every migration, generated ones built once.

@@ -36,7 +36,7 @@ pub struct AftercareWords {
 pub const EN: AftercareWords = AftercareWords {
     f_visitor: "Visited by",
     items_overdue: "Rectification overdue",
-    screenings: "Screening duties",
+    screenings: "Screening",
     due: "due",
     overdue: "overdue",
     screening_title: "Record screening",
@@ -52,7 +52,7 @@ pub const EN: AftercareWords = AftercareWords {
 pub const ZH: AftercareWords = AftercareWords {
     f_visitor: "回访人",
     items_overdue: "整改超期",
-    screenings: "排查任务",
+    screenings: "排查",
     due: "待排查",
     overdue: "超期",
     screening_title: "登记排查",

@@ -15,6 +15,8 @@ pub enum Event {
     Key(event::KeyEvent),
     /// The terminal was resized.
     Resize(u16, u16),
+    /// Text was pasted (bracketed paste): only ever typed into the focused text input.
+    Paste(String),
     /// About a second passed.
     Tick,
     /// Fresh pane data.
@@ -40,6 +42,7 @@ pub fn spawn_input(tx: Sender<Event>) {
         let sent = match ev {
             TermEvent::Key(k) if k.kind != KeyEventKind::Release => tx.send(Event::Key(k)),
             TermEvent::Resize(w, h) => tx.send(Event::Resize(w, h)),
+            TermEvent::Paste(text) => tx.send(Event::Paste(text)),
             _ => Ok(()),
         };
         if sent.is_err() {

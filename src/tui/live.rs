@@ -13,7 +13,9 @@ use super::snapshot::{Snapshot, ViewQuery, FOLLOWUP_ROWS, FOLLOWUP_SOON_DAYS};
 use crate::domain::{Org, StatusSet};
 use crate::error::Result;
 use crate::store::feed::{OpenCase, Since};
-use crate::store::{incoming_ids_sql, incoming_sql, FollowupRow, IncomingPage, RoutingMatrix, Store, WorkloadRow};
+use crate::store::{
+    incoming_ids_sql, incoming_sql, Board, FollowupRow, IncomingPage, RoutingMatrix, Store, WorkloadRow,
+};
 
 /// More feed rows than this since the last look: reading everything is cheaper than patching.
 pub const PATCH_MAX: usize = 2_000;
@@ -48,6 +50,7 @@ pub struct Live {
     incoming: IncomingPage,
     followups_overdue: u64,
     followups: Vec<FollowupRow>,
+    aftercare: Board,
 }
 
 impl Live {
@@ -66,6 +69,7 @@ impl Live {
                 incoming: read_incoming(s, query, now)?,
                 followups_overdue,
                 followups,
+                aftercare: s.aftercare_board(now, FOLLOWUP_ROWS)?,
             })
         })?;
         store.reload_org()?;
@@ -118,6 +122,7 @@ impl Live {
             }
             if touches_followups {
                 (self.followups_overdue, self.followups) = s.followups_due(now, FOLLOWUP_SOON_DAYS, FOLLOWUP_ROWS)?;
+                self.aftercare = s.aftercare_board(now, FOLLOWUP_ROWS)?;
                 patch.followups = true;
             }
             self.seq = set.last_seq;
@@ -155,6 +160,7 @@ impl Live {
         store.read_consistent(|s| {
             self.incoming = read_incoming(s, &self.query, now)?;
             (self.followups_overdue, self.followups) = s.followups_due(now, FOLLOWUP_SOON_DAYS, FOLLOWUP_ROWS)?;
+            self.aftercare = s.aftercare_board(now, FOLLOWUP_ROWS)?;
             Ok(())
         })
     }
@@ -170,6 +176,7 @@ impl Live {
             workload: workload(&self.org, self.open.values(), now),
             followups_overdue: self.followups_overdue,
             followups: self.followups.clone(),
+            aftercare: self.aftercare.clone(),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod i18n;
 pub mod keymap;
 pub mod live;
 pub mod panes;
+pub mod paste;
 pub mod popups;
 pub mod snapshot;
 pub mod state;
@@ -56,7 +57,7 @@ pub fn load_keymap(path: Option<&Path>) -> Result<Keymap> {
     match path.filter(|p| p.exists()) {
         None => Keymap::with_overrides(None),
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| Error::file(p, e))?;
+            let text = crate::files::reader::read_text(p, crate::files::reader::SMALL_CAP)?;
             Keymap::with_overrides(Some((&p.display().to_string(), &text)))
         }
     }
@@ -113,7 +114,7 @@ fn action_for(event: Event, state: &State, keymap: &Keymap) -> Option<Action> {
         Event::Snapshot(s) => Action::Snapshot(s),
         Event::Reply(r) => Action::Reply(r),
         Event::WorkerError(e) => Action::DataError(e),
-        Event::Stop => return None,
+        Event::Stop | Event::Paste(_) => return None,
     })
 }
 
@@ -137,12 +138,26 @@ fn event_loop(
         // Take everything already waiting, then draw once (a resize storm costs one frame).
         for ev in std::iter::once(first).chain(inbox.try_iter().take(256)) {
             if matches!(ev, Event::Stop) {
+                // Hung up or signalled: a write waiting for the lock gives up, none starts.
+                crate::store::wait::stop_waiting();
                 return Ok(());
             }
-            let Some(action) = action_for(ev, state, keymap) else { continue };
-            for Effect::Send(req) in update(state, action) {
-                if requests.send(req).is_err() {
-                    return Err(Error::Db("the database worker stopped".into()));
+            if let Event::Resize(w, h) = ev {
+                guard.fit(w, h).map_err(|e| Error::Io(format!("the terminal went away: {e}")))?;
+            }
+            let actions = match ev {
+                // A paste is typed into the focused text input, character by character; with
+                // none open it is dropped. It is never read as keys.
+                Event::Paste(text) if paste::accepts_text(state) => {
+                    paste::as_typed(&text).into_iter().map(Action::Input).collect()
+                }
+                ev => action_for(ev, state, keymap).into_iter().collect::<Vec<_>>(),
+            };
+            for action in actions {
+                for Effect::Send(req) in update(state, action) {
+                    if requests.send(req).is_err() {
+                        return Err(Error::Db("the database worker stopped".into()));
+                    }
                 }
             }
             if state.quit {

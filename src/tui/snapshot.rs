@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::audit::AuditEvent;
 use crate::domain::{Case, Followup, Org};
 use crate::error::Result;
-use crate::store::{CaseFilter, FollowupRow, IncomingPage, IncomingSort, RoutingMatrix, Store, WorkloadRow};
+use crate::store::{Board, CaseFilter, FollowupRow, IncomingPage, IncomingSort, RoutingMatrix, Store, WorkloadRow};
 
 /// Which slice of the data the panes need; the worker re-runs it on every change.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,6 +41,8 @@ pub struct Snapshot {
     pub followups_overdue: u64,
     /// Follow-ups overdue or due soon, most overdue first.
     pub followups: Vec<FollowupRow>,
+    /// Overdue rectification items and the screening duties open (the Follow-ups pane's extras).
+    pub aftercare: Board,
 }
 
 /// Follow-ups due within this many days count as "due soon".
@@ -72,6 +74,7 @@ impl Snapshot {
             workload: store.workload(None, now)?,
             followups_overdue,
             followups,
+            aftercare: store.aftercare_board(now, FOLLOWUP_ROWS)?,
         })
     }
 
@@ -84,6 +87,7 @@ impl Snapshot {
             && self.workload == other.workload
             && self.followups_overdue == other.followups_overdue
             && self.followups == other.followups
+            && self.aftercare == other.aftercare
     }
 }
 

@@ -5,12 +5,28 @@
 use std::io::{self, Stdout, Write};
 
 use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use ratatui::crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen,
     LeaveAlternateScreen,
 };
 use ratatui::crossterm::{cursor, execute, queue};
-use ratatui::Terminal;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+/// The largest terminal the desk allocates screen buffers for; larger ones get a "terminal too
+/// large" message drawn in this much of the screen.
+pub const MAX_SIZE: (u16, u16) = (1000, 500);
+
+/// The area the desk draws in for a terminal of `w`×`h`: the whole of it, up to [`MAX_SIZE`].
+pub fn drawn_area(w: u16, h: u16) -> Rect {
+    Rect::new(0, 0, w.min(MAX_SIZE.0), h.min(MAX_SIZE.1))
+}
+
+/// True when the terminal is larger than the desk will draw for.
+pub fn too_large(w: u16, h: u16) -> bool {
+    w > MAX_SIZE.0 || h > MAX_SIZE.1
+}
 
 /// Collects a frame and writes it in one go, between synchronized-update codes, on flush.
 pub struct FrameWriter {
@@ -49,7 +65,7 @@ pub type DeskTerminal = Terminal<CrosstermBackend<FrameWriter>>;
 /// Leaves raw mode and the alternate screen and shows the cursor; safe to call twice.
 pub fn restore() {
     let _ = disable_raw_mode();
-    let _ = execute!(io::stdout(), LeaveAlternateScreen, cursor::Show);
+    let _ = execute!(io::stdout(), DisableBracketedPaste, LeaveAlternateScreen, cursor::Show);
 }
 
 /// Holds the terminal in desk mode; restores it when dropped.
@@ -67,19 +83,28 @@ impl Guard {
             previous(info);
         }));
         enable_raw_mode()?;
-        if let Err(e) = execute!(io::stdout(), EnterAlternateScreen, cursor::Hide) {
+        if let Err(e) = execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste, cursor::Hide) {
             restore();
             return Err(e);
         }
         let backend =
             CrosstermBackend::new(FrameWriter { buf: Vec::with_capacity(1 << 16), out: io::stdout(), gone: false });
-        match Terminal::new(backend) {
+        // A fixed viewport, never larger than MAX_SIZE: ratatui sizes its buffers from it.
+        let (w, h) = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
+        match Terminal::with_options(backend, TerminalOptions { viewport: Viewport::Fixed(drawn_area(w, h)) }) {
             Ok(terminal) => Ok(Guard { terminal }),
             Err(e) => {
                 restore();
                 Err(e)
             }
         }
+    }
+}
+
+impl Guard {
+    /// Follows a resize of the terminal, allocating for at most [`MAX_SIZE`].
+    pub fn fit(&mut self, w: u16, h: u16) -> io::Result<()> {
+        self.terminal.resize(drawn_area(w, h))
     }
 }
 

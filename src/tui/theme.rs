@@ -111,9 +111,21 @@ impl Theme {
         Theme::parse(text).map_err(|reason| crate::error::Error::setting("theme", reason))
     }
 
+    /// Parses a theme file over the `mono` styles: a style the file leaves out keeps mono's
+    /// (colourless, so it suits any background), and the selected row is always marked.
     fn parse(text: &str) -> Result<Theme, String> {
+        let mono = EMBEDDED.iter().find(|(n, _)| *n == "mono").map_or("", |(_, t)| *t);
+        let base = Theme::parse_over(mono, Theme::default())?;
+        let mut t = Theme::parse_over(text, base)?;
+        if t.selected == Style::default() {
+            t.selected = t.selected.add_modifier(Modifier::REVERSED);
+        }
+        Ok(t)
+    }
+
+    fn parse_over(text: &str, base: Theme) -> Result<Theme, String> {
         let f: ThemeFile = toml::from_str(text).map_err(|e| e.to_string())?;
-        let mut t = Theme { name: f.name, ..Theme::default() };
+        let mut t = Theme { name: f.name, ..base };
         for (key, spec) in &f.styles {
             let st = style(spec).map_err(|e| format!("theme style {key}: {e}"))?;
             let slot = match key.as_str() {
@@ -152,7 +164,7 @@ impl Theme {
         }
         let path = std::path::Path::new(name_or_path);
         if path.exists() {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::file(path, e))?;
+            let text = crate::files::reader::read_text(path, crate::files::reader::SMALL_CAP)?;
             return Theme::parse(&text).map_err(|reason| Error::setting(format!("theme {name_or_path}"), reason));
         }
         Err(Error::setting(
@@ -194,6 +206,16 @@ mod tests {
             assert_eq!(st.bg, None);
         }
         assert!(t.overdue.add_modifier.contains(Modifier::BOLD));
+        Ok(())
+    }
+
+    #[test]
+    fn a_theme_missing_styles_still_marks_the_selected_row() -> TestResult {
+        for text in ["name='x'\n[styles]\n", "name='x'\n[styles]\nselected={}\n"] {
+            let t = Theme::from_toml(text)?;
+            assert_ne!(t.selected, Style::default(), "{text}");
+            assert!(t.selected.add_modifier.contains(Modifier::REVERSED));
+        }
         Ok(())
     }
 

@@ -104,6 +104,10 @@ impl CaseWrite {
     }
 }
 
+/// Shown while a write waits for another program's write lock (both languages: the worker
+/// does not know the officer's).
+const WAITING: &str = "waiting for the database: another program is writing … 正在等待数据库：其他程序正在写入";
+
 /// Starts the worker on its own thread; it owns `store` from now on.
 pub fn spawn(
     store: Store,
@@ -137,17 +141,43 @@ impl Worker {
     fn run(mut self, requests: Receiver<Request>) {
         let mut seen_version = self.store.data_version().unwrap_or(-1);
         let mut last_read = Instant::now();
+        // The file opened; once the path names another file (or none) the desk stops.
+        let opened = self.store.file_id();
+        let mut stopped = false;
+        // A write that waits for the lock says so (once it has waited a second); the next
+        // snapshot, sent when the write is over, clears the notice.
+        let waited = std::rc::Rc::new(std::cell::Cell::new(false));
+        {
+            let (events, waited) = (self.events.clone(), waited.clone());
+            crate::store::wait::on_long_wait(move || {
+                waited.set(true);
+                let _ = events.send(Event::WorkerError(WAITING.to_string()));
+            });
+        }
         self.refresh(Look::Changes);
+        // A damaged database is shown but never written: the check runs once, after the
+        // first snapshot.
+        if let Err(e) = self.store.quick_check() {
+            stopped = true;
+            let _ = self.events.send(Event::WorkerError(e.to_string()));
+        }
         loop {
             match requests.recv_timeout(POLL) {
                 Ok(Request::Shutdown) | Err(RecvTimeoutError::Disconnected) => return,
+                Ok(Request::View(q)) if stopped => self.query = q,
                 Ok(Request::View(q)) => {
                     self.query = q;
                     self.refresh(Look::Query);
                 }
                 Ok(req) => {
                     let reply = self.handle(req);
-                    let wrote = matches!(reply, Reply::Done(_)) || matches!(reply, Reply::Failed(Error::Conflict(_)));
+                    let waited_long = waited.replace(false);
+                    if waited_long {
+                        self.last = None;
+                    }
+                    let wrote = waited_long
+                        || matches!(reply, Reply::Done(_))
+                        || matches!(reply, Reply::Failed(Error::Conflict(_)));
                     if self.events.send(Event::Reply(Box::new(reply))).is_err() {
                         return;
                     }
@@ -156,6 +186,14 @@ impl Worker {
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => {
+                    if stopped {
+                        continue;
+                    }
+                    if let Some(Err(e)) = opened.map(|id| self.store.check_file(id)) {
+                        stopped = true;
+                        let _ = self.events.send(Event::WorkerError(e.to_string()));
+                        continue;
+                    }
                     let v = self.store.data_version().unwrap_or(seen_version);
                     if v != seen_version {
                         seen_version = v;
@@ -215,7 +253,10 @@ impl Worker {
                     revealed: reveal,
                 }))
             }
-            Request::Report { from, to } => Reply::Report(Box::new(s.report(from, to, now)?)),
+            Request::Report { from, to } => {
+                let period = crate::domain::office_time::Period::range(from, to).map_err(Error::Invalid)?;
+                Reply::Report(Box::new(s.report(period, &[])?))
+            }
             Request::Suggest { refs } => {
                 let first = refs.first().ok_or_else(|| Error::Invalid("no case selected".into()))?;
                 let case = s.case_by_ref(first)?;

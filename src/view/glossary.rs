@@ -126,12 +126,42 @@ glossary! {
     AgreementsWritten = ("其中书面", "  of which written"),
     /// Agreements performed.
     CountPerformed = ("履行", "Performed"),
-    /// Judicial confirmations.
-    JudicialConfirmations = ("司法确认", "Judicial confirmations"),
-    /// Open now.
-    OpenNow = ("在办", "Open now"),
-    /// Overdue now.
-    OverdueNow = ("超期", "Overdue now"),
+    /// Of which oral.
+    AgreementsOral = ("其中口头", "  of which oral"),
+    /// Applications for judicial confirmation.
+    JudicialApplications = ("申请司法确认", "Applied for judicial conf."),
+    /// The share settled at village level.
+    VillageShare = ("小事不出村", "Settled in the village"),
+    /// Escalations in the period.
+    Escalations = ("上交（升级）", "Escalations"),
+    /// Median minutes to assignment.
+    MedianAssign = ("指派用时中位（分）", "Median to assign (min)"),
+    /// Median minutes to on-site arrival.
+    MedianArrival = ("到场用时中位（分）", "Median to arrive (min)"),
+    /// Cases over their clock.
+    OverClock = ("超时办结", "Over their clock"),
+    /// Follow-ups done.
+    FollowupsDone = ("回访完成", "Follow-ups done"),
+    /// Follow-ups overdue.
+    FollowupsOverdue = ("回访逾期", "Follow-ups overdue"),
+    /// Rectification items opened.
+    RectOpened = ("整改新增", "Rectifications opened"),
+    /// Rectification items closed.
+    RectClosed = ("整改销号", "Rectifications closed"),
+    /// Screening duties done on time.
+    ScreeningsOnTime = ("排查按时完成", "Screenings on time"),
+    /// The by-tier table.
+    ByTier = ("按层级", "By tier"),
+    /// The amount column.
+    ColAmount = ("金额（万元）", "amount (10k)"),
+    /// The agreements column.
+    ColAgreements = ("协议", "agreements"),
+    /// The performed column.
+    ColPerformed = ("履行", "performed"),
+    /// The applications column.
+    ColJudicial = ("申请司法确认", "judicial appl."),
+    /// The success-rate column.
+    ColRate = ("成功率", "rate"),
     /// The by-category table.
     ByCategory = ("按类别", "By category"),
     /// The by-source table.

@@ -48,6 +48,19 @@ impl Desk {
     /// Starts `duty-desk ARGS` in a `cols`×`rows` pseudo-terminal with `env` added to a cleaned
     /// environment (NO_COLOR, LC_ALL, LC_MESSAGES and DUTY_DESK_DB removed), in `cwd`.
     pub fn spawn(cols: u16, rows: u16, args: &[&str], env: &[(String, String)], cwd: &Path) -> Desk {
+        Desk::spawn_with_screen((cols, rows), (cols, rows), args, env, cwd)
+    }
+
+    /// Like [`Desk::spawn`], with a pseudo-terminal of `pty` (cols, rows) but an emulated screen
+    /// of `screen` (for sizes no emulator could hold, such as 65535×65535).
+    pub fn spawn_with_screen(
+        pty: (u16, u16),
+        screen: (u16, u16),
+        args: &[&str],
+        env: &[(String, String)],
+        cwd: &Path,
+    ) -> Desk {
+        let ((cols, rows), (screen_cols, screen_rows)) = (pty, screen);
         let pty =
             native_pty_system().openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("open a pty");
         let mut cmd = CommandBuilder::new(assert_cmd::cargo::cargo_bin("duty-desk"));
@@ -81,7 +94,7 @@ impl Desk {
             child,
             output,
             reader: Some(reader),
-            parser: vt100::Parser::new(nz(rows), nz(cols), 0),
+            parser: vt100::Parser::new(nz(screen_rows), nz(screen_cols), 0),
             fed: 0,
             exit: None,
         }
@@ -96,6 +109,20 @@ impl Desk {
             self.writer.flush().expect("flush the pty");
             std::thread::sleep(if ch == '\x1b' { KEY_GAP * 4 } else { KEY_GAP });
         }
+    }
+
+    /// Writes `bytes` to the terminal in one write (a paste, an escape sequence that must not be
+    /// split).
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).expect("write to the pty");
+        self.writer.flush().expect("flush the pty");
+    }
+
+    /// Resizes only the pseudo-terminal, not the emulated screen (for sizes no emulator could
+    /// hold, such as 65535×65535).
+    pub fn resize_pty_only(&mut self, cols: u16, rows: u16) {
+        self.feed();
+        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("resize the pty");
     }
 
     /// Everything the desk wrote so far.

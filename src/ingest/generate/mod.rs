@@ -21,6 +21,7 @@ use crate::domain::{
     OfficeTz, Org, Policy, RiskFlags, RiskLevel, Route, Tier,
 };
 
+pub mod calibrate;
 mod dispute;
 mod people;
 
@@ -323,6 +324,7 @@ impl<'a> Generate<'a> {
         }
         .to_string();
         case.performed = on_the_spot;
+        case.performed_at = on_the_spot.then_some(finished_at);
         if form == AgreementForm::Written {
             let p = if case.amount_fen >= 5_000_000 { 0.05 } else { 0.018 };
             if chance(rng, p) && finished_at + Duration::days(3) <= now {
@@ -357,6 +359,7 @@ impl<'a> Generate<'a> {
                 last_ok = outcome == FollowupOutcome::Performed;
                 if last_ok {
                     case.performed = true;
+                    case.performed_at = case.performed_at.or(Some(at));
                 }
                 case.version += 1;
             } else {

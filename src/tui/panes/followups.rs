@@ -1,4 +1,5 @@
-//! The Follow-ups pane: overdue follow-ups first with days overdue, then those due soon.
+//! The Follow-ups pane: overdue follow-ups first with days overdue, then those due soon; at its
+//! foot the overdue rectification items and the screening duties (三个一) due and overdue, by tier.
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -6,9 +7,11 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{step, Pane, PaneComponent};
+use crate::domain::Tier;
 use crate::tui::action::Action;
 use crate::tui::i18n::Strings;
 use crate::tui::popups::{DetailPopup, Popup};
+use crate::tui::snapshot::Snapshot;
 use crate::tui::state::update::recompute_views;
 use crate::tui::state::{Effect, State};
 use crate::tui::theme::Theme;
@@ -52,7 +55,8 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     if state.followups_view.is_empty() {
         lines.push(Line::from(Span::styled(s.no_followups, theme.muted)));
     }
-    let visible = usize::from(inner.height.saturating_sub(1));
+    let extras = aftercare_lines(snap, state, theme, w);
+    let visible = usize::from(inner.height.saturating_sub(1)).saturating_sub(extras.len());
     let start = page_start(state.followups_selected, visible);
     for (vi, &i) in state.followups_view.iter().enumerate().skip(start).take(visible) {
         let r = &snap.followups[i];
@@ -75,7 +79,45 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         }
         lines.push(line);
     }
+    let free = usize::from(inner.height).saturating_sub(lines.len() + extras.len());
+    lines.extend(std::iter::repeat_n(Line::default(), free));
+    lines.extend(extras);
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The pane's last lines: overdue rectification items, then the screening duties per tier
+/// (`!overdue ~due`), each cut to the pane's width.
+fn aftercare_lines(snap: &Snapshot, state: &State, theme: &Theme, w: usize) -> Vec<Line<'static>> {
+    let words = crate::tui::aftercare_words::words(state.strings.lang);
+    let board = &snap.aftercare;
+    let mut out = Vec::new();
+    if !board.items_overdue.is_empty() {
+        let refs: Vec<&str> = board.items_overdue.iter().map(|i| i.case_ref.as_str()).collect();
+        let text = format!("{} {}: {}", words.items_overdue, refs.len(), refs.join(" "));
+        out.push(Line::from(span(&text, w, theme.overdue)));
+    }
+    // One line per tier with duties open: `Screening  Village  !3 ~10` (overdue, due), as the
+    // follow-up rows mark overdue and due.
+    let head_w = crate::domain::text::width(words.screenings);
+    let mut first = true;
+    for tier in Tier::ALL {
+        let of: Vec<_> = board.screenings.iter().filter(|d| d.tier == *tier).collect();
+        if of.is_empty() {
+            continue;
+        }
+        let overdue = of.iter().filter(|d| d.overdue).count();
+        let head = if first { words.screenings } else { "" };
+        first = false;
+        let style = if overdue > 0 { theme.due_soon } else { theme.muted };
+        out.push(Line::from(vec![
+            span(head, head_w, theme.header),
+            Span::raw(" "),
+            span(tier.label(state.strings.lang), 9, style),
+            Span::raw(" "),
+            span(&format!("!{overdue} ~{}", of.len() - overdue), w.saturating_sub(head_w + 11), style),
+        ]));
+    }
+    out
 }
 
 /// The Follow-ups pane.

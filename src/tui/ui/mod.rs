@@ -21,6 +21,11 @@ pub const MIN_SIZE: (u16, u16) = (80, 24);
 /// Draws the whole desk.
 pub fn render(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
     let area = frame.area();
+    if crate::tui::terminal::too_large(state.size.0, state.size.1) {
+        let msg = Paragraph::new(Line::from(state.strings.too_large).style(theme.error)).centered();
+        frame.render_widget(msg, Rect { y: area.y + area.height / 2, height: 1.min(area.height), ..area });
+        return;
+    }
     if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
         let msg = Paragraph::new(Line::from(state.strings.too_small).style(theme.error)).centered();
         let y = area.height / 2;

@@ -1,0 +1,120 @@
+//! SQLite's own problem list for a database file that may be too damaged to open as a store,
+//! and the damage mark: once any check (the desk's quick check on opening, `duty-desk check`)
+//! finds a database damaged, the file `<db>.damaged` beside it records the first problems, and
+//! every write from every process refuses the database until `check` finds it healthy again.
+//! (A full quick check before each CLI write would cost about 6 s at a million cases; a write
+//! that reads a damaged page fails on SQLite's own corruption error and rolls back anyway.)
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Error, Result};
+
+/// Every line `PRAGMA integrity_check` gives for the file at `path` (empty when healthy); when
+/// SQLite stops on a page it cannot read, the lines so far and why it stopped.
+pub fn integrity_problems(path: &Path) -> Vec<String> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    // With no write-ahead log beside it, read the file as it is and create nothing beside it.
+    let target = if Path::new(&wal).exists() {
+        path.display().to_string()
+    } else {
+        flags |= OpenFlags::SQLITE_OPEN_URI;
+        format!(
+            "file:{}?immutable=1",
+            path.display().to_string().replace('%', "%25").replace('?', "%3f").replace('#', "%23")
+        )
+    };
+    let conn = match Connection::open_with_flags(&target, flags) {
+        Ok(c) => c,
+        Err(e) => return vec![format!("cannot open {}: {}", path.display(), Error::from(e))],
+    };
+    let mut problems = Vec::new();
+    let mut stmt = match conn.prepare("PRAGMA integrity_check") {
+        Ok(s) => s,
+        Err(e) => return vec![format!("the check could not start: {}", Error::from(e))],
+    };
+    let rows = match stmt.query_map([], |r| r.get::<_, String>(0)) {
+        Ok(rows) => rows,
+        Err(e) => return vec![format!("the check could not start: {}", Error::from(e))],
+    };
+    for row in rows {
+        match row {
+            Ok(line) if line == "ok" => {}
+            Ok(line) => problems.extend(line.lines().map(str::to_string)),
+            Err(e) => {
+                problems.push(format!("the check stopped: {}", Error::from(e)));
+                break;
+            }
+        }
+    }
+    problems
+}
+
+/// The file beside `db` that marks it damaged: `<db>.damaged`.
+pub fn damage_mark(db: &Path) -> PathBuf {
+    let mut p = db.as_os_str().to_owned();
+    p.push(".damaged");
+    PathBuf::from(p)
+}
+
+/// Records that `db` failed a check, with its first problems (the mark is created new, 0660,
+/// never through a symlink; an existing mark stays).
+pub fn mark_damaged(db: &Path, problems: &[String]) {
+    if let Ok(mut f) = super::files::create_new_file(&damage_mark(db)) {
+        for p in problems.iter().take(20) {
+            let _ = writeln!(f, "{p}");
+        }
+    }
+}
+
+/// Removes the mark: a full check found `db` healthy.
+pub fn clear_damage_mark(db: &Path) {
+    let _ = std::fs::remove_file(damage_mark(db));
+}
+
+/// Refuses a write to `db` while it is marked damaged.
+pub fn refuse_if_damaged(db: &Path) -> Result<()> {
+    let mark = damage_mark(db);
+    if std::fs::symlink_metadata(&mark).is_err() {
+        return Ok(());
+    }
+    Err(Error::Db(format!(
+        "{} failed an integrity check ({} says where); writing is refused until `duty-desk check` \
+         finds it healthy: restore a backup; nothing was changed",
+        db.display(),
+        mark.display()
+    )))
+}
+
+impl super::Store {
+    /// `PRAGMA quick_check` on the open database. When it fails the store stops writing (every
+    /// later write is refused) and the error gives SQLite's first problem.
+    pub fn quick_check(&mut self) -> crate::error::Result<()> {
+        let mut problems = Vec::new();
+        {
+            let mut stmt = self.conn.prepare("PRAGMA quick_check")?;
+            for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+                match row {
+                    Ok(line) if line == "ok" => {}
+                    Ok(line) => problems.extend(line.lines().map(str::to_string)),
+                    Err(e) => problems.push(Error::from(e).to_string()),
+                }
+            }
+        }
+        problems.retain(|l| !l.starts_with("***"));
+        match problems.first() {
+            None => Ok(()),
+            Some(first) => {
+                self.read_only = true;
+                mark_damaged(&self.path, &problems);
+                Err(Error::Db(format!(
+                    "the database failed its quick check; writing stopped (run `duty-desk check`): {first}"
+                )))
+            }
+        }
+    }
+}
