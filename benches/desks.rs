@@ -610,7 +610,7 @@ fn pane_floor(db: &Path, n: usize, r: &mut Report) {
             "Incoming",
             time(&mut || {
                 store
-                    .incoming(&CaseFilter::default(), IncomingSort::Urgency, 0, INCOMING_LIMIT, now)
+                    .incoming(&CaseFilter::default(), IncomingSort::Urgency, 0, INCOMING_LIMIT, None, now)
                     .expect("incoming");
             }),
         ),

@@ -48,17 +48,17 @@ fn panes(c: &mut Criterion) {
         b.iter(|| Snapshot::read(&store, &query, org.clone(), now).expect("snapshot"))
     });
     g.bench_function("incoming first page", |b| {
-        b.iter(|| store.incoming(&CaseFilter::default(), IncomingSort::Urgency, 0, 300, now).expect("incoming"))
+        b.iter(|| store.incoming(&CaseFilter::default(), IncomingSort::Urgency, 0, 300, None, now).expect("incoming"))
     });
     g.bench_function("incoming text filter", |b| {
         let f = CaseFilter { text: Some("宅基地".into()), ..CaseFilter::default() };
-        b.iter(|| store.incoming(&f, IncomingSort::Urgency, 0, 300, now).expect("incoming"))
+        b.iter(|| store.incoming(&f, IncomingSort::Urgency, 0, 300, None, now).expect("incoming"))
     });
     g.bench_function("routing matrix", |b| b.iter(|| store.routing_matrix(now).expect("matrix")));
     g.bench_function("workload", |b| b.iter(|| store.workload(None, now).expect("workload")));
     g.bench_function("follow-ups due", |b| b.iter(|| store.followups_due(now, 7, 500).expect("followups")));
     g.bench_function("data_version poll", |b| b.iter(|| store.data_version().expect("version")));
-    let case = store.incoming(&CaseFilter::default(), IncomingSort::Urgency, 0, 1, now).expect("incoming").rows;
+    let case = store.incoming(&CaseFilter::default(), IncomingSort::Urgency, 0, 1, None, now).expect("incoming").rows;
     if let Some(case) = case.first() {
         g.bench_function("assignment suggestions", |b| b.iter(|| store.suggestions(case, now).expect("suggest")));
     }

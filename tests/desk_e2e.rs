@@ -86,7 +86,9 @@ impl Fixture {
     fn first_incoming(&self) -> String {
         self.conn()
             .query_row(
-                "SELECT ref FROM cases WHERE status='received' ORDER BY risk_rank DESC, assign_due, id LIMIT 1",
+                "SELECT ref FROM cases WHERE status='received' ORDER BY \
+                 (risk_rank >= 30 OR assign_due < CAST(strftime('%s','now') AS INTEGER)) DESC, \
+                 risk_rank DESC, assign_due, id LIMIT 1",
                 [],
                 |r| r.get(0),
             )

@@ -101,7 +101,7 @@ fn every_status_reads_back_through_every_query() {
     let lead = led[0].lead_mediator_id.unwrap();
     assert_eq!(store.open_cases_of(lead, 100).unwrap().len(), led.len());
 
-    let incoming = store.incoming(&all, IncomingSort::Urgency, 0, 100, now()).unwrap();
+    let incoming = store.incoming(&all, IncomingSort::Urgency, 0, 100, None, now()).unwrap();
     let unassigned = stored.iter().filter(|c| StatusSet::Unassigned.contains(c.status)).count();
     assert_eq!(incoming.total as usize, unassigned);
     for c in &stored {

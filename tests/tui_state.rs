@@ -168,20 +168,24 @@ fn read_only_refuses_writes_and_says_why() {
 }
 
 #[test]
-fn enter_on_a_routing_cell_filters_incoming() {
+fn enter_on_a_routing_cell_lists_its_open_cases_and_esc_goes_back() {
     let d = desk();
     let mut s = state(&d, Lang::En, (80, 24));
     update(&mut s, Action::FocusRouting);
     update(&mut s, Action::Down); // town row
     let fx = sent(update(&mut s, Action::Open));
-    assert_eq!(s.focus, Pane::Incoming);
     match &fx[..] {
-        [Request::View(q)] => {
-            assert_eq!(q.incoming.tier, Some(duty_desk::domain::Tier::Town));
-            assert_eq!(q.incoming.committee_kinds, vec![duty_desk::domain::CommitteeKind::Geographic]);
+        [Request::CaseList { filter, offset: 0, .. }] => {
+            assert!(filter.open && !filter.unassigned, "assigned cases are listed too");
+            assert_eq!(filter.tier, Some(duty_desk::domain::Tier::Town));
+            assert_eq!(filter.committee_kinds, vec![duty_desk::domain::CommitteeKind::Geographic]);
         }
         other => panic!("{other:?}"),
     }
+    assert!(s.drill.is_some());
+    update(&mut s, Action::ClearFilter);
+    assert!(s.drill.is_none());
+    assert_eq!(s.focus, Pane::Routing);
     let fx = sent(update(&mut s, Action::ClearFilter));
     assert!(matches!(&fx[..], [Request::View(q)] if q.incoming.tier.is_none()));
 }

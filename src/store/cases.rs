@@ -19,6 +19,8 @@ pub struct CaseFilter {
     pub status: Option<Status>,
     /// Only cases nobody leads (status received).
     pub unassigned: bool,
+    /// Only open cases (assigned or not).
+    pub open: bool,
     /// Only open cases past their assignment or mediation clock.
     pub overdue: bool,
     /// Only cases routed to this committee id.
@@ -31,8 +33,11 @@ pub struct CaseFilter {
     pub area_id: Option<i64>,
     /// Only cases routed to committees of these kinds (a Routing matrix column).
     pub committee_kinds: Vec<crate::domain::CommitteeKind>,
-    /// Only cases whose ref, summary or party name contains this text.
+    /// Only cases whose ref, summary or party name contains this text (or, with
+    /// [`CaseFilter::text_hits`], whose category, area, committee, mediator or risk it names).
     pub text: Option<String>,
+    /// What else `text` names, found in the organisation and the labels by [`TextHits::find`].
+    pub text_hits: Option<TextHits>,
     /// Only cases of this category.
     pub category: Option<crate::domain::Category>,
     /// Only cases at this risk level.
@@ -40,6 +45,55 @@ pub struct CaseFilter {
     /// Only resolved cases with no judicial-confirmation application whose window (`.0` days
     /// after the agreement) closes within `.1` days and has not closed yet (`list --jc-due`).
     pub judicial_due: Option<(i64, i64)>,
+}
+
+/// The codes and ids a search text names besides the case's own words: category labels (both
+/// languages), area, committee and mediator names (with pinyin, full or initials) and risk.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextHits {
+    /// Category codes.
+    pub categories: Vec<String>,
+    /// Risk level codes.
+    pub risks: Vec<String>,
+    /// Area ids.
+    pub area_ids: Vec<i64>,
+    /// Committee ids.
+    pub committee_ids: Vec<i64>,
+    /// Mediator ids.
+    pub mediator_ids: Vec<i64>,
+}
+
+impl TextHits {
+    /// Everything in `org` and the labels that `text` finds.
+    pub fn find(org: &crate::domain::Org, text: &str) -> TextHits {
+        use crate::domain::search::matches;
+        use crate::domain::{Category, Lang, RiskLevel};
+        let text = text.trim();
+        if text.is_empty() {
+            return TextHits::default();
+        }
+        let labelled = |code: &str, en: &str, zh: &str| matches(code, text) || matches(en, text) || matches(zh, text);
+        TextHits {
+            categories: Category::ALL
+                .iter()
+                .filter(|c| labelled(c.code(), c.label(Lang::En), c.label(Lang::Zh)))
+                .map(|c| c.code().to_string())
+                .collect(),
+            risks: RiskLevel::ALL
+                .iter()
+                .filter(|r| **r != RiskLevel::None && labelled(r.code(), r.label(Lang::En), r.label(Lang::Zh)))
+                .map(|r| r.code().to_string())
+                .collect(),
+            area_ids: org.areas.iter().filter(|a| labelled(&a.code, &a.name_en, &a.name_zh)).map(|a| a.id).collect(),
+            committee_ids: org
+                .committees
+                .iter()
+                .filter(|c| labelled(&c.code, &c.name_en, &c.name_zh))
+                .map(|c| c.id)
+                .collect(),
+            mediator_ids: org.mediators.iter().filter(|m| matches(&m.name, text)).map(|m| m.id).collect(),
+        }
+    }
 }
 
 impl CaseFilter {
@@ -53,6 +107,9 @@ impl CaseFilter {
         }
         if self.unassigned {
             clauses.push(status_in("c.", StatusSet::Unassigned));
+        }
+        if self.open {
+            clauses.push(status_in("c.", StatusSet::Open));
         }
         if self.overdue {
             let (sql, uses) = overdue("c.", "?");
@@ -95,10 +152,35 @@ impl CaseFilter {
             }
         }
         if let Some(t) = self.text.as_deref().filter(|t| !t.is_empty()) {
-            clauses.push("(instr(c.ref, ?) > 0 OR instr(c.summary, ?) > 0 OR instr(c.applicant_name, ?) > 0 OR instr(c.respondent_name, ?) > 0)".into());
+            let mut any = vec![
+                "instr(c.ref, ?) > 0".to_string(),
+                "instr(c.summary, ?) > 0".into(),
+                "instr(c.applicant_name, ?) > 0".into(),
+                "instr(c.respondent_name, ?) > 0".into(),
+            ];
             for _ in 0..4 {
                 params.push(Value::Text(t.to_string()));
             }
+            if let Some(h) = &self.text_hits {
+                let texts = |col: &str, v: &[String], any: &mut Vec<String>, params: &mut Vec<Value>| {
+                    if !v.is_empty() {
+                        any.push(format!("{col} IN ({})", vec!["?"; v.len()].join(",")));
+                        params.extend(v.iter().map(|x| Value::Text(x.clone())));
+                    }
+                };
+                let ids = |col: &str, v: &[i64], any: &mut Vec<String>, params: &mut Vec<Value>| {
+                    if !v.is_empty() {
+                        any.push(format!("{col} IN ({})", vec!["?"; v.len()].join(",")));
+                        params.extend(v.iter().map(|x| Value::Integer(*x)));
+                    }
+                };
+                texts("c.category", &h.categories, &mut any, &mut params);
+                texts("c.risk_level", &h.risks, &mut any, &mut params);
+                ids("c.area_id", &h.area_ids, &mut any, &mut params);
+                ids("c.committee_id", &h.committee_ids, &mut any, &mut params);
+                ids("c.lead_mediator_id", &h.mediator_ids, &mut any, &mut params);
+            }
+            clauses.push(format!("({})", any.join(" OR ")));
         }
         if let Some((window, warn)) = self.judicial_due {
             clauses.push(format!(

@@ -5,6 +5,7 @@ mod aftercare;
 mod case_row;
 mod cases;
 mod commands;
+mod drill;
 pub mod feed;
 pub mod files;
 pub mod health;
@@ -26,8 +27,9 @@ use crate::domain::{Org, Policy};
 use crate::error::{Error, Result};
 
 pub use aftercare::{closure_of, Board, Closure, ItemFilter};
-pub use cases::{CaseFilter, CASE_PAGE_MAX};
+pub use cases::{CaseFilter, TextHits, CASE_PAGE_MAX};
 pub use commands::{Expect, FollowupRecord};
+pub use drill::{CaseListPage, CommitteeCount};
 pub use life::{OutcomeRecord, Referral, Session};
 pub use panes::{
     incoming_ids_sql, incoming_sql, pane_queries, FollowupRow, IncomingPage, IncomingSort, PaneSql, RoutingMatrix,

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, params_from_iter, types::Value};
+use rusqlite::{params, params_from_iter, types::Value, OptionalExtension};
 
 use super::cases::CaseFilter;
 use super::sql::{case_from_row, coded, from_ts, opt_ts, overdue, status_in, ts, CASE_COLUMNS};
@@ -25,8 +25,8 @@ pub const MATRIX_COLUMNS: [CommitteeKind; 6] = [
 /// The orders the Incoming pane can be sorted in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum IncomingSort {
-    /// Acute cases (red risk or a risk flag, routing's rule 3) on top, then risk, then the
-    /// assignment clock (most urgent on top).
+    /// Past the assignment clock, red or flagged (routing's rule 3) first, then risk, then the
+    /// clock (most urgent on top).
     #[default]
     Urgency,
     /// Oldest received first.
@@ -57,22 +57,32 @@ impl IncomingSort {
         }
     }
 
-    fn order_by(self) -> &'static str {
+    /// The ORDER BY terms at `now`: a case past its clock never sits below one that is
+    /// neither red nor past its clock.
+    fn order_by(self, now: DateTime<Utc>) -> String {
+        let (late, _) = overdue("c.", &ts(now).to_string());
+        let urgent = format!("(c.risk_rank >= {RED_RANK} OR c.risk_flags <> '' OR {late}) DESC");
         match self {
-            IncomingSort::Urgency => {
-                "(c.risk_level = 'red' OR c.risk_flags <> '') DESC, c.risk_rank DESC, c.assign_due, c.id"
-            }
-            IncomingSort::Oldest => "c.received_at, c.id",
-            IncomingSort::Category => "c.category, c.risk_rank DESC, c.assign_due, c.id",
+            IncomingSort::Urgency => format!("{urgent}, c.risk_rank DESC, c.assign_due, c.id"),
+            IncomingSort::Oldest => "c.received_at, c.id".to_string(),
+            IncomingSort::Category => format!("c.category, {urgent}, c.risk_rank DESC, c.assign_due, c.id"),
         }
     }
 }
+
+/// The lowest `risk_rank` of a red case (see `sql::risk_rank`).
+const RED_RANK: i64 = 30;
 
 /// One page of the Incoming queue.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IncomingPage {
     /// Unassigned cases matching the filter, in all.
     pub total: u64,
+    /// Of those, how many are past their clock.
+    pub overdue: u64,
+    /// The position of the case asked for as the anchor, if it is in the queue (the page is
+    /// then loaded around it).
+    pub anchor: Option<usize>,
     /// Index of the first row.
     pub offset: usize,
     /// The rows, most urgent first.
@@ -185,7 +195,7 @@ pub fn incoming_sql(
     let f = CaseFilter { unassigned: true, status: None, ..filter.clone() };
     let (clause, params) = f.to_sql(now);
     let count = PaneSql { sql: format!("SELECT count(*) FROM cases c {clause}"), params: params.clone() };
-    (count, incoming_page(&clause, params, "c.id", sort, offset, limit).with_columns(&CASE_COLUMNS.to_string()))
+    (count, incoming_page(&clause, params, "c.id", sort, offset, limit, now).with_columns(&CASE_COLUMNS.to_string()))
 }
 
 /// Incoming's page as ids only (what a desk patching its page reads; the index answers it).
@@ -198,7 +208,7 @@ pub fn incoming_ids_sql(
 ) -> PaneSql {
     let f = CaseFilter { unassigned: true, status: None, ..filter.clone() };
     let (clause, params) = f.to_sql(now);
-    incoming_page(&clause, params, "c.id", sort, offset, limit)
+    incoming_page(&clause, params, "c.id", sort, offset, limit, now)
 }
 
 fn incoming_page(
@@ -208,9 +218,10 @@ fn incoming_page(
     sort: IncomingSort,
     offset: usize,
     limit: usize,
+    now: DateTime<Utc>,
 ) -> PaneSql {
     let sql =
-        format!("SELECT {columns} FROM cases c {clause} ORDER BY {} LIMIT {limit} OFFSET {offset}", sort.order_by());
+        format!("SELECT {columns} FROM cases c {clause} ORDER BY {} LIMIT {limit} OFFSET {offset}", sort.order_by(now));
     PaneSql { sql, params }
 }
 
@@ -283,21 +294,49 @@ pub fn pane_queries(
 }
 
 impl Store {
-    /// One page of unassigned cases, most urgent first (risk, then assignment clock).
+    /// One page of unassigned cases, most urgent first (see [`IncomingSort`]). With an
+    /// `anchor` ref, the page is moved to hold that case when it is outside
+    /// `offset..offset + limit`, and its position is reported.
     pub fn incoming(
         &self,
         filter: &CaseFilter,
         sort: IncomingSort,
         offset: usize,
         limit: usize,
+        anchor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<IncomingPage> {
-        let (count, page) = incoming_sql(filter, sort, offset, limit, now);
-        let total = self.conn.query_row(&count.sql, params_from_iter(count.params), |r| r.get(0))?;
-        let mut stmt = self.conn.prepare(&page.sql)?;
-        let rows =
-            stmt.query_map(params_from_iter(page.params), case_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(IncomingPage { total, offset, rows })
+        let mut f = CaseFilter { unassigned: true, status: None, ..filter.clone() };
+        if f.text_hits.is_none() {
+            f.text_hits = f.text.as_deref().map(|t| super::TextHits::find(&self.org, t));
+        }
+        let (clause, params) = f.to_sql(now);
+        let total = self.count_cases(&f, now)?;
+        let overdue_count = self.count_cases(&CaseFilter { overdue: true, ..f.clone() }, now)?;
+        let order = sort.order_by(now);
+        let position = match anchor {
+            None => None,
+            Some(r) => {
+                let sql = format!(
+                    "SELECT rn FROM (SELECT c.ref AS r, row_number() OVER (ORDER BY {order}) - 1 AS rn \
+                     FROM cases c {clause}) WHERE r = ?"
+                );
+                let mut p = params.clone();
+                p.push(Value::Text(r.to_string()));
+                self.conn
+                    .query_row(&sql, params_from_iter(p), |row| row.get::<_, i64>(0))
+                    .optional()?
+                    .map(|n| n.max(0) as usize)
+            }
+        };
+        let offset = match position {
+            Some(p) if !(offset..offset + limit).contains(&p) => p.saturating_sub(limit / 3),
+            _ => offset,
+        };
+        let sql = format!("SELECT {CASE_COLUMNS} FROM cases c {clause} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(params), case_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(IncomingPage { total, overdue: overdue_count, anchor: position, offset, rows })
     }
 
     /// The routing matrix of open cases with overdue counts.

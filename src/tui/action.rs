@@ -76,6 +76,10 @@ pub enum Action {
     Report,
     /// Show the help generated from the keymap.
     Help,
+    /// The Overdue view: every open case past a clock (Esc closes it).
+    Overdue,
+    /// The day's message log, with times.
+    Messages,
     /// A key typed while a popup or an input line has the focus.
     #[serde(skip)]
     Input(KeyEvent),
@@ -134,6 +138,8 @@ impl Action {
         Action::Palette,
         Action::Reveal,
         Action::Report,
+        Action::Overdue,
+        Action::Messages,
         Action::Help,
         Action::Quit,
     ];
@@ -198,6 +204,8 @@ impl Action {
             Action::Reveal => "reveal",
             Action::Report => "report",
             Action::Help => "help",
+            Action::Overdue => "overdue",
+            Action::Messages => "messages",
             Action::Input(_) => "input",
             Action::Resize(..) => "resize",
             Action::Tick(_) => "tick",

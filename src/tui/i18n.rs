@@ -379,6 +379,8 @@ impl Strings {
             A::Palette => ("command", "命令"),
             A::Report => ("statistics", "统计"),
             A::Help => ("help", "帮助"),
+            A::Overdue => ("overdue", "超期"),
+            A::Messages => ("messages", "消息"),
             A::Quit => ("quit", "退出"),
             A::Reveal => ("reveal", "显示"),
             A::Transfer => ("transfer", "移交"),
@@ -429,6 +431,8 @@ impl Strings {
             A::Reveal => ("reveal personal data in detail (audited)", "在详情中显示个人信息（留痕）"),
             A::Report => ("the period's statistics (this year to date)", "本期统计（本年至今）"),
             A::Help => ("this help", "本帮助"),
+            A::Overdue => ("every open case past a clock (Overdue view)", "所有超期在办案件（超期视图）"),
+            A::Messages => ("today's messages with times", "今日消息（含时间）"),
             _ => ("", ""),
         };
         match self.lang {

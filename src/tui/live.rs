@@ -190,6 +190,10 @@ fn patch_incoming(
     changed: &std::collections::BTreeSet<i64>,
     now: DateTime<Utc>,
 ) -> Result<IncomingPage> {
+    // A text search names labels and names from the organisation: read it whole.
+    if q.incoming.text.is_some() {
+        return read_incoming(s, q, now);
+    }
     let limit = q.incoming_limit.max(1);
     let (count, _) = incoming_sql(&q.incoming, q.incoming_sort, q.incoming_offset, limit, now);
     let ids = s.incoming_ids(&incoming_ids_sql(&q.incoming, q.incoming_sort, q.incoming_offset, limit, now))?;
@@ -198,15 +202,34 @@ fn patch_incoming(
     let missing: Vec<i64> = ids.iter().copied().filter(|id| !held.contains_key(id)).collect();
     let fetched = s.cases_by_ids(&missing)?;
     held.extend(fetched.iter().map(|c| (c.id, c)));
+    let rows: Vec<crate::domain::Case> = ids.iter().filter_map(|id| held.get(id).map(|c| (*c).clone())).collect();
+    // The cursor's case: on this page, or found (and the page moved to it) by a full read.
+    let anchor = match q.incoming_anchor.as_deref() {
+        None => None,
+        Some(r) => match rows.iter().position(|c| c.reference == r) {
+            Some(i) => Some(q.incoming_offset + i),
+            None => return read_incoming(s, q, now),
+        },
+    };
+    let late = crate::store::CaseFilter { unassigned: true, status: None, overdue: true, ..q.incoming.clone() };
     Ok(IncomingPage {
         total: s.count_of(&count)?,
+        overdue: s.count_cases(&late, now)?,
+        anchor,
         offset: q.incoming_offset,
-        rows: ids.iter().filter_map(|id| held.get(id).map(|c| (*c).clone())).collect(),
+        rows,
     })
 }
 
 fn read_incoming(s: &Store, q: &ViewQuery, now: DateTime<Utc>) -> Result<IncomingPage> {
-    s.incoming(&q.incoming, q.incoming_sort, q.incoming_offset, q.incoming_limit.max(1), now)
+    s.incoming(
+        &q.incoming,
+        q.incoming_sort,
+        q.incoming_offset,
+        q.incoming_limit.max(1),
+        q.incoming_anchor.as_deref(),
+        now,
+    )
 }
 
 /// The Routing matrix counted from open cases (those of committees the organisation knows).

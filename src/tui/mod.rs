@@ -14,6 +14,7 @@ pub mod state;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
+pub mod words;
 pub mod worker;
 
 use std::path::{Path, PathBuf};

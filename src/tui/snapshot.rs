@@ -20,6 +20,9 @@ pub struct ViewQuery {
     pub incoming_offset: usize,
     /// How many Incoming rows to load.
     pub incoming_limit: usize,
+    /// The ref the Incoming cursor is on when the query was sent: the page is loaded around it
+    /// and its position reported, so the cursor stays on its case.
+    pub incoming_anchor: Option<String>,
 }
 
 /// Fresh data for every pane.
@@ -68,6 +71,7 @@ impl Snapshot {
                 query.incoming_sort,
                 query.incoming_offset,
                 query.incoming_limit.max(1),
+                query.incoming_anchor.as_deref(),
                 now,
             )?,
             matrix: store.routing_matrix(now)?,

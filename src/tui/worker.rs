@@ -12,9 +12,9 @@ use super::event::Event;
 use super::live::Live;
 use super::snapshot::{CaseDetail, Snapshot, ViewQuery};
 use crate::domain::suggest::{spread_by_load, Suggestion};
-use crate::domain::NewCase;
+use crate::domain::{NewCase, Tier};
 use crate::error::{Error, Result};
-use crate::store::{Expect, FollowupRecord, Store};
+use crate::store::{CaseFilter, CaseListPage, CommitteeCount, Expect, FollowupRecord, Store};
 
 /// How often the worker looks for other processes' commits.
 pub const POLL: Duration = Duration::from_millis(250);
@@ -49,6 +49,10 @@ pub enum Request {
     Resolve { reference: String, write: CaseWrite },
     /// The statistics for the days `from..=to`.
     Report { from: chrono::NaiveDate, to: chrono::NaiveDate },
+    /// One page of a drill-down list of cases.
+    CaseList { filter: CaseFilter, offset: usize, limit: usize },
+    /// A tier's committees with open and overdue counts.
+    Committees { tier: Tier },
     /// Stop.
     Shutdown,
 }
@@ -66,6 +70,10 @@ pub enum Reply {
     Done(String),
     /// A request failed; nothing was changed.
     Failed(Error),
+    /// A page of a drill-down list, for the filter asked.
+    CaseList { filter: CaseFilter, page: CaseListPage },
+    /// A tier's committees, for the tier asked.
+    Committees { tier: Tier, rows: Vec<CommitteeCount> },
     /// The version of a case asked for by [`Request::Resolve`], with the write waiting for it.
     Resolved { reference: String, version: i64, write: CaseWrite },
 }
@@ -253,6 +261,11 @@ impl Worker {
                     revealed: reveal,
                 }))
             }
+            Request::CaseList { filter, offset, limit } => {
+                let page = s.case_list(&filter, offset, limit, now)?;
+                Reply::CaseList { filter, page }
+            }
+            Request::Committees { tier } => Reply::Committees { rows: s.committees_at(tier, now)?, tier },
             Request::Report { from, to } => {
                 let period = crate::domain::office_time::Period::range(from, to).map_err(Error::Invalid)?;
                 Reply::Report(Box::new(s.report(period, &[])?))

@@ -13,6 +13,7 @@ use crate::tui::action::Action;
 use crate::tui::i18n::Strings;
 use crate::tui::popups::{DetailPopup, Popup};
 use crate::tui::state::{
+    is_new,
     update::{clear_incoming_filter, send_view},
     Effect, State, INCOMING_WINDOW,
 };
@@ -133,8 +134,13 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     if state.query.incoming_sort != IncomingSort::Urgency {
         extra.push(format!("{} {}", s.sort, state.query.incoming_sort.label(s.lang == Lang::Zh)));
     }
+    if page.overdue > 0 {
+        extra.push(format!("{} {}", s.overdue_word, page.overdue));
+    }
     let q = &state.query.incoming;
-    if q.text.is_some() || q.tier.is_some() || q.area_id.is_some() || q.committee_id.is_some() {
+    if let Some(t) = q.text.as_deref() {
+        extra.push(format!("{}: {t}", s.filter));
+    } else if q.tier.is_some() || q.area_id.is_some() || q.committee_id.is_some() {
         extra.push(format!("{}*", s.filter));
     }
     if !state.marked.is_empty() {
@@ -154,7 +160,9 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     lines.push(Line::from(header));
     let visible = usize::from(inner.height.saturating_sub(1));
     if page.total == 0 {
-        lines.push(Line::from(Span::styled(s.no_incoming, theme.muted)));
+        let q = &state.query.incoming;
+        let filtered = q.text.is_some() || q.tier.is_some() || q.area_id.is_some() || q.committee_id.is_some();
+        lines.push(Line::from(Span::styled(if filtered { s.nothing_matches() } else { s.no_incoming }, theme.muted)));
     }
     let start = page_start(state.incoming_selected, visible);
     for i in start..(start + visible).min(page.total as usize) {
@@ -163,7 +171,13 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             continue;
         };
         let marked = state.marked.contains_key(&case.reference);
-        let mut spans = vec![Span::styled(if marked { "* " } else { "  " }, theme.marked)];
+        let mut spans = vec![if marked {
+            Span::styled("* ", theme.marked)
+        } else if is_new(state, &case.reference) {
+            Span::styled("● ", theme.success)
+        } else {
+            Span::raw("  ")
+        }];
         for c in &cols {
             spans.push((c.draw)(case, &ctx, c.width));
             spans.push(Span::raw(" "));
@@ -214,6 +228,7 @@ impl PaneComponent for Incoming {
     fn move_by(&self, s: &mut State, delta: isize, fx: &mut Vec<Effect>) {
         let total = s.snap.as_ref().map(|x| x.incoming.total as usize).unwrap_or(0);
         s.incoming_selected = step(s.incoming_selected, total, delta);
+        s.incoming_ref = s.selected_case().map(|c| c.reference.clone());
         ensure_window(s, fx);
     }
 
@@ -254,10 +269,8 @@ impl PaneComponent for Incoming {
     }
 
     fn set_filter(&self, s: &mut State, text: String, live: bool, fx: &mut Vec<Effect>) {
-        // Incoming is filtered by the database: only on Enter, not on every key.
-        if live {
-            return;
-        }
+        // Incoming is filtered by the database, narrowing as the officer types.
+        let _ = live;
         s.query.incoming.text = Some(text).filter(|t| !t.trim().is_empty());
         s.query.incoming_offset = 0;
         s.incoming_selected = 0;

@@ -10,6 +10,7 @@
 //! 3. only if it keeps its own selection or filter: those fields in `State` (state/mod.rs), and
 //!    only if it wants its own digit key: a `Focus…` action (action.rs, keymap, i18n help line).
 
+pub mod drill;
 mod followups;
 mod incoming;
 mod routing;

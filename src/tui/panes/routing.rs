@@ -5,17 +5,22 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::drill::{self, DrillKind};
 use super::{step, Pane, PaneComponent};
 use crate::domain::CommitteeKind;
 use crate::domain::Tier;
+use crate::store::CaseFilter;
 use crate::store::MATRIX_COLUMNS;
 use crate::tui::action::Action;
 use crate::tui::i18n::Strings;
-use crate::tui::state::update::{clear_incoming_filter, send_view};
+use crate::tui::state::update::clear_incoming_filter;
 use crate::tui::state::{Effect, State};
 use crate::tui::theme::Theme;
 use crate::tui::ui::pane_block;
 use crate::tui::ui::widgets::cell;
+
+/// The selected column when the cursor is on a tier's row label.
+pub const ROW_LABEL: usize = 6;
 
 fn column_label(state: &State, col: usize) -> &'static str {
     let s = state.strings;
@@ -30,10 +35,36 @@ fn count(n: u64) -> String {
     }
 }
 
+/// Thousands as `1k`, `12k`: for cells too narrow for the number.
+fn thousands(n: u64) -> String {
+    if n >= 1000 {
+        format!("{}k", n / 1000)
+    } else {
+        n.to_string()
+    }
+}
+
+/// A cell's text in at most `w` columns, never cut: `open(overdue)`, else `open!overdue`, else
+/// in thousands, else the open count alone (the line under the matrix has both in full).
+fn cell_text(open: u64, overdue: u64, w: usize) -> String {
+    let mut tries = Vec::new();
+    if overdue > 0 {
+        tries.push(format!("{}({})", count(open), count(overdue)));
+        tries.push(format!("{}!{}", count(open), count(overdue)));
+        tries.push(format!("{}!{}", thousands(open), thousands(overdue)));
+    }
+    tries.push(count(open));
+    tries.push(thousands(open));
+    let last = tries.last().cloned().unwrap_or_default();
+    tries.into_iter().find(|t| crate::domain::text::width(t) <= w).unwrap_or(last)
+}
+
 /// Draws the pane.
 fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     let s = state.strings;
-    let block = pane_block(state, theme, Pane::Routing, String::new());
+    let late: u64 = state.snap.as_ref().map_or(0, |x| x.matrix.cells.iter().flatten().map(|c| c.1).sum());
+    let extra = if late > 0 { format!("{} {late}", s.overdue_word) } else { String::new() };
+    let block = pane_block(state, theme, Pane::Routing, extra);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(snap) = state.snap.as_ref() else {
@@ -52,11 +83,14 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     }
     lines.push(Line::from(header));
     for row in 0..Tier::ALL.len() {
-        let mut spans = vec![Span::styled(cell(s.tier_short[row], label_w), theme.title)];
+        let mut label = theme.title;
+        if focused && state.routing_cell == (row, ROW_LABEL) {
+            label = label.patch(theme.selected);
+        }
+        let mut spans = vec![Span::styled(cell(s.tier_short[row], label_w), label)];
         for col in 0..MATRIX_COLUMNS.len() {
             let (open, overdue) = snap.matrix.cells[row][col];
-            let full = if overdue > 0 { format!("{}({})", count(open), count(overdue)) } else { count(open) };
-            let text = if crate::domain::text::width(&full) < col_w { full } else { format!("{}!", count(open)) };
+            let text = cell_text(open, overdue, col_w.saturating_sub(1));
             let mut style = if overdue > 0 {
                 theme.overdue
             } else if open == 0 {
@@ -77,15 +111,20 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     }
     lines.push(Line::from(""));
     let (row, col) = state.routing_cell;
-    let (open, overdue) = snap.matrix.cells[row.min(3)][col.min(5)];
-    let kind = MATRIX_COLUMNS[col.min(5)].label(lang);
-    lines.push(Line::from(Span::styled(
-        cell(
-            &format!("{} × {kind}: {open} · {} {overdue}", Tier::ALL[row.min(3)].label(lang), s.overdue_word),
-            usize::from(inner.width),
-        ),
-        theme.muted,
-    )));
+    let (tier, short) = (Tier::ALL[row.min(3)].label(lang), s.tier_short[row.min(3)]);
+    let (long, brief) = if col == ROW_LABEL {
+        let (open, overdue) = snap.matrix.cells[row.min(3)].iter().fold((0, 0), |(o, l), c| (o + c.0, l + c.1));
+        let n = format!("{open} · {} {overdue}", s.overdue_word);
+        (format!("{tier}: {n}"), format!("{short}: {n}"))
+    } else {
+        let (open, overdue) = snap.matrix.cells[row.min(3)][col.min(5)];
+        let kind = MATRIX_COLUMNS[col.min(5)].label(lang);
+        let n = format!("{open} · {} {overdue}", s.overdue_word);
+        (format!("{tier} × {kind}: {n}"), format!("{short} × {}: {n}", column_label(state, col.min(5))))
+    };
+    // The numbers are never cut: the short names are used when the long ones do not fit.
+    let here = if crate::domain::text::width(&long) <= usize::from(inner.width) { long } else { brief };
+    lines.push(Line::from(Span::styled(cell(&here, usize::from(inner.width)), theme.muted)));
     let total_open: u64 = snap.matrix.cells.iter().flatten().map(|c| c.0).sum();
     let total_overdue: u64 = snap.matrix.cells.iter().flatten().map(|c| c.1).sum();
     lines.push(Line::from(vec![
@@ -96,8 +135,8 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             if total_overdue > 0 { theme.overdue } else { theme.muted },
         ),
     ]));
-    let hint = format!("Enter: {}", s.action_help(&crate::tui::action::Action::Open));
-    lines.push(Line::from(Span::styled(cell(&hint, usize::from(inner.width)), theme.muted)));
+    let hint = if col == ROW_LABEL { s.tier_committees() } else { s.cell_cases() };
+    lines.push(Line::from(Span::styled(cell(hint, usize::from(inner.width)), theme.muted)));
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
@@ -125,23 +164,31 @@ impl PaneComponent for Routing {
 
     fn on_action(&self, s: &mut State, a: &Action, fx: &mut Vec<Effect>) {
         match a {
+            // Left of the first column is the tier's row label (Enter lists its committees).
+            Action::Left if s.routing_cell.1 == 0 || s.routing_cell.1 == ROW_LABEL => {
+                s.routing_cell.1 = ROW_LABEL;
+            }
+            Action::Right if s.routing_cell.1 == ROW_LABEL => s.routing_cell.1 = 0,
             Action::Left | Action::Right => {
                 let d: isize = if *a == Action::Left { -1 } else { 1 };
                 s.routing_cell.1 = step(s.routing_cell.1, MATRIX_COLUMNS.len(), d);
             }
             Action::Open => {
-                // Enter on a cell filters Incoming by its tier and committee kinds.
                 let (row, col) = s.routing_cell;
                 let tier = Tier::ALL[row.min(Tier::ALL.len() - 1)];
+                let lang = s.strings.lang;
+                if col == ROW_LABEL {
+                    // Enter on a tier's label lists its committees with open and overdue counts.
+                    drill::open(s, tier.label(lang).to_string(), DrillKind::Committees(tier), fx);
+                    return;
+                }
+                // Enter on a cell lists every open case of the cell, assigned ones too.
                 let kinds: Vec<CommitteeKind> =
                     CommitteeKind::ALL.iter().copied().filter(|k| k.matrix_column() == col).collect();
-                s.incoming_cell = Some((row, col));
-                s.query.incoming.tier = Some(tier);
-                s.query.incoming.committee_kinds = kinds;
-                s.query.incoming_offset = 0;
-                s.incoming_selected = 0;
-                s.focus = Pane::Incoming;
-                send_view(s, fx);
+                let title = format!("{} × {}", tier.label(lang), MATRIX_COLUMNS[col.min(5)].label(lang));
+                let filter =
+                    CaseFilter { open: true, tier: Some(tier), committee_kinds: kinds, ..CaseFilter::default() };
+                drill::open(s, title, DrillKind::Cases(Box::new(filter)), fx);
             }
             Action::ClearFilter => clear_incoming_filter(s, fx),
             _ => {}
@@ -150,5 +197,20 @@ impl PaneComponent for Routing {
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         draw(frame, area, state, theme);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell_text;
+
+    #[test]
+    fn cell_numbers_are_never_cut() {
+        assert_eq!(cell_text(3, 1, 6), "3(1)");
+        assert_eq!(cell_text(3, 1, 3), "3!1");
+        assert_eq!(cell_text(120, 15, 6), "120!15");
+        assert_eq!(cell_text(120, 15, 3), "120");
+        assert_eq!(cell_text(1234, 0, 3), "1k");
+        assert_eq!(cell_text(100, 0, 3), "100");
     }
 }

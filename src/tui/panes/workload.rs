@@ -5,13 +5,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::drill::{self, DrillKind};
 use super::{step, Pane, PaneComponent};
 use crate::domain::Lang;
+use crate::store::CaseFilter;
 use crate::tui::action::Action;
 use crate::tui::i18n::Strings;
 use crate::tui::popups::{ConfirmPopup, Popup};
 use crate::tui::state::update::recompute_views;
-use crate::tui::state::{Effect, Message, State, WorkloadSort};
+use crate::tui::state::{Effect, Message, State};
 use crate::tui::theme::Theme;
 use crate::tui::ui::pane_block;
 use crate::tui::ui::widgets::{bar, cell, page_start, span};
@@ -24,8 +26,9 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     if !state.workload_filter.is_empty() {
         extra.push(format!("{}: {}", s.filter, state.workload_filter));
     }
-    if state.workload_sort == WorkloadSort::Load && state.workload_filter.is_empty() {
-        extra.truncate(1);
+    let late: u32 = state.snap.as_ref().map_or(0, |x| x.workload.iter().map(|r| r.overdue).sum());
+    if late > 0 {
+        extra.push(format!("{} {late}", s.overdue_word));
     }
     let block = pane_block(state, theme, Pane::Workload, extra.join(" · "));
     let inner = block.inner(area);
@@ -113,14 +116,16 @@ impl PaneComponent for Workload {
         s.workload_selected = step(s.workload_selected, s.workload_view.len(), delta);
     }
 
-    fn on_action(&self, s: &mut State, a: &Action, _fx: &mut Vec<Effect>) {
+    fn on_action(&self, s: &mut State, a: &Action, fx: &mut Vec<Effect>) {
         match a {
             Action::Open => {
-                // Enter on a mediator narrows the pane to their first committee.
+                // Enter on a mediator lists the open cases they lead.
                 if let Some(m) = s.selected_mediator() {
-                    s.workload_filter = m.committees.first().cloned().unwrap_or_default();
-                    s.workload_selected = 0;
+                    let filter = CaseFilter { open: true, mediator_id: Some(m.mediator_id), ..CaseFilter::default() };
+                    let title = m.name.clone();
+                    drill::open(s, title, DrillKind::Cases(Box::new(filter)), fx);
                 }
+                return;
             }
             Action::ToggleDuty => {
                 if let Some(m) = s.selected_mediator() {

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
 use super::frame::{big, block, draw, filter_list_key};
-use super::{matches, ConfirmPopup, Popup, PopupComponent, Step};
+use super::{ConfirmPopup, Popup, PopupComponent, Step};
 use crate::domain::suggest::Suggestion;
 use crate::domain::text::sanitize;
 use crate::tui::state::State;
@@ -37,7 +37,11 @@ impl AssignPopup {
 
     /// The suggestions shown after the filter (indexes into the list).
     pub fn view(list: &[Suggestion], filter: &str) -> Vec<usize> {
-        list.iter().enumerate().filter(|(_, s)| matches(&s.name, filter)).map(|(i, _)| i).collect()
+        list.iter()
+            .enumerate()
+            .filter(|(_, s)| crate::domain::search::matches(&s.name, filter))
+            .map(|(i, _)| i)
+            .collect()
     }
 
     /// The request assigning every case to `mediator_id`, naming the versions seen.

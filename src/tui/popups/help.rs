@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
 use super::frame::{big, block, draw};
+use super::scroll::{indicator, scroll_by, visible_rows};
 use super::{PopupComponent, Step};
 use crate::tui::action::Action;
 use crate::tui::state::State;
@@ -25,18 +26,21 @@ impl PopupComponent for HelpPopup {
     }
 
     fn hint(&self, state: &State) -> String {
-        state.strings.help_hint.into()
+        let at = indicator(self.scroll, Action::BINDABLE.len(), visible_rows(state));
+        if at.is_empty() {
+            state.strings.help_hint.into()
+        } else {
+            format!("{at} · {}", state.strings.help_hint)
+        }
     }
 
     fn on_key(&mut self, state: &State, key: KeyEvent) -> Step {
         let bound = state.keymap.action_for(&key);
-        match (key.code, bound) {
+        match (key.code, &bound) {
             (KeyCode::Esc | KeyCode::Enter, _) | (_, Some(Action::Help | Action::Quit)) => return Step::Close,
-            (_, Some(Action::Down)) => self.scroll = self.scroll.saturating_add(1),
-            (_, Some(Action::Up)) => self.scroll = self.scroll.saturating_sub(1),
-            (_, Some(Action::PageDown)) => self.scroll = self.scroll.saturating_add(10),
-            (_, Some(Action::PageUp)) => self.scroll = self.scroll.saturating_sub(10),
-            _ => {}
+            _ => {
+                scroll_by(&mut self.scroll, Action::BINDABLE.len(), visible_rows(state), bound);
+            }
         }
         Step::Stay
     }

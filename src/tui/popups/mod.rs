@@ -14,8 +14,10 @@ mod frame;
 pub use frame::edit_line;
 mod help;
 mod message;
+mod messages;
 mod palette;
 mod report;
+mod scroll;
 mod transfer;
 
 use ratatui::crossterm::event::KeyEvent;
@@ -28,6 +30,7 @@ pub use detail::DetailPopup;
 pub use form::{FollowupPopup, IntakePopup};
 pub use help::HelpPopup;
 pub use message::MessagePopup;
+pub use messages::MessagesPopup;
 pub use palette::PalettePopup;
 pub use report::ReportPopup;
 pub use transfer::TransferPopup;
@@ -89,6 +92,8 @@ pub enum Popup {
     Palette(PalettePopup),
     /// A message to acknowledge (an error, or a conflict).
     Message(MessagePopup),
+    /// The day's messages with their times.
+    Messages(MessagesPopup),
 }
 
 impl Popup {
@@ -105,6 +110,7 @@ impl Popup {
             Popup::Help(p) => p,
             Popup::Palette(p) => p,
             Popup::Message(p) => p,
+            Popup::Messages(p) => p,
         }
     }
 
@@ -121,6 +127,7 @@ impl Popup {
             Popup::Help(p) => p,
             Popup::Palette(p) => p,
             Popup::Message(p) => p,
+            Popup::Messages(p) => p,
         }
     }
 

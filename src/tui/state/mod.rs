@@ -1,6 +1,7 @@
 //! The desk's state: what is focused, selected, marked, filtered, which popup is open, and the
 //! latest snapshot. Changed only by [`update`]; read by the renderer.
 
+mod follow;
 mod form;
 pub mod guards;
 mod input;
@@ -13,6 +14,7 @@ use chrono::{DateTime, Utc};
 
 pub use super::panes::Pane;
 pub use super::popups::Popup;
+pub use follow::is_new;
 pub use form::{Field, FieldKind, Form, FormOutcome};
 pub use update::{update, Effect};
 
@@ -24,6 +26,9 @@ use crate::store::{IncomingSort, WorkloadRow};
 
 /// Incoming rows loaded per request (a window around the selection).
 pub const INCOMING_WINDOW: usize = 300;
+
+/// How long a new arrival stays marked in Incoming, in seconds.
+pub const ARRIVAL_MARK_SECS: i64 = 8;
 
 /// The orders the Workload pane can be sorted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -75,6 +80,20 @@ pub struct Message {
     pub text: String,
 }
 
+/// One entry of the day's message log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    /// When it was said.
+    pub at: DateTime<Utc>,
+    /// Success (true) or failure.
+    pub ok: bool,
+    /// The text.
+    pub text: String,
+}
+
+/// At most this many messages are kept in the log.
+pub const LOG_CAP: usize = 2_000;
+
 /// The text filter line being typed for a pane.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterInput {
@@ -117,6 +136,12 @@ pub struct State {
     pub query: ViewQuery,
     /// Selected Incoming row (absolute index in the queue).
     pub incoming_selected: usize,
+    /// The case the Incoming cursor is on: the selection follows it across refreshes, sorts
+    /// and filters (`None` while the row under the cursor is not loaded yet).
+    pub incoming_ref: Option<String>,
+    /// Cases that arrived while the desk was open, with when they were first shown (marked for
+    /// [`ARRIVAL_MARK_SECS`]).
+    pub arrivals: BTreeMap<String, DateTime<Utc>>,
     /// Marked cases: ref → version seen.
     pub marked: BTreeMap<String, i64>,
     /// Every case this desk has shown (in a snapshot or a detail): ref → the last version shown.
@@ -145,10 +170,14 @@ pub struct State {
     pub followups_view: Vec<usize>,
     /// A filter line being typed.
     pub filter_input: Option<FilterInput>,
+    /// The open drill-down list (over the panes, under any popup).
+    pub drill: Option<Box<super::panes::drill::DrillView>>,
     /// The open popup.
     pub popup: Option<Popup>,
     /// The status-bar message.
     pub message: Option<Message>,
+    /// The day's messages (status line and errors), oldest first.
+    pub log: Vec<LogEntry>,
     /// The officer asked to leave.
     pub quit: bool,
     /// Something on screen changed since the last draw.
@@ -186,6 +215,8 @@ impl State {
                 ..ViewQuery::default()
             },
             incoming_selected: 0,
+            incoming_ref: None,
+            arrivals: BTreeMap::new(),
             marked: BTreeMap::new(),
             seen: BTreeMap::new(),
             palette_history: Vec::new(),
@@ -199,8 +230,10 @@ impl State {
             followups_filter: String::new(),
             followups_view: Vec::new(),
             filter_input: None,
+            drill: None,
             popup: None,
             message: None,
+            log: Vec::new(),
             quit: false,
             dirty: true,
         }

@@ -10,7 +10,7 @@ use crate::store::WorkloadRow;
 pub const FILTER_KEYS: &[&str] = &["district", "town", "village", "committee", "tier", "category", "risk"];
 
 /// The palette's verbs.
-pub const VERBS: &[&str] = &["assign", "escalate", "transfer", "filter", "show", "help", "quit"];
+pub const VERBS: &[&str] = &["assign", "escalate", "transfer", "filter", "show", "overdue", "messages", "help", "quit"];
 
 /// A parsed palette command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +25,10 @@ pub enum Command {
     Filter(FilterSpec),
     /// Open a case's detail.
     Show { reference: String },
+    /// The Overdue view: every open case past a clock.
+    Overdue,
+    /// The day's message log.
+    Messages,
     /// Show help.
     Help,
     /// Quit.
@@ -117,6 +121,8 @@ pub fn parse(line: &str, org: &Org) -> Result<Command, String> {
             };
             Ok(Command::Filter(spec))
         }
+        "overdue" => Ok(Command::Overdue),
+        "messages" => Ok(Command::Messages),
         "help" => Ok(Command::Help),
         "quit" | "q" => Ok(Command::Quit),
         "" => Err("type a command: assign, escalate, transfer, filter, show, help, quit".into()),

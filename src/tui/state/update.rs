@@ -7,11 +7,12 @@ use chrono::Timelike;
 use super::form::Form;
 use super::palette::{Command, FilterSpec};
 use super::{Message, Pane, State, WorkloadSort};
+use crate::domain::search::sort_key;
 use crate::tui::action::Action;
-use crate::tui::panes::PANES;
+use crate::tui::panes::{drill, PANES};
 use crate::tui::popups::{
-    matches, AssignPopup, ConfirmPopup, DetailPopup, FollowupPopup, HelpPopup, IntakePopup, PalettePopup, Popup,
-    ReportPopup, TransferPopup,
+    matches, AssignPopup, ConfirmPopup, DetailPopup, FollowupPopup, HelpPopup, IntakePopup, MessagesPopup,
+    PalettePopup, Popup, ReportPopup, TransferPopup,
 };
 use crate::tui::snapshot::Snapshot;
 use crate::tui::worker::{CaseWrite, Reply, Request};
@@ -27,8 +28,35 @@ pub enum Effect {
 /// screen changed.
 pub fn update(s: &mut State, action: Action) -> Vec<Effect> {
     let mut fx = Vec::new();
+    let said = s.message.clone();
+    let shown = match &s.popup {
+        Some(Popup::Message(m)) => Some(m.clone()),
+        _ => None,
+    };
     apply(s, action, &mut fx);
+    if s.message != said {
+        if let Some(m) = s.message.clone() {
+            log(s, m.ok, m.text);
+        }
+    }
+    if let Some(Popup::Message(m)) = &s.popup {
+        if Some(m) != shown.as_ref() {
+            let (ok, text) = (m.ok, m.text.clone());
+            log(s, ok, text);
+        }
+    }
     fx
+}
+
+/// Adds to the day's message log (a new office day starts it afresh).
+fn log(s: &mut State, ok: bool, text: String) {
+    let tz = s.tz;
+    let today = tz.date_of(s.now);
+    s.log.retain(|e| tz.date_of(e.at) == today);
+    if s.log.len() >= super::LOG_CAP {
+        s.log.remove(0);
+    }
+    s.log.push(super::LogEntry { at: s.now, ok, text });
 }
 
 fn apply(s: &mut State, action: Action, fx: &mut Vec<Effect>) {
@@ -36,13 +64,13 @@ fn apply(s: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::Tick(now) => {
             let minute_changed = (now.hour(), now.minute()) != (s.now.hour(), s.now.minute());
             s.now = now;
-            if minute_changed {
+            if super::follow::expire_arrivals(s) || minute_changed {
                 s.dirty = true;
             }
             return;
         }
         Action::Resize(w, h) => s.size = (w, h),
-        Action::Snapshot(snap) => apply_snapshot(s, snap),
+        Action::Snapshot(snap) => apply_snapshot(s, snap, fx),
         Action::Reply(reply) => apply_reply(s, *reply, fx),
         Action::Input(key) => {
             if let Some(then) = super::input::on_input(s, key, fx) {
@@ -82,13 +110,14 @@ pub(crate) fn recompute_views(s: &mut State) {
         .iter()
         .enumerate()
         .filter(|(_, r)| {
-            matches(&r.name, &f)
+            use crate::domain::search::matches as pinyin_matches;
+            pinyin_matches(&r.name, &f)
                 || r.committees.iter().any(|code| {
                     matches(code, &f)
                         || snap
                             .org
                             .committee_by_code(code)
-                            .is_some_and(|c| matches(&c.name_zh, &f) || matches(&c.name_en, &f))
+                            .is_some_and(|c| pinyin_matches(&c.name_zh, &f) || matches(&c.name_en, &f))
                 })
         })
         .map(|(i, _)| i)
@@ -104,10 +133,8 @@ pub(crate) fn recompute_views(s: &mut State) {
         WorkloadSort::Overdue => view.sort_by_key(|&i| {
             (std::cmp::Reverse(rows[i].overdue), std::cmp::Reverse(rows[i].open), rows[i].mediator_id)
         }),
-        WorkloadSort::Name => view.sort_by_cached_key(|&i| crate::domain::search::sort_key(&rows[i].name)),
-        WorkloadSort::Committee => {
-            view.sort_by(|&a, &b| rows[a].committees.cmp(&rows[b].committees).then(rows[a].name.cmp(&rows[b].name)))
-        }
+        WorkloadSort::Name => view.sort_by_cached_key(|&i| sort_key(&rows[i].name)),
+        WorkloadSort::Committee => view.sort_by_cached_key(|&i| (rows[i].committees.clone(), sort_key(&rows[i].name))),
     }
     s.workload_view = view;
     let ff = s.followups_filter.clone();
@@ -127,7 +154,9 @@ pub(crate) fn recompute_views(s: &mut State) {
 /// At most this many cases are remembered as seen; past it, only the current snapshot's stay.
 const SEEN_CAP: usize = 50_000;
 
-fn apply_snapshot(s: &mut State, snap: Box<Snapshot>) {
+fn apply_snapshot(s: &mut State, snap: Box<Snapshot>, fx: &mut Vec<Effect>) {
+    let prev = s.snap.as_ref().map(|p| p.taken_at);
+    super::follow::note_arrivals(s, prev, &snap);
     s.last_change = Some(snap.taken_at);
     s.worker_error = None;
     if s.seen.len() > SEEN_CAP {
@@ -138,6 +167,8 @@ fn apply_snapshot(s: &mut State, snap: Box<Snapshot>) {
     }
     s.snap = Some(snap);
     recompute_views(s);
+    super::follow::follow_incoming(s, fx);
+    drill::refresh(s, fx);
 }
 
 fn apply_reply(s: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
@@ -157,6 +188,13 @@ fn apply_reply(s: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
                 }
             }
         }
+        Reply::CaseList { filter, page } => {
+            for c in &page.rows {
+                s.seen.insert(c.reference.clone(), c.version);
+            }
+            drill::on_cases(s, filter, page)
+        }
+        Reply::Committees { tier, rows } => drill::on_committees(s, tier, rows),
         Reply::Report(r) => {
             if let Some(Popup::Report(p)) = s.popup.as_mut() {
                 p.report = Some(r);
@@ -179,6 +217,9 @@ pub(super) fn target(s: &State) -> Option<(String, Option<i64>)> {
     if let Some(Popup::Detail(DetailPopup { detail: Some(d), .. })) = &s.popup {
         return Some((d.case.reference.clone(), Some(d.case.version)));
     }
+    if let Some(d) = &s.drill {
+        return d.selected_case().map(|c| (c.reference.clone(), Some(c.version)));
+    }
     s.focus.component().target(s)
 }
 
@@ -186,9 +227,12 @@ pub(super) fn say(s: &mut State, ok: bool, text: impl Into<String>) {
     s.message = Some(Message { ok, text: text.into() });
 }
 
-/// Asks the worker for the panes' data again (the query changed).
+/// Asks the worker for the panes' data again (the query changed), anchored on the case the
+/// Incoming cursor is on so the cursor stays on it.
 pub(crate) fn send_view(s: &State, fx: &mut Vec<Effect>) {
-    fx.push(Effect::Send(Request::View(s.query.clone())));
+    let mut q = s.query.clone();
+    q.incoming_anchor = s.incoming_ref.clone();
+    fx.push(Effect::Send(Request::View(q)));
 }
 
 /// Clears every Incoming filter (typed, palette and routing cell) and the marks.
@@ -206,6 +250,9 @@ pub(crate) fn clear_incoming_filter(s: &mut State, fx: &mut Vec<Effect>) {
 fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
     let page = s.page_rows() as isize;
     let pane = s.focus.component();
+    if s.popup.is_none() && drill::on_action(s, &a, fx) {
+        return;
+    }
     match a {
         Action::Quit => match super::guards::quit_question(s) {
             Some(ask) => s.popup = Some(ask),
@@ -302,8 +349,17 @@ fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
             fx.push(Effect::Send(Request::Report { from, to: today }));
         }
         Action::Help => s.popup = Some(Popup::Help(HelpPopup::default())),
+        Action::Overdue => open_overdue(s, fx),
+        Action::Messages => s.popup = Some(Popup::Messages(MessagesPopup::at_end(s))),
         _ => {}
     }
+}
+
+/// The Overdue view: every open case past a clock, in a drill-down list.
+fn open_overdue(s: &mut State, fx: &mut Vec<Effect>) {
+    let filter = crate::store::CaseFilter { open: true, overdue: true, ..Default::default() };
+    s.drill = None;
+    drill::open(s, s.strings.overdue_view().to_string(), drill::DrillKind::Cases(Box::new(filter)), fx);
 }
 
 fn start_assign(s: &mut State, fx: &mut Vec<Effect>) {
@@ -327,10 +383,12 @@ fn start_transfer(s: &mut State) {
         return;
     };
     let Some(snap) = s.snap.as_ref() else { return };
-    let case = snap.incoming.rows.iter().find(|c| c.reference == reference).cloned().or_else(|| match &s.popup {
-        Some(Popup::Detail(DetailPopup { detail: Some(d), .. })) => Some(d.case.clone()),
-        _ => None,
-    });
+    let in_drill = s.drill.as_ref().and_then(|d| d.selected_case()).filter(|c| c.reference == reference);
+    let case =
+        snap.incoming.rows.iter().find(|c| c.reference == reference).or(in_drill).cloned().or_else(|| match &s.popup {
+            Some(Popup::Detail(DetailPopup { detail: Some(d), .. })) => Some(d.case.clone()),
+            _ => None,
+        });
     let Some(case) = case else { return };
     let org = &snap.org;
     let area = org.area(case.area_id).map(|a| a.code.clone()).unwrap_or_default();
@@ -390,6 +448,8 @@ fn run_command(s: &mut State, cmd: Command, fx: &mut Vec<Effect>) {
             s.focus = Pane::Incoming;
             send_view(s, fx);
         }
+        Command::Overdue => open_overdue(s, fx),
+        Command::Messages => s.popup = Some(Popup::Messages(MessagesPopup::at_end(s))),
         Command::Help => s.popup = Some(Popup::Help(HelpPopup::default())),
         Command::Quit => s.quit = true,
     }

@@ -36,6 +36,7 @@ pub fn render(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
     for (entry, rect) in PANES.iter().zip(pane_areas(main)) {
         entry.component.render(frame, rect, state, theme);
     }
+    super::panes::drill::render(frame, main, state, theme);
     status::render(frame, bar, state, theme);
     super::popups::render(frame, area, state, theme);
 }

@@ -24,8 +24,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     let ro = if state.read_only { format!(" {} ·", s.read_only) } else { String::new() };
     let left = format!("{ro} {} {} · {} · {live} · {clock} ", s.officer, state.officer, state.db_label);
     let left_w = crate::domain::text::width(&left);
-    let right_w = w.saturating_sub(left_w);
-    let mut spans = vec![Span::styled(cell(&left, left_w.min(w)), theme.status_bar)];
+    // `? help` and `q quit` are always shown, at the right end; the rest fills what is left.
+    let mut tail = Vec::new();
+    for a in [Action::Help, Action::Quit] {
+        tail.push(Span::styled(format!(" {}", state.keymap.first_key(&a)), theme.key));
+        tail.push(Span::styled(format!(" {}", s.action_short(&a)), theme.muted));
+    }
+    let tail_w: usize = tail.iter().map(Span::width).sum::<usize>() + 1;
+    let left_w = left_w.min(w.saturating_sub(tail_w));
+    let right_w = w.saturating_sub(left_w + tail_w);
+    let mut spans = vec![Span::styled(cell(&left, left_w), theme.status_bar)];
     if let Some(input) = &state.filter_input {
         spans.push(Span::styled(cell(&format!(" / {}▏", input.text), right_w), theme.key));
     } else if let Some(m) = &state.message {
@@ -41,25 +49,29 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             Action::Filter,
             Action::Report,
             Action::Palette,
-            Action::Help,
-            Action::Quit,
         ] {
             if state.read_only && a.writes() {
                 continue;
             }
-            hints.push(Span::styled(format!(" {}", state.keymap.first_key(&a)), theme.key));
-            hints.push(Span::styled(format!(" {}", s.action_short(&a)), theme.muted));
+            hints.push([
+                Span::styled(format!(" {}", state.keymap.first_key(&a)), theme.key),
+                Span::styled(format!(" {}", s.action_short(&a)), theme.muted),
+            ]);
         }
+        // A key is shown with its word or not at all.
         let mut used = 0;
-        for h in hints {
-            let hw = h.width();
+        for pair in hints {
+            let hw: usize = pair.iter().map(Span::width).sum();
             if used + hw > right_w {
                 break;
             }
             used += hw;
-            spans.push(h);
+            spans.extend(pair);
         }
+        spans.push(Span::raw(" ".repeat(right_w.saturating_sub(used))));
     }
+    spans.push(Span::raw(" "));
+    spans.extend(tail);
     if let Some(err) = &state.worker_error {
         spans.push(Span::styled(format!(" {}", crate::domain::text::sanitize(err)), theme.error));
     }
