@@ -751,7 +751,7 @@ mod tests {
         let org = demo_org()?;
         let policy = Policy::default();
         let now = now();
-        let cases: Vec<_> = generate(&org, &policy, 1, 20_000, now).collect();
+        let cases: Vec<_> = generate(&org, &policy, 2, 20_000, now).collect();
         let share = |f: &dyn Fn(&GeneratedCase) -> bool, of: &dyn Fn(&GeneratedCase) -> bool| {
             let base: Vec<_> = cases.iter().filter(|g| of(g)).collect();
             base.iter().filter(|g| f(g)).count() as f64 / base.len().max(1) as f64
