@@ -228,7 +228,7 @@ fn exit_codes_follow_the_contract() {
     db.ok(&["assign", &reference, names[1]]);
 
     // Read-only refuses writes, reads work.
-    let (code, _, err) = db.run(&["--read-only", "escalate", &reference]);
+    let (code, _, err) = db.run(&["--read-only", "escalate", &reference, "--reason", "test"]);
     assert_eq!(code, 1);
     assert!(err.contains("read-only"), "{err}");
     assert_eq!(db.run(&["--read-only", "show", &reference, "--reveal"]).0, 1);
@@ -280,7 +280,7 @@ fn the_case_life_cycle_runs_from_the_command_line() {
         ])
         .trim()
         .to_string();
-    let out = db.ok(&["escalate", &reference]);
+    let out = db.ok(&["escalate", &reference, "--reason", "跨村纠纷"]);
     assert!(out.contains("escalated"), "{out}");
     let shown = db.json(&["show", &reference, "--json"]);
     assert_eq!(s(&shown, "tier"), "town");
@@ -307,7 +307,7 @@ fn show_uses_the_desk_glossary_and_tells_the_audit_trail_in_words() {
         .ok(&["add", "--category", "other", "--area", "WH-HBW-01-01", "--applicant-name", "赵六", "--summary", "欠款"])
         .trim()
         .to_string();
-    db.ok(&["escalate", &reference]);
+    db.ok(&["escalate", &reference, "--reason", "跨村纠纷"]);
     let zh = db.ok(&["--lang", "zh", "show", &reference]);
     for term in ["收案时间", "主办调解员", "难易程度", "操作记录", "上报 "] {
         assert!(zh.contains(term), "zh show lacks {term:?}:\n{zh}");

@@ -213,7 +213,7 @@ fn sixteen_processes_race_without_lost_updates() {
                 let mut escalates = Vec::new();
                 let mut adds = Vec::new();
                 for (i, r) in order.iter().enumerate() {
-                    let out = cli(&db, &["escalate", r]).output().unwrap();
+                    let out = cli(&db, &["escalate", r, "--reason", "race"]).output().unwrap();
                     escalates.push(outcome(r, RACERS + w, out));
                     if i < ADDS_PER_WORKER {
                         let applicant = format!("加塞{w}-{i}");

@@ -122,7 +122,9 @@ fn forty_five_trade_committees_and_the_routed_kinds_at_city_and_every_district()
             (Category::Labour, "LABOUR"),
             (Category::PropertyManagement, "PROPERTY"),
         ] {
-            let r = rules.route(&org, &village.code, category, Complexity::General, RiskLevel::None).unwrap();
+            let r = rules
+                .route(&org, &village.code, category, Complexity::General, RiskLevel::None, Default::default())
+                .unwrap();
             let c = org.committee(r.committee_id).unwrap();
             assert_eq!(c.code, format!("{prefix}-{district}"), "{} {category:?}", village.code);
         }

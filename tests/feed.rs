@@ -113,7 +113,7 @@ fn apply(w: &mut World, who: usize, op: &Op, at: DateTime<Utc>) {
         }
         Op::Escalate { case } => {
             if let Some(r) = pick(&refs, *case) {
-                let _ = s.escalate(&r, Expect::Latest, at);
+                let _ = s.escalate(&r, "feed test", Expect::Latest, at);
             }
         }
         Op::Transfer { case, committee } => {

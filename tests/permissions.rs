@@ -358,7 +358,7 @@ fn assert_writes_refused(f: &Fixture, reader: &Reader, who: &str) {
     let attempts: [(&[&str], &str); 8] = [
         (&["assign", &f.reference, &mediator], ""),
         (&["assign", &f.reference, &mediator, "--if-unassigned"], ""),
-        (&["escalate", &f.reference], ""),
+        (&["escalate", &f.reference, "--reason", "test"], ""),
         (&["transfer", &f.reference, &committee], ""),
         (&["add", "--json", "-"], &new_case),
         (&["import", csv], ""),

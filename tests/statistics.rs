@@ -133,7 +133,7 @@ fn fixture() -> (TempDir, Store) {
         rows.push((c, followups));
     }
     store.insert_generated(rows.into_iter(), "statistics fixture", local(10, 20, 0, 0)).unwrap();
-    store.escalate(&h.reference, Expect::Latest, local(9, 26, 10, 0)).unwrap();
+    store.escalate(&h.reference, "statistics test", Expect::Latest, local(9, 26, 10, 0)).unwrap();
     (dir, store)
 }
 

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 
-use super::args::{AssignArgs, FollowupArgs, RefArgs, TransferArgs};
+use super::args::{AssignArgs, EscalateArgs, FollowupArgs, TransferArgs};
 use super::output::Out;
 use super::Context;
 use crate::domain::aftercare::ItemStatus;
@@ -56,10 +56,10 @@ pub fn assign(ctx: &Context, a: &AssignArgs) -> Result<()> {
     })
 }
 
-/// `escalate REF`.
-pub fn escalate(ctx: &Context, a: &RefArgs) -> Result<()> {
+/// `escalate REF --reason TEXT`.
+pub fn escalate(ctx: &Context, a: &EscalateArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
-    let case = store.escalate(&a.reference, Expect::Latest, Utc::now())?;
+    let case = store.escalate(&a.reference, &a.reason, Expect::Latest, Utc::now())?;
     done(a.json, &case, &store, || {
         format!("{}: escalated to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang))
     })

@@ -81,8 +81,9 @@ pub enum Command {
     Duty(DutyArgs),
     /// Assign a case to a lead mediator (by id or exact name)
     Assign(AssignArgs),
-    /// Move a case one tier up; it lands unassigned in the higher committee's queue
-    Escalate(RefArgs),
+    /// Move a case one tier up (same committee kind where the higher tier has one, else
+    /// geographic), with a required reason; it lands unassigned in that committee's queue
+    Escalate(EscalateArgs),
     /// Re-route a case to another committee that covers its area; it lands unassigned
     Transfer(TransferArgs),
     /// Record how mediation ended: resolved (agreement), failed or withdrawn
@@ -325,6 +326,20 @@ pub struct RefArgs {
     /// The case's ref
     #[arg(value_name = "REF")]
     pub reference: String,
+    /// Print the case afterwards as one JSON record (the shape `show --json` prints)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `escalate`.
+#[derive(Debug, Args)]
+pub struct EscalateArgs {
+    /// The case's ref
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// Why the case goes up a tier (required; recorded in the audit trail)
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
     /// Print the case afterwards as one JSON record (the shape `show --json` prints)
     #[arg(long)]
     pub json: bool,

@@ -30,7 +30,7 @@ pub use intake::{FieldError, NewCase};
 pub use lifecycle::{Event, StatusSet};
 pub use office_time::{OfficeTz, Period, PeriodKind};
 pub use org::{Area, Committee, CommitteeKind, Mediator, Org, Tier};
-pub use routing::{Route, RoutingRules};
+pub use routing::{is_acute, Route, RoutingRules};
 
 /// The language of everything on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::case::{Category, Complexity, RiskLevel};
+use super::case::{Category, Complexity, RiskFlags, RiskLevel};
 use super::org::{CommitteeKind, Org, Tier};
 
 /// Routing rules; the defaults are DESIGN.md's, an office may override them in `rules.toml`.
@@ -19,7 +19,7 @@ pub struct RoutingRules {
     pub major: Tier,
     /// Tier for critical cases (always joint).
     pub critical: Tier,
-    /// Rule 3: the lowest tier for red-risk cases (always joint).
+    /// Rule 3: the lowest tier for red-risk or flagged cases (always joint).
     pub red_risk_min: Tier,
 }
 
@@ -59,8 +59,14 @@ impl std::fmt::Display for RouteError {
     }
 }
 
+/// Rule 3's test, shared by intake, import, the generator and the Incoming order: red risk, or
+/// any of the mass-incident, media and turning-criminal flags.
+pub fn is_acute(risk: RiskLevel, flags: RiskFlags) -> bool {
+    risk == RiskLevel::Red || flags.any()
+}
+
 impl RoutingRules {
-    /// Routes a case from its area (a code), category, complexity and risk level.
+    /// Routes a case from its area (a code), category, complexity, risk level and risk flags.
     pub fn route(
         &self,
         org: &Org,
@@ -68,12 +74,16 @@ impl RoutingRules {
         category: Category,
         complexity: Complexity,
         risk: RiskLevel,
+        flags: RiskFlags,
     ) -> Result<Route, RouteError> {
-        let joint = complexity == Complexity::Critical || risk == RiskLevel::Red;
+        let acute = is_acute(risk, flags);
+        let joint = complexity == Complexity::Critical || acute;
         if self.trade_committees {
             if let Some(kind) = CommitteeKind::for_category(category) {
                 if let Some(route) = trade_route(org, area_code, kind, joint) {
-                    return Ok(route);
+                    if !acute || route.tier >= self.red_risk_min {
+                        return Ok(route);
+                    }
                 }
             }
         }
@@ -83,7 +93,7 @@ impl RoutingRules {
             Complexity::Major => self.major,
             Complexity::Critical => self.critical,
         };
-        if risk == RiskLevel::Red && tier < self.red_risk_min {
+        if acute && tier < self.red_risk_min {
             tier = self.red_risk_min;
         }
         geographic_route(org, area_code, tier, joint)
@@ -119,10 +129,33 @@ fn geographic_route(org: &Org, area_code: &str, tier: Tier, joint: bool) -> Resu
         .ok_or_else(|| RouteError(format!("no committee at or above {tier} for area {area_code}")))
 }
 
-/// Escalation: the geographic committee one tier above the case's current tier, joint kept.
-pub fn escalate(org: &Org, area_code: &str, current: Tier, joint: bool) -> Result<Route, RouteError> {
+/// Escalation: one tier above the case's current tier, to the committee of the same kind at that
+/// tier covering the case's area where there is one (a district traffic case goes to the city
+/// traffic committee), else the geographic committee. The joint flag is kept, and a critical
+/// case escalated to town or above gets the joint team.
+pub fn escalate(
+    org: &Org,
+    area_code: &str,
+    current: Tier,
+    kind: CommitteeKind,
+    complexity: Complexity,
+    joint: bool,
+) -> Result<Route, RouteError> {
     let up =
         current.up().ok_or_else(|| RouteError("the case is already at the city tier; it cannot go higher".into()))?;
+    let joint = joint || (complexity == Complexity::Critical && up >= Tier::Town);
+    if kind != CommitteeKind::Geographic {
+        let same_kind = org.chain(area_code).into_iter().filter(|a| a.level == up).find_map(|a| {
+            org.committees.iter().find(|c| c.kind == kind && c.area == a.code).map(|c| Route {
+                tier: up,
+                committee_id: c.id,
+                joint,
+            })
+        });
+        if let Some(route) = same_kind {
+            return Ok(route);
+        }
+    }
     geographic_route(org, area_code, up, joint)
 }
 
@@ -141,6 +174,7 @@ mod tests {
             Category::TrafficAccident,
             Complexity::Simple,
             RiskLevel::None,
+            RiskFlags::default(),
         )?;
         assert_eq!(org.committee(r.committee_id).map(|c| c.code.as_str()), Some("TRAFFIC-D1"));
         assert_eq!(r.tier, Tier::District);
@@ -156,6 +190,7 @@ mod tests {
             Category::Medical,
             Complexity::General,
             RiskLevel::None,
+            RiskFlags::default(),
         )?;
         assert_eq!(org.committee(r.committee_id).map(|c| c.code.as_str()), Some("MEDICAL-C"));
         assert_eq!(r.tier, Tier::City);
@@ -166,7 +201,7 @@ mod tests {
     fn complexity_picks_the_geographic_tier() -> TestResult {
         let org = small_org();
         let rules = RoutingRules::default();
-        let at = |cx, risk| rules.route(&org, "C-D1-T1-V1", Category::Neighbour, cx, risk);
+        let at = |cx, risk| rules.route(&org, "C-D1-T1-V1", Category::Neighbour, cx, risk, RiskFlags::default());
         assert_eq!(at(Complexity::Simple, RiskLevel::None)?.tier, Tier::Village);
         assert_eq!(at(Complexity::General, RiskLevel::Yellow)?.tier, Tier::Village);
         assert_eq!(at(Complexity::Major, RiskLevel::None)?.tier, Tier::Town);
@@ -180,11 +215,58 @@ mod tests {
     #[test]
     fn escalation_moves_one_tier_and_stops_at_the_city() -> TestResult {
         let org = small_org();
-        let r = escalate(&org, "C-D1-T1-V1", Tier::Village, false)?;
+        let up = |tier, kind| escalate(&org, "C-D1-T1-V1", tier, kind, Complexity::General, false);
+        let r = up(Tier::Village, CommitteeKind::Geographic)?;
         assert_eq!(r.tier, Tier::Town);
-        let r = escalate(&org, "C-D1-T1-V1", Tier::District, false)?;
+        let r = up(Tier::District, CommitteeKind::Geographic)?;
         assert_eq!(r.tier, Tier::City);
-        assert!(escalate(&org, "C-D1-T1-V1", Tier::City, false).is_err());
+        assert!(up(Tier::City, CommitteeKind::Geographic).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn escalation_keeps_the_specialist_where_the_higher_tier_has_one() -> TestResult {
+        let org = small_org();
+        let r = escalate(&org, "C-D1-T1-V1", Tier::District, CommitteeKind::Traffic, Complexity::General, false)?;
+        let c = org.committee(r.committee_id).ok_or("no committee")?;
+        assert_eq!((r.tier, c.kind), (Tier::City, CommitteeKind::Traffic), "{}", c.code);
+        assert!(!r.joint);
+        Ok(())
+    }
+
+    #[test]
+    fn critical_cases_escalated_to_town_or_above_get_the_joint_team() -> TestResult {
+        let org = small_org();
+        let r = escalate(&org, "C-D1-T1-V1", Tier::Village, CommitteeKind::Geographic, Complexity::Critical, false)?;
+        assert_eq!((r.tier, r.joint), (Tier::Town, true));
+        let r = escalate(&org, "C-D1-T1-V1", Tier::Village, CommitteeKind::Geographic, Complexity::Major, false)?;
+        assert!(!r.joint);
+        Ok(())
+    }
+
+    #[test]
+    fn a_risk_flag_acts_like_red_risk() -> TestResult {
+        let org = small_org();
+        let rules = RoutingRules::default();
+        for flags in [
+            RiskFlags { mass: true, ..RiskFlags::default() },
+            RiskFlags { media: true, ..RiskFlags::default() },
+            RiskFlags { criminal: true, ..RiskFlags::default() },
+        ] {
+            let r = rules.route(&org, "C-D1-T1-V1", Category::Neighbour, Complexity::Simple, RiskLevel::None, flags)?;
+            assert_eq!((r.tier, r.joint), (Tier::Town, true), "{flags:?}");
+            let r = rules.route(
+                &org,
+                "C-D1-T1-V1",
+                Category::TrafficAccident,
+                Complexity::Simple,
+                RiskLevel::Yellow,
+                flags,
+            )?;
+            assert!(r.tier >= Tier::Town && r.joint, "{flags:?}");
+        }
+        assert!(!is_acute(RiskLevel::Orange, RiskFlags::default()));
+        assert!(is_acute(RiskLevel::Red, RiskFlags::default()));
         Ok(())
     }
 
@@ -204,18 +286,20 @@ mod tests {
             cat_ix in 0usize..Category::ALL.len(),
             cx_ix in 0usize..Complexity::ALL.len(),
             risk_ix in 0usize..RiskLevel::ALL.len(),
+            (mass, media, criminal) in (any::<bool>(), any::<bool>(), any::<bool>()),
         ) {
             let org = small_org();
             let villages: Vec<_> = org.areas.iter().filter(|a| a.level == Tier::Village).collect();
             let area = villages[area_ix % villages.len()];
             let (cat, cx, risk) = (Category::ALL[cat_ix], Complexity::ALL[cx_ix], RiskLevel::ALL[risk_ix]);
+            let flags = RiskFlags { mass, media, criminal };
             let r = RoutingRules::default()
-                .route(&org, &area.code, cat, cx, risk)
+                .route(&org, &area.code, cat, cx, risk, flags)
                 .map_err(|e| TestCaseError::fail(e.to_string()))?;
             let c = org.committee(r.committee_id).ok_or_else(|| TestCaseError::fail("routed committee missing"))?;
             prop_assert!(org.covers(c, &area.code));
             prop_assert_eq!(org.committee_tier(c), Some(r.tier));
-            if risk == RiskLevel::Red {
+            if risk == RiskLevel::Red || flags.any() {
                 prop_assert!(r.tier >= Tier::Town);
                 prop_assert!(r.joint);
             }

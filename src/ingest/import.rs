@@ -186,7 +186,7 @@ impl Collector<'_> {
 pub fn check(n: &NewCase, org: &Org, policy: &Policy, now: DateTime<Utc>) -> Vec<FieldError> {
     let mut errs = n.validate(org, now);
     if errs.is_empty() {
-        if let Err(e) = policy.routing.route(org, &n.area, n.category, n.complexity, n.risk_level) {
+        if let Err(e) = policy.routing.route(org, &n.area, n.category, n.complexity, n.risk_level, n.risk_flags) {
             errs.push(FieldError::new("area", format!("cannot be routed: {e}")));
         }
     }

@@ -195,7 +195,7 @@ impl Store {
         let route = self
             .policy
             .routing
-            .route(&self.org, &n.area, n.category, n.complexity, n.risk_level)
+            .route(&self.org, &n.area, n.category, n.complexity, n.risk_level, n.risk_flags)
             .map_err(|e| Error::Invalid(format!("cannot route the case: {e}")))?;
         let area_id = self.org.area_by_code(&n.area).map(|a| a.id).unwrap_or_default();
         Ok(n.clone().into_received(area_id, route, &self.policy.clocks))
@@ -314,17 +314,25 @@ impl Store {
         self.case_by_id(case.id)
     }
 
-    /// Moves a case one tier up the geographic chain; it lands unassigned in that queue.
-    pub fn escalate(&mut self, reference: &str, expect: Expect, now: DateTime<Utc>) -> Result<Case> {
+    /// Moves a case one tier up, keeping its committee kind where the higher tier has one (else
+    /// the geographic committee); it lands unassigned in that queue. `reason` is required free
+    /// text; the audit records from → to and the reason.
+    pub fn escalate(&mut self, reference: &str, reason: &str, expect: Expect, now: DateTime<Utc>) -> Result<Case> {
         self.writable()?;
+        let reason = check_reason(reason)?;
         let tx = self.begin()?;
         let case = load_for_update(&tx, reference)?;
         self.check_expect(&tx, &case, expect)?;
         Self::require_open(&case, "escalated")?;
         let area = self.org.area(case.area_id).map(|a| a.code.clone()).unwrap_or_default();
-        let route = route_up(&self.org, &area, case.tier, case.joint)
+        let from = self.org.committee(case.committee_id);
+        let kind = from.map(|c| c.kind).unwrap_or(crate::domain::CommitteeKind::Geographic);
+        let route = route_up(&self.org, &area, case.tier, kind, case.complexity, case.joint)
             .map_err(|e| Error::Invalid(format!("{}: {e}", case.reference)))?;
         self.reroute(&tx, &case, route.tier, route.committee_id, now)?;
+        if route.joint != case.joint {
+            tx.execute("UPDATE cases SET joint = ?1 WHERE id = ?2", params![route.joint, case.id])?;
+        }
         audit(
             &tx,
             now,
@@ -333,7 +341,9 @@ impl Store {
             Some(case.id),
             &json!({
                 "from_tier": case.tier.code(), "to_tier": route.tier.code(),
-                "to_committee": self.org.committee(route.committee_id).map(|c| c.code.as_str())
+                "from_committee": from.map(|c| c.code.as_str()),
+                "to_committee": self.org.committee(route.committee_id).map(|c| c.code.as_str()),
+                "joint": route.joint, "reason": reason
             }),
         )?;
         tx.commit()?;
@@ -396,7 +406,7 @@ impl Store {
         committee_id: i64,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let assign_due = self.policy.clocks.assign_due(now, case.complexity);
+        let assign_due = self.policy.clocks.assign_due_for(now, case.complexity, case.risk_level, case.risk_flags);
         let status = step(case, Event::Reroute)?;
         let n = tx.execute(
             "UPDATE cases SET status = ?6, tier = ?1, committee_id = ?2, lead_mediator_id = NULL, \
@@ -534,4 +544,20 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// The escalation reason: required, one line of at most 500 characters, nothing a terminal would
+/// act on.
+fn check_reason(reason: &str) -> Result<String> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::Invalid("a reason is required to escalate (--reason TEXT)".into()));
+    }
+    if reason.chars().count() > 500 {
+        return Err(Error::Invalid("the escalation reason is longer than 500 characters".into()));
+    }
+    if let Some(c) = crate::domain::text::find_hostile(reason, false) {
+        return Err(Error::Invalid(format!("the escalation reason contains a control character {:?}", c)));
+    }
+    Ok(reason.to_string())
 }

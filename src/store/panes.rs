@@ -25,7 +25,8 @@ pub const MATRIX_COLUMNS: [CommitteeKind; 6] = [
 /// The orders the Incoming pane can be sorted in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum IncomingSort {
-    /// Past the assignment clock or red first, then risk, then the clock (most urgent on top).
+    /// Past the assignment clock, red or flagged (routing's rule 3) first, then risk, then the
+    /// clock (most urgent on top).
     #[default]
     Urgency,
     /// Oldest received first.
@@ -60,7 +61,7 @@ impl IncomingSort {
     /// neither red nor past its clock.
     fn order_by(self, now: DateTime<Utc>) -> String {
         let (late, _) = overdue("c.", &ts(now).to_string());
-        let urgent = format!("(c.risk_rank >= {RED_RANK} OR {late}) DESC");
+        let urgent = format!("(c.risk_rank >= {RED_RANK} OR c.risk_flags <> '' OR {late}) DESC");
         match self {
             IncomingSort::Urgency => format!("{urgent}, c.risk_rank DESC, c.assign_due, c.id"),
             IncomingSort::Oldest => "c.received_at, c.id".to_string(),

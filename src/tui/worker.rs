@@ -309,7 +309,9 @@ impl Worker {
                 Reply::Done(done.join(", "))
             }
             Request::Escalate { reference, expect } => {
-                let c = s.escalate(&reference, expect, now)?;
+                // The desk has no reason field yet: it records a fixed reason naming the officer.
+                let reason = format!("escalated from the desk by {}", s.actor());
+                let c = s.escalate(&reference, &reason, expect, now)?;
                 Reply::Done(format!("{} ↑ {}", c.reference, c.tier.code()))
             }
             Request::Transfer { reference, expect, committee } => {

@@ -74,11 +74,22 @@ pub fn event_words(org: &Org, e: &AuditEvent, lang: Lang) -> String {
         }
         "escalate" => {
             let to = committee(org, s("to_committee"), lang);
-            if zh {
+            let mut t = if zh {
                 format!("上报 {} → {}（{to}）", tier("from_tier"), tier("to_tier"))
             } else {
                 format!("escalated {} → {} ({to})", tier("from_tier"), tier("to_tier"))
+            };
+            if s("from_committee").is_some() {
+                let from = committee(org, s("from_committee"), lang);
+                t.push_str(&if zh { format!("，原为{from}") } else { format!(", from {from}") });
             }
+            if d.get("joint").and_then(Value::as_bool) == Some(true) {
+                t.push_str(if zh { "，四所一庭联合调解" } else { ", joint team" });
+            }
+            if let Some(r) = s("reason") {
+                t.push_str(&if zh { format!("；理由：{r}") } else { format!("; reason: {r}") });
+            }
+            t
         }
         "transfer" => {
             let (from, to) = (committee(org, s("from_committee"), lang), committee(org, s("to_committee"), lang));
@@ -189,6 +200,15 @@ mod tests {
         let en = event_words(&org, &e, Lang::En);
         assert!(en.starts_with("escalated Town → District"), "{en}");
         assert!(!en.contains('{'), "{en}");
+        let e = event(
+            "escalate",
+            r#"{"from_tier":"district","to_tier":"city","from_committee":"TRAFFIC-D1","to_committee":"TRAFFIC-C","joint":true,"reason":"两区交界"}"#,
+        );
+        let en = event_words(&org, &e, Lang::En);
+        assert!(en.contains("joint team") && en.ends_with("reason: 两区交界"), "{en}");
+        let zh = event_words(&org, &e, Lang::Zh);
+        assert!(zh.contains("理由：两区交界") && zh.contains("原为"), "{zh}");
+        let e = event("escalate", r#"{"from_tier":"town","to_tier":"district","to_committee":null}"#);
         let zh = event_words(&org, &e, Lang::Zh);
         assert!(zh.starts_with("上报 ") && zh.contains(" → ") && !zh.contains("town"), "{zh}");
         let a = event("assign", r#"{"mediator_id":3,"mediator":"王芳","previous":null,"over_capacity":true}"#);

@@ -15,9 +15,10 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::domain::routing::is_acute;
 use crate::domain::{
     AgreementForm, Area, Case, Category, Complexity, Event, Followup, FollowupChannel, FollowupOutcome, NewCase,
-    OfficeTz, Org, Policy, RiskLevel, Route, Tier,
+    OfficeTz, Org, Policy, RiskFlags, RiskLevel, Route, Tier,
 };
 
 pub mod calibrate;
@@ -111,7 +112,7 @@ pub struct Generate<'a> {
     villages: Vec<Village>,
     /// Cumulative village weights (some villages are busier than others).
     village_cum: Vec<u32>,
-    /// Route per village × category × complexity × red risk, see [`route_ix`].
+    /// Route per village × category × complexity × acute risk (red or flagged), see [`route_ix`].
     routes: Vec<Route>,
     /// Mediator ids per committee id: all members, and those on duty.
     members: HashMap<i64, (Vec<i64>, Vec<i64>)>,
@@ -120,9 +121,10 @@ pub struct Generate<'a> {
     seq: u32,
 }
 
-fn route_ix(village: usize, category: Category, complexity: Complexity, red: bool) -> usize {
+/// `acute` is routing's rule 3 ([`crate::domain::routing::is_acute`]): red risk or any flag.
+fn route_ix(village: usize, category: Category, complexity: Complexity, acute: bool) -> usize {
     ((village * Category::ALL.len() + category as usize) * Complexity::ALL.len() + complexity as usize) * 2
-        + usize::from(red)
+        + usize::from(acute)
 }
 
 fn is_rural(a: &Area) -> bool {
@@ -142,7 +144,7 @@ impl<'a> Generate<'a> {
             for &category in Category::ALL {
                 for &complexity in Complexity::ALL {
                     for risk in [RiskLevel::None, RiskLevel::Red] {
-                        match policy.routing.route(org, &a.code, category, complexity, risk) {
+                        match policy.routing.route(org, &a.code, category, complexity, risk, RiskFlags::default()) {
                             Ok(r) => these.push(r),
                             Err(_) => continue 'village,
                         }
@@ -213,7 +215,7 @@ impl<'a> Generate<'a> {
         let d = draw_dispute(rng, source, place, rural, received_at);
         let route = self
             .routes
-            .get(route_ix(vix, d.category, d.complexity, d.risk_level == RiskLevel::Red))
+            .get(route_ix(vix, d.category, d.complexity, is_acute(d.risk_level, d.risk_flags)))
             .copied()
             .unwrap_or(Route { tier: Tier::Village, committee_id: 0, joint: false });
         let partners = if route.joint { draw_partners(rng, d.complexity) } else { Vec::new() };
@@ -667,7 +669,7 @@ mod tests {
             let committee = org.committee(c.committee_id).ok_or("the routed committee exists")?;
             assert!(org.covers(committee, &area.code));
             assert_eq!(org.committee_tier(committee), Some(c.tier));
-            let route = policy.routing.route(&org, &area.code, c.category, c.complexity, c.risk_level)?;
+            let route = policy.routing.route(&org, &area.code, c.category, c.complexity, c.risk_level, c.risk_flags)?;
             assert_eq!((route.tier, route.committee_id, route.joint), (c.tier, c.committee_id, c.joint));
             assert_eq!(c.joint, !c.partners.is_empty());
             assert_eq!(
@@ -749,7 +751,7 @@ mod tests {
         let org = demo_org()?;
         let policy = Policy::default();
         let now = now();
-        let cases: Vec<_> = generate(&org, &policy, 1, 20_000, now).collect();
+        let cases: Vec<_> = generate(&org, &policy, 2, 20_000, now).collect();
         let share = |f: &dyn Fn(&GeneratedCase) -> bool, of: &dyn Fn(&GeneratedCase) -> bool| {
             let base: Vec<_> = cases.iter().filter(|g| of(g)).collect();
             base.iter().filter(|g| f(g)).count() as f64 / base.len().max(1) as f64
@@ -823,7 +825,7 @@ mod tests {
             let c = random_intake(&org, &mut rng, now());
             assert_eq!(c.validate(&org, now()), vec![]);
             assert_eq!(c.received_at, now());
-            policy.routing.route(&org, &c.area, c.category, c.complexity, c.risk_level)?;
+            policy.routing.route(&org, &c.area, c.category, c.complexity, c.risk_level, c.risk_flags)?;
         }
         let empty = Org::default();
         let c = random_intake(&empty, &mut rng, now());

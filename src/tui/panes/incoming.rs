@@ -51,8 +51,9 @@ fn columns(state: &State, inner: usize) -> Vec<Column> {
             header: s.col_risk,
             width: 4,
             draw: |c, x, w| {
-                let flag = if c.risk_flags.any() { "+" } else { "" };
-                let text = format!("{}{flag}", x.state.strings.risk_short[c.risk_level as usize]);
+                // Acute (red or a risk flag, routing's rule 3): a leading `!` marks the top of the queue.
+                let acute = if crate::domain::is_acute(c.risk_level, c.risk_flags) { "!" } else { "" };
+                let text = format!("{acute}{}", x.state.strings.risk_short[c.risk_level as usize]);
                 span(&text, w, risk_style(x.theme, c.risk_level))
             },
         },
