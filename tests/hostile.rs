@@ -437,7 +437,7 @@ fn run_desk(p: &Planted, cols: u16, rows: u16, lang: &str) {
     desk.send("a");
     let title = if zh { "分派" } else { "Assign" };
     let (screen, _) = desk.wait_for("the assign popup", REACT, |s| {
-        s.contains(&format!("{title} {}", p.reference)) && s.matches("31m[2J[").count() >= 3
+        s.contains(&format!("{title} {}", p.reference)) && s.matches("31m[2J[").count() >= 2
     });
     assert_layout(&screen, rows, &format!("{what} assign"));
     desk.send("\x1b");

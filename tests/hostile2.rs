@@ -479,8 +479,20 @@ fn crlf_csv_errors_name_the_right_line() {
 #[test]
 fn resolve_note_goes_through_the_free_text_validator() {
     let db = Db::demo(30);
-    let list = db.json(&["list", "--json"]);
-    let reference = common::s(&common::records(&list)[0], "ref").to_string();
+    // An open case, so that withdrawing it is allowed and only the note can be refused.
+    let (code, out, err) = db.run(&[
+        "add",
+        "--category",
+        "neighbour",
+        "--area",
+        "WH-HBW-01-01",
+        "--applicant-name",
+        "甲",
+        "--summary",
+        "楼上漏水",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let reference = out.trim().to_string();
     let version = || -> i64 {
         open_ro(&db.path).query_row("SELECT version FROM cases WHERE ref = ?1", [&reference], |r| r.get(0)).unwrap()
     };

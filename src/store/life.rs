@@ -66,6 +66,10 @@ impl OutcomeRecord {
 
     /// The first thing that does not fit the outcome, if any.
     fn check(&self) -> Result<()> {
+        // The note goes through the one free-text validator, whatever entry wrote it.
+        if let Some(e) = crate::domain::bounds::check_note("note", &self.note) {
+            return Err(Error::Invalid(format!("{e}; nothing was changed")));
+        }
         let resolved = self.status == Status::Resolved;
         let bad = |field: &str, why: &str| Err(Error::refused(field, why));
         if !resolved && (self.agreement.is_some() || self.amount_agreed_fen.is_some() || self.on_the_spot) {

@@ -24,7 +24,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     let ro = if state.read_only { format!(" {} ·", s.read_only) } else { String::new() };
     // A message or a filter being typed takes the room of the officer and database names, so it
     // is readable at 80 columns (the full text is kept in the message log).
-    let left = if state.filter_input.is_some() || state.message.is_some() {
+    let left = if state.filter_input.is_some() || state.message.is_some() || state.worker_error.is_some() {
         format!("{ro} {clock} ")
     } else {
         format!("{ro} {} {} · {} · {live} · {clock} ", s.officer, state.officer, state.db_label)
@@ -45,6 +45,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     } else if let Some(m) = &state.message {
         let style = if m.ok { theme.success } else { theme.error };
         spans.push(Span::styled(cell(&format!(" {}", m.text), right_w), style));
+    } else if let Some(err) = &state.worker_error {
+        // Why the desk is offline or waiting: in the hints' room, never past the right edge.
+        spans.push(Span::styled(cell(&format!(" {}", crate::domain::text::sanitize(err)), right_w), theme.error));
     } else {
         let mut hints = Vec::new();
         for a in [
@@ -78,8 +81,5 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     }
     spans.push(Span::raw(" "));
     spans.extend(tail);
-    if let Some(err) = &state.worker_error {
-        spans.push(Span::styled(format!(" {}", crate::domain::text::sanitize(err)), theme.error));
-    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
