@@ -23,21 +23,8 @@ const PHONE_MASKED: &str = "138****5678";
 const ID_MASKED: &str = "150302********1231";
 const RESPONDENT_MASKED: &str = "139****4321";
 
-/// The fields the desk sets itself (ingest::record::DESK_SET): ignored on input.
-const DESK_SET: &[&str] = &[
-    "ref",
-    "status",
-    "version",
-    "tier",
-    "committee",
-    "lead_mediator",
-    "joint",
-    "assign_due",
-    "mediation_due",
-    "finished_at",
-    "agreement",
-    "outcome_note",
-];
+/// The fields the desk sets itself: ignored on input (the one list, from the record).
+use duty_desk::ingest::record::DESK_SET;
 
 const STARTUP: Duration = Duration::from_secs(10);
 const REACT: Duration = Duration::from_secs(5);
