@@ -129,26 +129,30 @@ impl<'de> Visitor<'de> for RawVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::testing::TestResult;
 
     #[test]
-    fn a_duplicate_key_is_named() {
-        let raw = RawRecord::parse(r#"{"summary": "a", "area": "x", "summary": "b"}"#).unwrap();
+    fn a_duplicate_key_is_named() -> TestResult {
+        let raw = RawRecord::parse(r#"{"summary": "a", "area": "x", "summary": "b"}"#)?;
         assert_eq!(raw.duplicates, vec!["summary".to_string()]);
         let errs = new_case_from_raw(&raw, OfficeTz::default()).unwrap_err();
         assert!(errs.iter().any(|e| e.to_string().contains("summary") && e.to_string().contains("more than once")));
+        Ok(())
     }
 
     #[test]
-    fn values_are_kept_as_serde_json_reads_them() {
+    fn values_are_kept_as_serde_json_reads_them() -> TestResult {
         let text = r#"[{"a": 1, "b": [1, "x"], "c": null, "d": 1.5, "e": {"f": true}}]"#;
-        let raw = RawRecord::parse(text).unwrap();
-        assert_eq!(raw.value, serde_json::from_str::<Value>(text).unwrap());
+        let raw = RawRecord::parse(text)?;
+        assert_eq!(raw.value, serde_json::from_str::<Value>(text)?);
         assert!(raw.duplicates.is_empty());
+        Ok(())
     }
 
     #[test]
-    fn duplicates_inside_a_one_record_array_are_seen() {
-        let raw = RawRecord::parse(r#"[{"area": "x", "area": "y"}]"#).unwrap();
+    fn duplicates_inside_a_one_record_array_are_seen() -> TestResult {
+        let raw = RawRecord::parse(r#"[{"area": "x", "area": "y"}]"#)?;
         assert_eq!(raw.duplicates, vec!["area".to_string()]);
+        Ok(())
     }
 }

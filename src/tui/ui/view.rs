@@ -80,12 +80,13 @@ pub fn draw(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::testing::TestResult;
     use crate::view::Term;
     use ratatui::backend::TestBackend;
     use ratatui::Terminal;
 
     #[test]
-    fn a_view_is_drawn_with_its_glossary_labels() {
+    fn a_view_is_drawn_with_its_glossary_labels() -> TestResult {
         let mut v = View::default();
         v.blocks.push(Block::Title("WH-2023-00001  已受理".into()));
         v.field(Term::Lead, "王芳");
@@ -95,11 +96,12 @@ mod tests {
             header: vec!["按来源".into(), "调解".into()],
             rows: vec![vec!["来访".into(), "3".into()]],
         });
-        let theme = Theme::choose(None).unwrap();
-        let mut term = Terminal::new(TestBackend::new(40, 10)).unwrap();
-        term.draw(|f| draw(f, f.area(), Border::default(), &v, Lang::Zh, &theme, 0)).unwrap();
+        let theme = Theme::choose(None)?;
+        let mut term = Terminal::new(TestBackend::new(40, 10))?;
+        term.draw(|f| draw(f, f.area(), Border::default(), &v, Lang::Zh, &theme, 0))?;
         let text: String = term.backend().buffer().content().iter().map(|c| c.symbol()).collect();
         assert!(text.contains("主办调解员") || text.contains("主 办"), "{text}");
         assert!(text.contains("王"), "{text}");
+        Ok(())
     }
 }
