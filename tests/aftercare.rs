@@ -2,6 +2,7 @@
 //! schedules, the closing rule with rectification items open, reopening a case from an item, the
 //! time to arrival on site and its median.
 
+mod common;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use duty_desk::domain::aftercare::{CloseBlocker, ItemStatus};
 use duty_desk::domain::{
@@ -29,21 +30,7 @@ fn store() -> (TempDir, Store) {
 /// A general case, assigned and resolved at `now()` with no agreed performance date: one
 /// follow-up due 15 days later.
 fn resolved(store: &mut Store) -> Case {
-    let village = store.org().areas.iter().find(|a| a.level == Tier::Village).map(|a| a.code.clone()).unwrap();
-    let intake = NewCase {
-        received_at: now() - Duration::days(3),
-        source: Source::WalkIn,
-        category: Category::Neighbour,
-        applicant: Party { name: "张三".into(), phone: "13812345678".into(), id_no: String::new() },
-        respondent: Party::default(),
-        summary: "噪音纠纷".into(),
-        amount_fen: 100,
-        area: village,
-        complexity: Complexity::General,
-        risk_flags: RiskFlags::default(),
-        risk_level: RiskLevel::None,
-        partners: Vec::new(),
-    };
+    let intake = common::village_dispute(store, now() - Duration::days(3));
     let case = store.add_case(&intake, now() - Duration::days(3)).unwrap();
     let members: Vec<i64> = store.org().mediators.iter().map(|m| m.id).collect();
     let case = members

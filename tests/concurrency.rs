@@ -507,10 +507,7 @@ fn two_desks_assigning_the_same_case_conflict_visibly() {
 /// case (follow-ups scheduled) that both have looked at. Times are fixed.
 mod stale_writes {
     use chrono::{DateTime, Duration, TimeZone, Utc};
-    use duty_desk::domain::{
-        AgreementForm, Category, Complexity, FollowupChannel, FollowupOutcome, NewCase, Org, Party, Policy, RiskFlags,
-        RiskLevel, Source, Status, Tier,
-    };
+    use duty_desk::domain::{AgreementForm, FollowupChannel, FollowupOutcome, NewCase, Org, Policy, Status};
     use duty_desk::error::Error;
     use duty_desk::store::{CaseFilter, Expect, FollowupRecord, Store};
     use tempfile::TempDir;
@@ -520,21 +517,7 @@ mod stale_writes {
     }
 
     fn intake(store: &Store) -> NewCase {
-        let village = store.org().areas.iter().find(|a| a.level == Tier::Village).map(|a| a.code.clone()).unwrap();
-        NewCase {
-            received_at: now() - Duration::days(20),
-            source: Source::WalkIn,
-            category: Category::Neighbour,
-            applicant: Party { name: "张三".into(), phone: "13812345678".into(), id_no: String::new() },
-            respondent: Party::default(),
-            summary: "噪音纠纷".into(),
-            amount_fen: 100,
-            area: village,
-            complexity: Complexity::General,
-            risk_flags: RiskFlags::default(),
-            risk_level: RiskLevel::None,
-            partners: Vec::new(),
-        }
+        crate::common::village_dispute(store, now() - Duration::days(20))
     }
 
     /// (dir, officer A, officer B, the case's ref, two mediators of its committee).

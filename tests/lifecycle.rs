@@ -3,13 +3,12 @@
 //! SQL overdue rule agrees with `Case::is_overdue`. A status added to `domain::lifecycle` that
 //! the store, the report or the desk does not handle fails here.
 
+mod common;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use duty_desk::domain::lifecycle::{rule, transition, Event, TRANSITIONS};
 use duty_desk::domain::office_time::Period;
-use duty_desk::domain::{
-    Case, Category, Complexity, NewCase, Org, Party, Policy, RiskFlags, RiskLevel, Source, Status,
-};
-use duty_desk::domain::{StatusSet, Tier};
+use duty_desk::domain::StatusSet;
+use duty_desk::domain::{Case, Org, Policy, Status};
 use duty_desk::store::{CaseFilter, IncomingSort, Store};
 use duty_desk::tui::snapshot::{Snapshot, ViewQuery};
 use tempfile::TempDir;
@@ -28,21 +27,7 @@ fn every_status() -> (TempDir, Store, Vec<Case>) {
     let dir = TempDir::new().unwrap();
     let mut store = Store::create(&dir.path().join("desk.db")).unwrap();
     store.init_org(&demo_org(), &Policy::default(), now()).unwrap();
-    let village = store.org().areas.iter().find(|a| a.level == Tier::Village).map(|a| a.code.clone()).unwrap();
-    let intake = NewCase {
-        received_at: now() - Duration::days(9),
-        source: Source::WalkIn,
-        category: Category::Neighbour,
-        applicant: Party { name: "张三".into(), phone: "13812345678".into(), id_no: String::new() },
-        respondent: Party::default(),
-        summary: "噪音纠纷".into(),
-        amount_fen: 100,
-        area: village,
-        complexity: Complexity::General,
-        risk_flags: RiskFlags::default(),
-        risk_level: RiskLevel::None,
-        partners: Vec::new(),
-    };
+    let intake = common::village_dispute(&store, now() - Duration::days(9));
     let template = store.add_case(&intake, now()).unwrap();
     let lead = store.org().mediators.first().map(|m| m.id).unwrap();
     let mut cases = Vec::new();

@@ -24,13 +24,11 @@
 //! follow-ups: A's due 09-15 done 09-14 (done), B's due 09-28 done 10-02 (overdue at the end),
 //! C's due 09-25 not done (overdue), C's due 10-10 (not in the period) → done 1, overdue 2.
 
+mod common;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use duty_desk::domain::office_time::Period;
 use duty_desk::domain::stats::Dimension;
-use duty_desk::domain::{
-    AgreementForm, Case, Category, Complexity, Followup, NewCase, Org, Party, Policy, RiskFlags, RiskLevel, Source,
-    Status, Tier,
-};
+use duty_desk::domain::{AgreementForm, Case, Category, Followup, Org, Policy, Source, Status, Tier};
 use duty_desk::store::{Expect, Store};
 use tempfile::TempDir;
 
@@ -61,21 +59,7 @@ fn fixture() -> (TempDir, Store) {
     let policy = Policy::default();
     assert_eq!(policy.office.time_zone.name(), "Asia/Shanghai");
     store.init_org(&org, &policy, local(8, 1, 0, 0)).unwrap();
-    let village = store.org().areas.iter().find(|a| a.level == Tier::Village).map(|a| a.code.clone()).unwrap();
-    let intake = NewCase {
-        received_at: local(9, 25, 10, 0),
-        source: Source::WalkIn,
-        category: Category::Neighbour,
-        applicant: Party { name: "张三".into(), phone: "13812345678".into(), id_no: String::new() },
-        respondent: Party::default(),
-        summary: "噪音纠纷".into(),
-        amount_fen: 100,
-        area: village,
-        complexity: Complexity::General,
-        risk_flags: RiskFlags::default(),
-        risk_level: RiskLevel::None,
-        partners: Vec::new(),
-    };
+    let intake = common::village_dispute(&store, local(9, 25, 10, 0));
     let h = store.add_case(&intake, local(9, 25, 10, 0)).unwrap(); // H
     let lead = store.org().mediators.first().map(|m| m.id).unwrap();
     let far = local(12, 31, 0, 0);

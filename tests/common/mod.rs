@@ -126,3 +126,27 @@ pub fn record(received_at: &str, applicant: &str) -> Value {
 pub fn just_now() -> String {
     (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
+
+/// A general neighbour dispute in the first village of `store`'s organisation, received at
+/// `received_at`: the case the store-level tests build their scenarios on.
+pub fn village_dispute(
+    store: &duty_desk::store::Store,
+    received_at: chrono::DateTime<chrono::Utc>,
+) -> duty_desk::domain::NewCase {
+    use duty_desk::domain::{Category, Complexity, NewCase, Party, RiskFlags, RiskLevel, Source, Tier};
+    let village = store.org().areas.iter().find(|a| a.level == Tier::Village).map(|a| a.code.clone());
+    NewCase {
+        received_at,
+        source: Source::WalkIn,
+        category: Category::Neighbour,
+        applicant: Party { name: "张三".into(), phone: "13812345678".into(), id_no: String::new() },
+        respondent: Party::default(),
+        summary: "噪音纠纷".into(),
+        amount_fen: 100,
+        area: village.expect("the demo organisation has villages"),
+        complexity: Complexity::General,
+        risk_flags: RiskFlags::default(),
+        risk_level: RiskLevel::None,
+        partners: Vec::new(),
+    }
+}
