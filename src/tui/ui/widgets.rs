@@ -23,6 +23,34 @@ pub fn page_start(selected: usize, visible: usize) -> usize {
     selected.checked_div(visible).map_or(0, |page| page * visible)
 }
 
+/// Where a list's rows are drawn: the renderer and the mouse both read it, so a click lands on
+/// the row drawn under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListRows {
+    /// The screen row of the first list row.
+    pub top: u16,
+    /// How many rows are shown.
+    pub visible: usize,
+    /// The index of the first row shown (the page holding the selection, see [`page_start`]).
+    pub start: usize,
+}
+
+impl ListRows {
+    /// The rows of a list drawn in `inner` under `head` header lines, leaving `foot` lines at
+    /// the bottom, paged so that `selected` is shown.
+    pub fn new(inner: ratatui::layout::Rect, head: u16, foot: usize, selected: usize) -> ListRows {
+        let visible = usize::from(inner.height.saturating_sub(head)).saturating_sub(foot);
+        ListRows { top: inner.y.saturating_add(head), visible, start: page_start(selected, visible) }
+    }
+
+    /// The index of the row drawn at screen row `y`, if one of the shown rows is there (it may
+    /// be past the list's end: the caller checks its length).
+    pub fn index_at(&self, y: u16) -> Option<usize> {
+        let i = usize::from(y.checked_sub(self.top)?);
+        (i < self.visible).then_some(self.start + i)
+    }
+}
+
 /// A short duration: `45m`, `5h`, `3d`.
 pub fn short_duration(secs: i64) -> String {
     let s = secs.abs();
