@@ -17,7 +17,7 @@ use crate::tui::action::Action;
 use crate::tui::popups::{DetailPopup, Popup};
 use crate::tui::state::{Effect, State};
 use crate::tui::theme::Theme;
-use crate::tui::ui::widgets::{cell, clock_style, clock_text, risk_style, span, ListRows};
+use crate::tui::ui::widgets::{cell, clock_style, clock_text, clock_width, risk_style, span, ListRows};
 use crate::tui::worker::Request;
 
 /// Case rows loaded per request (a window around the selection).
@@ -289,12 +289,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             }
         }
         DrillKind::Cases(_) => {
-            let fixed = 2 + 15 + 7 + 5 + 11 + 11 + 9;
+            let clock_w = clock_width(s.lang);
+            let fixed = 2 + 15 + (clock_w + 1) + 5 + 11 + 11 + 9;
             let committee_w = w.saturating_sub(fixed + 1);
             let mut header = format!(
                 "  {} {} {} {} {} {}",
                 cell(s.col_ref, 14),
-                cell(s.col_clock, 6),
+                cell(s.col_clock, clock_w),
                 cell(s.col_risk, 4),
                 cell(s.col_category, 10),
                 cell(s.drill_status(), 10),
@@ -319,9 +320,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
                     let clock = match due {
                         Some(due) => {
                             let st = state.clocks.state(c.received_at, due, state.now);
-                            span(&clock_text(st, due, state.now), 6, clock_style(theme, st))
+                            span(&clock_text(st, due, state.now, s.lang), clock_w, clock_style(theme, st))
                         }
-                        None => span("", 6, Style::default()),
+                        None => span("", clock_w, Style::default()),
                     };
                     let lang = s.lang;
                     let mut spans = vec![

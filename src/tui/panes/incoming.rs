@@ -19,7 +19,7 @@ use crate::tui::state::{
 };
 use crate::tui::theme::Theme;
 use crate::tui::ui::pane_block;
-use crate::tui::ui::widgets::{cell, clock_style, clock_text, risk_style, short_duration, span, ListRows};
+use crate::tui::ui::widgets::{cell, clock_style, clock_text, clock_width, risk_style, short_duration, span, ListRows};
 use crate::tui::worker::Request;
 
 /// A column: header text, width, and how to draw a case in it.
@@ -44,7 +44,7 @@ fn columns(state: &State, inner: usize) -> Vec<Column> {
             width: 6,
             draw: |c, x, w| {
                 let st = x.state.clocks.state(c.received_at, c.assign_due, x.state.now);
-                span(&clock_text(st, c.assign_due, x.state.now), w, clock_style(x.theme, st))
+                span(&clock_text(st, c.assign_due, x.state.now, x.state.strings.lang), w, clock_style(x.theme, st))
             },
         },
         Column {
@@ -65,7 +65,13 @@ fn columns(state: &State, inner: usize) -> Vec<Column> {
         Column {
             header: s.col_age,
             width: 5,
-            draw: |c, x, w| span(&short_duration((x.state.now - c.received_at).num_seconds()), w, x.theme.muted),
+            draw: |c, x, w| {
+                span(
+                    &short_duration((x.state.now - c.received_at).num_seconds(), x.state.strings.lang),
+                    w,
+                    x.theme.muted,
+                )
+            },
         },
         Column {
             header: s.col_area,
@@ -93,6 +99,11 @@ fn columns(state: &State, inner: usize) -> Vec<Column> {
     ];
     // On a wide pane, category and area grow before the route column takes the rest.
     let mut all = all;
+    // Durations read `23小时` in zh: the clock and age columns are wider there.
+    all[1].width = clock_width(s.lang);
+    if s.lang == Lang::Zh {
+        all[4].width = 6;
+    }
     let base: usize = all.iter().map(|c| c.width + 1).sum::<usize>() + 2;
     let spare = inner.saturating_sub(base + 40);
     all[3].width += (spare / 2).min(8);

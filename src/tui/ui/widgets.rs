@@ -5,7 +5,7 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 
 use crate::domain::text::{pad, sanitize};
-use crate::domain::{ClockState, RiskLevel};
+use crate::domain::{ClockState, Lang, RiskLevel};
 use crate::tui::theme::Theme;
 
 /// Database text made safe and cut/padded to exactly `cols` display columns.
@@ -51,25 +51,24 @@ impl ListRows {
     }
 }
 
-/// A short duration: `45m`, `5h`, `3d`.
-pub fn short_duration(secs: i64) -> String {
-    let s = secs.abs();
-    if s < 3600 {
-        format!("{}m", s / 60)
-    } else if s < 86_400 * 2 {
-        format!("{}h", s / 3600)
-    } else {
-        format!("{}d", s / 86_400)
+pub use crate::view::duration::short_duration;
+
+/// The clock text with a marker readable without colour: `!-2h` overdue, `~3h` due soon (in zh
+/// `!-2小时`, `~3小时`).
+pub fn clock_text(state: ClockState, due: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
+    let left = short_duration((due - now).num_seconds(), lang);
+    match state {
+        ClockState::Overdue => format!("!-{left}"),
+        ClockState::DueSoon => format!("~{left}"),
+        ClockState::Ok => left,
     }
 }
 
-/// The clock text with a marker readable without colour: `!-2h` overdue, `~3h` due soon.
-pub fn clock_text(state: ClockState, due: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let left = (due - now).num_seconds();
-    match state {
-        ClockState::Overdue => format!("!-{}", short_duration(left)),
-        ClockState::DueSoon => format!("~{}", short_duration(left)),
-        ClockState::Ok => short_duration(left),
+/// The width of a clock column: room for `!-23h`, or `!-23小时` in zh.
+pub fn clock_width(lang: Lang) -> usize {
+    match lang {
+        Lang::Zh => 8,
+        Lang::En => 6,
     }
 }
 
@@ -108,7 +107,7 @@ mod tests {
         assert_eq!(bar(5, 10, 4), "██░░");
         assert_eq!(bar(12, 10, 4), "████");
         assert_eq!(bar(0, 0, 3), "░░░");
-        assert_eq!(short_duration(-7200), "2h");
+        assert_eq!(short_duration(-7200, Lang::En), "2h");
         assert_eq!(page_start(25, 10), 20);
     }
 }
