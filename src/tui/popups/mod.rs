@@ -18,6 +18,7 @@ mod messages;
 mod palette;
 mod report;
 mod scroll;
+mod step;
 mod transfer;
 
 use ratatui::crossterm::event::KeyEvent;
@@ -33,6 +34,7 @@ pub use message::MessagePopup;
 pub use messages::MessagesPopup;
 pub use palette::PalettePopup;
 pub use report::ReportPopup;
+pub use step::{ScreeningPopup, StepPopup};
 pub use transfer::TransferPopup;
 
 use super::action::Action;
@@ -84,6 +86,10 @@ pub enum Popup {
     Intake(IntakePopup),
     /// The follow-up outcome form for a case.
     Followup(FollowupPopup),
+    /// The form of a later step of a case's life (mediation, outcome, extension, …).
+    Step(StepPopup),
+    /// The screening record form.
+    Screening(ScreeningPopup),
     /// The period's statistics.
     Report(ReportPopup),
     /// Keys, generated from the keymap.
@@ -106,6 +112,8 @@ impl Popup {
             Popup::Transfer(p) => p,
             Popup::Intake(p) => p,
             Popup::Followup(p) => p,
+            Popup::Step(p) => p,
+            Popup::Screening(p) => p,
             Popup::Report(p) => p,
             Popup::Help(p) => p,
             Popup::Palette(p) => p,
@@ -123,6 +131,8 @@ impl Popup {
             Popup::Transfer(p) => p,
             Popup::Intake(p) => p,
             Popup::Followup(p) => p,
+            Popup::Step(p) => p,
+            Popup::Screening(p) => p,
             Popup::Report(p) => p,
             Popup::Help(p) => p,
             Popup::Palette(p) => p,

@@ -6,6 +6,8 @@ mod form;
 pub mod guards;
 mod input;
 pub mod palette;
+mod step_forms;
+mod steps;
 pub(crate) mod update;
 
 use std::collections::BTreeMap;
