@@ -335,3 +335,23 @@ fn errors_are_worded_in_the_chosen_language_with_exit_codes_by_kind() {
     let help = db.ok(&["add", "--help"]);
     assert!(help.contains("marriage_family") && help.contains("walk_in"), "{help}");
 }
+
+#[test]
+fn durations_in_cli_text_follow_the_language() {
+    let db = Db::demo(50);
+    let (code, out, err) = db.run_with_stdin(&["add", "--json", "-"], &record(&just_now(), "张三").to_string());
+    assert_eq!(code, 0, "{err}");
+    let added: Value = serde_json::from_str(&out).unwrap();
+    let reference = s(&added, "ref").to_string();
+    let mediators = db.json(&["mediators", "--committee", s(&added, "committee"), "--json"]);
+    let m = s(&records(&mediators)[0], "name").to_string();
+    db.ok(&["assign", &reference, &m, "--force"]);
+    let zh = db.ok(&["--lang", "zh", "arrive", &reference]);
+    assert!(zh.contains("吹哨后") && zh.contains("分钟"), "{zh}");
+    assert!(!zh.contains(" min"), "{zh}");
+    db.ok(&["mediate", &reference, "--place", "调解室"]);
+    let zh = db.ok(&["--lang", "zh", "extend", &reference, "--consent", "parties", "--days", "3"]);
+    assert!(zh.contains("延长3天"), "{zh}");
+    let en = db.ok(&["extend", &reference, "--consent", "parties", "--days", "2"]);
+    assert!(en.contains("extended by 2 day(s)"), "{en}");
+}

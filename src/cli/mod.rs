@@ -58,6 +58,8 @@ pub(crate) struct Context {
     pub read_only: bool,
     /// Theme for the desk.
     pub theme: Option<String>,
+    /// The desk reports the mouse (not `--no-mouse`).
+    pub mouse: bool,
 }
 
 impl Context {
@@ -76,12 +78,18 @@ impl Context {
 
     /// The desk's start options.
     pub fn desk(&self) -> DeskOptions {
-        DeskOptions { db: self.db.clone(), theme: self.theme.clone(), lang: self.lang, read_only: self.read_only }
+        DeskOptions {
+            db: self.db.clone(),
+            theme: self.theme.clone(),
+            lang: self.lang,
+            read_only: self.read_only,
+            mouse: self.mouse,
+        }
     }
 }
 
 fn execute(cli: Cli, lang: Lang) -> Result<()> {
-    let ctx = Context { db: db_path(cli.db)?, lang, read_only: cli.read_only, theme: cli.theme };
+    let ctx = Context { db: db_path(cli.db)?, lang, read_only: cli.read_only, theme: cli.theme, mouse: !cli.no_mouse };
     let Some(command) = cli.command else {
         return tui::run(ctx.desk());
     };

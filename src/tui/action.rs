@@ -99,6 +99,37 @@ pub enum Action {
     /// A key typed while a popup or an input line has the focus.
     #[serde(skip)]
     Input(KeyEvent),
+    /// Mouse: a left click on the screen cell (`column`, `row`) focuses the pane drawn there and
+    /// selects the row (or Routing cell) under the pointer; on an open drill-down list it selects
+    /// the row. Ignored while a popup or a filter line is open.
+    #[serde(skip)]
+    Click {
+        /// The screen column, from 0.
+        column: u16,
+        /// The screen row, from 0.
+        row: u16,
+    },
+    /// Mouse: a second click on the same cell soon after the first (the event layer tells them
+    /// apart): selects as a click does, then opens what is there, as Enter does.
+    #[serde(skip)]
+    DoubleClick {
+        /// The screen column, from 0.
+        column: u16,
+        /// The screen row, from 0.
+        row: u16,
+    },
+    /// Mouse: the wheel turned over the screen cell (`column`, `row`): the open popup, else the
+    /// open drill-down list, else the pane under the pointer (focused) moves `lines` rows
+    /// (negative: up).
+    #[serde(skip)]
+    Scroll {
+        /// The screen column, from 0.
+        column: u16,
+        /// The screen row, from 0.
+        row: u16,
+        /// Rows to move: negative up, positive down.
+        lines: i16,
+    },
     /// The terminal changed size.
     #[serde(skip)]
     Resize(u16, u16),
@@ -247,6 +278,9 @@ impl Action {
             Action::Overdue => "overdue",
             Action::Messages => "messages",
             Action::Input(_) => "input",
+            Action::Click { .. } => "click",
+            Action::DoubleClick { .. } => "double_click",
+            Action::Scroll { .. } => "scroll",
             Action::Resize(..) => "resize",
             Action::Tick(_) => "tick",
             Action::Snapshot(_) => "snapshot",

@@ -44,6 +44,9 @@ pub struct DeskOptions {
     pub lang: Lang,
     /// View only: write keys are refused.
     pub read_only: bool,
+    /// Mouse reporting (click, wheel, double click); off with `--no-mouse` or `mouse = false`
+    /// in the keymap file.
+    pub mouse: bool,
 }
 
 /// The user's keymap file: `keymap.toml` in the platform config dir (or `$DUTY_DESK_KEYMAP`).
@@ -92,7 +95,7 @@ pub fn run(opts: DeskOptions) -> Result<()> {
     let (requests, worker_inbox) = mpsc::channel::<Request>();
     event::spawn_signals(events.clone())?;
     let worker = worker::spawn(store, worker_inbox, events.clone(), state.query.clone());
-    let mut guard = terminal::Guard::enter()?;
+    let mut guard = terminal::Guard::enter(opts.mouse && keymap.mouse())?;
     event::spawn_input(events.clone());
     event::spawn_hangup_watch(events.clone());
     event::spawn_ticker(events);
@@ -111,6 +114,7 @@ fn action_for(event: Event, state: &State, keymap: &Keymap) -> Option<Action> {
     Some(match event {
         Event::Key(k) if state.popup.is_some() || state.filter_input.is_some() => Action::Input(k),
         Event::Key(k) => keymap.action_for(&k)?,
+        Event::Mouse(m) => m.action(),
         Event::Resize(w, h) => Action::Resize(w, h),
         Event::Tick => Action::Tick(Utc::now()),
         Event::Snapshot(s) => Action::Snapshot(s),

@@ -5,6 +5,7 @@ mod follow;
 mod form;
 pub mod guards;
 mod input;
+mod mouse;
 pub mod palette;
 mod step_forms;
 mod steps;

@@ -79,6 +79,11 @@ fn apply(s: &mut State, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::DataError(e) => s.worker_error = Some(e),
+        a @ (Action::Click { .. } | Action::DoubleClick { .. } | Action::Scroll { .. }) => {
+            if let Some(then) = super::mouse::on_mouse(s, &a, fx) {
+                apply(s, then, fx);
+            }
+        }
         Action::Confirmed => {
             if let Some(Popup::Confirm(c)) = s.popup.take() {
                 match *c.then {
