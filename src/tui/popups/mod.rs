@@ -16,8 +16,8 @@ mod help;
 mod message;
 mod messages;
 mod palette;
-mod report;
 mod scroll;
+mod stats;
 mod step;
 mod transfer;
 
@@ -33,7 +33,7 @@ pub use help::HelpPopup;
 pub use message::MessagePopup;
 pub use messages::MessagesPopup;
 pub use palette::PalettePopup;
-pub use report::ReportPopup;
+pub use stats::{Choice, StatsScreen};
 pub use step::{ScreeningPopup, StepPopup};
 pub use transfer::TransferPopup;
 
@@ -53,6 +53,8 @@ pub enum Step {
     Replace(Popup),
     /// Close and send the request to the worker.
     Send(Request),
+    /// Stay open and send the request to the worker (its reply comes back to the popup).
+    Ask(Request),
     /// Stay open and apply the action (as if its key were pressed on the desk).
     Act(Action),
     /// Close, then apply the action.
@@ -90,8 +92,8 @@ pub enum Popup {
     Step(StepPopup),
     /// The screening record form.
     Screening(ScreeningPopup),
-    /// The period's statistics.
-    Report(ReportPopup),
+    /// The Statistics screen (full screen): a period's figures, charts, area table and trend.
+    Stats(StatsScreen),
     /// Keys, generated from the keymap.
     Help(HelpPopup),
     /// The command palette.
@@ -114,7 +116,7 @@ impl Popup {
             Popup::Followup(p) => p,
             Popup::Step(p) => p,
             Popup::Screening(p) => p,
-            Popup::Report(p) => p,
+            Popup::Stats(p) => p,
             Popup::Help(p) => p,
             Popup::Palette(p) => p,
             Popup::Message(p) => p,
@@ -133,7 +135,7 @@ impl Popup {
             Popup::Followup(p) => p,
             Popup::Step(p) => p,
             Popup::Screening(p) => p,
-            Popup::Report(p) => p,
+            Popup::Stats(p) => p,
             Popup::Help(p) => p,
             Popup::Palette(p) => p,
             Popup::Message(p) => p,
