@@ -72,8 +72,20 @@ pub enum Action {
     Palette,
     /// Reveal masked personal data in the open detail (audited).
     Reveal,
-    /// Show the period's statistics (this year to date): what a supervisor checks.
+    /// Open the Statistics screen (this month first): headline figures, charts by category and
+    /// tier, the district → town → committee table and the monthly trend.
     Report,
+    /// Statistics screen: the next period choice (this month, last month, quarter, year, year to
+    /// date, back to this month).
+    StatsPeriod,
+    /// Statistics screen: the period before the one shown (same kind and length).
+    StatsPrev,
+    /// Statistics screen: the period after the one shown (same kind and length).
+    StatsNext,
+    /// Statistics screen: type the first and last office day of a custom period.
+    StatsDates,
+    /// Statistics screen: export what it shows to a new CSV file (the path is shown).
+    StatsExport,
     /// Show the help generated from the keymap.
     Help,
     /// The Overdue view: every open case past a clock (Esc closes it).
@@ -169,6 +181,11 @@ impl Action {
         Action::Palette,
         Action::Reveal,
         Action::Report,
+        Action::StatsPeriod,
+        Action::StatsPrev,
+        Action::StatsNext,
+        Action::StatsDates,
+        Action::StatsExport,
         Action::Overdue,
         Action::Messages,
         Action::Help,
@@ -234,6 +251,11 @@ impl Action {
             Action::Palette => "palette",
             Action::Reveal => "reveal",
             Action::Report => "report",
+            Action::StatsPeriod => "stats_period",
+            Action::StatsPrev => "stats_prev",
+            Action::StatsNext => "stats_next",
+            Action::StatsDates => "stats_dates",
+            Action::StatsExport => "stats_export",
             Action::Help => "help",
             Action::Overdue => "overdue",
             Action::Messages => "messages",
