@@ -77,10 +77,9 @@ fn open(d: &Desk, lang: Lang, size: (u16, u16), name: &str) -> State {
         }
         "report" => {
             update(&mut s, Action::Report);
-            let from = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
-            let period = duty_desk::domain::office_time::Period::range(from, now().date_naive()).unwrap();
-            let r = d.store.report(period, &[]).unwrap();
-            update(&mut s, Action::Reply(Box::new(Reply::Report(Box::new(r)))));
+            let Some(duty_desk::tui::state::Popup::Stats(p)) = &s.popup else { panic!("no statistics screen") };
+            let o = d.store.overview(p.period).unwrap();
+            update(&mut s, Action::Reply(Box::new(Reply::Stats(Box::new(o)))));
         }
         "palette" => {
             update(&mut s, Action::Palette);

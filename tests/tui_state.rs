@@ -263,13 +263,13 @@ fn quit_sets_quit() {
 }
 
 #[test]
-fn r_asks_for_this_years_statistics() {
+fn r_asks_for_this_months_statistics() {
     let d = desk();
     let mut s = state(&d, Lang::En, (80, 24));
     let fx = sent(update(&mut s, Action::Report));
-    let from = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
-    assert_eq!(fx, vec![Request::Report { from, to: chrono::NaiveDate::from_ymd_opt(2023, 5, 10).unwrap() }]);
-    assert!(matches!(&s.popup, Some(Popup::Report(p)) if p.report.is_none()));
+    let period = "2023-05".parse().unwrap();
+    assert_eq!(fx, vec![Request::Stats { period }]);
+    assert!(matches!(&s.popup, Some(Popup::Stats(p)) if p.data.is_none()));
 }
 
 fn palette(s: &mut duty_desk::tui::state::State, line: &str) -> Vec<Request> {

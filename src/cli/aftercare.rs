@@ -185,11 +185,16 @@ pub fn arrive(ctx: &Context, a: &ArriveArgs) -> Result<()> {
             "ref": case.reference, "arrived_at": tz.rfc3339(at), "minutes_from_received": minutes
         }))?;
     } else {
-        out.line(&format!(
-            "{}: arrived on site {} ({minutes} min after the whistle)",
-            sanitize(&case.reference),
-            tz.minutes(at)
-        ))?;
+        let after = crate::view::duration::short_duration(minutes * 60, ctx.lang);
+        let line = match ctx.lang {
+            crate::domain::Lang::Zh => {
+                format!("{}：{} 到场（吹哨后{after}）", sanitize(&case.reference), tz.minutes(at))
+            }
+            crate::domain::Lang::En => {
+                format!("{}: arrived on site {} ({after} after the whistle)", sanitize(&case.reference), tz.minutes(at))
+            }
+        };
+        out.line(&line)?;
     }
     out.flush()
 }

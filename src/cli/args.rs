@@ -37,6 +37,9 @@ pub struct Cli {
     /// Open the database for viewing only: every write is refused
     #[arg(long, global = true, help_heading = "Global options")]
     pub read_only: bool,
+    /// Leave the mouse to the terminal (no clicks or wheel in the desk; also `mouse = false` in keymap.toml)
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub no_mouse: bool,
     /// What to do; without one, the desk opens
     #[command(subcommand)]
     pub command: Option<Command>,

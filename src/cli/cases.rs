@@ -341,7 +341,13 @@ pub fn list(ctx: &Context, a: &ListArgs) -> Result<()> {
         if total > shown as u64 {
             // Not `eprintln!`: it panics (exit 101) when stderr is a closed pipe.
             use std::io::Write as _;
-            let _ = writeln!(std::io::stderr(), "({shown} of {total}; --limit N shows more, --limit 0 all)");
+            let note = match ctx.lang {
+                crate::domain::Lang::Zh => {
+                    format!("（显示 {shown} 件，共 {total} 件；--limit N 显示更多，--limit 0 显示全部）")
+                }
+                crate::domain::Lang::En => format!("({shown} of {total}; --limit N shows more, --limit 0 all)"),
+            };
+            let _ = writeln!(std::io::stderr(), "{note}");
         }
     }
     Ok(())

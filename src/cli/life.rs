@@ -101,12 +101,13 @@ pub fn extend(ctx: &Context, a: &ExtendArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
     let seen = expect(&store, &a.reference, &a.write)?;
     let case = store.extend(&a.reference, a.consent, a.days, seen, Utc::now())?;
-    let line = format!(
-        "mediation clock extended by {} day(s) ({}); mediate by {}",
-        a.days,
-        a.consent.label(ctx.lang),
-        opt_time(store.policy().office.time_zone, case.mediation_due)
-    );
+    let by = opt_time(store.policy().office.time_zone, case.mediation_due);
+    let line = match ctx.lang {
+        crate::domain::Lang::Zh => format!("调解期限延长{}天（{}）；调解截止 {by}", a.days, a.consent.label(ctx.lang)),
+        crate::domain::Lang::En => {
+            format!("mediation clock extended by {} day(s) ({}); mediate by {by}", a.days, a.consent.label(ctx.lang))
+        }
+    };
     done(&store, &case, &a.write, &line)
 }
 

@@ -13,11 +13,12 @@ mod org;
 mod output;
 mod report;
 mod screening;
+pub mod zh_help;
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 pub use args::Cli;
 use args::Command;
@@ -29,10 +30,28 @@ use crate::tui::{self, DeskOptions};
 
 /// Parses the process's arguments, runs the command and returns the exit code.
 pub fn run() -> i32 {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The language is needed before clap reads the line: its help and usage errors use it.
+    let asked = zh_help::lang_in_args(&args).unwrap_or_else(lang_from_env);
+    let command = match asked {
+        Lang::Zh => zh_help::localize(Cli::command()),
+        Lang::En => Cli::command(),
+    };
+    let cli = match command.try_get_matches_from(&args).and_then(|m| Cli::from_arg_matches(&m)) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            match asked {
+                Lang::En => {
+                    let _ = e.print();
+                }
+                Lang::Zh => {
+                    let text = zh_help::error_text(&e);
+                    let _ = match e.use_stderr() {
+                        true => write!(std::io::stderr(), "{text}"),
+                        false => write!(std::io::stdout(), "{text}"),
+                    };
+                }
+            }
             return e.exit_code();
         }
     };
@@ -58,6 +77,8 @@ pub(crate) struct Context {
     pub read_only: bool,
     /// Theme for the desk.
     pub theme: Option<String>,
+    /// The desk reports the mouse (not `--no-mouse`).
+    pub mouse: bool,
 }
 
 impl Context {
@@ -85,12 +106,18 @@ impl Context {
 
     /// The desk's start options.
     pub fn desk(&self) -> DeskOptions {
-        DeskOptions { db: self.db.clone(), theme: self.theme.clone(), lang: self.lang, read_only: self.read_only }
+        DeskOptions {
+            db: self.db.clone(),
+            theme: self.theme.clone(),
+            lang: self.lang,
+            read_only: self.read_only,
+            mouse: self.mouse,
+        }
     }
 }
 
 fn execute(cli: Cli, lang: Lang) -> Result<()> {
-    let ctx = Context { db: db_path(cli.db)?, lang, read_only: cli.read_only, theme: cli.theme };
+    let ctx = Context { db: db_path(cli.db)?, lang, read_only: cli.read_only, theme: cli.theme, mouse: !cli.no_mouse };
     let Some(command) = cli.command else {
         return tui::run(ctx.desk());
     };

@@ -84,7 +84,7 @@ pub fn check(ctx: &Context, a: &CheckArgs) -> Result<()> {
         Ok(store) => (store.check()?, true),
         // Too damaged to open as a store: SQLite's own list says where.
         Err(e) if damaged(&e) => {
-            let mut p = vec![format!("cannot open: {}", e.message())];
+            let mut p = vec![format!("cannot open: {}", e.words(ctx.lang))];
             p.extend(crate::store::health::integrity_problems(&ctx.db));
             (p, false)
         }

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::case::{AgreementForm, Category, Source, SourceClass, Status};
 use super::lifecycle::StatusSet;
+use super::office_time::{Period, PeriodKind};
 use super::org::Tier;
 
 /// The dimensions a report can be broken down by (`report --by …`).
@@ -89,6 +90,16 @@ impl Figures {
     /// The amount in 万元, two decimals half-up.
     pub fn amount_wan(&self) -> String {
         wan_yuan(self.amount_fen)
+    }
+
+    /// Adds another set's figures to these.
+    pub fn absorb(&mut self, o: &Figures) {
+        self.mediated += o.mediated;
+        self.successful += o.successful;
+        self.amount_fen += o.amount_fen;
+        self.agreements += o.agreements;
+        self.performed += o.performed;
+        self.judicial_applications += o.judicial_applications;
     }
 }
 
@@ -269,6 +280,103 @@ pub struct Report {
     pub breakdowns: Vec<Breakdown>,
 }
 
+/// A name in the area table: how it sorts, its stable key and its names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// Sort key (codes sort districts, towns and committees in the organisation's order).
+    pub sort: String,
+    /// Stable key (area or committee code).
+    pub key: String,
+    /// Chinese name.
+    pub zh: String,
+    /// English name.
+    pub en: String,
+}
+
+/// The figures of the cases under one path of labels (district, town, committee).
+pub type Cell = (Vec<Label>, Figures);
+
+/// One row of the desk's area table — a district, a town/street in it, or a committee that
+/// mediated cases of that town — with the rows one level down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaNode {
+    /// The key, names and figures of this row.
+    pub row: Row,
+    /// The rows one level down (towns of a district, committees of a town), by sort key.
+    pub children: Vec<AreaNode>,
+}
+
+impl AreaNode {
+    /// Folds cells (a path of labels from the top level down, with the figures of the cases
+    /// there) into a tree: each node's figures are the sum of the cells under it.
+    pub fn tree(cells: Vec<Cell>) -> Vec<AreaNode> {
+        let mut groups: BTreeMap<String, (Label, Figures, Vec<Cell>)> = BTreeMap::new();
+        for (mut path, f) in cells {
+            if path.is_empty() {
+                continue;
+            }
+            let head = path.remove(0);
+            let g = groups.entry(head.sort.clone()).or_insert_with(|| (head, Figures::default(), Vec::new()));
+            g.1.absorb(&f);
+            if !path.is_empty() {
+                g.2.push((path, f));
+            }
+        }
+        groups
+            .into_values()
+            .map(|(l, figures, rest)| AreaNode {
+                row: Row { key: l.key, name_zh: l.zh, name_en: l.en, figures },
+                children: AreaNode::tree(rest),
+            })
+            .collect()
+    }
+
+    /// The rows at the end of `path` (keys from the top level down); `None` when a key is not
+    /// there (the data changed): the caller goes back up.
+    pub fn level<'a>(top: &'a [AreaNode], path: &[String]) -> Option<&'a [AreaNode]> {
+        let mut rows = top;
+        for key in path {
+            rows = &rows.iter().find(|n| &n.row.key == key)?.children;
+        }
+        Some(rows)
+    }
+}
+
+/// Cases received in one month of the trend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthCount {
+    /// The month's code, `2023-09`.
+    pub month: String,
+    /// Cases received in it.
+    pub received: u64,
+}
+
+/// The twelve months ending with the month of the period's last day, oldest first (the trend).
+pub fn trend_months(p: Period) -> Vec<Period> {
+    let mut m = Period::containing(PeriodKind::Month, p.last);
+    let mut out = vec![m];
+    for _ in 1..12 {
+        m = m.prev();
+        out.push(m);
+    }
+    out.reverse();
+    out
+}
+
+/// What the desk's Statistics screen shows for one period: the report (with the by-category
+/// breakdown), the area table district → town → committee, and the monthly trend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overview {
+    /// The period asked for.
+    pub period: Period,
+    /// The period's statistics.
+    pub report: Report,
+    /// Mediated cases by district, town/street and committee.
+    pub areas: Vec<AreaNode>,
+    /// Cases received per month, the twelve months ending with the period's last month.
+    pub trend: Vec<MonthCount>,
+}
+
 fn get_or_zero<K: Ord>(m: &BTreeMap<K, (u64, u64)>, k: &K) -> (u64, u64) {
     m.get(k).copied().unwrap_or_default()
 }
@@ -369,6 +477,38 @@ mod tests {
         assert_eq!(median(vec![5]), Some(5));
         assert_eq!(median(vec![9, 1, 5, 7]), Some(5));
         assert_eq!(median(vec![9, 1, 5]), Some(5));
+    }
+
+    #[test]
+    fn the_area_tree_sums_its_cells_and_finds_levels() {
+        let l = |k: &str| Label { sort: k.into(), key: k.into(), zh: k.into(), en: k.into() };
+        let f = |m: u64| Figures { mediated: m, successful: m, ..Figures::default() };
+        let tree = AreaNode::tree(vec![
+            (vec![l("d2"), l("t3"), l("c1")], f(1)),
+            (vec![l("d1"), l("t1"), l("c1")], f(2)),
+            (vec![l("d1"), l("t2"), l("c2")], f(4)),
+            (vec![l("d1"), l("t1"), l("c2")], f(8)),
+        ]);
+        assert_eq!(
+            tree.iter().map(|n| (n.row.key.as_str(), n.row.figures.mediated)).collect::<Vec<_>>(),
+            [("d1", 14), ("d2", 1)]
+        );
+        let towns = AreaNode::level(&tree, &["d1".into()]).map(|r| r.len());
+        assert_eq!(towns, Some(2));
+        let c = AreaNode::level(&tree, &["d1".into(), "t1".into()])
+            .map(|r| r.iter().map(|n| n.row.figures.mediated).sum::<u64>());
+        assert_eq!(c, Some(10));
+        assert_eq!(AreaNode::level(&tree, &["d9".into()]), None);
+    }
+
+    #[test]
+    fn the_trend_is_the_twelve_months_to_the_periods_end() {
+        let p =
+            Period::containing(PeriodKind::Quarter, chrono::NaiveDate::from_ymd_opt(2023, 8, 1).unwrap_or_default());
+        let m = trend_months(p);
+        assert_eq!(m.len(), 12);
+        assert_eq!(m[0].code(), "2022-10");
+        assert_eq!(m[11].code(), "2023-09");
     }
 
     #[test]

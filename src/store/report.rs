@@ -7,16 +7,22 @@
 //! touches the table itself.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
+use super::commands::audit;
+use super::files::create_new_file;
 use super::sql::{coded, ts};
 use super::Store;
 use crate::domain::office_time::Period;
-use crate::domain::stats::{median, Breakdown, Dimension, Figures, Finished, Report, Row, Tally};
+use crate::domain::stats::{
+    median, trend_months, AreaNode, Breakdown, Dimension, Figures, Finished, Label, MonthCount, Overview, Report, Row,
+    Tally,
+};
 use crate::domain::{AgreementForm, Category, SourceClass, Tier};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The names of one breakdown key: (sort key, code, zh, en).
 type Names = (String, String, String, String);
@@ -26,6 +32,102 @@ impl Store {
     /// period gives the same figures whenever and by whomever it is asked (for a period that has
     /// ended and a database nobody changed since).
     pub fn report(&self, period: Period, by: &[Dimension]) -> Result<Report> {
+        self.report_with(period, by, None)
+    }
+
+    /// What the desk's Statistics screen shows for `period` (one consistent read): the report
+    /// with its by-category breakdown, the area table district → town → committee (gathered in
+    /// the same pass over the period's finished cases) and the received cases of the twelve
+    /// months ending with the period's last month.
+    pub fn overview(&self, period: Period) -> Result<Overview> {
+        self.read_consistent(|st| {
+            let mut cells = HashMap::new();
+            let report = st.report_with(period, &[Dimension::Category], Some(&mut cells))?;
+            let areas = st.area_tree(cells);
+            let tz = st.policy().office.time_zone;
+            let mut stmt = st.conn.prepare_cached(
+                "SELECT count(*) FROM cases INDEXED BY cases_received WHERE received_at >= ?1 AND received_at < ?2",
+            )?;
+            let mut trend = Vec::new();
+            for m in trend_months(period) {
+                let (a, b) = m.utc_range(tz);
+                let received = stmt.query_row(params![ts(a), ts(b)], |row| row.get(0))?;
+                trend.push(MonthCount { month: m.code(), received });
+            }
+            Ok(Overview { period, report, areas, trend })
+        })
+    }
+
+    /// Writes a statistics export (CSV lines) to a new file `{stem}.csv` in `dir` (or
+    /// `{stem}-2.csv`, … when that exists), created through the one file creator
+    /// ([`create_new_file`]: 0660, never over a file or through a symlink); returns its path.
+    /// Figures are not personal data, so a read-only desk may export too; a writable one leaves
+    /// an audit event `export_statistics` naming the file, like every other file it writes.
+    pub fn export_statistics(&self, dir: &Path, stem: &str, lines: &[String]) -> Result<PathBuf> {
+        use std::io::Write;
+        let stem: String =
+            stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+        let mut last = None;
+        for n in 1..=50 {
+            let name = if n == 1 { format!("{stem}.csv") } else { format!("{stem}-{n}.csv") };
+            let path = dir.join(name);
+            match create_new_file(&path) {
+                Ok(mut f) => {
+                    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+                    let written = f.write_all(text.as_bytes()).and_then(|_| f.sync_all());
+                    if let Err(e) = written {
+                        let _ = std::fs::remove_file(&path);
+                        return Err(Error::Io(format!("cannot write {}: {e}", path.display())));
+                    }
+                    if self.writable().is_ok() {
+                        let tx = self.begin()?;
+                        let detail = serde_json::json!({ "file": path.display().to_string(), "rows": lines.len() });
+                        audit(&tx, Utc::now(), &self.actor, "export_statistics", None, &detail)?;
+                        tx.commit()?;
+                    }
+                    return Ok(path);
+                }
+                Err(e @ Error::Invalid(_)) if path.symlink_metadata().is_ok() => last = Some(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| Error::Invalid("no free file name for the export".into())))
+    }
+
+    /// The area tree from (village, committee) cells: district → town/street → committee.
+    fn area_tree(&self, cells: HashMap<(i64, i64), Figures>) -> Vec<AreaNode> {
+        let org = self.org();
+        let keys = self.area_keys();
+        let area = |id: i64| match org.area(id) {
+            Some(a) => {
+                Label { sort: a.code.clone(), key: a.code.clone(), zh: a.name_zh.clone(), en: a.name_en.clone() }
+            }
+            None => Label { sort: format!("~{id}"), key: id.to_string(), zh: "?".into(), en: "?".into() },
+        };
+        let committee = |id: i64| match org.committee(id) {
+            Some(c) => {
+                Label { sort: c.code.clone(), key: c.code.clone(), zh: c.name_zh.clone(), en: c.name_en.clone() }
+            }
+            None => Label { sort: format!("~{id}"), key: id.to_string(), zh: "?".into(), en: "?".into() },
+        };
+        AreaNode::tree(
+            cells
+                .into_iter()
+                .map(|((village, c), f)| {
+                    let (town, district) = keys.get(&village).copied().unwrap_or((village, village));
+                    (vec![area(district), area(town), committee(c)], f)
+                })
+                .collect(),
+        )
+    }
+
+    /// The report, also adding each mediated case's figures to `cells` by (area, committee).
+    fn report_with(
+        &self,
+        period: Period,
+        by: &[Dimension],
+        mut cells: Option<&mut HashMap<(i64, i64), Figures>>,
+    ) -> Result<Report> {
         let tz = self.policy().office.time_zone;
         let (start, end) = period.utc_range(tz);
         let (s, e) = (ts(start), ts(end));
@@ -71,10 +173,13 @@ impl Store {
             let due: Option<i64> = row.get(11)?;
             let finished: i64 = row.get(12)?;
             over_clock += u64::from(due.is_some_and(|d| finished > d));
+            let area: i64 = row.get(4)?;
+            if let Some(cells) = cells.as_deref_mut() {
+                c.add_to(cells.entry((area, row.get(5)?)).or_default());
+            }
             if by.is_empty() {
                 continue;
             }
-            let area: i64 = row.get(4)?;
             let (town, district) = area_keys.get(&area).copied().unwrap_or((area, area));
             for (dim, acc) in by.iter().zip(rows.iter_mut()) {
                 let key = match dim {

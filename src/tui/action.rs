@@ -72,8 +72,20 @@ pub enum Action {
     Palette,
     /// Reveal masked personal data in the open detail (audited).
     Reveal,
-    /// Show the period's statistics (this year to date): what a supervisor checks.
+    /// Open the Statistics screen (this month first): headline figures, charts by category and
+    /// tier, the district → town → committee table and the monthly trend.
     Report,
+    /// Statistics screen: the next period choice (this month, last month, quarter, year, year to
+    /// date, back to this month).
+    StatsPeriod,
+    /// Statistics screen: the period before the one shown (same kind and length).
+    StatsPrev,
+    /// Statistics screen: the period after the one shown (same kind and length).
+    StatsNext,
+    /// Statistics screen: type the first and last office day of a custom period.
+    StatsDates,
+    /// Statistics screen: export what it shows to a new CSV file (the path is shown).
+    StatsExport,
     /// Show the help generated from the keymap.
     Help,
     /// The Overdue view: every open case past a clock (Esc closes it).
@@ -83,6 +95,37 @@ pub enum Action {
     /// A key typed while a popup or an input line has the focus.
     #[serde(skip)]
     Input(KeyEvent),
+    /// Mouse: a left click on the screen cell (`column`, `row`) focuses the pane drawn there and
+    /// selects the row (or Routing cell) under the pointer; on an open drill-down list it selects
+    /// the row. Ignored while a popup or a filter line is open.
+    #[serde(skip)]
+    Click {
+        /// The screen column, from 0.
+        column: u16,
+        /// The screen row, from 0.
+        row: u16,
+    },
+    /// Mouse: a second click on the same cell soon after the first (the event layer tells them
+    /// apart): selects as a click does, then opens what is there, as Enter does.
+    #[serde(skip)]
+    DoubleClick {
+        /// The screen column, from 0.
+        column: u16,
+        /// The screen row, from 0.
+        row: u16,
+    },
+    /// Mouse: the wheel turned over the screen cell (`column`, `row`): the open popup, else the
+    /// open drill-down list, else the pane under the pointer (focused) moves `lines` rows
+    /// (negative: up).
+    #[serde(skip)]
+    Scroll {
+        /// The screen column, from 0.
+        column: u16,
+        /// The screen row, from 0.
+        row: u16,
+        /// Rows to move: negative up, positive down.
+        lines: i16,
+    },
     /// The terminal changed size.
     #[serde(skip)]
     Resize(u16, u16),
@@ -138,6 +181,11 @@ impl Action {
         Action::Palette,
         Action::Reveal,
         Action::Report,
+        Action::StatsPeriod,
+        Action::StatsPrev,
+        Action::StatsNext,
+        Action::StatsDates,
+        Action::StatsExport,
         Action::Overdue,
         Action::Messages,
         Action::Help,
@@ -203,10 +251,18 @@ impl Action {
             Action::Palette => "palette",
             Action::Reveal => "reveal",
             Action::Report => "report",
+            Action::StatsPeriod => "stats_period",
+            Action::StatsPrev => "stats_prev",
+            Action::StatsNext => "stats_next",
+            Action::StatsDates => "stats_dates",
+            Action::StatsExport => "stats_export",
             Action::Help => "help",
             Action::Overdue => "overdue",
             Action::Messages => "messages",
             Action::Input(_) => "input",
+            Action::Click { .. } => "click",
+            Action::DoubleClick { .. } => "double_click",
+            Action::Scroll { .. } => "scroll",
             Action::Resize(..) => "resize",
             Action::Tick(_) => "tick",
             Action::Snapshot(_) => "snapshot",

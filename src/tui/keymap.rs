@@ -104,10 +104,23 @@ impl Key {
 pub struct Keymap {
     by_key: HashMap<Key, Action>,
     by_action: BTreeMap<&'static str, Vec<Key>>,
+    /// The mouse is wanted (`mouse = false` in the user's file turns it off).
+    mouse: bool,
 }
 
 fn parse_table(text: &str, origin: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
     toml::from_str(text).map_err(|e| format!("{origin}: {e}"))
+}
+
+/// Takes the one setting a keymap file holds besides keys, `mouse = true|false`, out of its text.
+fn split_mouse(text: &str, origin: &str) -> Result<(String, bool), String> {
+    let mut table: toml::Table = toml::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
+    let mouse = match table.remove("mouse") {
+        None => true,
+        Some(toml::Value::Boolean(b)) => b,
+        Some(_) => return Err(format!("{origin}: mouse must be true or false")),
+    };
+    Ok((toml::to_string(&table).map_err(|e| format!("{origin}: {e}"))?, mouse))
 }
 
 fn action_named(name: &str) -> Option<Action> {
@@ -118,7 +131,11 @@ impl Keymap {
     /// The embedded defaults.
     pub fn defaults() -> Keymap {
         // The embedded file is tested to load; fall back to an empty map rather than panic.
-        Keymap::with_overrides(None).unwrap_or(Keymap { by_key: HashMap::new(), by_action: BTreeMap::new() })
+        Keymap::with_overrides(None).unwrap_or(Keymap {
+            by_key: HashMap::new(),
+            by_action: BTreeMap::new(),
+            mouse: true,
+        })
     }
 
     /// The defaults patched by a user keymap's text: each action the user names gets exactly the
@@ -129,8 +146,11 @@ impl Keymap {
 
     fn build(user: Option<(&str, &str)>) -> Result<Keymap, String> {
         let mut table = parse_table(DEFAULT_KEYMAP, "default keymap")?;
+        let mut mouse = true;
         if let Some((origin, text)) = user {
-            for (action, keys) in parse_table(text, origin)? {
+            let (text, wants_mouse) = split_mouse(text, origin)?;
+            mouse = wants_mouse;
+            for (action, keys) in parse_table(&text, origin)? {
                 if action_named(&action).is_none() {
                     return Err(format!("{origin}: unknown action {action:?}"));
                 }
@@ -157,7 +177,12 @@ impl Keymap {
                 by_action.entry(action.name()).or_default().push(key);
             }
         }
-        Ok(Keymap { by_key, by_action })
+        Ok(Keymap { by_key, by_action, mouse })
+    }
+
+    /// Whether the desk reports the mouse (`mouse = false` in the user's file turns it off).
+    pub fn mouse(&self) -> bool {
+        self.mouse
     }
 
     /// The action a key event is bound to.
@@ -206,6 +231,16 @@ mod tests {
         assert_eq!(k.action_for(&ev('a')), None);
         assert_eq!(k.action_for(&ev('e')), Some(Action::Escalate));
         assert_eq!(k.keys_for(&Action::Assign), "Ctrl-a");
+        Ok(())
+    }
+
+    #[test]
+    fn the_file_can_turn_the_mouse_off() -> TestResult {
+        assert!(Keymap::with_overrides(None)?.mouse());
+        let k = Keymap::with_overrides(Some(("user", "mouse = false\nassign = [\"ctrl-a\"]")))?;
+        assert!(!k.mouse());
+        assert_eq!(k.keys_for(&Action::Assign), "Ctrl-a");
+        assert!(Keymap::with_overrides(Some(("user", "mouse = \"no\""))).is_err());
         Ok(())
     }
 

@@ -43,6 +43,9 @@ pub struct DeskOptions {
     pub lang: Lang,
     /// View only: write keys are refused.
     pub read_only: bool,
+    /// Mouse reporting (click, wheel, double click); off with `--no-mouse` or `mouse = false`
+    /// in the keymap file.
+    pub mouse: bool,
 }
 
 /// The user's keymap file: `keymap.toml` in the platform config dir (or `$DUTY_DESK_KEYMAP`).
@@ -71,10 +74,17 @@ pub fn run(opts: DeskOptions) -> Result<()> {
     let keymap = load_keymap(keymap_path().as_deref())?;
     let store = Store::open(&opts.db, opts.read_only)?;
     if !store.is_initialised() {
-        return Err(Error::Invalid(format!("{} holds no organisation; run `duty-desk init` first", opts.db.display())));
+        let db = opts.db.display();
+        return Err(Error::Invalid(match opts.lang {
+            Lang::Zh => format!("{db} 中没有组织；请先运行 `duty-desk init`"),
+            Lang::En => format!("{db} holds no organisation; run `duty-desk init` first"),
+        }));
     }
     if !std::io::stdout().is_terminal() {
-        return Err(Error::Usage("the desk needs a terminal; use the subcommands for scripts (see --help)".into()));
+        return Err(Error::Usage(match opts.lang {
+            Lang::Zh => "值班台需要终端；脚本请使用子命令（见 --help）".into(),
+            Lang::En => "the desk needs a terminal; use the subcommands for scripts (see --help)".into(),
+        }));
     }
     let db_label = opts.db.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let mut state = State::new(
@@ -91,7 +101,7 @@ pub fn run(opts: DeskOptions) -> Result<()> {
     let (requests, worker_inbox) = mpsc::channel::<Request>();
     event::spawn_signals(events.clone())?;
     let worker = worker::spawn(store, worker_inbox, events.clone(), state.query.clone());
-    let mut guard = terminal::Guard::enter()?;
+    let mut guard = terminal::Guard::enter(opts.mouse && keymap.mouse())?;
     event::spawn_input(events.clone());
     event::spawn_hangup_watch(events.clone());
     event::spawn_ticker(events);
@@ -110,6 +120,7 @@ fn action_for(event: Event, state: &State, keymap: &Keymap) -> Option<Action> {
     Some(match event {
         Event::Key(k) if state.popup.is_some() || state.filter_input.is_some() => Action::Input(k),
         Event::Key(k) => keymap.action_for(&k)?,
+        Event::Mouse(m) => m.action(),
         Event::Resize(w, h) => Action::Resize(w, h),
         Event::Tick => Action::Tick(Utc::now()),
         Event::Snapshot(s) => Action::Snapshot(s),

@@ -1,8 +1,9 @@
-//! The terminal: raw mode and the alternate screen, restored on every way out (drop, error,
-//! panic), and a writer that sends each frame as one write wrapped in crossterm's
+//! The terminal: raw mode, the alternate screen, bracketed paste and (unless turned off) mouse
+//! reporting, restored on every way out (drop, error, panic, signal), and a writer that sends each frame as one write wrapped in crossterm's
 //! synchronized-update commands.
 
 use std::io::{self, Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
@@ -62,9 +63,36 @@ impl Write for FrameWriter {
 /// The desk's terminal.
 pub type DeskTerminal = Terminal<CrosstermBackend<FrameWriter>>;
 
-/// Leaves raw mode and the alternate screen and shows the cursor; safe to call twice.
+/// Mouse reporting is on (so [`restore`] turns it off).
+static MOUSE_ON: AtomicBool = AtomicBool::new(false);
+
+/// Turns on mouse reporting of presses and the wheel (1000) in SGR coordinates (1006), which
+/// reach any column. Not crossterm's `EnableMouseCapture`: it also asks for every motion (1003),
+/// a flood of bytes over SSH for events the desk ignores.
+struct EnableMouse;
+
+impl ratatui::crossterm::Command for EnableMouse {
+    fn write_ansi(&self, f: &mut impl std::fmt::Write) -> std::fmt::Result {
+        f.write_str("\x1b[?1000h\x1b[?1006h")
+    }
+}
+
+/// Turns mouse reporting off again (every mode crossterm's capture might have left on too).
+struct DisableMouse;
+
+impl ratatui::crossterm::Command for DisableMouse {
+    fn write_ansi(&self, f: &mut impl std::fmt::Write) -> std::fmt::Result {
+        f.write_str("\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1002l\x1b[?1000l")
+    }
+}
+
+/// Leaves raw mode, mouse reporting and the alternate screen and shows the cursor; safe to call
+/// twice.
 pub fn restore() {
     let _ = disable_raw_mode();
+    if MOUSE_ON.swap(false, Ordering::SeqCst) {
+        let _ = execute!(io::stdout(), DisableMouse);
+    }
     let _ = execute!(io::stdout(), DisableBracketedPaste, LeaveAlternateScreen, cursor::Show);
 }
 
@@ -75,8 +103,9 @@ pub struct Guard {
 }
 
 impl Guard {
-    /// Enters raw mode and the alternate screen, and makes panics restore the terminal first.
-    pub fn enter() -> io::Result<Guard> {
+    /// Enters raw mode and the alternate screen (with mouse reporting when `mouse`), and makes
+    /// panics restore the terminal first.
+    pub fn enter(mouse: bool) -> io::Result<Guard> {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             restore();
@@ -86,6 +115,13 @@ impl Guard {
         if let Err(e) = execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste, cursor::Hide) {
             restore();
             return Err(e);
+        }
+        if mouse {
+            MOUSE_ON.store(true, Ordering::SeqCst);
+            if let Err(e) = execute!(io::stdout(), EnableMouse) {
+                restore();
+                return Err(e);
+            }
         }
         let backend =
             CrosstermBackend::new(FrameWriter { buf: Vec::with_capacity(1 << 16), out: io::stdout(), gone: false });

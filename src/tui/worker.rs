@@ -47,8 +47,11 @@ pub enum Request {
     /// Read the version of a case the desk knows only by ref (typed in the palette, or a
     /// follow-up row); the reply carries it back so the write names the version read then.
     Resolve { reference: String, write: CaseWrite },
-    /// The statistics for the days `from..=to`.
-    Report { from: chrono::NaiveDate, to: chrono::NaiveDate },
+    /// The Statistics screen's data for a period of office days.
+    Stats { period: crate::domain::office_time::Period },
+    /// Write the Statistics screen's CSV lines to a new file `{stem}.csv` in the working
+    /// directory.
+    ExportStats { stem: String, lines: Vec<String> },
     /// One page of a drill-down list of cases.
     CaseList { filter: CaseFilter, offset: usize, limit: usize },
     /// A tier's committees with open and overdue counts.
@@ -64,8 +67,10 @@ pub enum Reply {
     Detail(Box<CaseDetail>),
     /// Ranked candidates for the cases named.
     Suggestions { refs: Vec<String>, list: Vec<Suggestion> },
-    /// The period's statistics.
-    Report(Box<crate::domain::stats::Report>),
+    /// The Statistics screen's data, for the period asked.
+    Stats(Box<crate::domain::stats::Overview>),
+    /// A statistics export was written to this file.
+    Exported { path: String },
     /// A write succeeded; the message says what was done.
     Done(String),
     /// A request failed; nothing was changed.
@@ -266,9 +271,10 @@ impl Worker {
                 Reply::CaseList { filter, page }
             }
             Request::Committees { tier } => Reply::Committees { rows: s.committees_at(tier, now)?, tier },
-            Request::Report { from, to } => {
-                let period = crate::domain::office_time::Period::range(from, to).map_err(Error::Invalid)?;
-                Reply::Report(Box::new(s.report(period, &[])?))
+            Request::Stats { period } => Reply::Stats(Box::new(s.overview(period)?)),
+            Request::ExportStats { stem, lines } => {
+                let dir = std::env::current_dir().map_err(|e| Error::Io(format!("no working directory: {e}")))?;
+                Reply::Exported { path: s.export_statistics(&dir, &stem, &lines)?.display().to_string() }
             }
             Request::Suggest { refs } => {
                 let first = refs.first().ok_or_else(|| Error::Invalid("no case selected".into()))?;

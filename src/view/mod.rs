@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod detail;
+pub mod duration;
 pub mod glossary;
 pub mod stats;
 

@@ -3,7 +3,7 @@
 //! CLI prints it and the desk draws it, so both show the same figures with the same words.
 
 use super::{Block, Term, View};
-use crate::domain::stats::{Breakdown, Count, Dimension, Figures, Report};
+use crate::domain::stats::{AreaNode, Breakdown, Count, Dimension, Figures, Overview, Report};
 use crate::domain::Lang;
 
 fn or_dash<T: ToString>(v: Option<T>) -> String {
@@ -134,29 +134,70 @@ pub fn statistics(r: &Report, lang: Lang) -> View {
     v
 }
 
+/// The header of every statistics CSV (`report --csv` and the desk's export).
+pub const CSV_HEADER: &str = "section,key,name_zh,name_en,mediated,successful,success_rate,amount_wan_yuan,agreements,performed,judicial_applications";
+
+/// One CSV cell, RFC 4180 quoted when it needs to be, sanitised.
+fn q(s: &str) -> String {
+    let s = crate::domain::text::sanitize(s);
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// One CSV line: the section, the key, both names, then the figure cells.
+fn csv_line(section: &str, key: &str, zh: &str, en: &str, figures: Vec<String>) -> String {
+    let mut cells = vec![q(section), q(key), q(zh), q(en)];
+    cells.extend(figures);
+    cells.join(",")
+}
+
 /// The report as CSV lines (RFC 4180 quoting): `section,key,name,figure columns…` — the headline
 /// first (`total`), then every breakdown row; the same in every language (codes, zh and en names).
 pub fn csv(r: &Report) -> Vec<String> {
-    let q = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
-    let cols = "section,key,name_zh,name_en,mediated,successful,success_rate,amount_wan_yuan,agreements,performed,judicial_applications";
-    let line = |section: &str, key: &str, zh: &str, en: &str, f: &Figures| {
-        let mut cells =
-            vec![q(section), q(key), q(&crate::domain::text::sanitize(zh)), q(&crate::domain::text::sanitize(en))];
-        cells.extend(figure_cells(f));
-        cells.join(",")
-    };
-    let mut out = vec![cols.to_string()];
-    out.push(line("total", &r.period, "合计", "Total", &r.figures));
+    let mut out = vec![CSV_HEADER.to_string()];
+    out.push(csv_line("total", &r.period, "合计", "Total", figure_cells(&r.figures)));
     for b in &r.breakdowns {
         for row in &b.rows {
-            out.push(line(b.by.code(), &row.key, &row.name_zh, &row.name_en, &row.figures));
+            out.push(csv_line(b.by.code(), &row.key, &row.name_zh, &row.name_en, figure_cells(&row.figures)));
         }
+    }
+    out
+}
+
+/// The dimension of the desk's area table at drill depth `depth` (0 = districts).
+pub fn area_dimension(depth: usize) -> Dimension {
+    match depth {
+        0 => Dimension::District,
+        1 => Dimension::Town,
+        _ => Dimension::Committee,
+    }
+}
+
+/// What the desk's Statistics screen shows, as CSV (the same header as `report --csv`): the
+/// headline (`total`), the categories, the tiers (`tier`: mediated, successful and rate; the
+/// other columns empty), then the rows of the area table at `path` (section `district`, `town`
+/// or `committee`).
+pub fn screen_csv(o: &Overview, path: &[String]) -> Vec<String> {
+    let r = &o.report;
+    let mut out = csv(r);
+    for c in &r.by_tier {
+        let cells = vec![
+            c.mediated.to_string(),
+            c.successful.to_string(),
+            crate::domain::stats::percent(c.successful, c.mediated),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ];
+        out.push(csv_line("tier", &c.code, &c.zh, &c.en, cells));
+    }
+    let section = area_dimension(path.len()).code();
+    for n in AreaNode::level(&o.areas, path).unwrap_or_default() {
+        out.push(csv_line(section, &n.row.key, &n.row.name_zh, &n.row.name_en, figure_cells(&n.row.figures)));
     }
     out
 }

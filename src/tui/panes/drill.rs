@@ -17,7 +17,7 @@ use crate::tui::action::Action;
 use crate::tui::popups::{DetailPopup, Popup};
 use crate::tui::state::{Effect, State};
 use crate::tui::theme::Theme;
-use crate::tui::ui::widgets::{cell, clock_style, clock_text, page_start, risk_style, span};
+use crate::tui::ui::widgets::{cell, clock_style, clock_text, clock_width, risk_style, span, ListRows};
 use crate::tui::worker::Request;
 
 /// Case rows loaded per request (a window around the selection).
@@ -160,6 +160,23 @@ pub fn on_action(s: &mut State, a: &Action, fx: &mut Vec<Effect>) -> bool {
         }
         _ => return false,
     };
+    scroll(s, delta, fx)
+}
+
+/// The mouse on the open list drawn over `area` (the panes): selects the row at screen row `y`;
+/// true when there was one. Called from `update` only.
+pub fn click(s: &mut State, area: Rect, y: u16, fx: &mut Vec<Effect>) -> bool {
+    let Some(d) = s.drill.as_ref() else { return false };
+    let rows = ListRows::new(crate::tui::ui::pane_inner(area), 1, 0, d.selected);
+    match rows.index_at(y).filter(|&i| i < d.len()) {
+        Some(i) => scroll(s, super::delta_to(d.selected, i), fx),
+        None => false,
+    }
+}
+
+/// Moves the open list's selection by `delta` rows (the wheel, a click); true when a list is open.
+pub fn scroll(s: &mut State, delta: isize, fx: &mut Vec<Effect>) -> bool {
+    let Some(d) = s.drill.as_mut() else { return false };
     d.selected = step(d.selected, d.len(), delta);
     d.selected_ref = d.selected_case().map(|c| c.reference.clone());
     if matches!(d.kind, DrillKind::Cases(_)) && d.selected_case().is_none() && d.len() > 0 {
@@ -239,8 +256,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);
     let w = usize::from(inner.width);
-    let visible = usize::from(inner.height.saturating_sub(1));
-    let start = page_start(d.selected, visible);
+    let ListRows { visible, start, .. } = ListRows::new(inner, 1, 0, d.selected);
     let mut lines = Vec::new();
     match &d.kind {
         DrillKind::Committees(_) => {
@@ -273,12 +289,13 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
             }
         }
         DrillKind::Cases(_) => {
-            let fixed = 2 + 15 + 7 + 5 + 11 + 11 + 9;
+            let clock_w = clock_width(s.lang);
+            let fixed = 2 + 15 + (clock_w + 1) + 5 + 11 + 11 + 9;
             let committee_w = w.saturating_sub(fixed + 1);
             let mut header = format!(
                 "  {} {} {} {} {} {}",
                 cell(s.col_ref, 14),
-                cell(s.col_clock, 6),
+                cell(s.col_clock, clock_w),
                 cell(s.col_risk, 4),
                 cell(s.col_category, 10),
                 cell(s.drill_status(), 10),
@@ -303,9 +320,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
                     let clock = match due {
                         Some(due) => {
                             let st = state.clocks.state(c.received_at, due, state.now);
-                            span(&clock_text(st, due, state.now), 6, clock_style(theme, st))
+                            span(&clock_text(st, due, state.now, s.lang), clock_w, clock_style(theme, st))
                         }
-                        None => span("", 6, Style::default()),
+                        None => span("", clock_w, Style::default()),
                     };
                     let lang = s.lang;
                     let mut spans = vec![

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{step, Pane, PaneComponent};
+use super::{delta_to, step, Pane, PaneComponent};
 use crate::domain::Tier;
 use crate::tui::action::Action;
 use crate::tui::i18n::Strings;
@@ -16,7 +16,7 @@ use crate::tui::state::update::recompute_views;
 use crate::tui::state::{Effect, State};
 use crate::tui::theme::Theme;
 use crate::tui::ui::pane_block;
-use crate::tui::ui::widgets::{cell, page_start, span};
+use crate::tui::ui::widgets::{cell, span, ListRows};
 use crate::tui::worker::Request;
 
 /// Draws the pane.
@@ -56,8 +56,8 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         lines.push(Line::from(Span::styled(s.no_followups, theme.muted)));
     }
     let extras = aftercare_lines(snap, state, theme, w);
-    let visible = usize::from(inner.height.saturating_sub(1)).saturating_sub(extras.len());
-    let start = page_start(state.followups_selected, visible);
+    let rows = ListRows::new(inner, 1, aftercare_len(snap), state.followups_selected);
+    let (visible, start) = (rows.visible, rows.start);
     for (vi, &i) in state.followups_view.iter().enumerate().skip(start).take(visible) {
         let r = &snap.followups[i];
         let (text, style) = if r.days_overdue > 0 {
@@ -83,6 +83,14 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     lines.extend(std::iter::repeat_n(Line::default(), free));
     lines.extend(extras);
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// How many lines [`aftercare_lines`] gives: one for the overdue items (if any), one per tier
+/// with screening duties open.
+fn aftercare_len(snap: &Snapshot) -> usize {
+    let board = &snap.aftercare;
+    let tiers = Tier::ALL.iter().filter(|t| board.screenings.iter().any(|d| d.tier == **t)).count();
+    usize::from(!board.items_overdue.is_empty()) + tiers
 }
 
 /// The pane's last lines: overdue rectification items, then the screening duties per tier
@@ -166,6 +174,20 @@ impl PaneComponent for Followups {
         s.followups_filter = text;
         s.followups_selected = 0;
         recompute_views(s);
+    }
+
+    fn click(&self, s: &mut State, area: Rect, _x: u16, y: u16, fx: &mut Vec<Effect>) -> bool {
+        let Some(snap) = s.snap.as_ref() else { return false };
+        let inner = crate::tui::ui::pane_inner(area);
+        let foot = aftercare_len(snap);
+        let rows = ListRows::new(inner, 1, foot, s.followups_selected);
+        match rows.index_at(y).filter(|&i| i < s.followups_view.len()) {
+            Some(i) => {
+                self.move_by(s, delta_to(s.followups_selected, i), fx);
+                true
+            }
+            None => false,
+        }
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {

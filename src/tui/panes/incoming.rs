@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{step, Pane, PaneComponent};
+use super::{delta_to, step, Pane, PaneComponent};
 use crate::domain::{Case, Lang, Org};
 use crate::store::IncomingSort;
 use crate::tui::action::Action;
@@ -19,7 +19,7 @@ use crate::tui::state::{
 };
 use crate::tui::theme::Theme;
 use crate::tui::ui::pane_block;
-use crate::tui::ui::widgets::{cell, clock_style, clock_text, page_start, risk_style, short_duration, span};
+use crate::tui::ui::widgets::{cell, clock_style, clock_text, clock_width, risk_style, short_duration, span, ListRows};
 use crate::tui::worker::Request;
 
 /// A column: header text, width, and how to draw a case in it.
@@ -44,7 +44,7 @@ fn columns(state: &State, inner: usize) -> Vec<Column> {
             width: 6,
             draw: |c, x, w| {
                 let st = x.state.clocks.state(c.received_at, c.assign_due, x.state.now);
-                span(&clock_text(st, c.assign_due, x.state.now), w, clock_style(x.theme, st))
+                span(&clock_text(st, c.assign_due, x.state.now, x.state.strings.lang), w, clock_style(x.theme, st))
             },
         },
         Column {
@@ -65,7 +65,13 @@ fn columns(state: &State, inner: usize) -> Vec<Column> {
         Column {
             header: s.col_age,
             width: 5,
-            draw: |c, x, w| span(&short_duration((x.state.now - c.received_at).num_seconds()), w, x.theme.muted),
+            draw: |c, x, w| {
+                span(
+                    &short_duration((x.state.now - c.received_at).num_seconds(), x.state.strings.lang),
+                    w,
+                    x.theme.muted,
+                )
+            },
         },
         Column {
             header: s.col_area,
@@ -93,6 +99,11 @@ fn columns(state: &State, inner: usize) -> Vec<Column> {
     ];
     // On a wide pane, category and area grow before the route column takes the rest.
     let mut all = all;
+    // Durations read `23小时` in zh: the clock and age columns are wider there.
+    all[1].width = clock_width(s.lang);
+    if s.lang == Lang::Zh {
+        all[4].width = 6;
+    }
     let base: usize = all.iter().map(|c| c.width + 1).sum::<usize>() + 2;
     let spare = inner.saturating_sub(base + 40);
     all[3].width += (spare / 2).min(8);
@@ -158,13 +169,14 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         header.push(Span::raw(" "));
     }
     lines.push(Line::from(header));
-    let visible = usize::from(inner.height.saturating_sub(1));
+    let rows = ListRows::new(inner, 1, 0, state.incoming_selected);
+    let visible = rows.visible;
     if page.total == 0 {
         let q = &state.query.incoming;
         let filtered = q.text.is_some() || q.tier.is_some() || q.area_id.is_some() || q.committee_id.is_some();
         lines.push(Line::from(Span::styled(if filtered { s.nothing_matches() } else { s.no_incoming }, theme.muted)));
     }
-    let start = page_start(state.incoming_selected, visible);
+    let start = rows.start;
     for i in start..(start + visible).min(page.total as usize) {
         let Some(case) = i.checked_sub(page.offset).and_then(|j| page.rows.get(j)) else {
             lines.push(Line::from(Span::styled("…", theme.muted)));
@@ -275,6 +287,18 @@ impl PaneComponent for Incoming {
         s.query.incoming_offset = 0;
         s.incoming_selected = 0;
         send_view(s, fx);
+    }
+
+    fn click(&self, s: &mut State, area: Rect, _x: u16, y: u16, fx: &mut Vec<Effect>) -> bool {
+        let total = s.snap.as_ref().map_or(0, |x| x.incoming.total as usize);
+        let rows = ListRows::new(crate::tui::ui::pane_inner(area), 1, 0, s.incoming_selected);
+        match rows.index_at(y).filter(|&i| i < total) {
+            Some(i) => {
+                self.move_by(s, delta_to(s.incoming_selected, i), fx);
+                true
+            }
+            None => false,
+        }
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {

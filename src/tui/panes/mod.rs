@@ -87,6 +87,12 @@ pub trait PaneComponent: Sync {
     }
     /// Applies a typed filter (`live`: while typing; `false`: on Enter).
     fn set_filter(&self, _s: &mut State, _text: String, _live: bool, _fx: &mut Vec<Effect>) {}
+    /// The mouse: selects what is drawn at screen cell (`x`, `y`) of the pane drawn in `area`
+    /// (the rect the layout gives it); true when there was something to select. Called from
+    /// `update` only.
+    fn click(&self, _s: &mut State, _area: Rect, _x: u16, _y: u16, _fx: &mut Vec<Effect>) -> bool {
+        false
+    }
     /// Draws the pane in `area`.
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme);
 }
@@ -117,6 +123,11 @@ impl Pane {
     pub fn title(self, s: &Strings) -> &'static str {
         self.component().title(s)
     }
+}
+
+/// The delta that moves a selection from `cur` to `to` (for [`PaneComponent::move_by`]).
+pub(crate) fn delta_to(cur: usize, to: usize) -> isize {
+    to as isize - cur as isize
 }
 
 /// A selection moved by `delta` within `len` rows.

@@ -59,6 +59,28 @@ fn cell_text(open: u64, overdue: u64, w: usize) -> String {
     tries.into_iter().find(|t| crate::domain::text::width(t) <= w).unwrap_or(last)
 }
 
+/// The matrix's row-label width and column width in `inner` (drawing and the mouse read it).
+fn matrix_widths(inner: Rect) -> (usize, usize) {
+    let label_w = 5;
+    (label_w, (usize::from(inner.width).saturating_sub(label_w) / MATRIX_COLUMNS.len()).max(3))
+}
+
+/// The matrix cell (tier row, column or [`ROW_LABEL`]) drawn at screen cell (`x`, `y`) of the
+/// pane's `inner` area: the header line, then one line per tier.
+fn cell_at(inner: Rect, x: u16, y: u16) -> Option<(usize, usize)> {
+    let (label_w, col_w) = matrix_widths(inner);
+    let row = usize::from(y.checked_sub(inner.y.saturating_add(1))?);
+    let dx = usize::from(x.checked_sub(inner.x)?);
+    if row >= Tier::ALL.len() || dx >= usize::from(inner.width) {
+        return None;
+    }
+    let col = match dx.checked_sub(label_w) {
+        None => ROW_LABEL,
+        Some(d) => Some(d / col_w).filter(|&c| c < MATRIX_COLUMNS.len())?,
+    };
+    Some((row, col))
+}
+
 /// Draws the pane.
 fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     let s = state.strings;
@@ -72,8 +94,7 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         return;
     };
     let lang = s.lang;
-    let label_w = 5;
-    let col_w = (usize::from(inner.width).saturating_sub(label_w) / MATRIX_COLUMNS.len()).max(3);
+    let (label_w, col_w) = matrix_widths(inner);
     let focused = state.focus == Pane::Routing && state.popup.is_none();
     let mut lines = Vec::new();
     let mut header = vec![Span::styled(cell("", label_w), theme.header)];
@@ -195,6 +216,16 @@ impl PaneComponent for Routing {
         }
     }
 
+    fn click(&self, s: &mut State, area: Rect, x: u16, y: u16, _fx: &mut Vec<Effect>) -> bool {
+        match cell_at(crate::tui::ui::pane_inner(area), x, y) {
+            Some(cell) => {
+                s.routing_cell = cell;
+                true
+            }
+            None => false,
+        }
+    }
+
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         draw(frame, area, state, theme);
     }
@@ -202,7 +233,19 @@ impl PaneComponent for Routing {
 
 #[cfg(test)]
 mod tests {
-    use super::cell_text;
+    use super::{cell_at, cell_text, ROW_LABEL};
+    use ratatui::layout::Rect;
+
+    #[test]
+    fn a_point_maps_to_the_cell_drawn_there() {
+        // Inner 41 wide: label 5, then six columns of 6.
+        let inner = Rect::new(10, 5, 41, 10);
+        assert_eq!(cell_at(inner, 10, 5), None, "the header line");
+        assert_eq!(cell_at(inner, 12, 6), Some((0, ROW_LABEL)));
+        assert_eq!(cell_at(inner, 15, 7), Some((1, 0)));
+        assert_eq!(cell_at(inner, 15 + 6 * 5, 9), Some((3, 5)));
+        assert_eq!(cell_at(inner, 15, 10), None, "below the last tier");
+    }
 
     #[test]
     fn cell_numbers_are_never_cut() {

@@ -6,7 +6,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::drill::{self, DrillKind};
-use super::{step, Pane, PaneComponent};
+use super::{delta_to, step, Pane, PaneComponent};
 use crate::domain::Lang;
 use crate::store::CaseFilter;
 use crate::tui::action::Action;
@@ -16,7 +16,7 @@ use crate::tui::state::update::recompute_views;
 use crate::tui::state::{Effect, Message, State};
 use crate::tui::theme::Theme;
 use crate::tui::ui::pane_block;
-use crate::tui::ui::widgets::{bar, cell, page_start, span};
+use crate::tui::ui::widgets::{bar, cell, span, ListRows};
 use crate::tui::worker::Request;
 
 /// Draws the pane.
@@ -56,8 +56,8 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         header.push(Span::styled(cell("", committee_w), theme.header));
     }
     lines.push(Line::from(header));
-    let visible = usize::from(inner.height.saturating_sub(1));
-    let start = page_start(state.workload_selected, visible);
+    let rows = ListRows::new(inner, 1, 0, state.workload_selected);
+    let (visible, start) = (rows.visible, rows.start);
     for (vi, &i) in state.workload_view.iter().enumerate().skip(start).take(visible) {
         let r = &snap.workload[i];
         let full = r.open >= r.capacity;
@@ -154,6 +154,17 @@ impl PaneComponent for Workload {
         s.workload_filter = text;
         s.workload_selected = 0;
         recompute_views(s);
+    }
+
+    fn click(&self, s: &mut State, area: Rect, _x: u16, y: u16, fx: &mut Vec<Effect>) -> bool {
+        let rows = ListRows::new(crate::tui::ui::pane_inner(area), 1, 0, s.workload_selected);
+        match rows.index_at(y).filter(|&i| i < s.workload_view.len()) {
+            Some(i) => {
+                self.move_by(s, delta_to(s.workload_selected, i), fx);
+                true
+            }
+            None => false,
+        }
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {

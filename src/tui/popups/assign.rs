@@ -142,7 +142,7 @@ fn suggestion_line<'a>(state: &State, theme: &Theme, sug: &Suggestion, width: us
         reasons.push(format!("{} {}", s.reasons_overdue, sug.overdue));
     }
     reasons.push(match sug.last_assigned {
-        Some(t) => format!("{} {}", s.reasons_last, short_duration((state.now - t).num_seconds())),
+        Some(t) => format!("{} {}", s.reasons_last, short_duration((state.now - t).num_seconds(), s.lang)),
         None => s.reasons_never.into(),
     });
     let full = sug.would_exceed_capacity();

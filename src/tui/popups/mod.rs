@@ -16,8 +16,8 @@ mod help;
 mod message;
 mod messages;
 mod palette;
-mod report;
 mod scroll;
+mod stats;
 mod transfer;
 
 use ratatui::crossterm::event::KeyEvent;
@@ -32,7 +32,7 @@ pub use help::HelpPopup;
 pub use message::MessagePopup;
 pub use messages::MessagesPopup;
 pub use palette::PalettePopup;
-pub use report::ReportPopup;
+pub use stats::{Choice, StatsScreen};
 pub use transfer::TransferPopup;
 
 use super::action::Action;
@@ -51,6 +51,8 @@ pub enum Step {
     Replace(Popup),
     /// Close and send the request to the worker.
     Send(Request),
+    /// Stay open and send the request to the worker (its reply comes back to the popup).
+    Ask(Request),
     /// Stay open and apply the action (as if its key were pressed on the desk).
     Act(Action),
     /// Close, then apply the action.
@@ -84,8 +86,8 @@ pub enum Popup {
     Intake(IntakePopup),
     /// The follow-up outcome form for a case.
     Followup(FollowupPopup),
-    /// The period's statistics.
-    Report(ReportPopup),
+    /// The Statistics screen (full screen): a period's figures, charts, area table and trend.
+    Stats(StatsScreen),
     /// Keys, generated from the keymap.
     Help(HelpPopup),
     /// The command palette.
@@ -106,7 +108,7 @@ impl Popup {
             Popup::Transfer(p) => p,
             Popup::Intake(p) => p,
             Popup::Followup(p) => p,
-            Popup::Report(p) => p,
+            Popup::Stats(p) => p,
             Popup::Help(p) => p,
             Popup::Palette(p) => p,
             Popup::Message(p) => p,
@@ -123,7 +125,7 @@ impl Popup {
             Popup::Transfer(p) => p,
             Popup::Intake(p) => p,
             Popup::Followup(p) => p,
-            Popup::Report(p) => p,
+            Popup::Stats(p) => p,
             Popup::Help(p) => p,
             Popup::Palette(p) => p,
             Popup::Message(p) => p,

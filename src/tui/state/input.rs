@@ -28,6 +28,10 @@ pub(super) fn on_input(s: &mut State, k: KeyEvent, fx: &mut Vec<Effect>) -> Opti
         Step::Close => {}
         Step::Replace(next) => s.popup = Some(next),
         Step::Send(req) => fx.push(Effect::Send(req)),
+        Step::Ask(req) => {
+            s.popup = Some(popup);
+            fx.push(Effect::Send(req));
+        }
         Step::Act(a) => {
             s.popup = Some(popup);
             return Some(a);

@@ -5,6 +5,7 @@ mod follow;
 mod form;
 pub mod guards;
 mod input;
+mod mouse;
 pub mod palette;
 pub(crate) mod update;
 

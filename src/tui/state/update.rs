@@ -1,7 +1,6 @@
 //! `update(&mut State, Action) -> effects`: the only place the desk's state changes. Pane and
 //! popup components are called from here (and only from here) to do their part.
 
-use chrono::Datelike;
 use chrono::Timelike;
 
 use super::form::Form;
@@ -12,7 +11,7 @@ use crate::tui::action::Action;
 use crate::tui::panes::{drill, PANES};
 use crate::tui::popups::{
     matches, AssignPopup, ConfirmPopup, DetailPopup, FollowupPopup, HelpPopup, IntakePopup, MessagesPopup,
-    PalettePopup, Popup, ReportPopup, TransferPopup,
+    PalettePopup, Popup, StatsScreen, TransferPopup,
 };
 use crate::tui::snapshot::Snapshot;
 use crate::tui::worker::{CaseWrite, Reply, Request};
@@ -78,6 +77,11 @@ fn apply(s: &mut State, action: Action, fx: &mut Vec<Effect>) {
             }
         }
         Action::DataError(e) => s.worker_error = Some(e),
+        a @ (Action::Click { .. } | Action::DoubleClick { .. } | Action::Scroll { .. }) => {
+            if let Some(then) = super::mouse::on_mouse(s, &a, fx) {
+                apply(s, then, fx);
+            }
+        }
         Action::Confirmed => {
             if let Some(Popup::Confirm(c)) = s.popup.take() {
                 match *c.then {
@@ -195,10 +199,17 @@ fn apply_reply(s: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
             drill::on_cases(s, filter, page)
         }
         Reply::Committees { tier, rows } => drill::on_committees(s, tier, rows),
-        Reply::Report(r) => {
-            if let Some(Popup::Report(p)) = s.popup.as_mut() {
-                p.report = Some(r);
+        Reply::Stats(o) => {
+            if let Some(Popup::Stats(p)) = s.popup.as_mut() {
+                p.on_data(o);
             }
+        }
+        Reply::Exported { path } => {
+            if let Some(Popup::Stats(p)) = s.popup.as_mut() {
+                p.exported = Some(path.clone());
+            }
+            let text = format!("{} {path}", s.strings.stats_exported());
+            say(s, true, text);
         }
         Reply::Resolved { reference, version, write } => {
             fx.push(Effect::Send(write.at_version(reference, version)));
@@ -343,10 +354,9 @@ fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
             None => say(s, false, s.strings.nothing_selected),
         },
         Action::Report => {
-            let today = s.tz.date_of(s.now);
-            let from = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-            s.popup = Some(Popup::Report(ReportPopup::default()));
-            fx.push(Effect::Send(Request::Report { from, to: today }));
+            let (screen, request) = StatsScreen::open(s);
+            s.popup = Some(Popup::Stats(screen));
+            fx.push(Effect::Send(request));
         }
         Action::Help => s.popup = Some(Popup::Help(HelpPopup::default())),
         Action::Overdue => open_overdue(s, fx),

@@ -32,13 +32,45 @@ pub fn render(frame: &mut Frame<'_>, state: &State, theme: &Theme) {
         frame.render_widget(msg, Rect { y: area.y + y, height: 1.min(area.height), ..area });
         return;
     }
-    let [main, bar] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    for (entry, rect) in PANES.iter().zip(pane_areas(main)) {
+    let DeskLayout { main, bar, panes } = layout(area);
+    for (entry, rect) in PANES.iter().zip(panes) {
         entry.component.render(frame, rect, state, theme);
     }
     super::panes::drill::render(frame, main, state, theme);
     status::render(frame, bar, state, theme);
     super::popups::render(frame, area, state, theme);
+}
+
+/// Where the desk draws what: computed here once, read by the renderer and by the mouse (a
+/// click is mapped to the pane and row drawn under it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeskLayout {
+    /// The panes' area (the drill-down list covers all of it).
+    pub main: Rect,
+    /// The status bar.
+    pub bar: Rect,
+    /// Each registered pane's area, in registry order.
+    pub panes: Vec<Rect>,
+}
+
+/// The layout of a drawn area of at least [`MIN_SIZE`].
+pub fn layout(area: Rect) -> DeskLayout {
+    let [main, bar] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    DeskLayout { main, bar, panes: pane_areas(main) }
+}
+
+/// The layout for a terminal of `size` (columns, rows), as the desk draws it; `None` when it
+/// draws only "terminal too small" or "too large" there.
+pub fn layout_for(size: (u16, u16)) -> Option<DeskLayout> {
+    let area = crate::tui::terminal::drawn_area(size.0, size.1);
+    let fits =
+        !crate::tui::terminal::too_large(size.0, size.1) && area.width >= MIN_SIZE.0 && area.height >= MIN_SIZE.1;
+    fits.then(|| layout(area))
+}
+
+/// The inside of a pane's frame (what [`pane_block`]'s `inner` gives: it is always bordered).
+pub fn pane_inner(area: Rect) -> Rect {
+    ratatui::widgets::Block::bordered().inner(area)
 }
 
 /// Each registered pane's area, in registry order: equal-height rows, each split by its panes'

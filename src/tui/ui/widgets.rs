@@ -5,7 +5,7 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 
 use crate::domain::text::{pad, sanitize};
-use crate::domain::{ClockState, RiskLevel};
+use crate::domain::{ClockState, Lang, RiskLevel};
 use crate::tui::theme::Theme;
 
 /// Database text made safe and cut/padded to exactly `cols` display columns.
@@ -23,25 +23,52 @@ pub fn page_start(selected: usize, visible: usize) -> usize {
     selected.checked_div(visible).map_or(0, |page| page * visible)
 }
 
-/// A short duration: `45m`, `5h`, `3d`.
-pub fn short_duration(secs: i64) -> String {
-    let s = secs.abs();
-    if s < 3600 {
-        format!("{}m", s / 60)
-    } else if s < 86_400 * 2 {
-        format!("{}h", s / 3600)
-    } else {
-        format!("{}d", s / 86_400)
+/// Where a list's rows are drawn: the renderer and the mouse both read it, so a click lands on
+/// the row drawn under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListRows {
+    /// The screen row of the first list row.
+    pub top: u16,
+    /// How many rows are shown.
+    pub visible: usize,
+    /// The index of the first row shown (the page holding the selection, see [`page_start`]).
+    pub start: usize,
+}
+
+impl ListRows {
+    /// The rows of a list drawn in `inner` under `head` header lines, leaving `foot` lines at
+    /// the bottom, paged so that `selected` is shown.
+    pub fn new(inner: ratatui::layout::Rect, head: u16, foot: usize, selected: usize) -> ListRows {
+        let visible = usize::from(inner.height.saturating_sub(head)).saturating_sub(foot);
+        ListRows { top: inner.y.saturating_add(head), visible, start: page_start(selected, visible) }
+    }
+
+    /// The index of the row drawn at screen row `y`, if one of the shown rows is there (it may
+    /// be past the list's end: the caller checks its length).
+    pub fn index_at(&self, y: u16) -> Option<usize> {
+        let i = usize::from(y.checked_sub(self.top)?);
+        (i < self.visible).then_some(self.start + i)
     }
 }
 
-/// The clock text with a marker readable without colour: `!-2h` overdue, `~3h` due soon.
-pub fn clock_text(state: ClockState, due: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let left = (due - now).num_seconds();
+pub use crate::view::duration::short_duration;
+
+/// The clock text with a marker readable without colour: `!-2h` overdue, `~3h` due soon (in zh
+/// `!-2小时`, `~3小时`).
+pub fn clock_text(state: ClockState, due: DateTime<Utc>, now: DateTime<Utc>, lang: Lang) -> String {
+    let left = short_duration((due - now).num_seconds(), lang);
     match state {
-        ClockState::Overdue => format!("!-{}", short_duration(left)),
-        ClockState::DueSoon => format!("~{}", short_duration(left)),
-        ClockState::Ok => short_duration(left),
+        ClockState::Overdue => format!("!-{left}"),
+        ClockState::DueSoon => format!("~{left}"),
+        ClockState::Ok => left,
+    }
+}
+
+/// The width of a clock column: room for `!-23h`, or `!-23小时` in zh.
+pub fn clock_width(lang: Lang) -> usize {
+    match lang {
+        Lang::Zh => 8,
+        Lang::En => 6,
     }
 }
 
@@ -80,7 +107,7 @@ mod tests {
         assert_eq!(bar(5, 10, 4), "██░░");
         assert_eq!(bar(12, 10, 4), "████");
         assert_eq!(bar(0, 0, 3), "░░░");
-        assert_eq!(short_duration(-7200), "2h");
+        assert_eq!(short_duration(-7200, Lang::En), "2h");
         assert_eq!(page_start(25, 10), 20);
     }
 }

@@ -1,0 +1,204 @@
+//! The Statistics screen (`r`) without a terminal: period keys change what is asked of the
+//! worker, the area table drills down and back up, the export asks for the shown view's CSV and
+//! the store writes it through the one file creator; snapshots in en and zh at 80×24 (each page)
+//! and 200×50.
+
+mod tui_support;
+
+use std::os::unix::fs::PermissionsExt;
+
+use duty_desk::domain::office_time::Period;
+use duty_desk::domain::Lang;
+use duty_desk::tui::action::Action;
+use duty_desk::tui::popups::{Choice, StatsScreen};
+use duty_desk::tui::state::{update, Effect, Popup, State};
+use duty_desk::tui::theme::Theme;
+use duty_desk::tui::worker::{Reply, Request};
+use duty_desk::view::stats::CSV_HEADER;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_support::{desk, screen, state, Desk};
+
+fn key(c: KeyCode) -> Action {
+    Action::Input(KeyEvent::new(c, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Action {
+    key(KeyCode::Char(c))
+}
+
+fn sent(fx: Vec<Effect>) -> Vec<Request> {
+    fx.into_iter().map(|Effect::Send(r)| r).collect()
+}
+
+fn screen_of(s: &State) -> &StatsScreen {
+    match &s.popup {
+        Some(Popup::Stats(p)) => p,
+        other => panic!("no statistics screen: {other:?}"),
+    }
+}
+
+fn period(code: &str) -> Period {
+    code.parse().unwrap()
+}
+
+/// Answers the screen's request as the worker would.
+fn answer(d: &Desk, s: &mut State) {
+    let o = d.store.overview(screen_of(s).period).unwrap();
+    update(s, Action::Reply(Box::new(Reply::Stats(Box::new(o)))));
+}
+
+/// The screen opened on this year (the test desk's cases finished in April 2023), data loaded.
+fn on_this_year(d: &Desk, lang: Lang, size: (u16, u16)) -> State {
+    let mut s = state(d, lang, size);
+    update(&mut s, Action::Report);
+    for _ in 0..3 {
+        update(&mut s, ch('p'));
+    }
+    assert_eq!(screen_of(&s).period, period("2023"));
+    answer(d, &mut s);
+    s
+}
+
+#[test]
+fn period_keys_change_the_request() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    assert_eq!(sent(update(&mut s, Action::Report)), [Request::Stats { period: period("2023-05") }]);
+    let ytd = period("2023-01-01..2023-05-10");
+    for want in [period("2023-04"), period("2023-Q2"), period("2023"), ytd, period("2023-05")] {
+        assert_eq!(sent(update(&mut s, ch('p'))), [Request::Stats { period: want }]);
+        assert_eq!(screen_of(&s).period, want);
+        assert!(screen_of(&s).data.is_none(), "the old period's figures are not shown as the new one's");
+    }
+    assert_eq!(sent(update(&mut s, ch('['))), [Request::Stats { period: period("2023-04") }]);
+    assert_eq!(screen_of(&s).choice, Choice::LastMonth);
+    assert_eq!(sent(update(&mut s, ch(']'))), [Request::Stats { period: period("2023-05") }]);
+
+    // A custom period typed in office days.
+    assert!(sent(update(&mut s, ch('d'))).is_empty());
+    update(&mut s, Action::Input(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    for c in "2023-01-01 2023-03-31".chars() {
+        update(&mut s, ch(c));
+    }
+    assert_eq!(
+        sent(update(&mut s, key(KeyCode::Enter))),
+        [Request::Stats { period: period("2023-01-01..2023-03-31") }]
+    );
+    assert_eq!(screen_of(&s).typing, None);
+
+    // A bad one is refused with a reason, asks nothing, and Esc leaves the line.
+    update(&mut s, ch('d'));
+    update(&mut s, Action::Input(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    for c in "2023-13-01".chars() {
+        update(&mut s, ch(c));
+    }
+    assert!(sent(update(&mut s, key(KeyCode::Enter))).is_empty());
+    assert!(screen_of(&s).error.as_deref().is_some_and(|e| e.contains("2023-13-01")), "{:?}", screen_of(&s).error);
+    assert!(sent(update(&mut s, key(KeyCode::Esc))).is_empty());
+    assert!(screen_of(&s).typing.is_none());
+    assert_eq!(screen_of(&s).period, period("2023-01-01..2023-03-31"));
+
+    // A reply for a period left since is dropped; the one asked for is kept.
+    let stale = d.store.overview(period("2023-05")).unwrap();
+    update(&mut s, Action::Reply(Box::new(Reply::Stats(Box::new(stale)))));
+    assert!(screen_of(&s).data.is_none());
+    answer(&d, &mut s);
+    assert!(screen_of(&s).data.is_some());
+}
+
+#[test]
+fn enter_drills_down_and_esc_or_backspace_go_up() {
+    let d = desk();
+    let mut s = on_this_year(&d, Lang::En, (80, 24));
+    let districts = screen_of(&s).rows().to_vec();
+    assert!(!districts.is_empty());
+    let mediated: u64 = districts.iter().map(|n| n.row.figures.mediated).sum();
+    assert_eq!(mediated, screen_of(&s).data.as_ref().unwrap().report.figures.mediated);
+    let last = districts.len() - 1;
+    update(&mut s, Action::Bottom);
+    assert_eq!(screen_of(&s).selected, last);
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(screen_of(&s).path, [districts[last].row.key.clone()]);
+    assert_eq!(screen_of(&s).rows(), &districts[last].children[..]);
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(screen_of(&s).path.len(), 2);
+    let committees = screen_of(&s).rows().to_vec();
+    assert!(committees.iter().all(|c| c.children.is_empty()));
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(screen_of(&s).path.len(), 2, "a committee is the last level");
+    update(&mut s, key(KeyCode::Backspace));
+    assert_eq!(screen_of(&s).path.len(), 1);
+    update(&mut s, key(KeyCode::Esc));
+    assert!(screen_of(&s).path.is_empty());
+    assert_eq!(screen_of(&s).selected, last, "back up, the cursor is on the district left");
+    update(&mut s, key(KeyCode::Backspace));
+    assert!(matches!(s.popup, Some(Popup::Stats(_))), "Backspace at the top does not close");
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.popup.is_none(), "Esc at the top closes the screen");
+}
+
+#[test]
+fn x_exports_the_view_through_the_one_file_creator() {
+    let d = desk();
+    let mut s = on_this_year(&d, Lang::Zh, (80, 24));
+    update(&mut s, key(KeyCode::Enter));
+    let fx = sent(update(&mut s, ch('x')));
+    let [Request::ExportStats { stem, lines }] = &fx[..] else { panic!("no export asked: {fx:?}") };
+    assert!(stem.starts_with("statistics-2023-town-"), "{stem}");
+    assert_eq!(lines[0], CSV_HEADER);
+    assert!(lines[1].starts_with("total,2023,合计,Total,"), "{}", lines[1]);
+    assert!(lines.iter().any(|l| l.starts_with("category,damages,")));
+    assert!(lines.iter().any(|l| l.starts_with("tier,village,")));
+    assert!(lines.iter().any(|l| l.starts_with("town,")), "the table's level is exported");
+    assert!(matches!(s.popup, Some(Popup::Stats(_))), "the screen stays open");
+
+    // The worker's part: a new 0660 file, never over an existing one.
+    let first = d.store.export_statistics(d.dir.path(), stem, lines).unwrap();
+    let second = d.store.export_statistics(d.dir.path(), stem, lines).unwrap();
+    assert_ne!(first, second);
+    assert!(second.display().to_string().ends_with("-2.csv"), "{}", second.display());
+    let text = std::fs::read_to_string(&first).unwrap();
+    assert_eq!(text.lines().next(), Some(CSV_HEADER));
+    assert_eq!(std::fs::metadata(&first).unwrap().permissions().mode() & 0o777, 0o660);
+    assert!(d.store.export_statistics(&d.dir.path().join("missing"), stem, lines).is_err());
+
+    let path = first.display().to_string();
+    update(&mut s, Action::Reply(Box::new(Reply::Exported { path: path.clone() })));
+    assert_eq!(screen_of(&s).exported.as_deref(), Some(path.as_str()));
+    assert!(s.message.as_ref().is_some_and(|m| m.ok && m.text.contains(&path)));
+    assert!(screen(&s, &Theme::load("default").unwrap()).contains("statistics-2023-town-"));
+}
+
+#[test]
+fn the_help_lists_the_statistics_keys_from_the_keymap() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (200, 50));
+    update(&mut s, Action::Help);
+    let text = screen(&s, &Theme::load("default").unwrap());
+    for line in ["export the view to CSV", "next period", "custom period"] {
+        assert!(text.contains(line), "{line} missing:\n{text}");
+    }
+}
+
+#[test]
+fn statistics_screens_in_both_languages_and_sizes() {
+    let d = desk();
+    let theme = Theme::load("default").unwrap();
+    for lang in [Lang::En, Lang::Zh] {
+        let code = if lang == Lang::Zh { "zh" } else { "en" };
+        let mut s = on_this_year(&d, lang, (80, 24));
+        for page in ["figures", "table", "charts"] {
+            insta::assert_snapshot!(format!("stats_{code}_80x24_{page}"), screen(&s, &theme));
+            update(&mut s, key(KeyCode::Tab));
+        }
+        let s = on_this_year(&d, lang, (200, 50));
+        insta::assert_snapshot!(format!("stats_{code}_200x50"), screen(&s, &theme));
+        // Loading, and a period with nothing mediated.
+        let mut s = state(&d, lang, (80, 24));
+        update(&mut s, Action::Report);
+        insta::assert_snapshot!(format!("stats_{code}_80x24_loading"), screen(&s, &theme));
+        answer(&d, &mut s);
+        update(&mut s, key(KeyCode::Tab));
+        insta::assert_snapshot!(format!("stats_{code}_80x24_empty"), screen(&s, &theme));
+    }
+}
