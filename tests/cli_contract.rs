@@ -355,3 +355,60 @@ fn durations_in_cli_text_follow_the_language() {
     let en = db.ok(&["extend", &reference, "--consent", "parties", "--days", "2"]);
     assert!(en.contains("extended by 2 day(s)"), "{en}");
 }
+
+/// Runs `args` with the locale `lang` (the `LANG` variable); returns (exit code, stdout, stderr).
+fn with_locale(db: &Db, lang: &str, args: &[&str]) -> (i32, String, String) {
+    let out = db.cmd(args).env("LANG", lang).output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn help_follows_the_language() {
+    let db = Db::demo(0);
+    for (how, args) in [("--lang zh", vec!["--lang", "zh", "list", "--help"]), ("a zh locale", vec!["list", "--help"])]
+    {
+        let locale = if how == "--lang zh" { "C" } else { "zh_CN.UTF-8" };
+        let (code, out, err) = with_locale(&db, locale, &args);
+        assert_eq!(code, 0, "{how}: {err}");
+        assert!(out.contains("列出案件，最新的在前"), "{how}: {out}");
+        assert!(out.contains("用法：duty-desk list [选项]"), "{how}: {out}");
+        assert!(out.contains("只列出尚未分派的案件") && out.contains("全局选项"), "{how}: {out}");
+        for english in ["Usage:", "Print help", "Only cases nobody", "Options:"] {
+            assert!(!out.contains(english), "{how}: {english:?} in {out}");
+        }
+    }
+    let (code, out, _) = with_locale(&db, "zh_CN.UTF-8", &["--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("命令") && out.contains("退出码：0 成功"), "{out}");
+    // English stays English, and --lang en wins over a zh locale.
+    for (locale, args) in [("C", vec!["list", "--help"]), ("zh_CN.UTF-8", vec!["--lang", "en", "list", "--help"])] {
+        let (_, out, _) = with_locale(&db, locale, &args);
+        assert!(out.contains("Usage: duty-desk list") && out.contains("Only cases nobody"), "{out}");
+    }
+}
+
+#[test]
+fn usage_and_run_errors_follow_the_language() {
+    let db = Db::demo(0);
+    let cases: [(&[&str], i32, &str); 5] = [
+        (&["arrive"], 2, "缺少必需的参数：<REF>"),
+        (&["list", "--status", "bogus"], 2, "参数 --status <S> 的值“bogus”无效"),
+        (&["lsit"], 2, "未知子命令“lsit”"),
+        (&["list", "--bogus"], 2, "未知参数“--bogus”"),
+        (&["show", "WH-1999-99999"], 1, "没有"),
+    ];
+    for (args, want, words) in cases {
+        for (locale, lang) in [("zh_CN.UTF-8", None), ("C", Some("zh"))] {
+            let mut all: Vec<&str> = lang.map(|l| vec!["--lang", l]).unwrap_or_default();
+            all.extend_from_slice(args);
+            let (code, out, err) = with_locale(&db, locale, &all);
+            assert_eq!(code, want, "{all:?}: {err}");
+            assert!(out.is_empty(), "{all:?}: {out}");
+            assert!(err.contains(words), "{all:?}: {err}");
+            assert!(!err.contains("error:") && !err.contains("Usage:"), "{all:?}: {err}");
+        }
+        let (code, _, err) = with_locale(&db, "C", args);
+        assert_eq!(code, want);
+        assert!(!err.contains(words), "English stays English: {err}");
+    }
+}

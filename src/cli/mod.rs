@@ -13,11 +13,12 @@ mod org;
 mod output;
 mod report;
 mod screening;
+pub mod zh_help;
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 pub use args::Cli;
 use args::Command;
@@ -29,10 +30,28 @@ use crate::tui::{self, DeskOptions};
 
 /// Parses the process's arguments, runs the command and returns the exit code.
 pub fn run() -> i32 {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The language is needed before clap reads the line: its help and usage errors use it.
+    let asked = zh_help::lang_in_args(&args).unwrap_or_else(lang_from_env);
+    let command = match asked {
+        Lang::Zh => zh_help::localize(Cli::command()),
+        Lang::En => Cli::command(),
+    };
+    let cli = match command.try_get_matches_from(&args).and_then(|m| Cli::from_arg_matches(&m)) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            match asked {
+                Lang::En => {
+                    let _ = e.print();
+                }
+                Lang::Zh => {
+                    let text = zh_help::error_text(&e);
+                    let _ = match e.use_stderr() {
+                        true => write!(std::io::stderr(), "{text}"),
+                        false => write!(std::io::stdout(), "{text}"),
+                    };
+                }
+            }
             return e.exit_code();
         }
     };
@@ -68,11 +87,20 @@ impl Context {
         Store::open(&self.db, self.read_only)
     }
 
-    /// Opens the existing database for a write; refused up front when `--read-only`.
+    /// Opens the existing database for a write; refused up front when `--read-only`. A write
+    /// that waits more than a second for another writer (a desk, an import's batch) says so on
+    /// stderr; the write itself runs the quick check first (`store::health`).
     pub fn open_for_write(&self) -> Result<Store> {
         if self.read_only {
             return Err(Error::ReadOnlyAsked);
         }
+        crate::store::wait::on_long_wait(|| {
+            let _ = writeln!(
+                std::io::stderr(),
+                "duty-desk: waiting for the database: another process is writing (it may be an import between \
+                 its batches)…"
+            );
+        });
         Store::open(&self.db, false)
     }
 
@@ -118,7 +146,7 @@ fn execute(cli: Cli, lang: Lang) -> Result<()> {
         Command::Arrive(a) => aftercare::arrive(&ctx, &a),
         Command::Screening(a) => screening::screening(&ctx, &a),
         Command::Report(a) => report::report(&ctx, &a),
-        Command::Check => report::check(&ctx),
+        Command::Check(a) => report::check(&ctx, &a),
         Command::Backup(a) => report::backup(&ctx, &a),
     }
 }

@@ -208,7 +208,7 @@ impl Store {
         self.conn
             .query_row(&sql, [reference.trim()], case_from_row)
             .optional()?
-            .ok_or_else(|| Error::NotFound(format!("no case {:?}", reference.trim())))
+            .ok_or_else(|| Error::missing(crate::error::Thing::Case, reference.trim()))
     }
 
     /// The case with this id.

@@ -85,7 +85,7 @@ pub(super) fn load_for_update(tx: &Transaction<'_>, reference: &str) -> Result<C
     let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.ref = ?1");
     tx.query_row(&sql, [reference.trim()], case_from_row)
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("no case {:?}", reference.trim())))
+        .ok_or_else(|| Error::missing(crate::error::Thing::Case, reference.trim()))
 }
 
 /// "by alice (assign, 2023-05-01 22:02 +08:00)" for the case's latest audit event, in office time.
@@ -363,7 +363,7 @@ impl Store {
             .org
             .committee_by_code(committee_code.trim())
             .cloned()
-            .ok_or_else(|| Error::NotFound(format!("no committee {:?}", committee_code.trim())))?;
+            .ok_or_else(|| Error::missing(crate::error::Thing::Committee, committee_code.trim()))?;
         let tier = self
             .org
             .committee_tier(&committee)

@@ -91,7 +91,7 @@ impl Store {
         let committee = self
             .org
             .committee_by_code(rec.committee.trim())
-            .ok_or_else(|| Error::NotFound(format!("no committee {:?}", rec.committee.trim())))?
+            .ok_or_else(|| Error::missing(crate::error::Thing::Committee, rec.committee.trim()))?
             .clone();
         let tier = self.org.committee_tier(&committee).unwrap_or(Tier::Village);
         let period = period_for(&self.policy.screening, tier, rec.day).ok_or_else(|| {
@@ -208,7 +208,7 @@ impl Store {
                 let c = self
                     .org
                     .committee_by_code(code.trim())
-                    .ok_or_else(|| Error::NotFound(format!("no committee {:?}", code.trim())))?;
+                    .ok_or_else(|| Error::missing(crate::error::Thing::Committee, code.trim()))?;
                 self.screening_rows("WHERE s.committee_id = ?1", c.id.into())
             }
             None => self.screening_rows("WHERE ?1 IS NOT NULL", 1.into()),

@@ -11,6 +11,7 @@ pub mod paste;
 pub mod popups;
 pub mod snapshot;
 pub mod state;
+pub mod steps;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
@@ -74,10 +75,17 @@ pub fn run(opts: DeskOptions) -> Result<()> {
     let keymap = load_keymap(keymap_path().as_deref())?;
     let store = Store::open(&opts.db, opts.read_only)?;
     if !store.is_initialised() {
-        return Err(Error::Invalid(format!("{} holds no organisation; run `duty-desk init` first", opts.db.display())));
+        let db = opts.db.display();
+        return Err(Error::Invalid(match opts.lang {
+            Lang::Zh => format!("{db} 中没有组织；请先运行 `duty-desk init`"),
+            Lang::En => format!("{db} holds no organisation; run `duty-desk init` first"),
+        }));
     }
     if !std::io::stdout().is_terminal() {
-        return Err(Error::Usage("the desk needs a terminal; use the subcommands for scripts (see --help)".into()));
+        return Err(Error::Usage(match opts.lang {
+            Lang::Zh => "值班台需要终端；脚本请使用子命令（见 --help）".into(),
+            Lang::En => "the desk needs a terminal; use the subcommands for scripts (see --help)".into(),
+        }));
     }
     let db_label = opts.db.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let mut state = State::new(
