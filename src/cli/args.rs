@@ -223,6 +223,9 @@ pub struct ImportArgs {
     /// Only read and validate the file; store nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Print JSON: the file's format, how many records, whether stored, and the refs of the new cases
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `list`.

@@ -156,7 +156,19 @@ pub fn import(ctx: &Context, a: &ImportArgs) -> Result<()> {
         Format::JsonLines => "JSON Lines",
     };
     let mut out = Out::new();
-    if a.dry_run {
+    if a.json {
+        let format = match done.format {
+            Format::Csv => "csv",
+            Format::JsonArray => "json",
+            Format::JsonLines => "json_lines",
+        };
+        out.json_pretty(&serde_json::json!({
+            "format": format,
+            "records": done.records,
+            "stored": !a.dry_run,
+            "refs": done.refs,
+        }))?;
+    } else if a.dry_run {
         out.line(&format!("ok: {} {kind} record(s) are valid (dry run: nothing was stored)", done.records))?;
     } else {
         let span = match (done.refs.first(), done.refs.last()) {

@@ -54,6 +54,7 @@ pub const ZH: &[(&str, &str)] = &[
     ("Import cases from a CSV or JSON file: all or nothing; every error names its line and field", "从 CSV 或 JSON 文件导入案件：全部成功或全部不导入；每个错误注明行与字段"),
     ("CSV (header row = field names) or JSON (an array of records, or one record per line); chosen by extension, else by content", "CSV（首行为字段名）或 JSON（记录数组，或每行一条记录）；按扩展名判断，否则按内容"),
     ("Only read and validate the file; store nothing", "只读取并校验文件，不保存"),
+    ("Print JSON: the file's format, how many records, whether stored, and the refs of the new cases", "输出 JSON：文件格式、记录数、是否已保存，以及新案件的编号"),
     ("List cases, newest first (table, or JSON records with --json)", "列出案件，最新的在前（表格；--json 时为 JSON 记录）"),
     ("Only cases with this status", "只列出该状态的案件"),
     ("Only cases nobody has been assigned yet", "只列出尚未分派的案件"),
