@@ -4,7 +4,7 @@
 mod tui_support;
 
 use duty_desk::domain::audit::AuditEvent;
-use duty_desk::domain::Lang;
+use duty_desk::domain::{Lang, Status};
 use duty_desk::error::Error;
 use duty_desk::tui::action::Action;
 use duty_desk::tui::snapshot::CaseDetail;
@@ -89,13 +89,60 @@ fn open(d: &Desk, lang: Lang, size: (u16, u16), name: &str) -> State {
             let e = Error::Conflict("WH-2023-00003 is already assigned to 王芳, by alice (assign, 2023-05-10 00:58 UTC); nothing was changed".into());
             update(&mut s, Action::Reply(Box::new(Reply::Failed(e))));
         }
+        "mediate" => step(d, &mut s, Status::Assigned, Action::StartMediation),
+        "outcome" => step(d, &mut s, Status::Mediating, Action::RecordOutcome),
+        "outcome_failed" => {
+            step(d, &mut s, Status::Mediating, Action::RecordOutcome);
+            update(&mut s, key(KeyCode::Right));
+            update(&mut s, key(KeyCode::Enter));
+        }
+        "extend" => step(d, &mut s, Status::Mediating, Action::ExtendClock),
+        "judicial" => step(d, &mut s, Status::Resolved, Action::ApplyJudicial),
+        "refer" => step(d, &mut s, Status::Failed, Action::ReferOnward),
+        "close" => step(d, &mut s, Status::Resolved, Action::CloseCase),
+        "arrive" => step(d, &mut s, Status::Assigned, Action::RecordArrival),
+        "screening" => {
+            update(&mut s, Action::RecordScreening);
+        }
         other => panic!("no screen {other}"),
     }
     s
 }
 
-const SCREENS: &[&str] =
-    &["panes", "detail", "assign", "confirm", "transfer", "intake", "followup", "help", "report", "palette", "message"];
+/// Opens the detail of the selected case as if it were in `status` with a lead, then presses the
+/// step's key there.
+fn step(d: &Desk, s: &mut State, status: Status, action: Action) {
+    update(s, Action::Open);
+    let r = s.selected_case().unwrap().reference.clone();
+    let mut det = detail(d, &r);
+    det.case.status = status;
+    det.case.lead_mediator_id = d.store.org().mediators.first().map(|m| m.id);
+    update(s, Action::Reply(Box::new(Reply::Detail(det))));
+    update(s, action);
+}
+
+const SCREENS: &[&str] = &[
+    "panes",
+    "detail",
+    "assign",
+    "confirm",
+    "transfer",
+    "intake",
+    "followup",
+    "help",
+    "report",
+    "palette",
+    "message",
+    "mediate",
+    "outcome",
+    "outcome_failed",
+    "extend",
+    "judicial",
+    "refer",
+    "close",
+    "arrive",
+    "screening",
+];
 
 #[test]
 fn every_pane_and_popup_in_both_languages_and_sizes() {

@@ -90,13 +90,14 @@ fn every_write_command_prints_what_it_changed_as_json() {
     let v = db.json(&["screening", "record", "--committee", &committee, "--by", "张三", "--json"]);
     assert_eq!(s(&v, "committee"), committee);
 
-    // import --json: the refs it stored.
+    // import --json: the first and last refs it stored.
     let record = common::record(&common::just_now(), "孙八");
     let file = db.file("cases.json", format!("[{record}]").as_bytes());
     let v = db.json(&["import", file.to_str().unwrap(), "--json"]);
     assert_eq!(v["records"].as_u64(), Some(1));
     assert_eq!(v["stored"].as_bool(), Some(true));
-    let imported = v["refs"][0].as_str().unwrap();
+    let imported = v["first_ref"].as_str().unwrap();
+    assert_eq!(v["last_ref"].as_str(), Some(imported));
     assert_eq!(s(&db.json(&["show", imported, "--json"]), "applicant_name"), "孙八");
     let v = db.json(&["import", file.to_str().unwrap(), "--dry-run", "--json"]);
     assert_eq!(v["stored"].as_bool(), Some(false));

@@ -115,8 +115,8 @@ pub enum Command {
     Screening(super::screening::ScreeningArgs),
     /// The period's statistics: cases, success rate, amount, by category and by source
     Report(ReportArgs),
-    /// Check the database's integrity and foreign keys (exit 1 on problems)
-    Check,
+    /// Check the database's integrity and foreign keys, and list unfinished imports (exit 1 on problems)
+    Check(CheckArgs),
     /// Write a consistent copy of the database to a new file, safe while desks are running
     Backup(BackupArgs),
 }
@@ -223,9 +223,12 @@ pub struct ImportArgs {
     /// Only read and validate the file; store nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Print JSON: the file's format, how many records, whether stored, and the refs of the new cases
+    /// Print JSON: the file's format, how many records, whether stored, and the first and last new refs
     #[arg(long)]
     pub json: bool,
+    /// Print progress (rows staged, cases published) to stderr even when it is not a terminal
+    #[arg(long)]
+    pub progress: bool,
 }
 
 /// `list`.
@@ -562,6 +565,15 @@ pub struct ReportArgs {
     /// Print CSV (the headline, then every breakdown row)
     #[arg(long)]
     pub csv: bool,
+}
+
+/// `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Also finish imports whose process stopped: publish the rest of one stopped while publishing,
+    /// remove the staged rows of one stopped before
+    #[arg(long)]
+    pub repair: bool,
 }
 
 /// `backup`.

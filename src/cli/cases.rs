@@ -1,5 +1,7 @@
 //! Case commands: `add`, `import`, `list`, `show`.
 
+use std::io::Write;
+
 use chrono::Utc;
 
 use super::args::{AddArgs, ImportArgs, ListArgs, ShowArgs};
@@ -145,16 +147,22 @@ fn read_record(src: &str, tz: OfficeTz) -> Result<NewCase> {
     new_case_from_raw(&raw, tz).map_err(|errs| refused(&errs))
 }
 
-/// `import FILE [--dry-run]`.
+/// `import FILE [--dry-run] [--progress]`.
 pub fn import(ctx: &Context, a: &ImportArgs) -> Result<()> {
     let now = Utc::now();
     let mut store = if a.dry_run { ctx.open()? } else { ctx.open_for_write()? };
-    let done = import::import(&mut store, &a.file, a.dry_run, now)?;
+    let mut progress = ImportProgress::new(a.progress);
+    let done = import::import(&mut store, &a.file, a.dry_run, now, |p| progress.show(p));
+    progress.end();
+    let done = done?;
     let kind = match done.format {
         Format::Csv => "CSV",
         Format::JsonArray => "JSON",
         Format::JsonLines => "JSON Lines",
     };
+    for line in &done.repaired {
+        let _ = writeln!(std::io::stderr(), "duty-desk: {}", crate::domain::text::sanitize(line));
+    }
     let mut out = Out::new();
     if a.json {
         let format = match done.format {
@@ -166,12 +174,13 @@ pub fn import(ctx: &Context, a: &ImportArgs) -> Result<()> {
             "format": format,
             "records": done.records,
             "stored": !a.dry_run,
-            "refs": done.refs,
+            "first_ref": done.first_ref,
+            "last_ref": done.last_ref,
         }))?;
     } else if a.dry_run {
         out.line(&format!("ok: {} {kind} record(s) are valid (dry run: nothing was stored)", done.records))?;
     } else {
-        let span = match (done.refs.first(), done.refs.last()) {
+        let span = match (&done.first_ref, &done.last_ref) {
             (Some(f), Some(l)) if f != l => format!(" ({f} … {l})"),
             (Some(f), _) => format!(" ({f})"),
             _ => String::new(),
@@ -179,6 +188,43 @@ pub fn import(ctx: &Context, a: &ImportArgs) -> Result<()> {
         out.line(&crate::domain::text::sanitize(&format!("imported {} case(s) from {kind}{span}", done.records)))?;
     }
     out.flush()
+}
+
+/// The import's progress on stderr: one line rewritten in place on a terminal, a line per batch
+/// with `--progress` otherwise, nothing when stderr is not a terminal and `--progress` is absent.
+struct ImportProgress {
+    on: bool,
+    terminal: bool,
+    shown: bool,
+}
+
+impl ImportProgress {
+    fn new(asked: bool) -> ImportProgress {
+        use std::io::IsTerminal;
+        let terminal = std::io::stderr().is_terminal();
+        ImportProgress { on: asked || terminal, terminal, shown: false }
+    }
+
+    fn show(&mut self, p: crate::store::staging::Progress) {
+        use crate::store::staging::Progress;
+        if !self.on {
+            return;
+        }
+        let text = match p {
+            Progress::Staged(n) => format!("import: {n} row(s) read, valid and staged"),
+            Progress::Published(n, of) => format!("import: {n} of {of} case(s) published"),
+        };
+        let mut err = std::io::stderr().lock();
+        let _ = if self.terminal { write!(err, "\r\x1b[K{text}") } else { writeln!(err, "{text}") };
+        let _ = err.flush();
+        self.shown = true;
+    }
+
+    fn end(&mut self) {
+        if self.shown && self.terminal {
+            let _ = writeln!(std::io::stderr());
+        }
+    }
 }
 
 /// Prints cases as a table or as a JSON array, one at a time.

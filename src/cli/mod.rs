@@ -87,11 +87,20 @@ impl Context {
         Store::open(&self.db, self.read_only)
     }
 
-    /// Opens the existing database for a write; refused up front when `--read-only`.
+    /// Opens the existing database for a write; refused up front when `--read-only`. A write
+    /// that waits more than a second for another writer (a desk, an import's batch) says so on
+    /// stderr; the write itself runs the quick check first (`store::health`).
     pub fn open_for_write(&self) -> Result<Store> {
         if self.read_only {
             return Err(Error::ReadOnlyAsked);
         }
+        crate::store::wait::on_long_wait(|| {
+            let _ = writeln!(
+                std::io::stderr(),
+                "duty-desk: waiting for the database: another process is writing (it may be an import between \
+                 its batches)…"
+            );
+        });
         Store::open(&self.db, false)
     }
 
@@ -137,7 +146,7 @@ fn execute(cli: Cli, lang: Lang) -> Result<()> {
         Command::Arrive(a) => aftercare::arrive(&ctx, &a),
         Command::Screening(a) => screening::screening(&ctx, &a),
         Command::Report(a) => report::report(&ctx, &a),
-        Command::Check => report::check(&ctx),
+        Command::Check(a) => report::check(&ctx, &a),
         Command::Backup(a) => report::backup(&ctx, &a),
     }
 }

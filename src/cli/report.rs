@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, NaiveDate, Utc};
 
-use super::args::{BackupArgs, ReportArgs};
+use super::args::{BackupArgs, CheckArgs, ReportArgs};
 use super::detail::lines;
 use super::output::{row, Out};
 use super::Context;
@@ -77,7 +77,7 @@ pub fn report(ctx: &Context, a: &ReportArgs) -> Result<()> {
 }
 
 /// `check`: integrity and foreign keys; exit 1 when anything is wrong.
-pub fn check(ctx: &Context) -> Result<()> {
+pub fn check(ctx: &Context, a: &CheckArgs) -> Result<()> {
     // A file that does not even open as a database gets no mark beside it: every write refuses
     // it anyway, and a bad file is left exactly as it was.
     let (problems, opened) = match ctx.open() {
@@ -94,12 +94,36 @@ pub fn check(ctx: &Context) -> Result<()> {
         crate::store::health::clear_damage_mark(&ctx.db);
         let mut out = Out::new();
         out.line("ok: integrity and foreign keys")?;
-        return out.flush();
+        out.flush()?;
+        return check_imports(ctx, a.repair);
     }
     if opened {
         crate::store::health::mark_damaged(&ctx.db, &problems);
     }
     Err(Error::Db(format!("{} problem(s) found:\n  {}", problems.len(), problems.join("\n  "))))
+}
+
+/// Lists the imports that have not finished (`store::staging`); with `repair`, first finishes
+/// those whose process stopped. An import stopped midway is a problem (exit 1); one running is not.
+fn check_imports(ctx: &Context, repair: bool) -> Result<()> {
+    let mut out = Out::new();
+    if repair {
+        let store = ctx.open_for_write()?;
+        for line in store.repair_imports(Utc::now(), &mut |_| {})? {
+            out.line(&crate::domain::text::sanitize(&format!("repaired: {line}")))?;
+        }
+    }
+    let unfinished = ctx.open()?.unfinished_imports()?;
+    let (running, stopped): (Vec<_>, Vec<_>) = unfinished.into_iter().partition(|u| u.running);
+    for u in &running {
+        out.line(&format!("note: {u}"))?;
+    }
+    out.flush()?;
+    if stopped.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = stopped.iter().map(ToString::to_string).collect();
+    Err(Error::Db(format!("{} unfinished import(s):\n  {}", list.len(), list.join("\n  "))))
 }
 
 /// True when opening failed because the file is damaged (not for a missing file or a lock).

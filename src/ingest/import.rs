@@ -1,6 +1,7 @@
-//! Importing a CSV or JSON (array or JSON Lines) file of case records: everything is parsed and
-//! validated first, every error names its line (or record) and field, then all records are
-//! stored in one transaction — or none.
+//! Importing a CSV or JSON (array or JSON Lines) file of case records, streamed: each record is
+//! parsed and validated as it is read (every error names its line, or record, and field) and
+//! staged in short batches; only when the whole file is valid is it published, in short batches
+//! under the all-or-nothing mechanism of `store::staging`, so other writers keep writing.
 
 use std::cell::Cell;
 use std::fmt;
@@ -15,6 +16,7 @@ use super::record::{new_case_from_fields, FIELDS, REQUIRED};
 use crate::domain::{FieldError, NewCase, Org, Policy};
 use crate::error::{Error, Result};
 use crate::files::reader;
+use crate::store::staging::Progress;
 use crate::store::Store;
 
 /// How many errors are listed; the rest are only counted.
@@ -125,8 +127,12 @@ pub struct Imported {
     pub format: Format,
     /// Records read and valid.
     pub records: usize,
-    /// Refs given to the stored cases, in file order (empty for a dry run).
-    pub refs: Vec<String>,
+    /// The ref of the first stored case, in file order (none for a dry run).
+    pub first_ref: Option<String>,
+    /// The ref of the last stored case.
+    pub last_ref: Option<String>,
+    /// Earlier imports whose process had stopped, finished before this one (one line each).
+    pub repaired: Vec<String>,
 }
 
 /// Picks the format from the extension, else from the first non-blank character of `head`
@@ -153,22 +159,36 @@ pub fn sniff(path: &Path, head: &[u8]) -> Result<Format> {
 /// The input of an import: the head read for sniffing, then the rest, under the caps.
 type Input = reader::Guarded<std::io::Chain<std::io::Cursor<Vec<u8>>, Box<dyn Read>>>;
 
-/// Collects parsed records and problems while a reader walks the file.
-struct Collector<'a> {
+/// Where valid records go, one at a time (a vector, a count, the import's staging).
+pub type Sink<'s> = dyn FnMut(NewCase) -> Result<()> + 's;
+
+/// Hands valid records to the sink and collects problems while a reader walks the file. Once a
+/// problem is found the sink hears no more (the import will be abandoned), but reading goes on to
+/// list the other problems.
+struct Collector<'a, 's> {
     org: &'a Org,
     policy: &'a Policy,
     now: DateTime<Utc>,
     problems: Problems,
-    cases: Vec<NewCase>,
+    sink: &'a mut Sink<'s>,
+    /// Valid records seen.
+    records: usize,
+    /// The sink failed (the database): reading stops and this is the import's error.
+    fatal: Option<Error>,
 }
 
-impl Collector<'_> {
+impl Collector<'_, '_> {
     fn record(&mut self, at: Location, parsed: std::result::Result<NewCase, Vec<FieldError>>) {
         match parsed {
             Ok(n) => {
                 let errs = check(&n, self.org, self.policy, self.now);
                 if errs.is_empty() {
-                    self.cases.push(n);
+                    self.records += 1;
+                    if self.problems.total == 0 && self.fatal.is_none() {
+                        if let Err(e) = (self.sink)(n) {
+                            self.fatal = Some(e);
+                        }
+                    }
                 } else {
                     self.problems.fields(at, errs);
                 }
@@ -195,40 +215,88 @@ pub fn check(n: &NewCase, org: &Org, policy: &Policy, now: DateTime<Utc>) -> Vec
 
 const NOT_UTF8: &str = "is not valid UTF-8 (save the file as UTF-8, e.g. `iconv -f GBK -t UTF-8`)";
 
-/// Reads and validates every record of the file; the new cases, or every problem found.
+/// Reads and validates every record of the file; the new cases, or every problem found. (The
+/// whole file in memory: for tests and small files; [`import`] streams.)
 pub fn read_file(path: &Path, org: &Org, policy: &Policy, now: DateTime<Utc>) -> Result<(Format, Vec<NewCase>)> {
+    let mut cases = Vec::new();
+    let format = read_into(path, org, policy, now, &mut |n| {
+        cases.push(n);
+        Ok(())
+    })?
+    .0;
+    Ok((format, cases))
+}
+
+/// Reads the file once, streaming: each valid record goes to `sink` as it is read, until the
+/// first problem. The format and how many records were valid, or every problem found (or the
+/// sink's error).
+pub fn read_into(
+    path: &Path,
+    org: &Org,
+    policy: &Policy,
+    now: DateTime<Utc>,
+    sink: &mut Sink<'_>,
+) -> Result<(Format, usize)> {
     let mut file = reader::open(path)?;
     let head = reader::read_head(&mut file, 4096).map_err(|e| io_err(path, e))?;
     let format = sniff(path, &head)?;
     let line_cap = (format != Format::JsonArray).then_some(reader::LINE_CAP);
     let input = reader::Guarded::new(std::io::Cursor::new(head).chain(file), reader::IMPORT_CAP, line_cap);
-    let mut c = Collector { org, policy, now, problems: Problems::default(), cases: Vec::new() };
+    let mut c = Collector { org, policy, now, problems: Problems::default(), sink, records: 0, fatal: None };
     match format {
         Format::Csv => read_csv(path, input, &mut c)?,
         Format::JsonLines => read_json_lines(path, input, &mut c)?,
         Format::JsonArray => read_json_array(path, input, &mut c)?,
     }
-    if c.problems.total == 0 && c.cases.is_empty() {
+    if let Some(e) = c.fatal {
+        return Err(e);
+    }
+    if c.problems.total == 0 && c.records == 0 {
         c.problem(Location::File, None, "holds no records");
     }
     if c.problems.total > 0 {
         return Err(c.problems.into_error(path));
     }
-    Ok((format, c.cases))
+    Ok((format, c.records))
 }
 
-/// Imports the file into the store, all or nothing; with `dry_run` only validates.
-pub fn import(store: &mut Store, path: &Path, dry_run: bool, now: DateTime<Utc>) -> Result<Imported> {
-    let (format, cases) = read_file(path, store.org(), store.policy(), now)?;
-    let refs = if dry_run { Vec::new() } else { store.add_cases(&cases, now, "import")? };
-    Ok(Imported { format, records: cases.len(), refs })
+/// Imports the file into the store, all or nothing (`store::staging`): the records are validated
+/// and staged as they are read, then published in short batches; a bad record anywhere publishes
+/// nothing. With `dry_run` only validates (and stores nothing). Imports left unfinished by a
+/// stopped process are finished first. `progress` hears of every batch.
+pub fn import(
+    store: &mut Store,
+    path: &Path,
+    dry_run: bool,
+    now: DateTime<Utc>,
+    mut progress: impl FnMut(Progress),
+) -> Result<Imported> {
+    if dry_run {
+        let (format, records) = read_into(path, store.org(), store.policy(), now, &mut |_| Ok(()))?;
+        return Ok(Imported { format, records, first_ref: None, last_ref: None, repaired: Vec::new() });
+    }
+    let repaired = store.repair_imports(now, &mut progress)?;
+    let store: &Store = store;
+    let mut stager = store.start_import(&reader::display_name(path), now, progress)?;
+    let read = read_into(path, store.org(), store.policy(), now, &mut |n| stager.push(&n));
+    match read {
+        Ok((format, records)) => {
+            let done = stager.publish(now)?;
+            Ok(Imported { format, records, first_ref: done.first_ref, last_ref: done.last_ref, repaired })
+        }
+        Err(e) => {
+            // Nothing was published; a failure to clean up is left for the next repair.
+            let _ = stager.abandon();
+            Err(e)
+        }
+    }
 }
 
 fn io_err(path: &Path, e: impl Into<std::io::Error>) -> Error {
     Error::file(path, e.into())
 }
 
-fn read_csv(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<()> {
+fn read_csv(path: &Path, input: Input, c: &mut Collector<'_, '_>) -> Result<()> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
     let mut rec = csv::ByteRecord::new();
     let header: Vec<String> = match rdr.read_byte_record(&mut rec) {
@@ -252,7 +320,7 @@ fn read_csv(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<()> {
     if !check_header(&header, c) {
         return Ok(());
     }
-    loop {
+    while c.fatal.is_none() {
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
@@ -294,7 +362,7 @@ fn read_csv(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<()> {
 }
 
 /// Checks the CSV header names; false when the records cannot be read under it.
-fn check_header(header: &[String], c: &mut Collector<'_>) -> bool {
+fn check_header(header: &[String], c: &mut Collector<'_, '_>) -> bool {
     let before = c.problems.total;
     let mut seen = std::collections::HashSet::new();
     for name in header {
@@ -324,12 +392,12 @@ fn skip_bom(r: &mut impl BufRead) -> std::io::Result<()> {
     Ok(())
 }
 
-fn read_json_lines(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<()> {
+fn read_json_lines(path: &Path, input: Input, c: &mut Collector<'_, '_>) -> Result<()> {
     let mut r = BufReader::new(input);
     skip_bom(&mut r).map_err(|e| io_err(path, e))?;
     let mut buf = Vec::new();
     let mut line = 0u64;
-    loop {
+    while c.fatal.is_none() {
         buf.clear();
         if r.read_until(b'\n', &mut buf).map_err(|e| io_err(path, e))? == 0 {
             break;
@@ -351,7 +419,7 @@ fn read_json_lines(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<(
     Ok(())
 }
 
-fn read_json_array(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<()> {
+fn read_json_array(path: &Path, input: Input, c: &mut Collector<'_, '_>) -> Result<()> {
     // The reader names the lines that are not UTF-8 (the JSON parser would only say where).
     let mut r = BufReader::new(input);
     skip_bom(&mut r).map_err(|e| io_err(path, e))?;
@@ -360,6 +428,9 @@ fn read_json_array(path: &Path, input: Input, c: &mut Collector<'_>) -> Result<(
     let mut de = serde_json::Deserializer::from_reader(counted);
     let outcome = serde::Deserializer::deserialize_seq(&mut de, Records(c, lines)).and_then(|()| de.end());
     drop(de);
+    if c.fatal.is_some() {
+        return Ok(());
+    }
     let input = r.get_mut();
     if let Err(e) = &outcome {
         if e.is_io() {
@@ -416,9 +487,9 @@ impl<R: Read> Read for LineCounter<'_, R> {
 }
 
 /// Streams the elements of a JSON array into the collector, one at a time.
-struct Records<'c, 'a>(&'c mut Collector<'a>, Rc<Cell<RecordLines>>);
+struct Records<'c, 'a, 's>(&'c mut Collector<'a, 's>, Rc<Cell<RecordLines>>);
 
-impl<'de> serde::de::Visitor<'de> for Records<'_, '_> {
+impl<'de> serde::de::Visitor<'de> for Records<'_, '_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -435,6 +506,9 @@ impl<'de> serde::de::Visitor<'de> for Records<'_, '_> {
             n += 1;
             let tz = self.0.policy.office.time_zone;
             self.0.record(Location::Record(n, self.1.get().start), new_case_from_raw(&v, tz));
+            if self.0.fatal.is_some() {
+                return Err(serde::de::Error::custom("the import stopped"));
+            }
         }
         Ok(())
     }

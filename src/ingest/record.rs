@@ -147,6 +147,7 @@ pub const RECORD: &[RecordField] = &[
     field!(desk referred_to, |c, _o| c.referred_to.map(|r| r.code().to_string()).unwrap_or_default()),
     field!(desk referred_body, |c, _o| c.referred_body.clone()),
     field!(desk_time referred_at, |c, tz| c.referred_at.map(|t| format_time(t, tz)).unwrap_or_default()),
+    field!(desk_time arrived_at, |c, tz| c.arrived_at.map(|t| format_time(t, tz)).unwrap_or_default()),
 ];
 
 /// Which fields a derived name list holds.
@@ -300,6 +301,8 @@ pub struct CaseRecord {
     pub referred_body: String,
     /// When it was referred (desk-set).
     pub referred_at: String,
+    /// When the lead mediator reported on site, 到场 (desk-set).
+    pub arrived_at: String,
 }
 
 /// A time as records print it: RFC 3339 with the office's offset and whole seconds

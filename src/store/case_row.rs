@@ -181,6 +181,17 @@ pub fn insert_case(stmt: &mut rusqlite::Statement<'_>, c: &Case) -> rusqlite::Re
     stmt.insert(rusqlite::params_from_iter(CASE_ROW.iter().filter_map(|col| col.write.map(|w| w(c)))))
 }
 
+/// The values [`insert_case`] binds for `c`, in [`insert_case_sql`]'s order (a staged import
+/// keeps them until it publishes).
+pub fn case_values(c: &Case) -> Vec<Value> {
+    CASE_ROW.iter().filter_map(|col| col.write.map(|w| w(c))).collect()
+}
+
+/// The place of column `name` among the values of [`case_values`].
+pub fn value_index(name: &str) -> Option<usize> {
+    CASE_ROW.iter().filter(|c| c.write.is_some()).position(|c| c.name == name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,17 @@
 //! SQLite's own problem list for a database file that may be too damaged to open as a store,
-//! and the damage mark: once any check (the desk's quick check on opening, `duty-desk check`)
-//! finds a database damaged, the file `<db>.damaged` beside it records the first problems, and
-//! every write from every process refuses the database until `check` finds it healthy again.
-//! (A full quick check before each CLI write would cost about 6 s at a million cases; a write
-//! that reads a damaged page fails on SQLite's own corruption error and rolls back anyway.)
+//! the damage mark, and the quick check before writing:
+//! - once any check (the desk's quick check on opening, a write's, `duty-desk check`) finds a
+//!   database damaged, the file `<db>.damaged` beside it records the first problems, and every
+//!   write from every process refuses the database until `check` finds it healthy again;
+//! - the first write of a process to a database runs `PRAGMA quick_check` on it (once per
+//!   process and database: the desk checks when it opens, a CLI write before it writes). A
+//!   database that fails is marked and nothing is written. The check reads the whole file: about
+//!   a second per 200 MB (~1 GB, ~5 s at a million cases); that is what a CLI write costs at
+//!   that size, and a desk pays it once.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -90,29 +95,86 @@ pub fn refuse_if_damaged(db: &Path) -> Result<()> {
     )))
 }
 
+/// The databases this process found healthy by a quick check (so later writes skip it).
+static CHECKED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn checked(db: &Path) -> bool {
+    CHECKED.lock().map(|c| c.iter().any(|p| p == db)).unwrap_or(false)
+}
+
+fn remember_checked(db: &Path) {
+    if let Ok(mut c) = CHECKED.lock() {
+        if !c.iter().any(|p| p == db) {
+            c.push(db.to_path_buf());
+        }
+    }
+}
+
+/// `PRAGMA quick_check`'s problems on an open connection (empty when healthy).
+fn quick_problems(conn: &Connection) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut stmt = match conn.prepare("PRAGMA quick_check") {
+        Ok(s) => s,
+        Err(e) => return vec![Error::from(e).to_string()],
+    };
+    let rows = match stmt.query_map([], |r| r.get::<_, String>(0)) {
+        Ok(rows) => rows,
+        Err(e) => return vec![Error::from(e).to_string()],
+    };
+    for row in rows {
+        match row {
+            Ok(line) if line == "ok" => {}
+            Ok(line) => problems.extend(line.lines().map(str::to_string)),
+            Err(e) => {
+                problems.push(Error::from(e).to_string());
+                break;
+            }
+        }
+    }
+    problems.retain(|l| !l.starts_with("***"));
+    problems
+}
+
 impl super::Store {
     /// `PRAGMA quick_check` on the open database. When it fails the store stops writing (every
     /// later write is refused) and the error gives SQLite's first problem.
     pub fn quick_check(&mut self) -> crate::error::Result<()> {
-        let mut problems = Vec::new();
-        {
-            let mut stmt = self.conn.prepare("PRAGMA quick_check")?;
-            for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
-                match row {
-                    Ok(line) if line == "ok" => {}
-                    Ok(line) => problems.extend(line.lines().map(str::to_string)),
-                    Err(e) => problems.push(Error::from(e).to_string()),
-                }
-            }
-        }
-        problems.retain(|l| !l.starts_with("***"));
+        let problems = quick_problems(&self.conn);
         match problems.first() {
-            None => Ok(()),
+            None => {
+                remember_checked(&self.path);
+                Ok(())
+            }
             Some(first) => {
                 self.read_only = true;
                 mark_damaged(&self.path, &problems);
                 Err(Error::Db(format!(
                     "the database failed its quick check; writing stopped (run `duty-desk check`): {first}"
+                )))
+            }
+        }
+    }
+
+    /// Refuses a write to a database that is marked damaged, or that fails its quick check (run
+    /// on this process's first write to it; see the module doc).
+    pub(super) fn refuse_if_unhealthy(&self) -> Result<()> {
+        refuse_if_damaged(&self.path)?;
+        if checked(&self.path) {
+            return Ok(());
+        }
+        let problems = quick_problems(&self.conn);
+        match problems.first() {
+            None => {
+                remember_checked(&self.path);
+                Ok(())
+            }
+            Some(first) => {
+                mark_damaged(&self.path, &problems);
+                Err(Error::Db(format!(
+                    "{} failed its quick check before this write ({} says where); writing is refused until \
+                     `duty-desk check` finds it healthy: restore a backup; nothing was changed. SQLite says: {first}",
+                    self.path.display(),
+                    damage_mark(&self.path).display()
                 )))
             }
         }

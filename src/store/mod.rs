@@ -16,6 +16,7 @@ mod report;
 pub mod schema;
 mod screening;
 mod sql;
+pub mod staging;
 pub mod wait;
 
 use std::path::{Path, PathBuf};
@@ -298,7 +299,7 @@ impl Store {
         if self.read_only {
             Err(Error::ReadOnly(format!("{} is open read-only; nothing was changed", self.path.display())))
         } else {
-            health::refuse_if_damaged(&self.path)
+            self.refuse_if_unhealthy()
         }
     }
 }

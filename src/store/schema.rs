@@ -181,6 +181,21 @@ CREATE INDEX cases_stats ON cases(finished_at, status, category, source, tier, a
 CREATE INDEX cases_assigned ON cases(assigned_at, received_at) WHERE assigned_at IS NOT NULL;
 "#,
     ),
+    // Imports that share the database (issue 12, `store::staging`): an import stages its validated,
+    // routed rows here in short transactions, then publishes them into `cases` in short batches;
+    // `imports.state` is staging → publishing → published (or abandoned).
+    Migration::Sql(
+        r#"
+CREATE TABLE imports (
+    id INTEGER PRIMARY KEY, started_at INTEGER NOT NULL, actor TEXT NOT NULL, pid INTEGER NOT NULL,
+    source TEXT NOT NULL, state TEXT NOT NULL, staged INTEGER NOT NULL DEFAULT 0,
+    published INTEGER NOT NULL DEFAULT 0, first_ref TEXT, last_ref TEXT, finished_at INTEGER);
+CREATE INDEX imports_unfinished ON imports(state) WHERE state IN ('staging', 'publishing');
+CREATE TABLE import_rows (
+    import_id INTEGER NOT NULL REFERENCES imports(id), seq INTEGER NOT NULL, year INTEGER NOT NULL,
+    row TEXT NOT NULL, PRIMARY KEY (import_id, seq)) WITHOUT ROWID;
+"#,
+    ),
 ];
 
 /// The SQL of every migration, generated ones built once.

@@ -13,6 +13,14 @@ use rusqlite::Connection;
 
 use super::BUSY_TIMEOUT;
 
+/// The longest sleep between two tries of a waiting writer (see `busy`).
+const MAX_SLEEP: Duration = Duration::from_millis(20);
+
+/// How long a long-running writer (an import) pauses between its transactions: longer than a
+/// waiting writer's sleep, so every writer that waits wakes, tries again and gets the lock in
+/// the gap (SQLite's lock is not fair: without the pause the next batch could take it first).
+pub const TURN: Duration = Duration::from_millis(25);
+
 /// A wait for the lock longer than this is announced to the waiting thread.
 pub const LONG_WAIT: Duration = Duration::from_secs(1);
 
@@ -72,6 +80,7 @@ fn busy(n: i32) -> bool {
         });
     }
     // 1, 2, … 20 ms, then 20 ms at a time: quick for short waits, cheap for long ones.
-    std::thread::sleep(Duration::from_millis(u64::try_from(n).unwrap_or(0).saturating_add(1).min(20)));
+    let step = Duration::from_millis(u64::try_from(n).unwrap_or(0).saturating_add(1));
+    std::thread::sleep(step.min(MAX_SLEEP));
     !stopping()
 }

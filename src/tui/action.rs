@@ -59,6 +59,22 @@ pub enum Action {
     NewCase,
     /// Record the outcome of the selected case's next follow-up.
     RecordFollowup,
+    /// Record the first mediation session of the case (date, place, mediators present).
+    StartMediation,
+    /// Record how mediation ended: agreement, failure (reason, route told) or withdrawal.
+    RecordOutcome,
+    /// Extend the case's mediation clock with the consent its source needs.
+    ExtendClock,
+    /// Record the application for judicial confirmation of the agreement.
+    ApplyJudicial,
+    /// Refer a failed case onward (court, arbitration, police, administrative body).
+    ReferOnward,
+    /// Close the case (asks to confirm); refused while follow-ups or rectification are open.
+    CloseCase,
+    /// Record when the lead mediator reported on site (到场).
+    RecordArrival,
+    /// Record a screening (排查) for a committee with a duty due (Follow-ups pane).
+    RecordScreening,
     /// Put the mediator selected on the Workload pane on or off duty (asks to confirm);
     /// suggestions and auto-assign skip mediators off duty.
     ToggleDuty,
@@ -174,6 +190,14 @@ impl Action {
         Action::Transfer,
         Action::NewCase,
         Action::RecordFollowup,
+        Action::StartMediation,
+        Action::RecordOutcome,
+        Action::ExtendClock,
+        Action::ApplyJudicial,
+        Action::ReferOnward,
+        Action::CloseCase,
+        Action::RecordArrival,
+        Action::RecordScreening,
         Action::ToggleDuty,
         Action::Filter,
         Action::ClearFilter,
@@ -202,6 +226,14 @@ impl Action {
                 | Action::Transfer
                 | Action::NewCase
                 | Action::RecordFollowup
+                | Action::StartMediation
+                | Action::RecordOutcome
+                | Action::ExtendClock
+                | Action::ApplyJudicial
+                | Action::ReferOnward
+                | Action::CloseCase
+                | Action::RecordArrival
+                | Action::RecordScreening
                 | Action::ToggleDuty
                 | Action::Reveal
         ) || matches!(self, Action::RunCommand(c) if c.writes())
@@ -244,6 +276,14 @@ impl Action {
             Action::Transfer => "transfer",
             Action::NewCase => "new_case",
             Action::RecordFollowup => "record_followup",
+            Action::StartMediation => "start_mediation",
+            Action::RecordOutcome => "record_outcome",
+            Action::ExtendClock => "extend_clock",
+            Action::ApplyJudicial => "apply_judicial",
+            Action::ReferOnward => "refer_onward",
+            Action::CloseCase => "close_case",
+            Action::RecordArrival => "record_arrival",
+            Action::RecordScreening => "record_screening",
             Action::ToggleDuty => "toggle_duty",
             Action::Filter => "filter",
             Action::ClearFilter => "clear_filter",

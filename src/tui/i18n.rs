@@ -386,6 +386,14 @@ impl Strings {
             A::Transfer => ("transfer", "移交"),
             A::RecordFollowup => ("follow-up", "回访"),
             A::ToggleDuty => ("duty", "在岗"),
+            A::StartMediation => ("mediate", "开始调解"),
+            A::RecordOutcome => ("outcome", "结果"),
+            A::ExtendClock => ("extend", "延期"),
+            A::ApplyJudicial => ("judicial", "司法确认"),
+            A::ReferOnward => ("refer", "移送"),
+            A::CloseCase => ("close", "结案"),
+            A::RecordArrival => ("arrived", "到场"),
+            A::RecordScreening => ("screening", "排查"),
             _ => ("", ""),
         };
         match self.lang {
@@ -421,6 +429,16 @@ impl Strings {
             A::Transfer => ("transfer to another committee", "移交其他调委会"),
             A::NewCase => ("new case (intake form)", "新案件登记"),
             A::RecordFollowup => ("record a follow-up outcome", "登记回访结果"),
+            A::StartMediation => ("start mediation: first session (assigned case)", "开始调解：首次调解（已分派案件）"),
+            A::RecordOutcome => {
+                ("record the outcome: agreement, failure, withdrawal", "登记调解结果：成功、终止、撤回")
+            }
+            A::ExtendClock => ("extend the mediation clock (consent)", "延长调解期限（需同意）"),
+            A::ApplyJudicial => ("apply for judicial confirmation (agreement)", "申请司法确认（调解协议）"),
+            A::ReferOnward => ("refer a failed case onward", "调解不成的案件移送"),
+            A::CloseCase => ("close the case (confirm)", "结案（需确认）"),
+            A::RecordArrival => ("record arrival on site", "登记到场时间"),
+            A::RecordScreening => ("record a screening (Follow-ups)", "登记排查（回访窗格）"),
             A::ToggleDuty => {
                 ("put the mediator on / off duty (Workload, confirm)", "调解员在岗 / 不在岗（工作量窗格，需确认）")
             }

@@ -11,6 +11,7 @@ pub mod paste;
 pub mod popups;
 pub mod snapshot;
 pub mod state;
+pub mod steps;
 pub mod terminal;
 pub mod theme;
 pub mod ui;

@@ -11,10 +11,11 @@ use chrono::Utc;
 use super::event::Event;
 use super::live::Live;
 use super::snapshot::{CaseDetail, Snapshot, ViewQuery};
+use super::steps::StepWrite;
 use crate::domain::suggest::{spread_by_load, Suggestion};
 use crate::domain::{NewCase, Tier};
 use crate::error::{Error, Result};
-use crate::store::{CaseFilter, CaseListPage, CommitteeCount, Expect, FollowupRecord, Store};
+use crate::store::{CaseFilter, CaseListPage, CommitteeCount, Expect, FollowupRecord, ScreeningRecord, Store};
 
 /// How often the worker looks for other processes' commits.
 pub const POLL: Duration = Duration::from_millis(250);
@@ -40,6 +41,10 @@ pub enum Request {
     Transfer { reference: String, expect: Expect, committee: String },
     /// Record a follow-up.
     Followup { reference: String, expect: Expect, record: FollowupRecord },
+    /// Record a later step of a case's life.
+    Step { reference: String, expect: Expect, write: StepWrite },
+    /// Record a screening.
+    Screening(Box<ScreeningRecord>),
     /// Put a mediator on or off duty.
     Duty { mediator_id: i64, on_duty: bool },
     /// Add a new case.
@@ -73,6 +78,8 @@ pub enum Reply {
     Exported { path: String },
     /// A write succeeded; the message says what was done.
     Done(String),
+    /// A later step of a case's life was recorded; the case as it is now.
+    Stepped { step: super::steps::CaseStep, case: Box<crate::domain::Case> },
     /// A request failed; nothing was changed.
     Failed(Error),
     /// A page of a drill-down list, for the filter asked.
@@ -327,6 +334,15 @@ impl Worker {
             Request::Followup { reference, expect, record } => {
                 let c = s.record_followup(&reference, &record, expect, now)?;
                 Reply::Done(format!("{} ✓ {}", c.reference, record.outcome.code()))
+            }
+            Request::Step { reference, expect, write } => {
+                let step = write.step();
+                let case = write.apply(s, &reference, expect, now)?;
+                Reply::Stepped { step, case: Box::new(case) }
+            }
+            Request::Screening(record) => {
+                let row = s.record_screening(&record, &[], now)?;
+                Reply::Done(format!("{} ✓ {} {}", row.committee, row.period, row.date))
             }
             Request::Duty { mediator_id, on_duty } => {
                 s.set_on_duty(mediator_id, on_duty, now)?;

@@ -1,5 +1,6 @@
 //! The case detail popup: one case in full; while it is open the case keys (assign, escalate,
-//! transfer, follow-up, reveal) act on this case. Its content is drawn by `detail_lines`, to be
+//! transfer, follow-up, reveal and the later steps of its life) act on this case, and its hint
+//! offers the steps the case's status allows. Its content is drawn by `detail_lines`, to be
 //! replaced by the shared case-detail view model.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -15,6 +16,7 @@ use crate::domain::{Lang, Party};
 use crate::tui::action::Action;
 use crate::tui::snapshot::CaseDetail;
 use crate::tui::state::State;
+use crate::tui::steps::CaseStep;
 use crate::tui::theme::Theme;
 use crate::tui::ui::widgets::span;
 
@@ -36,8 +38,20 @@ impl DetailPopup {
     }
 
     /// The keys that act on the shown case.
-    pub const CASE_KEYS: &'static [Action] =
-        &[Action::Assign, Action::Escalate, Action::Transfer, Action::RecordFollowup, Action::Reveal];
+    pub const CASE_KEYS: &'static [Action] = &[
+        Action::Assign,
+        Action::Escalate,
+        Action::Transfer,
+        Action::RecordFollowup,
+        Action::Reveal,
+        Action::StartMediation,
+        Action::RecordOutcome,
+        Action::ExtendClock,
+        Action::ApplyJudicial,
+        Action::ReferOnward,
+        Action::CloseCase,
+        Action::RecordArrival,
+    ];
 }
 
 impl PopupComponent for DetailPopup {
@@ -45,8 +59,17 @@ impl PopupComponent for DetailPopup {
         format!("{} {}", state.strings.detail, self.reference)
     }
 
+    /// The keys of what the shown case can take now (the lifecycle decides), then reveal.
     fn hint(&self, state: &State) -> String {
-        let mut parts: Vec<String> = [Action::Assign, Action::Escalate, Action::Reveal]
+        let mut actions = Vec::new();
+        if let Some(d) = &self.detail {
+            if d.case.status.is_open() {
+                actions.extend([Action::Assign, Action::Escalate]);
+            }
+            actions.extend(CaseStep::allowed_for(&d.case).iter().map(|s| s.action()));
+        }
+        actions.push(Action::Reveal);
+        let mut parts: Vec<String> = actions
             .iter()
             .map(|a| format!("{} {}", state.keymap.first_key(a), state.strings.action_short(a)))
             .collect();

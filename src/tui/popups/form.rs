@@ -33,6 +33,15 @@ impl IntakePopup {
     }
 }
 
+/// What an empty time field means.
+pub(super) fn now_words(lang: Lang) -> &'static str {
+    if lang == Lang::Zh {
+        "现在（可改为 2026-01-31 14:30）"
+    } else {
+        "now (or type e.g. 2026-01-31 14:30)"
+    }
+}
+
 /// The words of the discard question and its hint.
 fn discard_words(state: &State) -> (&'static str, &'static str) {
     match state.strings.lang {
@@ -89,11 +98,7 @@ impl PopupComponent for IntakePopup {
             theme,
             &self.form,
             usize::from(big.width.saturating_sub(2)),
-            if state.strings.lang == Lang::Zh {
-                "现在（可改为 2026-01-31 14:30）"
-            } else {
-                "now (or type e.g. 2026-01-31 14:30)"
-            },
+            &[("received_at", now_words(state.strings.lang))],
         );
         // Keep the focused field in view on a short terminal.
         let inner = usize::from(big.height.saturating_sub(2));
@@ -154,12 +159,14 @@ impl PopupComponent for FollowupPopup {
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
-        let lines = form_lines(theme, &self.form, 70, "");
+        let lines = form_lines(theme, &self.form, 70, &[]);
         draw(frame, centered(area, 72, 12), block(theme, self.title(state), &self.hint(state)), lines, 0, false);
     }
 }
 
-fn form_lines<'a>(theme: &Theme, form: &Form, width: usize, now_word: &str) -> Vec<Line<'a>> {
+/// The form's lines: a label and a value per field, its error under it. An empty field with a
+/// placeholder (`(key, words)`) shows the words, muted (e.g. an empty time means now).
+pub(super) fn form_lines<'a>(theme: &Theme, form: &Form, width: usize, placeholders: &[(&str, &str)]) -> Vec<Line<'a>> {
     let label_w = 16;
     let mut lines = Vec::new();
     for (i, f) in form.fields.iter().enumerate() {
@@ -169,9 +176,8 @@ fn form_lines<'a>(theme: &Theme, form: &Form, width: usize, now_word: &str) -> V
             value.push('▏');
         }
         let mut style = if focused { theme.selected } else { Style::default() };
-        // An empty time received means now; say so.
-        if f.key == "received_at" && f.value().is_empty() {
-            value.push_str(if now_word.is_empty() { "now" } else { now_word });
+        if let Some((_, words)) = placeholders.iter().find(|p| p.0 == f.key).filter(|_| f.value().is_empty()) {
+            value.push_str(words);
             style = style.patch(theme.muted);
         }
         lines.push(Line::from(vec![

@@ -18,6 +18,7 @@ mod messages;
 mod palette;
 mod scroll;
 mod stats;
+mod step;
 mod transfer;
 
 use ratatui::crossterm::event::KeyEvent;
@@ -33,6 +34,7 @@ pub use message::MessagePopup;
 pub use messages::MessagesPopup;
 pub use palette::PalettePopup;
 pub use stats::{Choice, StatsScreen};
+pub use step::{ScreeningPopup, StepPopup};
 pub use transfer::TransferPopup;
 
 use super::action::Action;
@@ -86,6 +88,10 @@ pub enum Popup {
     Intake(IntakePopup),
     /// The follow-up outcome form for a case.
     Followup(FollowupPopup),
+    /// The form of a later step of a case's life (mediation, outcome, extension, …).
+    Step(StepPopup),
+    /// The screening record form.
+    Screening(ScreeningPopup),
     /// The Statistics screen (full screen): a period's figures, charts, area table and trend.
     Stats(StatsScreen),
     /// Keys, generated from the keymap.
@@ -108,6 +114,8 @@ impl Popup {
             Popup::Transfer(p) => p,
             Popup::Intake(p) => p,
             Popup::Followup(p) => p,
+            Popup::Step(p) => p,
+            Popup::Screening(p) => p,
             Popup::Stats(p) => p,
             Popup::Help(p) => p,
             Popup::Palette(p) => p,
@@ -125,6 +133,8 @@ impl Popup {
             Popup::Transfer(p) => p,
             Popup::Intake(p) => p,
             Popup::Followup(p) => p,
+            Popup::Step(p) => p,
+            Popup::Screening(p) => p,
             Popup::Stats(p) => p,
             Popup::Help(p) => p,
             Popup::Palette(p) => p,

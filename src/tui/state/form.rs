@@ -46,11 +46,11 @@ pub struct Field {
 }
 
 impl Field {
-    fn text(key: &'static str, label: &'static str) -> Field {
+    pub(super) fn text(key: &'static str, label: &'static str) -> Field {
         Field { key, label, kind: FieldKind::Text(String::new()), error: None }
     }
 
-    fn choice(key: &'static str, label: &'static str, options: Vec<(String, String)>) -> Field {
+    pub(super) fn choice(key: &'static str, label: &'static str, options: Vec<(String, String)>) -> Field {
         Field { key, label, kind: FieldKind::Choice { options, index: 0, filter: String::new() }, error: None }
     }
 
@@ -98,7 +98,7 @@ pub struct Form {
     pub focus: usize,
 }
 
-fn choices<T: Copy>(
+pub(super) fn choices<T: Copy>(
     all: &[T],
     code: impl Fn(T) -> &'static str,
     label: impl Fn(T) -> &'static str,

@@ -7,6 +7,8 @@ pub mod guards;
 mod input;
 mod mouse;
 pub mod palette;
+mod step_forms;
+mod steps;
 pub(crate) mod update;
 
 use std::collections::BTreeMap;

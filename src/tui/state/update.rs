@@ -14,6 +14,7 @@ use crate::tui::popups::{
     PalettePopup, Popup, StatsScreen, TransferPopup,
 };
 use crate::tui::snapshot::Snapshot;
+use crate::tui::steps::CaseStep;
 use crate::tui::worker::{CaseWrite, Reply, Request};
 
 /// What the app loop must do after an update.
@@ -218,6 +219,11 @@ fn apply_reply(s: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
             s.marked.clear();
             s.message = Some(Message { ok: true, text });
         }
+        Reply::Stepped { step, case } => {
+            s.seen.insert(case.reference.clone(), case.version);
+            let text = step.done_words(&case, s.strings.lang, s.tz);
+            s.message = Some(Message { ok: true, text });
+        }
         Reply::Failed(e) => s.popup = Some(Popup::error(e.message())),
     }
 }
@@ -346,6 +352,12 @@ fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
                     s.popup = Some(Popup::Followup(FollowupPopup { reference, version, form }))
                 }
                 None => say(s, false, s.strings.no_pending_followup),
+            }
+        }
+        Action::RecordScreening => super::steps::start_screening(s),
+        a if CaseStep::of_action(&a).is_some() => {
+            if let Some(step) = CaseStep::of_action(&a) {
+                super::steps::start_step(s, step, fx);
             }
         }
         Action::Palette => s.popup = Some(Popup::Palette(PalettePopup::with_history(s.palette_history.clone()))),

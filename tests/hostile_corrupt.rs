@@ -1,0 +1,113 @@
+//! Every CLI write refuses a database that fails its quick check (issue 12, item 14), without a
+//! `check` run first: a page in the middle of a real database file is overwritten, then each kind
+//! of write runs against it and must exit 1 with a clear error, leaving the file's bytes as
+//! they were.
+
+mod common;
+
+use std::path::Path;
+
+use common::{just_now, open_ro, record, Db};
+
+/// The database and write-ahead log bytes (what a write would change).
+fn snapshot(db: &Path) -> (Vec<u8>, Vec<u8>) {
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    (std::fs::read(db).unwrap(), std::fs::read(wal).unwrap_or_default())
+}
+
+fn one(db: &Db, sql: &str) -> String {
+    open_ro(&db.path).query_row(sql, [], |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+#[test]
+fn every_kind_of_cli_write_refuses_a_database_with_a_damaged_page() {
+    let db = Db::demo(400);
+    // Cases in the states the writes below need, read while the file is healthy.
+    let add = |name: &str| {
+        let (code, out, err) = db.run_with_stdin(&["add", "--json", "-"], &record(&just_now(), name).to_string());
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["ref"].as_str().unwrap().to_string()
+    };
+    let received = add("张三");
+    let assigned = add("李四");
+    let lead = one(
+        &db,
+        &format!(
+            "SELECT m.name FROM mediators m JOIN mediator_committees mc ON mc.mediator_id = m.id \
+             JOIN cases c ON c.committee_id = mc.committee_id WHERE c.ref = '{assigned}' ORDER BY m.id LIMIT 1"
+        ),
+    );
+    db.ok(&["assign", &assigned, &lead, "--force"]);
+    let mediating = one(&db, "SELECT ref FROM cases WHERE status = 'mediating' ORDER BY id LIMIT 1");
+    let visited = one(
+        &db,
+        "SELECT c.ref FROM cases c WHERE c.status = 'resolved' AND EXISTS \
+         (SELECT 1 FROM followups f WHERE f.case_id = c.id AND f.done_at IS NULL) ORDER BY c.id LIMIT 1",
+    );
+    let mediator = one(&db, "SELECT name FROM mediators ORDER BY id LIMIT 1");
+    let committee = one(&db, "SELECT code FROM committees WHERE kind <> 'geographic' ORDER BY id LIMIT 1");
+    let import = db.file("more.jsonl", format!("{}\n", record(&just_now(), "导入")).as_bytes());
+    let backup = db.dir.path().join("copy.db");
+    {
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    // The followups leaf page nearest the middle of the file: 40 bytes of its header overwritten.
+    let pages: Vec<i64> = {
+        let conn = open_ro(&db.path);
+        let mut stmt =
+            conn.prepare("SELECT pageno FROM dbstat WHERE name = 'followups' AND pagetype = 'leaf'").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    let total = i64::try_from(std::fs::metadata(&db.path).unwrap().len() / 4096).unwrap();
+    let page = *pages.iter().min_by_key(|p| (**p - total / 2).abs()).unwrap();
+    assert!(page > 1, "not the header page");
+    let mut bytes = std::fs::read(&db.path).unwrap();
+    let at = usize::try_from(page - 1).unwrap() * 4096;
+    bytes[at..at + 40].fill(0xff);
+    std::fs::write(&db.path, &bytes).unwrap();
+    let before = snapshot(&db.path);
+    let mark = db.dir.path().join("desk.db.damaged");
+
+    let writes: Vec<(&str, Vec<String>, Option<String>)> = vec![
+        ("add", vec!["add".into(), "--json".into(), "-".into()], Some(record(&just_now(), "王五").to_string())),
+        ("import", vec!["import".into(), import.display().to_string()], None),
+        ("assign", vec!["assign".into(), received.clone(), mediator.clone(), "--force".into()], None),
+        ("escalate", vec!["escalate".into(), received.clone(), "--reason".into(), "升级".into()], None),
+        ("transfer", vec!["transfer".into(), received.clone(), committee], None),
+        ("mediate", vec!["mediate".into(), assigned.clone(), "--place".into(), "村委会".into()], None),
+        ("arrive", vec!["arrive".into(), assigned], None),
+        ("withdraw", vec!["withdraw".into(), mediating.clone()], None),
+        (
+            "extend",
+            vec!["extend".into(), mediating.clone(), "--consent".into(), "parties".into(), "--days".into(), "5".into()],
+            None,
+        ),
+        ("followup", vec!["followup".into(), visited.clone(), "--outcome".into(), "performed".into()], None),
+        ("close", vec!["close".into(), visited.clone()], None),
+        ("duty", vec!["duty".into(), mediator.clone(), "off".into()], None),
+        ("show --reveal", vec!["show".into(), visited, "--reveal".into()], None),
+        ("backup", vec!["backup".into(), backup.display().to_string()], None),
+    ];
+    for (name, args, stdin) in &writes {
+        // No mark from an earlier refusal: each write finds the damage by its own quick check.
+        let _ = std::fs::remove_file(&mark);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, out, err) = db.run_with_stdin(&args, stdin.as_deref().unwrap_or(""));
+        assert_eq!(code, 1, "{name} on a damaged database: exit 1 (stdout {out:?}, stderr {err:?})");
+        assert!(
+            err.contains("failed its quick check") && err.contains("nothing was changed"),
+            "{name}: a clear error: {err}"
+        );
+        assert!(snapshot(&db.path) == before, "{name} changed the database file");
+        assert!(mark.exists(), "{name}: the damage is marked for the other processes");
+    }
+    assert!(!backup.exists(), "no copy of a damaged database is written");
+    // Once marked, every process refuses at once, saying where the problems are listed.
+    let (code, _, err) = db.run(&["duty", &mediator, "off"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("failed an integrity check"), "{err}");
+    assert!(snapshot(&db.path) == before);
+}
