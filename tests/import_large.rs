@@ -5,6 +5,7 @@
 //!   (an `add` lands between the import's first and last case), and afterwards every imported
 //!   case is there, the import `published`, nothing left staged;
 //! - a bad record at the end of a large file publishes nothing (the staged rows are removed);
+//! - a CLI write that waits for the lock says so on stderr, then commits;
 //! - an import killed while publishing is reported by `check` and finished by `check --repair`;
 //!   one killed while staging is reported, and the next import removes its rows.
 //!
@@ -238,4 +239,23 @@ fn an_import_killed_while_staging_publishes_nothing_and_the_next_import_cleans_u
     assert_eq!(db.case_count(), before + 3);
     let (code, _, err) = db.run(&["check"]);
     assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_cli_write_that_waits_for_the_lock_says_so_then_commits() {
+    let db = Db::demo(20);
+    let before = db.case_count();
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let mut c = bin(&db.path);
+    c.args(["add", "--json", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(record(&just_now(), "等锁").to_string().as_bytes()).unwrap();
+    // The lock is held until the waiting command has said that it waits.
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let said = lines.by_ref().map_while(Result::ok).any(|l| l.contains("waiting for the database"));
+    conn.execute_batch("COMMIT").unwrap();
+    assert!(said, "the waiting write said nothing");
+    assert!(child.wait().unwrap().success());
+    assert_eq!(db.case_count(), before + 1);
 }

@@ -211,3 +211,102 @@ fn breakdowns_add_up_to_the_headline() {
     assert!(csv[1].starts_with("total,2023-09,合计,Total,4,3,75.00%,12.24,3,2,1"), "{}", csv[1]);
     assert_eq!(csv.len(), 2 + r.breakdowns.iter().map(|b| b.rows.len()).sum::<usize>());
 }
+
+/// The fixture's case by its letter (A = `WH-2023-00100` … G = `WH-2023-00106`).
+fn case_ref(letter: char) -> String {
+    format!("WH-2023-{:05}", 100 + (letter as u32 - 'A' as u32))
+}
+
+#[test]
+fn arrival_median_is_the_lower_middle_of_whole_minutes_over_cases_received_in_the_period() {
+    let (_dir, mut store) = fixture();
+    let after = |m: i64, s: i64| Duration::minutes(m) + Duration::seconds(s);
+    // A 20 min, B 45 min 59 s (45 whole minutes), C 100 min, F 15 min: received in September.
+    // G 5 min: received in August. D and E record no arrival.
+    for (letter, wait) in
+        [('A', after(20, 0)), ('B', after(45, 59)), ('C', after(100, 0)), ('F', after(15, 0)), ('G', after(5, 0))]
+    {
+        let c = store.case_by_ref(&case_ref(letter)).unwrap();
+        store.record_arrival(&c.reference, c.received_at + wait, Expect::Latest, local(11, 1, 0, 0)).unwrap();
+    }
+    // 15 20 45 100 → the lower middle is 20 (the mean of the middle two would say 32).
+    let r = store.report(september(), &[]).unwrap();
+    assert_eq!(r.median_arrival_minutes, Some(20));
+    assert_eq!(store.median_arrival_minutes(local(9, 1, 0, 0), local(10, 1, 0, 0)).unwrap(), Some(20));
+    assert_eq!(store.report("2023-08".parse().unwrap(), &[]).unwrap().median_arrival_minutes, Some(5));
+    assert_eq!(store.report("2023-10".parse().unwrap(), &[]).unwrap().median_arrival_minutes, None);
+    let text = duty_desk::view::stats::counts(&store.report("2023-10".parse().unwrap(), &[]).unwrap());
+    let shown = text.iter().find(|(t, _)| *t == duty_desk::view::Term::MedianArrival).map(|(_, v)| v.as_str());
+    assert_eq!(shown, Some("—"));
+}
+
+#[test]
+fn rectification_items_count_in_the_period_they_were_opened_and_closed() {
+    use duty_desk::domain::{FollowupChannel, FollowupOutcome};
+    use duty_desk::store::FollowupRecord;
+    let (_dir, mut store) = fixture();
+    let not_performed = FollowupRecord {
+        channel: FollowupChannel::Visit,
+        outcome: FollowupOutcome::NotPerformed,
+        note: "未付款".into(),
+        visitor: "李四".into(),
+    };
+    // C's visit due 09-25, done 09-26: not performed → an item opened 09-26, closed 09-28.
+    let c = store.record_followup(&case_ref('C'), &not_performed, Expect::Latest, local(9, 26, 10, 0)).unwrap();
+    let item = store.rectify_items_of(c.id).unwrap()[0].id;
+    store.rectify_close(item, "已付清", local(9, 28, 10, 0)).unwrap();
+    // Its next visit, done 10-12, finds it unpaid again: a second item opened in October.
+    store.record_followup(&case_ref('C'), &not_performed, Expect::Latest, local(10, 12, 10, 0)).unwrap();
+    let r = store.report(september(), &[]).unwrap();
+    assert_eq!((r.rectifications_opened, r.rectifications_closed), (Some(1), Some(1)));
+    let october = store.report("2023-10".parse().unwrap(), &[]).unwrap();
+    assert_eq!((october.rectifications_opened, october.rectifications_closed), (Some(1), Some(0)));
+    let august = store.report("2023-08".parse().unwrap(), &[]).unwrap();
+    assert_eq!((august.rectifications_opened, august.rectifications_closed), (Some(0), Some(0)));
+}
+
+#[test]
+fn screenings_on_time_count_the_duties_due_in_the_period_and_show_a_dash_when_none_fell_due() {
+    use duty_desk::domain::CommitteeKind;
+    use duty_desk::store::ScreeningRecord;
+    let (_dir, mut store) = fixture();
+    let org = store.org().clone();
+    let geographic = |tier: Tier| {
+        org.committees
+            .iter()
+            .filter(|c| c.kind == CommitteeKind::Geographic && org.committee_tier(c) == Some(tier))
+            .map(|c| c.code.clone())
+            .collect::<Vec<_>>()
+    };
+    let (villages, towns) = (geographic(Tier::Village), geographic(Tier::Town));
+    assert!(!villages.is_empty() && !towns.is_empty());
+    let record = |store: &mut Store, committee: &str, day: NaiveDate| {
+        let rec = ScreeningRecord {
+            committee: committee.into(),
+            day,
+            screened_by: "王芳".into(),
+            places: "村委会".into(),
+            found: 0,
+            note: String::new(),
+        };
+        store.record_screening(&rec, &[], local(10, 20, 0, 0)).unwrap();
+    };
+    let day = |m, d| NaiveDate::from_ymd_opt(2023, m, d).unwrap();
+    // One village committee screened in the week 09-11…09-17 and one town committee in September;
+    // another village committee screened in the week 08-28…09-03 (ends in September, on time),
+    // and in the week 09-25…10-01 (ends in October: not due in September).
+    record(&mut store, &villages[0], day(9, 12));
+    record(&mut store, &towns[0], day(9, 20));
+    record(&mut store, &villages[1], day(8, 29));
+    record(&mut store, &villages[1], day(9, 27));
+    let r = store.report(september(), &[]).unwrap();
+    assert_eq!(r.screenings_on_time, Some(3));
+    // Two weekdays in the middle of a week and a month: no duty falls due, so "—".
+    let midweek = store.report(Period::range(day(9, 5), day(9, 6)).unwrap(), &[]).unwrap();
+    assert_eq!(midweek.screenings_on_time, None);
+    let shown = duty_desk::view::stats::counts(&midweek);
+    let cell = shown.iter().find(|(t, _)| *t == duty_desk::view::Term::ScreeningsOnTime).map(|(_, v)| v.as_str());
+    assert_eq!(cell, Some("—"));
+    // October holds the week ending 10-01.
+    assert_eq!(store.report("2023-10".parse().unwrap(), &[]).unwrap().screenings_on_time, Some(1));
+}

@@ -126,6 +126,13 @@ pub fn wan_yuan(fen: i64) -> String {
     format!("{sign}{}.{:02}", cents / 100, cents % 100)
 }
 
+/// The median of durations given in seconds, in whole minutes: each duration cut to whole
+/// minutes, then the lower middle value; `None` when there are none. The one definition behind
+/// both medians of a report (time to assignment, time to on-site arrival).
+pub fn median_minutes(secs: impl IntoIterator<Item = i64>) -> Option<i64> {
+    median(secs.into_iter().map(|s| s / 60).collect())
+}
+
 /// The median of minute counts: the lower middle value; `None` when there are none.
 pub fn median(mut minutes: Vec<i64>) -> Option<i64> {
     if minutes.is_empty() {
@@ -134,6 +141,31 @@ pub fn median(mut minutes: Vec<i64>) -> Option<i64> {
     let mid = (minutes.len() - 1) / 2;
     let (_, m, _) = minutes.select_nth_unstable(mid);
     Some(*m)
+}
+
+/// The screening duties (三个一) of a report period: `(due, done)` — for each geographic
+/// committee whose tier screens, every rhythm period (week, month, quarter) that ends within the
+/// report period is due; it was done on time when a screening is recorded for that very period
+/// (`done(committee_id, period_code)`; a record's period is the one holding its screening day).
+pub fn screening_duties(
+    org: &super::org::Org,
+    rhythm: &super::screening::Rhythm,
+    p: Period,
+    done: impl Fn(i64, &str) -> bool,
+) -> (u64, u64) {
+    let (mut due, mut on_time) = (0, 0);
+    for c in org.committees.iter().filter(|c| c.kind == super::org::CommitteeKind::Geographic) {
+        let Some(kind) = org.committee_tier(c).and_then(|t| rhythm.of(t)) else { continue };
+        let mut duty = Period::containing(kind, p.first);
+        while duty.last <= p.last {
+            if duty.last >= p.first {
+                due += 1;
+                on_time += u64::from(done(c.id, &duty.code()));
+            }
+            duty = duty.next();
+        }
+    }
+    (due, on_time)
 }
 
 /// One case whose mediation ended (or that was withdrawn) in the period, as the tally reads it.
@@ -258,10 +290,11 @@ pub struct Report {
     pub village_share: String,
     /// Escalations made in the period (audit events `escalate`).
     pub escalations: u64,
-    /// Median minutes from receipt to assignment, over cases assigned in the period.
+    /// Median minutes from receipt to assignment, over cases assigned in the period
+    /// ([`median_minutes`]).
     pub median_assign_minutes: Option<i64>,
-    /// Median minutes from receipt to on-site arrival, over cases arrived in the period; `None`
-    /// until arrival is recorded (see `Store::median_arrival_minutes`).
+    /// Median minutes from receipt to on-site arrival, over the cases received in the period that
+    /// recorded an arrival ([`median_minutes`]); `None` when none did.
     pub median_arrival_minutes: Option<i64>,
     /// Cases over their clock: mediation ended in the period after the mediation clock, or still
     /// open at the period's end with the clock run out.
@@ -274,7 +307,8 @@ pub struct Report {
     pub rectifications_opened: Option<u64>,
     /// Rectification items closed in the period (`None` until recorded).
     pub rectifications_closed: Option<u64>,
-    /// Screening duties done on time in the period (`None` until recorded).
+    /// Screening duties due in the period (rhythm periods ending in it) that were done on time
+    /// ([`screening_duties`]); `None` when no duty fell due in the period.
     pub screenings_on_time: Option<u64>,
     /// The breakdowns asked for.
     pub breakdowns: Vec<Breakdown>,
@@ -477,6 +511,11 @@ mod tests {
         assert_eq!(median(vec![5]), Some(5));
         assert_eq!(median(vec![9, 1, 5, 7]), Some(5));
         assert_eq!(median(vec![9, 1, 5]), Some(5));
+        // Seconds are cut to whole minutes first: 59 s is 0 minutes, 20 and 45 minutes' lower
+        // middle of four is 20 (not the mean of the middle two).
+        assert_eq!(median_minutes([59]), Some(0));
+        assert_eq!(median_minutes([100 * 60, 15 * 60, 45 * 60 + 59, 20 * 60]), Some(20));
+        assert_eq!(median_minutes([]), None);
     }
 
     #[test]

@@ -310,14 +310,15 @@ impl Store {
 
     /// The median time, in whole minutes, from whistle (received) to arrival on site, over the
     /// cases received in `[from, to)` that have an arrival recorded; `None` when there are none.
+    /// The median is the statistics' one ([`crate::domain::stats::median_minutes`]).
     pub fn median_arrival_minutes(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Option<i64>> {
         let mut stmt = self.conn.prepare(
             "SELECT arrived_at - received_at FROM cases \
-             WHERE arrived_at IS NOT NULL AND received_at >= ?1 AND received_at < ?2 ORDER BY 1",
+             WHERE arrived_at IS NOT NULL AND received_at >= ?1 AND received_at < ?2",
         )?;
         let secs: Vec<i64> =
             stmt.query_map(params![ts(from), ts(to)], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        Ok(median(&secs).map(|s| s / 60))
+        Ok(crate::domain::stats::median_minutes(secs))
     }
 }
 
@@ -338,28 +339,5 @@ impl Store {
             items_overdue: self.rectify_items(ItemFilter { overdue_only: true, open_only: true }, now, limit)?,
             screenings: self.screening_duties(now)?,
         })
-    }
-}
-
-/// The median of sorted values (the mean of the middle two for an even count, rounded down).
-fn median(sorted: &[i64]) -> Option<i64> {
-    let n = sorted.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(sorted[n / 2]),
-        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]).div_euclid(2)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::median;
-
-    #[test]
-    fn median_of_odd_and_even_counts() {
-        assert_eq!(median(&[]), None);
-        assert_eq!(median(&[5]), Some(5));
-        assert_eq!(median(&[1, 3, 10]), Some(3));
-        assert_eq!(median(&[1, 3, 10, 20]), Some(6));
     }
 }

@@ -6,7 +6,7 @@
 //! remember a counts table; the index carries every column the tally reads, so SQLite never
 //! touches the table itself.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -18,8 +18,8 @@ use super::sql::{coded, ts};
 use super::Store;
 use crate::domain::office_time::Period;
 use crate::domain::stats::{
-    median, trend_months, AreaNode, Breakdown, Dimension, Figures, Finished, Label, MonthCount, Overview, Report, Row,
-    Tally,
+    median_minutes, screening_duties, trend_months, AreaNode, Breakdown, Dimension, Figures, Finished, Label,
+    MonthCount, Overview, Report, Row, Tally,
 };
 use crate::domain::{AgreementForm, Category, SourceClass, Tier};
 use crate::error::{Error, Result};
@@ -208,7 +208,7 @@ impl Store {
              WHERE assigned_at >= ?1 AND assigned_at < ?2",
         )?;
         let waits = stmt.query_map(params![s, e], |row| row.get::<_, i64>(0))?;
-        r.median_assign_minutes = median(waits.map(|w| w.map(|w| w / 60)).collect::<rusqlite::Result<Vec<_>>>()?);
+        r.median_assign_minutes = median_minutes(waits.collect::<rusqlite::Result<Vec<_>>>()?);
         r.median_arrival_minutes = self.stats_median_arrival(start, end)?;
         r.followups_done = self.conn.query_row(
             "SELECT count(*) FROM followups WHERE done_at >= ?1 AND done_at < ?2",
@@ -220,7 +220,7 @@ impl Store {
             params![s, e],
             |row| row.get(0),
         )?;
-        let (opened, closed, screened) = self.stats_after_care(start, end)?;
+        let (opened, closed, screened) = self.stats_after_care(period, start, end)?;
         r.rectifications_opened = opened;
         r.rectifications_closed = closed;
         r.screenings_on_time = screened;
@@ -233,10 +233,11 @@ impl Store {
         self.median_arrival_minutes(start, end)
     }
 
-    /// Rectification items opened (created) and closed in `[start, end)`; screening duties done
-    /// on time: HOOK — no on-time rule for screenings is defined yet, so it shows "—".
+    /// Rectification items opened (created) and closed in `[start, end)`; screening duties due in
+    /// the period that were done on time (`None` when none fell due).
     fn stats_after_care(
         &self,
+        period: Period,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> Result<(Option<u64>, Option<u64>, Option<u64>)> {
@@ -244,7 +245,12 @@ impl Store {
             |sql: &str| -> Result<u64> { Ok(self.conn.query_row(sql, params![ts(start), ts(end)], |row| row.get(0))?) };
         let opened = count("SELECT count(*) FROM rectifications WHERE created_at >= ?1 AND created_at < ?2")?;
         let closed = count("SELECT count(*) FROM rectifications WHERE closed_at >= ?1 AND closed_at < ?2")?;
-        Ok((Some(opened), Some(closed), None))
+        let mut stmt = self.conn.prepare_cached("SELECT DISTINCT committee_id, period FROM screenings")?;
+        let done: HashSet<(i64, String)> =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let (due, on_time) =
+            screening_duties(self.org(), &self.policy().screening, period, |c, p| done.contains(&(c, p.to_string())));
+        Ok((Some(opened), Some(closed), (due > 0).then_some(on_time)))
     }
 
     /// Village area id → (town id, district id), from the organisation.
