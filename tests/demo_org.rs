@@ -101,16 +101,14 @@ fn forty_five_trade_committees_and_the_routed_kinds_at_city_and_every_district()
     use CommitteeKind as K;
     let places = ["WH", "WH-HBW", "WH-WD", "WH-HN"];
     for place in places {
-        for kind in [K::Traffic, K::Medical, K::Labour, K::Property, K::Court, K::Police] {
+        for kind in [K::Traffic, K::Medical, K::Labour, K::Property, K::Court, K::Police, K::Petition] {
             let n = trade.iter().filter(|c| c.kind == kind && c.area == place).count();
             assert_eq!(n, 1, "{place} has {n} {kind} committees");
         }
         // Kinds the domain has no variant for are `other`, told apart by their code.
-        for prefix in ["FAMILY", "PETITION"] {
-            let code = format!("{prefix}-{place}");
-            let c = org.committee_by_code(&code).unwrap_or_else(|| panic!("no {code}"));
-            assert_eq!((c.kind, c.area.as_str()), (K::Other, place));
-        }
+        let code = format!("FAMILY-{place}");
+        let c = org.committee_by_code(&code).unwrap_or_else(|| panic!("no {code}"));
+        assert_eq!((c.kind, c.area.as_str()), (K::Other, place));
     }
     // Rule 1 sends each district's trade categories to that district's committee.
     let rules = Policy::default().routing;
@@ -123,11 +121,57 @@ fn forty_five_trade_committees_and_the_routed_kinds_at_city_and_every_district()
             (Category::PropertyManagement, "PROPERTY"),
         ] {
             let r = rules
-                .route(&org, &village.code, category, Complexity::General, RiskLevel::None, Default::default())
+                .route(
+                    &org,
+                    duty_desk::domain::Source::WalkIn,
+                    &village.code,
+                    category,
+                    Complexity::General,
+                    RiskLevel::None,
+                    Default::default(),
+                )
                 .unwrap();
             let c = org.committee(r.committee_id).unwrap();
             assert_eq!(c.code, format!("{prefix}-{district}"), "{} {category:?}", village.code);
         }
+    }
+}
+
+/// Issue 8, point 4: court, police and petition referrals go to the attached committee of that
+/// kind for the case's district; other sources route as before; red risk does not move them.
+#[test]
+fn referrals_go_to_the_attached_committee_of_their_district() {
+    use duty_desk::domain::{RiskFlags, Source};
+    let org = loaded();
+    let rules = Policy::default().routing;
+    for village in at(&org, Tier::Village) {
+        let district = org.ancestor_at(&village.code, Tier::District).map(|d| d.code.clone()).unwrap_or_default();
+        for (source, prefix) in [
+            (Source::CourtReferral, "COURT"),
+            (Source::PoliceReferral, "POLICE"),
+            (Source::PetitionReferral, "PETITION"),
+        ] {
+            for (risk, flags) in [(RiskLevel::None, RiskFlags::default()), (RiskLevel::Red, RiskFlags::default())] {
+                let r = rules
+                    .route(&org, source, &village.code, Category::Neighbour, Complexity::General, risk, flags)
+                    .unwrap();
+                let c = org.committee(r.committee_id).unwrap();
+                assert_eq!(c.code, format!("{prefix}-{district}"), "{} {source:?}", village.code);
+                assert_eq!(r.joint, risk == RiskLevel::Red);
+            }
+        }
+        let walk_in = rules
+            .route(
+                &org,
+                Source::WalkIn,
+                &village.code,
+                Category::Neighbour,
+                Complexity::General,
+                RiskLevel::None,
+                RiskFlags::default(),
+            )
+            .unwrap();
+        assert_eq!(org.committee(walk_in.committee_id).unwrap().kind, CommitteeKind::Geographic);
     }
 }
 

@@ -117,16 +117,29 @@ fn marked_cases_are_assigned_together_and_auto_assign_confirms() {
 }
 
 #[test]
-fn escalate_confirms_and_no_cancels() {
+fn escalate_asks_for_a_reason_and_esc_cancels() {
     let d = desk();
     let mut s = state(&d, Lang::En, (80, 24));
     let case = s.selected_case().unwrap().clone();
     update(&mut s, Action::Escalate);
-    assert!(sent(update(&mut s, key(KeyCode::Char('n')))).is_empty());
+    assert!(sent(update(&mut s, key(KeyCode::Esc))).is_empty());
     assert!(s.popup.is_none());
     update(&mut s, Action::Escalate);
-    let fx = sent(update(&mut s, key(KeyCode::Char('y'))));
-    assert_eq!(fx, vec![Request::Escalate { reference: case.reference, expect: Expect::Version(case.version) }]);
+    // No reason: refused in the form, nothing sent.
+    assert!(sent(update(&mut s, key(KeyCode::Enter))).is_empty());
+    assert!(matches!(&s.popup, Some(Popup::Escalate(p)) if p.form.fields[0].error.is_some()));
+    for c in "需镇级协调".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    let fx = sent(update(&mut s, key(KeyCode::Enter)));
+    assert_eq!(
+        fx,
+        vec![Request::Escalate {
+            reference: case.reference,
+            expect: Expect::Version(case.version),
+            reason: "需镇级协调".into()
+        }]
+    );
 }
 
 #[test]
@@ -235,12 +248,15 @@ fn palette_runs_commands_and_completes() {
         update(&mut s, key(KeyCode::Char(c)));
     }
     update(&mut s, key(KeyCode::Tab));
-    for c in reference.chars() {
+    for c in format!("{reference} 跨村纠纷").chars() {
         update(&mut s, key(KeyCode::Char(c)));
     }
     let fx = sent(update(&mut s, key(KeyCode::Enter)));
     // The palette names the version the desk shows, like every other write.
-    assert_eq!(fx, vec![Request::Escalate { reference, expect: Expect::Version(case.version) }]);
+    assert_eq!(
+        fx,
+        vec![Request::Escalate { reference, expect: Expect::Version(case.version), reason: "跨村纠纷".into() }]
+    );
 }
 
 #[test]
@@ -286,12 +302,16 @@ fn a_palette_write_on_a_case_in_no_snapshot_reads_its_version_first() {
     let mut s = state(&d, Lang::En, (80, 24));
     let rows = &s.snap.as_ref().unwrap().incoming.rows;
     let elsewhere = d.refs.iter().find(|r| !rows.iter().any(|c| &c.reference == *r)).unwrap().clone();
-    let fx = palette(&mut s, &format!("escalate {elsewhere}"));
-    assert_eq!(fx, vec![Request::Resolve { reference: elsewhere.clone(), write: CaseWrite::Escalate }]);
+    let fx = palette(&mut s, &format!("escalate {elsewhere} 跨村纠纷"));
+    let write = CaseWrite::Escalate { reason: "跨村纠纷".into() };
+    assert_eq!(fx, vec![Request::Resolve { reference: elsewhere.clone(), write: write.clone() }]);
     // The worker answers with the version it read; the write names exactly that one.
-    let reply = Reply::Resolved { reference: elsewhere.clone(), version: 7, write: CaseWrite::Escalate };
+    let reply = Reply::Resolved { reference: elsewhere.clone(), version: 7, write };
     let fx = sent(update(&mut s, Action::Reply(Box::new(reply))));
-    assert_eq!(fx, vec![Request::Escalate { reference: elsewhere, expect: Expect::Version(7) }]);
+    assert_eq!(
+        fx,
+        vec![Request::Escalate { reference: elsewhere, expect: Expect::Version(7), reason: "跨村纠纷".into() }]
+    );
 }
 
 #[test]
@@ -301,8 +321,11 @@ fn a_follow_up_row_has_no_version_so_its_writes_read_one_first() {
     update(&mut s, Action::FocusFollowups);
     let reference = s.selected_followup().unwrap().case_ref.clone();
     update(&mut s, Action::Escalate);
-    let fx = sent(update(&mut s, key(KeyCode::Char('y'))));
-    assert_eq!(fx, vec![Request::Resolve { reference, write: CaseWrite::Escalate }]);
+    for c in "x".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    let fx = sent(update(&mut s, key(KeyCode::Enter)));
+    assert_eq!(fx, vec![Request::Resolve { reference, write: CaseWrite::Escalate { reason: "x".into() } }]);
 }
 
 /// Another process assigns the case after the desk saw it; the palette's assign then names the
@@ -411,8 +434,18 @@ fn case_keys_in_the_detail_act_on_its_case() {
     };
     update(&mut s, Action::Reply(Box::new(Reply::Detail(Box::new(cd)))));
     update(&mut s, key(KeyCode::Char('e')));
-    let fx = sent(update(&mut s, key(KeyCode::Char('y'))));
-    assert_eq!(fx, vec![Request::Escalate { reference: case.reference, expect: Expect::Version(detail.version) }]);
+    for c in "why".chars() {
+        update(&mut s, key(KeyCode::Char(c)));
+    }
+    let fx = sent(update(&mut s, key(KeyCode::Enter)));
+    assert_eq!(
+        fx,
+        vec![Request::Escalate {
+            reference: case.reference,
+            expect: Expect::Version(detail.version),
+            reason: "why".into()
+        }]
+    );
 }
 
 /// Issue 11, point 8: `q` with cases marked asks (yes quits); `v` asks before unmasking (yes

@@ -223,6 +223,9 @@ pub struct ImportArgs {
     /// Only read and validate the file; store nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Print JSON: the file's format, how many records, whether stored, and the first and last new refs
+    #[arg(long)]
+    pub json: bool,
     /// Print progress (rows staged, cases published) to stderr even when it is not a terminal
     #[arg(long)]
     pub progress: bool,

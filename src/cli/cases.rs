@@ -164,7 +164,20 @@ pub fn import(ctx: &Context, a: &ImportArgs) -> Result<()> {
         let _ = writeln!(std::io::stderr(), "duty-desk: {}", crate::domain::text::sanitize(line));
     }
     let mut out = Out::new();
-    if a.dry_run {
+    if a.json {
+        let format = match done.format {
+            Format::Csv => "csv",
+            Format::JsonArray => "json",
+            Format::JsonLines => "json_lines",
+        };
+        out.json_pretty(&serde_json::json!({
+            "format": format,
+            "records": done.records,
+            "stored": !a.dry_run,
+            "first_ref": done.first_ref,
+            "last_ref": done.last_ref,
+        }))?;
+    } else if a.dry_run {
         out.line(&format!("ok: {} {kind} record(s) are valid (dry run: nothing was stored)", done.records))?;
     } else {
         let span = match (&done.first_ref, &done.last_ref) {

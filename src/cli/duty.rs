@@ -11,12 +11,12 @@ use super::Context;
 use crate::domain::text::sanitize;
 use crate::error::Result;
 
-/// What `duty --json` prints.
+/// What `duty --json` prints: the mediator as `mediators --json` prints one, after the change,
+/// and whether anything changed.
 #[derive(Serialize)]
-struct DutyRecord<'a> {
-    id: i64,
-    name: &'a str,
-    on_duty: bool,
+struct DutyRecord {
+    #[serde(flatten)]
+    mediator: super::org::MediatorRecord,
     changed: bool,
 }
 
@@ -32,7 +32,11 @@ pub fn duty(ctx: &Context, a: &DutyArgs) -> Result<()> {
     }
     let mut out = Out::new();
     if a.json {
-        out.json_pretty(&DutyRecord { id: mediator.id, name: &mediator.name, on_duty, changed })?;
+        let record = super::org::mediator_records(&store, None)?.into_iter().find(|r| r.id == mediator.id);
+        let Some(mediator) = record else {
+            return Err(crate::error::Error::missing(crate::error::Thing::Mediator, mediator.id.to_string()));
+        };
+        out.json_pretty(&DutyRecord { mediator, changed })?;
         return out.flush();
     }
     let l = ctx.lang;

@@ -112,8 +112,8 @@ pub fn init(ctx: &Context, a: &InitArgs) -> Result<()> {
 
 /// One mediator as `mediators --json` prints it.
 #[derive(Debug, Serialize)]
-struct MediatorRecord {
-    id: i64,
+pub(super) struct MediatorRecord {
+    pub(super) id: i64,
     name: String,
     committees: Vec<String>,
     grid_worker: bool,
@@ -124,17 +124,10 @@ struct MediatorRecord {
     specialties: Vec<Category>,
 }
 
-/// `mediators [--committee C] [--json]`.
-pub fn mediators(ctx: &Context, a: &MediatorsArgs) -> Result<()> {
-    let store = ctx.open()?;
-    let committee = a.committee.as_deref().map(str::trim);
-    if let Some(c) = committee {
-        if store.org().committee_by_code(c).is_none() {
-            return Err(Error::missing(Thing::Committee, c));
-        }
-    }
+/// The mediators (of one committee, or all) as `mediators --json` prints them.
+pub(super) fn mediator_records(store: &crate::store::Store, committee: Option<&str>) -> Result<Vec<MediatorRecord>> {
     let rows = store.workload(committee, Utc::now())?;
-    let records: Vec<MediatorRecord> = rows
+    Ok(rows
         .into_iter()
         .map(|r| {
             let m = store.org().mediator(r.mediator_id);
@@ -150,7 +143,19 @@ pub fn mediators(ctx: &Context, a: &MediatorsArgs) -> Result<()> {
                 specialties: m.map(|m| m.specialties.clone()).unwrap_or_default(),
             }
         })
-        .collect();
+        .collect())
+}
+
+/// `mediators [--committee C] [--json]`.
+pub fn mediators(ctx: &Context, a: &MediatorsArgs) -> Result<()> {
+    let store = ctx.open()?;
+    let committee = a.committee.as_deref().map(str::trim);
+    if let Some(c) = committee {
+        if store.org().committee_by_code(c).is_none() {
+            return Err(Error::missing(Thing::Committee, c));
+        }
+    }
+    let records = mediator_records(&store, committee)?;
     let mut out = Out::new();
     if a.json {
         out.json_pretty(&records)?;

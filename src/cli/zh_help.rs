@@ -54,6 +54,7 @@ pub const ZH: &[(&str, &str)] = &[
     ("Import cases from a CSV or JSON file: all or nothing; every error names its line and field", "从 CSV 或 JSON 文件导入案件：全部成功或全部不导入；每个错误注明行与字段"),
     ("CSV (header row = field names) or JSON (an array of records, or one record per line); chosen by extension, else by content", "CSV（首行为字段名）或 JSON（记录数组，或每行一条记录）；按扩展名判断，否则按内容"),
     ("Only read and validate the file; store nothing", "只读取并校验文件，不保存"),
+    ("Print JSON: the file's format, how many records, whether stored, and the first and last new refs", "输出 JSON：文件格式、记录数、是否已保存，以及首尾新案件的编号"),
     ("List cases, newest first (table, or JSON records with --json)", "列出案件，最新的在前（表格；--json 时为 JSON 记录）"),
     ("Only cases with this status", "只列出该状态的案件"),
     ("Only cases nobody has been assigned yet", "只列出尚未分派的案件"),
@@ -146,7 +147,9 @@ pub const ZH: &[(&str, &str)] = &[
     ("Last day of the period, YYYY-MM-DD [default: today]", "期间末日，YYYY-MM-DD［默认：今天］"),
     ("Break the figures down by district, town, committee, mediator, category or source (one or more, repeated or comma-separated)", "按区、镇（街道）、调委会、调解员、类别或来源细分（可多个，重复或逗号分隔）"),
     ("Print CSV (the headline, then every breakdown row)", "输出 CSV（先总数，再逐行细分）"),
-    ("Check the database's integrity and foreign keys (exit 1 on problems)", "检查数据库完整性与外键（有问题时退出码 1）"),
+    ("Check the database's integrity and foreign keys, and list unfinished imports (exit 1 on problems)", "检查数据库完整性与外键，并列出未完成的导入（有问题时退出码 1）"),
+    ("Also finish imports whose process stopped: publish the rest of one stopped while publishing, remove the staged rows of one stopped before", "同时收尾中断的导入：发布中途中断的，补发其余部分；发布前中断的，删除其暂存行"),
+    ("Print progress (rows staged, cases published) to stderr even when it is not a terminal", "即使标准错误不是终端，也在其上输出进度（已暂存行数、已发布案件数）"),
     ("Write a consistent copy of the database to a new file, safe while desks are running", "把数据库的一致副本写入新文件，值班台运行时也可安全进行"),
     ("The new file to write (must not exist)", "要写入的新文件（不得已存在）"),
 ];

@@ -38,6 +38,7 @@ labelled_enum! {
         Property = ("property", "物业", "Property"),
         Court = ("court", "诉调", "Court-attached"),
         Police = ("police", "警调", "Police-attached"),
+        Petition = ("petition", "访调", "Petition-attached"),
         Other = ("other", "其他行业", "Other trade"),
     }
 }
@@ -54,6 +55,16 @@ impl CommitteeKind {
         }
     }
 
+    /// The attached committee kind a referral from `source` goes to (court, police, petition).
+    pub fn attached_for(source: super::Source) -> Option<CommitteeKind> {
+        match source {
+            super::Source::CourtReferral => Some(CommitteeKind::Court),
+            super::Source::PoliceReferral => Some(CommitteeKind::Police),
+            super::Source::PetitionReferral => Some(CommitteeKind::Petition),
+            _ => None,
+        }
+    }
+
     /// The column of the routing matrix this kind is counted in.
     pub fn matrix_column(self) -> usize {
         match self {
@@ -61,7 +72,7 @@ impl CommitteeKind {
             CommitteeKind::Medical => 1,
             CommitteeKind::Labour => 2,
             CommitteeKind::Property => 3,
-            CommitteeKind::Court | CommitteeKind::Police | CommitteeKind::Other => 4,
+            CommitteeKind::Court | CommitteeKind::Police | CommitteeKind::Petition | CommitteeKind::Other => 4,
             CommitteeKind::Geographic => 5,
         }
     }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::case::{Category, Complexity, RiskFlags, RiskLevel};
+use super::case::{Category, Complexity, RiskFlags, RiskLevel, Source};
 use super::org::{CommitteeKind, Org, Tier};
 
 /// Routing rules; the defaults are DESIGN.md's, an office may override them in `rules.toml`.
@@ -66,10 +66,14 @@ pub fn is_acute(risk: RiskLevel, flags: RiskFlags) -> bool {
 }
 
 impl RoutingRules {
-    /// Routes a case from its area (a code), category, complexity, risk level and risk flags.
+    /// Routes a case from its source, area (a code), category, complexity, risk level and risk
+    /// flags. A court, police or petition referral goes first to the attached committee of that
+    /// kind covering the case's district (else the city's), when the organisation has one.
+    #[allow(clippy::too_many_arguments)]
     pub fn route(
         &self,
         org: &Org,
+        source: Source,
         area_code: &str,
         category: Category,
         complexity: Complexity,
@@ -78,6 +82,9 @@ impl RoutingRules {
     ) -> Result<Route, RouteError> {
         let acute = is_acute(risk, flags);
         let joint = complexity == Complexity::Critical || acute;
+        if let Some(route) = attached_route(org, source, area_code, joint) {
+            return Ok(route);
+        }
         if self.trade_committees {
             if let Some(kind) = CommitteeKind::for_category(category) {
                 if let Some(route) = trade_route(org, area_code, kind, joint) {
@@ -105,7 +112,14 @@ impl RoutingRules {
     }
 }
 
-/// The trade committee of `kind` covering the case's district, else the city's.
+/// Where a court, police or petition referral goes: the attached committee of that kind
+/// covering the case's district, else the city's; `None` for other sources or when the
+/// organisation has no such committee (then the case routes like any other).
+pub fn attached_route(org: &Org, source: Source, area_code: &str, joint: bool) -> Option<Route> {
+    trade_route(org, area_code, CommitteeKind::attached_for(source)?, joint)
+}
+
+/// The trade or attached committee of `kind` covering the case's district, else the city's.
 fn trade_route(org: &Org, area_code: &str, kind: CommitteeKind, joint: bool) -> Option<Route> {
     org.chain(area_code).into_iter().filter(|a| a.level >= Tier::District).find_map(|a| {
         org.committees.iter().find(|c| c.kind == kind && c.area == a.code).map(|c| Route {
@@ -170,6 +184,7 @@ mod tests {
         let org = small_org();
         let r = RoutingRules::default().route(
             &org,
+            Source::WalkIn,
             "C-D1-T1-V1",
             Category::TrafficAccident,
             Complexity::Simple,
@@ -186,6 +201,7 @@ mod tests {
         let org = small_org();
         let r = RoutingRules::default().route(
             &org,
+            Source::WalkIn,
             "C-D1-T1-V1",
             Category::Medical,
             Complexity::General,
@@ -201,7 +217,9 @@ mod tests {
     fn complexity_picks_the_geographic_tier() -> TestResult {
         let org = small_org();
         let rules = RoutingRules::default();
-        let at = |cx, risk| rules.route(&org, "C-D1-T1-V1", Category::Neighbour, cx, risk, RiskFlags::default());
+        let at = |cx, risk| {
+            rules.route(&org, Source::WalkIn, "C-D1-T1-V1", Category::Neighbour, cx, risk, RiskFlags::default())
+        };
         assert_eq!(at(Complexity::Simple, RiskLevel::None)?.tier, Tier::Village);
         assert_eq!(at(Complexity::General, RiskLevel::Yellow)?.tier, Tier::Village);
         assert_eq!(at(Complexity::Major, RiskLevel::None)?.tier, Tier::Town);
@@ -253,10 +271,19 @@ mod tests {
             RiskFlags { media: true, ..RiskFlags::default() },
             RiskFlags { criminal: true, ..RiskFlags::default() },
         ] {
-            let r = rules.route(&org, "C-D1-T1-V1", Category::Neighbour, Complexity::Simple, RiskLevel::None, flags)?;
+            let r = rules.route(
+                &org,
+                Source::WalkIn,
+                "C-D1-T1-V1",
+                Category::Neighbour,
+                Complexity::Simple,
+                RiskLevel::None,
+                flags,
+            )?;
             assert_eq!((r.tier, r.joint), (Tier::Town, true), "{flags:?}");
             let r = rules.route(
                 &org,
+                Source::WalkIn,
                 "C-D1-T1-V1",
                 Category::TrafficAccident,
                 Complexity::Simple,
@@ -294,7 +321,7 @@ mod tests {
             let (cat, cx, risk) = (Category::ALL[cat_ix], Complexity::ALL[cx_ix], RiskLevel::ALL[risk_ix]);
             let flags = RiskFlags { mass, media, criminal };
             let r = RoutingRules::default()
-                .route(&org, &area.code, cat, cx, risk, flags)
+                .route(&org, Source::WalkIn, &area.code, cat, cx, risk, flags)
                 .map_err(|e| TestCaseError::fail(e.to_string()))?;
             let c = org.committee(r.committee_id).ok_or_else(|| TestCaseError::fail("routed committee missing"))?;
             prop_assert!(org.covers(c, &area.code));

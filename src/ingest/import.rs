@@ -206,7 +206,9 @@ impl Collector<'_, '_> {
 pub fn check(n: &NewCase, org: &Org, policy: &Policy, now: DateTime<Utc>) -> Vec<FieldError> {
     let mut errs = n.validate(org, now);
     if errs.is_empty() {
-        if let Err(e) = policy.routing.route(org, &n.area, n.category, n.complexity, n.risk_level, n.risk_flags) {
+        if let Err(e) =
+            policy.routing.route(org, n.source, &n.area, n.category, n.complexity, n.risk_level, n.risk_flags)
+        {
             errs.push(FieldError::new("area", format!("cannot be routed: {e}")));
         }
     }

@@ -195,7 +195,7 @@ impl Store {
         let route = self
             .policy
             .routing
-            .route(&self.org, &n.area, n.category, n.complexity, n.risk_level, n.risk_flags)
+            .route(&self.org, n.source, &n.area, n.category, n.complexity, n.risk_level, n.risk_flags)
             .map_err(|e| Error::Invalid(format!("cannot route the case: {e}")))?;
         let area_id = self.org.area_by_code(&n.area).map(|a| a.id).unwrap_or_default();
         Ok(n.clone().into_received(area_id, route, &self.policy.clocks))

@@ -35,8 +35,8 @@ pub enum Request {
     Assign { cases: Vec<(String, Expect)>, mediator_id: i64, force: bool },
     /// Spread cases over the ranked candidates by load.
     AutoAssign { cases: Vec<(String, Expect)> },
-    /// Escalate one tier.
-    Escalate { reference: String, expect: Expect },
+    /// Escalate one tier, for the reason given.
+    Escalate { reference: String, expect: Expect, reason: String },
     /// Re-route to another committee.
     Transfer { reference: String, expect: Expect, committee: String },
     /// Record a follow-up.
@@ -95,8 +95,8 @@ pub enum Reply {
 pub enum CaseWrite {
     /// Assign to a mediator.
     Assign { mediator_id: i64, force: bool },
-    /// Escalate one tier.
-    Escalate,
+    /// Escalate one tier, for this reason.
+    Escalate { reason: String },
     /// Re-route to another committee (by code).
     Transfer { committee: String },
 }
@@ -109,7 +109,7 @@ impl CaseWrite {
             CaseWrite::Assign { mediator_id, force } => {
                 Request::Assign { cases: vec![(reference, expect)], mediator_id, force }
             }
-            CaseWrite::Escalate => Request::Escalate { reference, expect },
+            CaseWrite::Escalate { reason } => Request::Escalate { reference, expect, reason },
             CaseWrite::Transfer { committee } => Request::Transfer { reference, expect, committee },
         }
     }
@@ -321,9 +321,7 @@ impl Worker {
                 }
                 Reply::Done(done.join(", "))
             }
-            Request::Escalate { reference, expect } => {
-                // The desk has no reason field yet: it records a fixed reason naming the officer.
-                let reason = format!("escalated from the desk by {}", s.actor());
+            Request::Escalate { reference, expect, reason } => {
                 let c = s.escalate(&reference, &reason, expect, now)?;
                 Reply::Done(format!("{} ↑ {}", c.reference, c.tier.code()))
             }

@@ -15,10 +15,10 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::domain::routing::is_acute;
+use crate::domain::routing::{attached_route, is_acute};
 use crate::domain::{
     AgreementForm, Area, Case, Category, Complexity, Event, Followup, FollowupChannel, FollowupOutcome, NewCase,
-    OfficeTz, Org, Policy, RiskFlags, RiskLevel, Route, Tier,
+    OfficeTz, Org, Policy, RiskFlags, RiskLevel, Route, Source, Tier,
 };
 
 pub mod calibrate;
@@ -114,6 +114,9 @@ pub struct Generate<'a> {
     village_cum: Vec<u32>,
     /// Route per village × category × complexity × acute risk (red or flagged), see [`route_ix`].
     routes: Vec<Route>,
+    /// Per village: where a court, police and petition referral goes (the attached committee),
+    /// when the organisation has one.
+    attached: Vec<[Option<Route>; 3]>,
     /// Mediator ids per committee id: all members, and those on duty.
     members: HashMap<i64, (Vec<i64>, Vec<i64>)>,
     calendar: Calendar,
@@ -138,13 +141,22 @@ impl<'a> Generate<'a> {
         let mut villages = Vec::new();
         let mut village_cum = Vec::new();
         let mut routes = Vec::new();
+        let mut attached = Vec::new();
         let mut total = 0u32;
         'village: for a in org.areas.iter().filter(|a| a.level == Tier::Village) {
             let mut these = Vec::with_capacity(Category::ALL.len() * Complexity::ALL.len() * 2);
             for &category in Category::ALL {
                 for &complexity in Complexity::ALL {
                     for risk in [RiskLevel::None, RiskLevel::Red] {
-                        match policy.routing.route(org, &a.code, category, complexity, risk, RiskFlags::default()) {
+                        match policy.routing.route(
+                            org,
+                            Source::WalkIn,
+                            &a.code,
+                            category,
+                            complexity,
+                            risk,
+                            RiskFlags::default(),
+                        ) {
                             Ok(r) => these.push(r),
                             Err(_) => continue 'village,
                         }
@@ -152,6 +164,10 @@ impl<'a> Generate<'a> {
                 }
             }
             routes.extend(these);
+            attached.push(
+                [Source::CourtReferral, Source::PoliceReferral, Source::PetitionReferral]
+                    .map(|src| attached_route(org, src, &a.code, false)),
+            );
             // Communities in town are busier than villages; every place has its own temper.
             let base = if is_rural(a) { 60 } else { 100 };
             total += base + setup.random_range(0..base);
@@ -182,6 +198,7 @@ impl<'a> Generate<'a> {
             villages,
             village_cum,
             routes,
+            attached,
             members,
             calendar,
             year: 0,
@@ -213,11 +230,21 @@ impl<'a> Generate<'a> {
         };
         let source = pick(rng, SOURCES);
         let d = draw_dispute(rng, source, place, rural, received_at);
-        let route = self
-            .routes
-            .get(route_ix(vix, d.category, d.complexity, is_acute(d.risk_level, d.risk_flags)))
-            .copied()
-            .unwrap_or(Route { tier: Tier::Village, committee_id: 0, joint: false });
+        let acute = is_acute(d.risk_level, d.risk_flags);
+        let attached = self.attached.get(vix).and_then(|a| match d.source {
+            Source::CourtReferral => a[0],
+            Source::PoliceReferral => a[1],
+            Source::PetitionReferral => a[2],
+            _ => None,
+        });
+        let route = match attached {
+            Some(r) => Route { joint: d.complexity == Complexity::Critical || acute, ..r },
+            None => self.routes.get(route_ix(vix, d.category, d.complexity, acute)).copied().unwrap_or(Route {
+                tier: Tier::Village,
+                committee_id: 0,
+                joint: false,
+            }),
+        };
         let partners = if route.joint { draw_partners(rng, d.complexity) } else { Vec::new() };
         let clocks = &self.policy.clocks;
         let assign_due = clocks.assign_due_for(received_at, d.complexity, d.risk_level, d.risk_flags);
@@ -669,7 +696,15 @@ mod tests {
             let committee = org.committee(c.committee_id).ok_or("the routed committee exists")?;
             assert!(org.covers(committee, &area.code));
             assert_eq!(org.committee_tier(committee), Some(c.tier));
-            let route = policy.routing.route(&org, &area.code, c.category, c.complexity, c.risk_level, c.risk_flags)?;
+            let route = policy.routing.route(
+                &org,
+                c.source,
+                &area.code,
+                c.category,
+                c.complexity,
+                c.risk_level,
+                c.risk_flags,
+            )?;
             assert_eq!((route.tier, route.committee_id, route.joint), (c.tier, c.committee_id, c.joint));
             assert_eq!(c.joint, !c.partners.is_empty());
             assert_eq!(
@@ -825,7 +860,7 @@ mod tests {
             let c = random_intake(&org, &mut rng, now());
             assert_eq!(c.validate(&org, now()), vec![]);
             assert_eq!(c.received_at, now());
-            policy.routing.route(&org, &c.area, c.category, c.complexity, c.risk_level, c.risk_flags)?;
+            policy.routing.route(&org, c.source, &c.area, c.category, c.complexity, c.risk_level, c.risk_flags)?;
         }
         let empty = Org::default();
         let c = random_intake(&empty, &mut rng, now());

@@ -8,6 +8,7 @@
 mod assign;
 mod confirm;
 mod detail;
+mod escalate;
 mod form;
 mod frame;
 
@@ -28,6 +29,7 @@ use ratatui::Frame;
 pub use assign::AssignPopup;
 pub use confirm::ConfirmPopup;
 pub use detail::DetailPopup;
+pub use escalate::EscalatePopup;
 pub use form::{FollowupPopup, IntakePopup};
 pub use help::HelpPopup;
 pub use message::MessagePopup;
@@ -84,6 +86,8 @@ pub enum Popup {
     Confirm(ConfirmPopup),
     /// Choose a committee to transfer a case to.
     Transfer(TransferPopup),
+    /// The reason for escalating a case.
+    Escalate(EscalatePopup),
     /// The new-case intake form.
     Intake(IntakePopup),
     /// The follow-up outcome form for a case.
@@ -112,6 +116,7 @@ impl Popup {
             Popup::Assign(p) => p,
             Popup::Confirm(p) => p,
             Popup::Transfer(p) => p,
+            Popup::Escalate(p) => p,
             Popup::Intake(p) => p,
             Popup::Followup(p) => p,
             Popup::Step(p) => p,
@@ -131,6 +136,7 @@ impl Popup {
             Popup::Assign(p) => p,
             Popup::Confirm(p) => p,
             Popup::Transfer(p) => p,
+            Popup::Escalate(p) => p,
             Popup::Intake(p) => p,
             Popup::Followup(p) => p,
             Popup::Step(p) => p,

@@ -1,4 +1,4 @@
-//! The command palette: `:assign REF MEDIATOR [--force]`, `:escalate REF`, `:transfer REF
+//! The command palette: `:assign REF MEDIATOR [--force]`, `:escalate REF REASON`, `:transfer REF
 //! COMMITTEE`, `:filter TEXT|district=…|town=…|village=…|committee=CODE|tier=T|category=C|risk=R`,
 //! `:show REF`, `:help`, `:quit`, with Tab completion of verbs, refs, names and codes, and the
 //! questions an assignment asks before it is sent (the same as the assign keys ask).
@@ -17,8 +17,8 @@ pub const VERBS: &[&str] = &["assign", "escalate", "transfer", "filter", "show",
 pub enum Command {
     /// Assign a case to a mediator (id or exact name); `force` (`--force`) skips the questions.
     Assign { reference: String, mediator_id: i64, force: bool },
-    /// Escalate a case.
-    Escalate { reference: String },
+    /// Escalate a case, for a reason.
+    Escalate { reference: String, reason: String },
     /// Transfer a case to a committee.
     Transfer { reference: String, committee: String },
     /// Filter Incoming.
@@ -93,7 +93,14 @@ pub fn parse(line: &str, org: &Org) -> Result<Command, String> {
                 .ok_or_else(|| format!("no mediator with id or name {who:?}"))?;
             Ok(Command::Assign { reference, mediator_id: m.id, force })
         }
-        "escalate" => Ok(Command::Escalate { reference: need_ref()? }),
+        "escalate" => {
+            let reference = need_ref()?;
+            let reason = rest[1..].join(" ");
+            if reason.is_empty() {
+                return Err("escalate: why? (escalate REF REASON)".into());
+            }
+            Ok(Command::Escalate { reference, reason })
+        }
         "transfer" => {
             let reference = need_ref()?;
             let committee = rest.get(1).ok_or("transfer: to which committee? (transfer REF CODE)")?.to_string();

@@ -29,6 +29,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("route", "Parties told", "告知途径"),
     ("note", "Note", "备注"),
     ("reason", "Reason", "终止原因"),
+    ("why", "Reason", "上报原因"),
     ("consent", "Consent of", "同意方"),
     ("days", "Days", "延长天数"),
     ("court", "Court", "法院"),
@@ -255,6 +256,22 @@ impl Form {
             errs.push(FieldError::new(key, e));
             now
         })
+    }
+
+    /// The escalation form: the reason, required (the audit trail shows it with from → to).
+    pub fn reason(lang: Lang) -> Form {
+        Form { fields: vec![text("why", lang)], focus: 0 }
+    }
+
+    /// The escalation form's reason, or the error.
+    pub fn to_reason(&self) -> Result<String, Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let why = self.required("why", &mut errs);
+        if errs.is_empty() {
+            Ok(why)
+        } else {
+            Err(errs)
+        }
     }
 
     /// The screening form: the committees with a duty open (overdue first, as the board lists

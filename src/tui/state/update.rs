@@ -10,8 +10,8 @@ use crate::domain::search::sort_key;
 use crate::tui::action::Action;
 use crate::tui::panes::{drill, PANES};
 use crate::tui::popups::{
-    matches, AssignPopup, ConfirmPopup, DetailPopup, FollowupPopup, HelpPopup, IntakePopup, MessagesPopup,
-    PalettePopup, Popup, StatsScreen, TransferPopup,
+    matches, AssignPopup, ConfirmPopup, DetailPopup, EscalatePopup, FollowupPopup, HelpPopup, IntakePopup,
+    MessagesPopup, PalettePopup, Popup, StatsScreen, TransferPopup,
 };
 use crate::tui::snapshot::Snapshot;
 use crate::tui::steps::CaseStep;
@@ -325,10 +325,8 @@ fn on_command(s: &mut State, a: Action, fx: &mut Vec<Effect>) {
                 say(s, false, text);
             }
             Some((reference, seen)) => {
-                s.popup = Some(Popup::Confirm(ConfirmPopup {
-                    text: format!("{reference}: {}", s.strings.escalate_confirm),
-                    then: Box::new(CaseWrite::Escalate.request(reference, seen)),
-                }))
+                let form = Box::new(Form::reason(s.strings.lang));
+                s.popup = Some(Popup::Escalate(EscalatePopup { reference, seen, form }));
             }
             None => say(s, false, s.strings.nothing_selected),
         },
@@ -448,7 +446,7 @@ fn run_command(s: &mut State, cmd: Command, fx: &mut Vec<Effect>) {
         Command::Assign { reference, mediator_id, force } => {
             fx.push(write(s, reference, CaseWrite::Assign { mediator_id, force }))
         }
-        Command::Escalate { reference } => fx.push(write(s, reference, CaseWrite::Escalate)),
+        Command::Escalate { reference, reason } => fx.push(write(s, reference, CaseWrite::Escalate { reason })),
         Command::Transfer { reference, committee } => fx.push(write(s, reference, CaseWrite::Transfer { committee })),
         Command::Show { reference } => {
             fx.push(Effect::Send(Request::Detail { reference: reference.clone(), reveal: false }));
