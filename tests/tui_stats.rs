@@ -202,3 +202,19 @@ fn statistics_screens_in_both_languages_and_sizes() {
         insta::assert_snapshot!(format!("stats_{code}_80x24_empty"), screen(&s, &theme));
     }
 }
+
+#[test]
+fn a_paste_goes_into_the_custom_period_line_only() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    update(&mut s, Action::Report);
+    assert!(!duty_desk::tui::paste::accepts_text(&s), "no text input open: a paste is dropped");
+    update(&mut s, ch('d'));
+    assert!(duty_desk::tui::paste::accepts_text(&s));
+    update(&mut s, Action::Input(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+    for k in duty_desk::tui::paste::as_typed("2023-01-01\n2023-03-31") {
+        update(&mut s, Action::Input(k));
+    }
+    let fx = sent(update(&mut s, key(KeyCode::Enter)));
+    assert_eq!(fx, [Request::Stats { period: period("2023-01-01..2023-03-31") }]);
+}

@@ -241,12 +241,20 @@ impl Stager<'_> {
         self.store.abandon_import(self.id)
     }
 
-    /// Stages what is buffered, then publishes every row (see the module doc).
+    /// Stages what is buffered, then publishes every row (see the module doc). An error while
+    /// publishing says that the import is left to be finished by a repair.
     pub fn publish(mut self, now: DateTime<Utc>) -> Result<Published> {
         self.flush()?;
         let mut progress = self.progress;
-        self.store.publish_import(self.id, now, &mut *progress)
+        self.store.publish_import(self.id, now, &mut *progress).map_err(|e| match e {
+            Error::Db(m) => Error::Db(format!("{m}; {}", Self::LEFT)),
+            Error::Sqlite(s) => Error::Db(format!("{}; {}", Error::Sqlite(s).message(), Self::LEFT)),
+            other => other,
+        })
     }
+
+    const LEFT: &'static str = "the import stopped while publishing: every row was valid, and \
+        `duty-desk check --repair` (or the next import, once this one has ended) publishes the rest";
 }
 
 impl Store {
