@@ -63,7 +63,14 @@ pub fn demo(ctx: &Context, a: &DemoArgs) -> Result<()> {
             let label = format!("demo --cases {} --seed {}", a.cases, a.seed);
             let cases = generate(&org, &policy, a.seed, a.cases, now).map(|g| (g.case, g.followups));
             let n = store.insert_generated(cases, &label, now)?;
-            out.line(&format!("{}: demo organisation with {n} generated cases (seed {})", ctx.db.display(), a.seed))?;
+            let today = policy.office.time_zone.date_of(now);
+            let done = crate::ingest::generate::screenings::screenings(&org, &policy.screening, a.seed, today);
+            let s = store.insert_screenings(&done, &label, now)?;
+            out.line(&format!(
+                "{}: demo organisation with {n} generated cases and {s} screenings (seed {})",
+                ctx.db.display(),
+                a.seed
+            ))?;
         } else {
             out.line(&format!("{}: {existing} cases already there; nothing added", ctx.db.display()))?;
         }

@@ -165,6 +165,42 @@ impl Store {
         self.screening(sid)
     }
 
+    /// Stores generated screening records (the demo's) in one transaction with one audit event
+    /// naming `label`; each record's period follows from its committee's tier and day. A record
+    /// for a committee without a duty, or unknown, refuses them all.
+    pub fn insert_screenings(&mut self, recs: &[ScreeningRecord], label: &str, now: DateTime<Utc>) -> Result<usize> {
+        self.writable()?;
+        let tx = self.begin()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO screenings (committee_id, period, screened_on, screened_by, places, disputes_found, \
+                 note, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            for r in recs {
+                let c = self
+                    .org
+                    .committee_by_code(&r.committee)
+                    .ok_or_else(|| Error::NotFound(format!("no committee {:?}", r.committee)))?;
+                let tier = self.org.committee_tier(c).unwrap_or(Tier::Village);
+                let period = period_for(&self.policy.screening, tier, r.day)
+                    .ok_or_else(|| Error::Invalid(format!("{} has no screening duty", r.committee)))?;
+                stmt.execute(params![
+                    c.id,
+                    period.code(),
+                    r.day.to_string(),
+                    r.screened_by,
+                    r.places,
+                    r.found,
+                    r.note,
+                    ts(now)
+                ])?;
+            }
+        }
+        audit(&tx, now, &self.actor, "screening", None, &json!({"generated": recs.len(), "label": label}))?;
+        tx.commit()?;
+        Ok(recs.len())
+    }
+
     fn screening_rows(&self, filter: &str, arg: rusqlite::types::Value) -> Result<Vec<ScreeningRow>> {
         let sql = format!(
             "SELECT s.id, s.committee_id, s.period, s.screened_on, s.screened_by, s.places, s.disputes_found, s.note, \

@@ -23,6 +23,7 @@ pub fn accepts_text(state: &State) -> bool {
                     | Popup::Palette { .. }
             )
         )
+        || matches!(&state.popup, Some(Popup::Stats(p)) if p.typing.is_some())
 }
 
 /// The pasted text as plain character keys: no Enter, no Esc, no control keys, ever.

@@ -24,6 +24,7 @@ use crate::domain::{
 pub mod calibrate;
 mod dispute;
 mod people;
+pub mod screenings;
 
 use dispute::{draw_dispute, draw_partners, LIVE_SOURCES, SOURCES};
 
