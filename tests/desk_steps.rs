@@ -29,7 +29,7 @@ fn typed(s: &mut State, text: &str) {
 }
 
 fn sent(fx: Vec<Effect>) -> Vec<Request> {
-    fx.into_iter().map(|Effect::Send(r)| r).collect()
+    fx.into_iter().filter_map(Effect::request).collect()
 }
 
 /// Opens the detail of `reference` as the store has it now.
