@@ -129,6 +129,9 @@ const CURSOR_SHOW: &[u8] = b"\x1b[?25h";
 /// Bracketed paste on and off (pasted text is typed, never read as keys).
 const PASTE_ON: &[u8] = b"\x1b[?2004h";
 const PASTE_OFF: &[u8] = b"\x1b[?2004l";
+/// Mouse reporting on (presses and the wheel, SGR coordinates) and off (every mouse mode).
+const MOUSE_ON: &[u8] = b"\x1b[?1000h\x1b[?1006h";
+const MOUSE_OFF: &[u8] = b"\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1002l\x1b[?1000l";
 
 /// The desk left the terminal as it found it: the emulated terminal is back on the main
 /// screen with the cursor shown, and the output ends by leaving the alternate screen and
@@ -165,7 +168,7 @@ fn assert_frames_synchronized(out: &[u8]) {
     outside.extend_from_slice(rest);
     assert!(frames > 0, "no synchronized frame at all");
     let mut left = outside.clone();
-    for code in [ALT_ENTER, ALT_LEAVE, CURSOR_HIDE, CURSOR_SHOW, PASTE_ON, PASTE_OFF] {
+    for code in [ALT_ENTER, ALT_LEAVE, CURSOR_HIDE, CURSOR_SHOW, PASTE_ON, PASTE_OFF, MOUSE_ON, MOUSE_OFF] {
         while let Some(i) = find(&left, code).first().copied() {
             left.drain(i..i + code.len());
         }

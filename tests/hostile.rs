@@ -411,8 +411,22 @@ fn run_desk(p: &Planted, cols: u16, rows: u16, lang: &str) {
 
     desk.send("\r");
     let title = format!("{} {}", if zh { "案件" } else { "Case" }, p.reference);
-    let (screen, _) = desk.wait_for("the case detail", REACT, |s| s.contains("]0;PWNED漏水") && s.contains(&title));
+    let (screen, _) = desk.wait_for("the case detail", REACT, |s| s.contains(&title));
     assert_layout(&screen, rows, &format!("{what} detail"));
+    // The detail is the case as `show` prints it, longer than a small screen: scroll it to the
+    // end (its audit trail) and read every screen on the way.
+    let mut seen = screen.clone();
+    let trail = if zh { "操作记录" } else { "Audit trail" };
+    for _ in 0..60 {
+        desk.send("j");
+        let now = desk.screen();
+        assert_layout(&now, rows, &format!("{what} detail, scrolled"));
+        seen.push_str(&now);
+        if now.contains(trail) && seen.contains("]0;PWNED漏水") {
+            break;
+        }
+    }
+    let screen = seen;
     for shown in [
         "]52;c;cm0gLXJmIH4=[2J[H楼上31m红gnp.exe tab: here", // summary: tab → space, controls gone
         "31m赵 六",                                          // applicant

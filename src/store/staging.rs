@@ -478,3 +478,40 @@ impl Store {
         Ok(done)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::testing::TestResult;
+
+    #[test]
+    fn a_staged_row_reads_back_as_the_values_it_was_made_of() -> TestResult {
+        let values = vec![
+            Value::Null,
+            Value::Integer(-7),
+            Value::Integer(i64::MAX),
+            Value::Text("楼上漏水 \"quoted\" \\ ,".into()),
+            Value::Text(String::new()),
+        ];
+        assert_eq!(decode(&encode(&values))?, values);
+        assert!(decode("[1.5]").is_err(), "no real numbers in a case row");
+        assert!(decode("{}").is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn states_read_back_from_their_codes() {
+        for s in [ImportState::Staging, ImportState::Publishing, ImportState::Published, ImportState::Abandoned] {
+            assert_eq!(ImportState::parse(s.code()), Some(s));
+        }
+        assert_eq!(ImportState::parse("done"), None);
+    }
+
+    #[test]
+    fn a_dead_process_is_not_running_and_this_one_is_not_taken_for_an_importer() {
+        assert!(!process_alive(i64::from(std::process::id())));
+        assert!(!process_alive(0));
+        assert!(!process_alive(-1));
+        assert!(!process_alive(i64::from(i32::MAX)));
+    }
+}

@@ -33,7 +33,7 @@ pub fn hint(sc: &StatsScreen, state: &State) -> String {
     if !is_wide(inner_of(state)) {
         parts.push(format!("{} {}", k(Action::NextPane), s.stats_hint_page()));
     }
-    if sc.page == Page::Table || is_wide(inner_of(state)) {
+    if table_shown(sc, state) {
         parts.push(format!("Enter {}", s.stats_hint_down()));
     }
     parts.push(format!("Esc {}", s.stats_hint_up()));
@@ -49,6 +49,11 @@ fn screen_of(area: Rect) -> Rect {
 fn inner_of(state: &State) -> Rect {
     let r = screen_of(Rect { x: 0, y: 0, width: state.size.0, height: state.size.1 });
     Rect { x: r.x + 1, y: r.y + 1, width: r.width.saturating_sub(2), height: r.height.saturating_sub(2) }
+}
+
+/// Whether the area table is on screen (always on a large terminal, else on its page).
+pub fn table_shown(sc: &StatsScreen, state: &State) -> bool {
+    sc.page == Page::Table || is_wide(inner_of(state))
 }
 
 fn is_wide(inner: Rect) -> bool {

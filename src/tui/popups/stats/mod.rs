@@ -179,7 +179,18 @@ impl PopupComponent for StatsScreen {
         }
         let today = state.tz.date_of(state.now);
         let page = (state.size.1 as isize / 2).max(1);
-        match (key.code, state.keymap.action_for(&key)) {
+        let action = state.keymap.action_for(&key);
+        // The table's keys act only where the table is seen; elsewhere Esc closes.
+        if !draw::table_shown(self, state) {
+            match (key.code, &action) {
+                (KeyCode::Esc, _) => return Step::Close,
+                (KeyCode::Enter | KeyCode::Backspace, _)
+                | (_, Some(Action::Open | Action::Up | Action::Down | Action::PageUp | Action::PageDown))
+                | (_, Some(Action::Top | Action::Bottom)) => return Step::Stay,
+                _ => {}
+            }
+        }
+        match (key.code, action) {
             (KeyCode::Enter, _) | (_, Some(Action::Open)) => {
                 if let Some(n) = self.rows().get(self.selected).filter(|n| !n.children.is_empty()) {
                     let key = n.row.key.clone();
