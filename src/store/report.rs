@@ -14,15 +14,33 @@ use rusqlite::params;
 
 use super::commands::audit;
 use super::files::create_new_file;
-use super::sql::{coded, ts};
+use super::sql::ts;
 use super::Store;
 use crate::domain::office_time::Period;
 use crate::domain::stats::{
     median_minutes, screening_duties, trend_months, AreaNode, Breakdown, Dimension, Figures, Finished, Label,
     MonthCount, Overview, Report, Row, Tally,
 };
-use crate::domain::{AgreementForm, Category, SourceClass, Tier};
+use crate::domain::{AgreementForm, Category, Source, SourceClass, Status, Tier};
 use crate::error::{Error, Result};
+
+/// A coded column read without allocating (`None` for NULL): the exact code first (what the
+/// store writes), else the general reading, so the tally's hot loop costs no string per row.
+fn code_at<T: Copy + std::str::FromStr<Err = String>>(
+    row: &rusqlite::Row<'_>,
+    idx: usize,
+    all: &[T],
+    code: fn(T) -> &'static str,
+) -> rusqlite::Result<Option<T>> {
+    let bad = |e: Box<dyn std::error::Error + Send + Sync>| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, e)
+    };
+    let Some(s) = row.get_ref(idx)?.as_str_or_null().map_err(|e| bad(e.into()))? else { return Ok(None) };
+    match all.iter().copied().find(|v| code(*v) == s) {
+        Some(v) => Ok(Some(v)),
+        None => s.parse().map(Some).map_err(|e: String| bad(e.into())),
+    }
+}
 
 /// The names of one breakdown key: (sort key, code, zh, en).
 type Names = (String, String, String, String);
@@ -156,14 +174,15 @@ impl Store {
         let mut q = stmt.query(params![s, e])?;
         while let Some(row) = q.next()? {
             let performed_at: Option<i64> = row.get(9)?;
-            let agreement: Option<String> = row.get(8)?;
             let c = Finished {
-                status: coded(row, 0)?,
-                category: coded(row, 1)?,
-                source: coded(row, 2)?,
-                tier: coded(row, 3)?,
+                status: code_at(row, 0, Status::ALL, Status::code)?.ok_or(rusqlite::Error::InvalidColumnIndex(0))?,
+                category: code_at(row, 1, Category::ALL, Category::code)?
+                    .ok_or(rusqlite::Error::InvalidColumnIndex(1))?,
+                source: code_at(row, 2, Source::ALL, Source::code)?.ok_or(rusqlite::Error::InvalidColumnIndex(2))?,
+                tier: code_at(row, 3, Tier::ALL, Tier::code)?.ok_or(rusqlite::Error::InvalidColumnIndex(3))?,
                 amount_fen: row.get(7)?,
-                agreement: agreement.and_then(|a| a.parse::<AgreementForm>().ok()),
+                // An unreadable agreement form counts as written (as before: not oral).
+                agreement: code_at(row, 8, AgreementForm::ALL, AgreementForm::code).ok().flatten(),
                 performed_by_end: performed_at.is_some_and(|p| p < e),
                 judicial_application: row.get(10)?,
             };
