@@ -90,7 +90,7 @@ fn the_workload_key_asks_then_toggles_the_selected_mediator() {
         other => panic!("no confirm: {other:?}"),
     }
     let fx = update(&mut s, Action::Input(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE)));
-    let sent: Vec<Request> = fx.into_iter().map(|Effect::Send(r)| r).collect();
+    let sent: Vec<Request> = fx.into_iter().filter_map(Effect::request).collect();
     assert_eq!(sent, vec![Request::Duty { mediator_id: m.mediator_id, on_duty: !m.on_duty }]);
 
     // A read-only desk refuses it.

@@ -14,7 +14,7 @@ use duty_desk::tui::worker::{Reply, Request};
 use tui_support::{buffer, desk, find, now, state};
 
 fn sent(fx: Vec<Effect>) -> Vec<Request> {
-    fx.into_iter().map(|Effect::Send(r)| r).collect()
+    fx.into_iter().filter_map(Effect::request).collect()
 }
 
 /// Where `needle` is drawn on the current screen.

@@ -16,7 +16,7 @@ fn key(c: KeyCode) -> Action {
 }
 
 fn sent(fx: Vec<Effect>) -> Vec<Request> {
-    fx.into_iter().map(|Effect::Send(r)| r).collect()
+    fx.into_iter().filter_map(Effect::request).collect()
 }
 
 #[test]

@@ -27,7 +27,7 @@ fn ch(c: char) -> Action {
 }
 
 fn sent(fx: Vec<Effect>) -> Vec<Request> {
-    fx.into_iter().map(|Effect::Send(r)| r).collect()
+    fx.into_iter().filter_map(Effect::request).collect()
 }
 
 fn screen_of(s: &State) -> &StatsScreen {

@@ -106,21 +106,31 @@ pub struct Keymap {
     by_action: BTreeMap<&'static str, Vec<Key>>,
     /// The mouse is wanted (`mouse = false` in the user's file turns it off).
     mouse: bool,
+    /// The bell rings when a red or flagged case arrives (`bell = false` turns it off).
+    bell: bool,
 }
 
 fn parse_table(text: &str, origin: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
     toml::from_str(text).map_err(|e| format!("{origin}: {e}"))
 }
 
-/// Takes the one setting a keymap file holds besides keys, `mouse = true|false`, out of its text.
-fn split_mouse(text: &str, origin: &str) -> Result<(String, bool), String> {
+/// The settings a keymap file holds besides keys: `mouse = true|false` and `bell = true|false`.
+#[derive(Debug, Clone, Copy)]
+struct Settings {
+    mouse: bool,
+    bell: bool,
+}
+
+/// Takes the settings out of a keymap file's text; both default to on.
+fn split_settings(text: &str, origin: &str) -> Result<(String, Settings), String> {
     let mut table: toml::Table = toml::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
-    let mouse = match table.remove("mouse") {
-        None => true,
-        Some(toml::Value::Boolean(b)) => b,
-        Some(_) => return Err(format!("{origin}: mouse must be true or false")),
+    let mut flag = |name: &str| match table.remove(name) {
+        None => Ok(true),
+        Some(toml::Value::Boolean(b)) => Ok(b),
+        Some(_) => Err(format!("{origin}: {name} must be true or false")),
     };
-    Ok((toml::to_string(&table).map_err(|e| format!("{origin}: {e}"))?, mouse))
+    let settings = Settings { mouse: flag("mouse")?, bell: flag("bell")? };
+    Ok((toml::to_string(&table).map_err(|e| format!("{origin}: {e}"))?, settings))
 }
 
 fn action_named(name: &str) -> Option<Action> {
@@ -135,6 +145,7 @@ impl Keymap {
             by_key: HashMap::new(),
             by_action: BTreeMap::new(),
             mouse: true,
+            bell: true,
         })
     }
 
@@ -146,10 +157,10 @@ impl Keymap {
 
     fn build(user: Option<(&str, &str)>) -> Result<Keymap, String> {
         let mut table = parse_table(DEFAULT_KEYMAP, "default keymap")?;
-        let mut mouse = true;
+        let mut settings = Settings { mouse: true, bell: true };
         if let Some((origin, text)) = user {
-            let (text, wants_mouse) = split_mouse(text, origin)?;
-            mouse = wants_mouse;
+            let (text, wanted) = split_settings(text, origin)?;
+            settings = wanted;
             for (action, keys) in parse_table(&text, origin)? {
                 if action_named(&action).is_none() {
                     return Err(format!("{origin}: unknown action {action:?}"));
@@ -177,12 +188,18 @@ impl Keymap {
                 by_action.entry(action.name()).or_default().push(key);
             }
         }
-        Ok(Keymap { by_key, by_action, mouse })
+        Ok(Keymap { by_key, by_action, mouse: settings.mouse, bell: settings.bell })
     }
 
     /// Whether the desk reports the mouse (`mouse = false` in the user's file turns it off).
     pub fn mouse(&self) -> bool {
         self.mouse
+    }
+
+    /// Whether a red or flagged arrival rings the bell (`bell = false` in the user's file turns
+    /// it off).
+    pub fn bell(&self) -> bool {
+        self.bell
     }
 
     /// The action a key event is bound to.

@@ -167,9 +167,14 @@ fn event_loop(
                 ev => action_for(ev, state, keymap).into_iter().collect::<Vec<_>>(),
             };
             for action in actions {
-                for Effect::Send(req) in update(state, action) {
-                    if requests.send(req).is_err() {
-                        return Err(Error::Db("the database worker stopped".into()));
+                for effect in update(state, action) {
+                    match effect {
+                        Effect::Send(req) => {
+                            if requests.send(req).is_err() {
+                                return Err(Error::Db("the database worker stopped".into()));
+                            }
+                        }
+                        Effect::Bell => terminal::bell(),
                     }
                 }
             }

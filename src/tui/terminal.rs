@@ -86,6 +86,14 @@ impl ratatui::crossterm::Command for DisableMouse {
     }
 }
 
+/// Rings the terminal bell once (BEL to the terminal; a write error is ignored: the bell is
+/// a courtesy, and the next frame reports a broken terminal).
+pub fn bell() {
+    use std::io::Write;
+    let mut out = std::io::stdout();
+    let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+}
+
 /// Leaves raw mode, mouse reporting and the alternate screen and shows the cursor; safe to call
 /// twice.
 pub fn restore() {

@@ -5,18 +5,27 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::update::{say, Effect};
 use super::{State, ARRIVAL_MARK_SECS};
+use crate::domain::routing::is_acute;
 use crate::tui::snapshot::Snapshot;
 use crate::tui::worker::Request;
 
-/// Notes the cases that arrived since `prev` was taken (not shown before, received since).
-pub(super) fn note_arrivals(s: &mut State, prev: Option<DateTime<Utc>>, snap: &Snapshot) {
-    let Some(prev) = prev else { return };
+/// Notes the cases that arrived since `prev` was taken: not shown before, and received since or
+/// added since (an id above any this desk has shown: intake can type an earlier time received);
+/// true when one of them is acute (red risk or a risk flag: routing's rule 3), which rings the
+/// bell. The first snapshot notes nothing: what is there at start has not just arrived.
+pub(super) fn note_arrivals(s: &mut State, prev: Option<DateTime<Utc>>, snap: &Snapshot) -> bool {
+    let newest_before = s.newest_case_id;
+    s.newest_case_id = snap.incoming.rows.iter().map(|c| c.id).fold(newest_before, i64::max);
+    let Some(prev) = prev else { return false };
     let since = prev - Duration::seconds(60);
+    let mut acute = false;
     for c in &snap.incoming.rows {
-        if c.received_at >= since && !s.seen.contains_key(&c.reference) {
+        if (c.received_at >= since || c.id > newest_before) && !s.seen.contains_key(&c.reference) {
             s.arrivals.insert(c.reference.clone(), s.now);
+            acute |= is_acute(c.risk_level, c.risk_flags);
         }
     }
+    acute
 }
 
 /// Drops arrival marks older than [`ARRIVAL_MARK_SECS`]; true when any was dropped.

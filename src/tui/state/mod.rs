@@ -145,6 +145,8 @@ pub struct State {
     /// Cases that arrived while the desk was open, with when they were first shown (marked for
     /// [`ARRIVAL_MARK_SECS`]).
     pub arrivals: BTreeMap<String, DateTime<Utc>>,
+    /// The highest case id Incoming has shown: a case above it arrived since.
+    pub newest_case_id: i64,
     /// Marked cases: ref → version seen.
     pub marked: BTreeMap<String, i64>,
     /// Every case this desk has shown (in a snapshot or a detail): ref → the last version shown.
@@ -220,6 +222,7 @@ impl State {
             incoming_selected: 0,
             incoming_ref: None,
             arrivals: BTreeMap::new(),
+            newest_case_id: 0,
             marked: BTreeMap::new(),
             seen: BTreeMap::new(),
             palette_history: Vec::new(),

@@ -18,10 +18,24 @@ use crate::tui::steps::CaseStep;
 use crate::tui::worker::{CaseWrite, Reply, Request};
 
 /// What the app loop must do after an update.
+// Bell carries nothing; boxing Request to even the sizes would buy nothing (effects are few).
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Send a request to the worker.
     Send(Request),
+    /// Ring the terminal bell once (a red or flagged case arrived; off with `bell = false`).
+    Bell,
+}
+
+impl Effect {
+    /// The request to send, if this effect is one.
+    pub fn request(self) -> Option<Request> {
+        match self {
+            Effect::Send(r) => Some(r),
+            Effect::Bell => None,
+        }
+    }
 }
 
 /// Applies one action; returns the requests to send. Marks the state dirty when anything on
@@ -161,7 +175,9 @@ const SEEN_CAP: usize = 50_000;
 
 fn apply_snapshot(s: &mut State, snap: Box<Snapshot>, fx: &mut Vec<Effect>) {
     let prev = s.snap.as_ref().map(|p| p.taken_at);
-    super::follow::note_arrivals(s, prev, &snap);
+    if super::follow::note_arrivals(s, prev, &snap) && s.keymap.bell() {
+        fx.push(Effect::Bell);
+    }
     s.last_change = Some(snap.taken_at);
     s.worker_error = None;
     if s.seen.len() > SEEN_CAP {
