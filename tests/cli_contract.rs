@@ -377,6 +377,10 @@ fn help_follows_the_language() {
             assert!(!out.contains(english), "{how}: {english:?} in {out}");
         }
     }
+    let (code, out, _) = with_locale(&db, "zh_CN.UTF-8", &["duty", "--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("- on: 在岗：出现在推荐与自动分派中") && out.contains("可选值："), "{out}");
+    assert!(!out.contains("On duty") && !out.contains("Possible values"), "{out}");
     let (code, out, _) = with_locale(&db, "zh_CN.UTF-8", &["--help"]);
     assert_eq!(code, 0);
     assert!(out.contains("命令") && out.contains("退出码：0 成功"), "{out}");

@@ -12,7 +12,9 @@ fn missing(c: &clap::Command, path: &str, out: &mut Vec<String>) {
         }
     }
     for a in c.get_arguments() {
-        for t in [a.get_help(), a.get_long_help()].into_iter().flatten().map(|t| t.to_string()) {
+        let values = a.get_possible_values();
+        let value_helps = values.iter().filter_map(|v| v.get_help()).map(|t| t.to_string());
+        for t in [a.get_help(), a.get_long_help()].into_iter().flatten().map(|t| t.to_string()).chain(value_helps) {
             if zh(&t).is_none() {
                 out.push(format!("{path} {}: {t:?}", a.get_id()));
             }

@@ -249,3 +249,31 @@ fn steps_on_incoming_cases_follow_the_table_too() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn an_agreement_near_its_judicial_deadline_is_warned_on_the_follow_ups_pane() {
+    use std::sync::Arc;
+    let mut d = desk();
+    let s = state(&d, Lang::Zh, (120, 40));
+    let reference = s.selected_case().unwrap().reference.clone();
+    let m = d.store.suggestions(&d.store.case_by_ref(&reference).unwrap(), now()).unwrap()[0].mediator_id;
+    let agreed = now() - chrono::Duration::days(27);
+    d.store.assign(&reference, m, Expect::Latest, true, agreed - chrono::Duration::hours(1)).unwrap();
+    let outcome = duty_desk::store::OutcomeRecord::plain(Status::Resolved, "达成协议");
+    d.store.record_outcome(&reference, &outcome, Expect::Latest, agreed).unwrap();
+    assert_eq!(
+        d.store.judicial_due(now(), 50).unwrap(),
+        vec![(reference.clone(), agreed + chrono::Duration::days(30))]
+    );
+
+    let mut s = state(&d, Lang::Zh, (120, 40));
+    let snap = duty_desk::tui::snapshot::Snapshot::read(&d.store, &s.query, Arc::new(d.store.org().clone()), now());
+    update(&mut s, Action::Snapshot(Box::new(snap.unwrap())));
+    let theme = duty_desk::tui::theme::Theme::load("default").unwrap();
+    let screen = tui_support::screen(&s, &theme);
+    assert!(screen.contains(&format!("司法确认将截止 1: {reference} (3天)")), "{screen}");
+    // Once applied for, the warning goes.
+    let court = "海勃湾区人民法院";
+    d.store.apply_judicial(&reference, now(), court, Expect::Latest, now()).unwrap();
+    assert!(d.store.judicial_due(now(), 50).unwrap().is_empty());
+}

@@ -22,6 +22,10 @@ pub const ZH: &[(&str, &str)] = &[
     ("Print help (see a summary with '-h')", "显示帮助（-h 显示摘要）"),
     ("Print help", "显示帮助"),
     ("Print version", "显示版本"),
+    ("English", "英文"),
+    ("简体中文", "简体中文"),
+    ("On duty: offered in suggestions and auto-assign", "在岗：出现在推荐与自动分派中"),
+    ("Off duty: skipped by suggestions and auto-assign", "不在岗：推荐与自动分派跳过"),
     ("Print this message or the help of the given subcommand(s)", "显示本帮助或指定子命令的帮助"),
     ("Create and fill a demo database (Wuhai-like organisation, generated cases), then open the desk with simulated live intake", "创建并填充演示数据库（仿乌海的组织与生成的案件），然后打开值班台并模拟实时收案"),
     ("How many cases to generate into a new (or empty) database; 0 = the organisation only", "向新的（或空的）数据库生成多少件案件；0 表示只建组织"),
@@ -238,6 +242,25 @@ const CLAP_WORDS: &[(&str, &str)] = &[
     ("[aliases: ", "[别名："),
 ];
 
+/// The possible values' descriptions (`- on: On duty: …`), which clap keeps in the derive's
+/// enums, in Chinese: replaced in the rendered help, line by line.
+fn value_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        let replaced = body.trim_start().strip_prefix("- ").and_then(|item| {
+            let (name, help) = item.split_once(": ")?;
+            let z = zh(help.trim())?;
+            Some(format!("{}- {name}: {z}", &body[..body.len() - body.trim_start().len()]))
+        });
+        out.push_str(replaced.as_deref().unwrap_or(body));
+        if line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
 fn with_newline(mut text: String) -> String {
     if !text.ends_with('\n') {
         text.push('\n');
@@ -268,7 +291,7 @@ pub fn error_text(e: &clap::Error) -> String {
     let what = match e.kind() {
         ErrorKind::DisplayVersion => return with_newline(english),
         ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            return with_newline(clap_words(&english))
+            return with_newline(value_words(&clap_words(&english)))
         }
         ErrorKind::InvalidValue => {
             let mut m = format!("参数 {} 的值“{}”无效", c(ContextKind::InvalidArg), c(ContextKind::InvalidValue));

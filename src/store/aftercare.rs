@@ -330,6 +330,9 @@ pub struct Board {
     pub items_overdue: Vec<RectifyItem>,
     /// Screening duties open now, by tier, overdue first.
     pub screenings: Vec<crate::domain::screening::Duty>,
+    /// Agreements whose judicial-confirmation window closes within the warning days with no
+    /// application yet (`list --jc-due`): ref and when the window closes, soonest first.
+    pub judicial_due: Vec<(String, DateTime<Utc>)>,
 }
 
 impl Store {
@@ -338,6 +341,25 @@ impl Store {
         Ok(Board {
             items_overdue: self.rectify_items(ItemFilter { overdue_only: true, open_only: true }, now, limit)?,
             screenings: self.screening_duties(now)?,
+            judicial_due: self.judicial_due(now, limit)?,
         })
+    }
+
+    /// The agreements whose judicial-confirmation window closes within `judicial_warn_days`
+    /// with no application yet, soonest first (at most `limit`).
+    pub fn judicial_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<(String, DateTime<Utc>)>> {
+        let clocks = &self.policy.clocks;
+        let filter = super::CaseFilter {
+            judicial_due: Some((clocks.judicial_confirmation_days, clocks.judicial_warn_days)),
+            ..super::CaseFilter::default()
+        };
+        let window = chrono::Duration::days(clocks.judicial_confirmation_days);
+        let mut due: Vec<(String, DateTime<Utc>)> = self
+            .list_cases(&filter, 0, limit, now)?
+            .into_iter()
+            .filter_map(|c| Some((c.reference, c.finished_at?.checked_add_signed(window)?)))
+            .collect();
+        due.sort_by_key(|d| d.1);
+        Ok(due)
     }
 }

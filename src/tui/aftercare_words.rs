@@ -10,6 +10,8 @@ pub struct AftercareWords {
     pub f_visitor: &'static str,
     /// Heading of the overdue rectification items on the Follow-ups pane.
     pub items_overdue: &'static str,
+    /// Heading of the agreements whose judicial-confirmation window is closing.
+    pub judicial_due: &'static str,
     /// Heading of the screening duties on the Follow-ups pane.
     pub screenings: &'static str,
     /// "due" for a screening of the current period.
@@ -36,6 +38,7 @@ pub struct AftercareWords {
 pub const EN: AftercareWords = AftercareWords {
     f_visitor: "Visited by",
     items_overdue: "Rectification overdue",
+    judicial_due: "Judicial window closing",
     screenings: "Screening",
     due: "due",
     overdue: "overdue",
@@ -52,6 +55,7 @@ pub const EN: AftercareWords = AftercareWords {
 pub const ZH: AftercareWords = AftercareWords {
     f_visitor: "回访人",
     items_overdue: "整改超期",
+    judicial_due: "司法确认将截止",
     screenings: "排查",
     due: "待排查",
     overdue: "超期",

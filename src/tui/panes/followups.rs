@@ -18,6 +18,7 @@ use crate::tui::theme::Theme;
 use crate::tui::ui::pane_block;
 use crate::tui::ui::widgets::{cell, span, ListRows};
 use crate::tui::worker::Request;
+use crate::view::duration::short_duration;
 
 /// Draws the pane.
 fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
@@ -103,6 +104,18 @@ fn aftercare_lines(snap: &Snapshot, state: &State, theme: &Theme, w: usize) -> V
         let refs: Vec<&str> = board.items_overdue.iter().map(|i| i.case_ref.as_str()).collect();
         let text = format!("{} {}: {}", words.items_overdue, refs.len(), refs.join(" "));
         out.push(Line::from(span(&text, w, theme.overdue)));
+    }
+    // Agreements whose judicial-confirmation window closes soon: `Judicial window closing 2:
+    // WH-2026-00012 (3d) …`, soonest first.
+    if !board.judicial_due.is_empty() {
+        let lang = state.strings.lang;
+        let refs: Vec<String> = board
+            .judicial_due
+            .iter()
+            .map(|(r, closes)| format!("{r} ({})", short_duration((*closes - state.now).num_seconds(), lang)))
+            .collect();
+        let text = format!("{} {}: {}", words.judicial_due, refs.len(), refs.join(" "));
+        out.push(Line::from(span(&text, w, theme.due_soon)));
     }
     // One line per tier with duties open: `Screening  Village  !3 ~10` (overdue, due), as the
     // follow-up rows mark overdue and due.
