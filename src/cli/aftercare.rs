@@ -7,7 +7,9 @@ use serde_json::json;
 
 use super::output::{row, Out};
 use super::Context;
+use crate::domain::aftercare::RectifyItem;
 use crate::domain::text::sanitize;
+use crate::domain::OfficeTz;
 use crate::error::Result;
 use crate::store::{Expect, ItemFilter};
 
@@ -83,6 +85,16 @@ pub struct ArriveArgs {
     pub json: bool,
 }
 
+/// An item as JSON: the [`RectifyItem`] fields, its times in RFC 3339 with the office's offset
+/// (as every time the CLI prints as JSON).
+fn item_json(i: &RectifyItem, tz: OfficeTz) -> Result<serde_json::Value> {
+    let mut v = serde_json::to_value(i).map_err(|e| crate::error::Error::Db(e.to_string()))?;
+    v["due"] = json!(tz.rfc3339(i.due));
+    v["created_at"] = json!(tz.rfc3339(i.created_at));
+    v["closed_at"] = json!(i.closed_at.map(|t| tz.rfc3339(t)));
+    Ok(v)
+}
+
 /// `rectify …`.
 pub fn rectify(ctx: &Context, a: &RectifyArgs) -> Result<()> {
     let now = Utc::now();
@@ -94,6 +106,7 @@ pub fn rectify(ctx: &Context, a: &RectifyArgs) -> Result<()> {
             let items =
                 store.rectify_items(ItemFilter { overdue_only: *overdue, open_only: *open }, now, usize::MAX)?;
             if *json {
+                let items = items.iter().map(|i| item_json(i, tz)).collect::<Result<Vec<_>>>()?;
                 out.json_pretty(&items)?;
             } else if items.is_empty() {
                 out.line("no rectification items")?;
@@ -126,7 +139,7 @@ pub fn rectify(ctx: &Context, a: &RectifyArgs) -> Result<()> {
             let mut store = ctx.open_for_write()?;
             let i = store.rectify_assign(*item, owner, now)?;
             if *json {
-                out.json_pretty(&i)?;
+                out.json_pretty(&item_json(&i, store.policy().office.time_zone)?)?;
             } else {
                 out.line(&format!("item {} ({}): owner {}", i.id, sanitize(&i.case_ref), sanitize(&i.owner)))?;
             }
@@ -136,7 +149,8 @@ pub fn rectify(ctx: &Context, a: &RectifyArgs) -> Result<()> {
             let i = store.rectify_close(*item, note, now)?;
             let case = store.case_by_ref(&i.case_ref)?;
             if *json {
-                out.json_pretty(&json!({"item": i, "case_status": case.status}))?;
+                let item = item_json(&i, store.policy().office.time_zone)?;
+                out.json_pretty(&json!({"item": item, "case_status": case.status}))?;
             } else {
                 out.line(&format!(
                     "item {} ({}): done; case {}",
@@ -150,12 +164,13 @@ pub fn rectify(ctx: &Context, a: &RectifyArgs) -> Result<()> {
             let mut store = ctx.open_for_write()?;
             let case = store.rectify_reopen(*item, now)?;
             let tz = store.policy().office.time_zone;
-            let due = case.mediation_due.map(|t| tz.minutes(t)).unwrap_or_default();
             if *json {
+                let due = case.mediation_due.map(|t| tz.rfc3339(t));
                 out.json_pretty(
                     &json!({"item": item, "case": case.reference, "status": case.status, "mediation_due": due}),
                 )?;
             } else {
+                let due = case.mediation_due.map(|t| tz.minutes_with_offset(t)).unwrap_or_default();
                 out.line(&format!(
                     "{}: reopened for a new mediation round ({}), mediate by {due}",
                     sanitize(&case.reference),
@@ -188,10 +203,14 @@ pub fn arrive(ctx: &Context, a: &ArriveArgs) -> Result<()> {
         let after = crate::view::duration::short_duration(minutes * 60, ctx.lang);
         let line = match ctx.lang {
             crate::domain::Lang::Zh => {
-                format!("{}：{} 到场（吹哨后{after}）", sanitize(&case.reference), tz.minutes(at))
+                format!("{}：{} 到场（吹哨后{after}）", sanitize(&case.reference), tz.minutes_with_offset(at))
             }
             crate::domain::Lang::En => {
-                format!("{}: arrived on site {} ({after} after the whistle)", sanitize(&case.reference), tz.minutes(at))
+                format!(
+                    "{}: arrived on site {} ({after} after the whistle)",
+                    sanitize(&case.reference),
+                    tz.minutes_with_offset(at)
+                )
             }
         };
         out.line(&line)?;

@@ -10,7 +10,7 @@ use super::Context;
 use crate::domain::NewCase;
 use crate::error::{Error, Result};
 use crate::ingest::record::{new_case_from_json, parse_date};
-use crate::store::ScreeningRecord;
+use crate::store::{ScreeningRecord, ScreeningRow};
 
 /// `screening`.
 #[derive(Debug, Args)]
@@ -91,6 +91,14 @@ fn findings(path: &PathBuf, tz: crate::domain::OfficeTz) -> Result<Vec<NewCase>>
         .collect()
 }
 
+/// A record as JSON: the [`ScreeningRow`] fields, `recorded_at` in RFC 3339 with the office's
+/// offset (as every time the CLI prints as JSON).
+fn row_json(r: &ScreeningRow, tz: crate::domain::OfficeTz) -> Result<serde_json::Value> {
+    let mut v = serde_json::to_value(r).map_err(|e| Error::Db(e.to_string()))?;
+    v["recorded_at"] = serde_json::Value::String(tz.rfc3339(r.recorded_at));
+    Ok(v)
+}
+
 /// `screening …`.
 pub fn screening(ctx: &Context, a: &ScreeningArgs) -> Result<()> {
     let now = Utc::now();
@@ -141,7 +149,7 @@ pub fn screening(ctx: &Context, a: &ScreeningArgs) -> Result<()> {
             };
             let r = store.record_screening(&rec, &findings, now)?;
             if *json {
-                out.json_pretty(&r)?;
+                out.json_pretty(&row_json(&r, tz)?)?;
             } else {
                 let mut line = format!(
                     "screening {} recorded: {} {}, {} dispute(s) found",
@@ -157,7 +165,8 @@ pub fn screening(ctx: &Context, a: &ScreeningArgs) -> Result<()> {
             let store = ctx.open()?;
             let rows = store.screenings(committee.as_deref())?;
             if *json {
-                out.json_pretty(&rows)?;
+                let tz = store.policy().office.time_zone;
+                out.json_pretty(&rows.iter().map(|r| row_json(r, tz)).collect::<Result<Vec<_>>>()?)?;
             } else if rows.is_empty() {
                 out.line("no screenings recorded")?;
             } else {
