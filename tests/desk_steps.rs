@@ -97,10 +97,11 @@ fn a_case_goes_from_assignment_to_judicial_confirmation_by_keys() {
     let version = d.store.case_by_ref(&reference).unwrap().version;
     let fx = fill(&mut s, Action::StartMediation, &[(1, "村委会调解室")]);
     match &fx[..] {
-        [Request::Step { reference: r, expect, write: StepWrite::Mediate(session) }] => {
+        [Request::Step { reference: r, expect, write: StepWrite::Mediate { at, place, mediators } }] => {
             assert_eq!((r, *expect), (&reference, Expect::Version(version)));
-            assert_eq!(session.place, "村委会调解室");
-            assert_eq!(session.mediators.len(), 1, "the lead is present by default");
+            assert_eq!(place, "村委会调解室");
+            assert_eq!(mediators.len(), 1, "the lead is present by default");
+            assert_eq!(*at, None, "an empty time is the write's now");
         }
         other => panic!("{other:?}"),
     }

@@ -6,16 +6,24 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::lifecycle::{allowed, allowed_words, Event};
-use crate::domain::{Case, ExtensionConsent, Lang};
+use crate::domain::{Case, ExtensionConsent, Lang, ReferralKind};
 use crate::error::Result;
 use crate::store::{Expect, OutcomeRecord, Referral, Session, Store};
 use crate::tui::action::Action;
 
-/// What a step's form (or the close question) asks the worker to write.
+/// What a step's form (or the close question) asks the worker to write. A time left empty in
+/// the form is `None`: the worker writes its own now, so it never precedes the step before it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StepWrite {
     /// Start mediation with this first session.
-    Mediate(Session),
+    Mediate {
+        /// When it was held (`None`: now).
+        at: Option<DateTime<Utc>>,
+        /// Where.
+        place: String,
+        /// The mediators present.
+        mediators: Vec<String>,
+    },
     /// Record this outcome.
     Outcome(OutcomeRecord),
     /// Extend the mediation clock by `days` with `consent`.
@@ -25,21 +33,28 @@ pub enum StepWrite {
         /// By how many days.
         days: i64,
     },
-    /// Applied for judicial confirmation at `court` on `at`.
+    /// Applied for judicial confirmation at `court`.
     Judicial {
-        /// When the application was made.
-        at: DateTime<Utc>,
+        /// When the application was made (`None`: now).
+        at: Option<DateTime<Utc>>,
         /// The court.
         court: String,
     },
     /// Referred onward.
-    Refer(Referral),
+    Refer {
+        /// The kind of receiving body.
+        kind: ReferralKind,
+        /// Its name.
+        body: String,
+        /// When the case was handed over (`None`: now).
+        at: Option<DateTime<Utc>>,
+    },
     /// Close.
     Close,
-    /// The lead arrived on site at `at`.
+    /// The lead arrived on site.
     Arrive {
-        /// When.
-        at: DateTime<Utc>,
+        /// When (`None`: now).
+        at: Option<DateTime<Utc>>,
     },
 }
 
@@ -183,11 +198,11 @@ impl StepWrite {
     /// The step it records.
     pub fn step(&self) -> CaseStep {
         match self {
-            StepWrite::Mediate(_) => CaseStep::Mediate,
+            StepWrite::Mediate { .. } => CaseStep::Mediate,
             StepWrite::Outcome(_) => CaseStep::Outcome,
             StepWrite::Extend { .. } => CaseStep::Extend,
             StepWrite::Judicial { .. } => CaseStep::Judicial,
-            StepWrite::Refer(_) => CaseStep::Refer,
+            StepWrite::Refer { .. } => CaseStep::Refer,
             StepWrite::Close => CaseStep::Close,
             StepWrite::Arrive { .. } => CaseStep::Arrive,
         }
@@ -196,13 +211,20 @@ impl StepWrite {
     /// Writes it through the store's command for the step (the same one the CLI uses).
     pub fn apply(self, store: &mut Store, reference: &str, expect: Expect, now: DateTime<Utc>) -> Result<Case> {
         match self {
-            StepWrite::Mediate(session) => store.start_mediation(reference, &session, expect, now),
+            StepWrite::Mediate { at, place, mediators } => {
+                let session = Session { at: at.unwrap_or(now), place, mediators };
+                store.start_mediation(reference, &session, expect, now)
+            }
             StepWrite::Outcome(outcome) => store.record_outcome(reference, &outcome, expect, now),
             StepWrite::Extend { consent, days } => store.extend(reference, consent, days, expect, now),
-            StepWrite::Judicial { at, court } => store.apply_judicial(reference, at, &court, expect, now),
-            StepWrite::Refer(referral) => store.refer(reference, &referral, expect, now),
+            StepWrite::Judicial { at, court } => {
+                store.apply_judicial(reference, at.unwrap_or(now), &court, expect, now)
+            }
+            StepWrite::Refer { kind, body, at } => {
+                store.refer(reference, &Referral { kind, body, at: at.unwrap_or(now) }, expect, now)
+            }
             StepWrite::Close => store.close(reference, expect, now),
-            StepWrite::Arrive { at } => store.record_arrival(reference, at, expect, now),
+            StepWrite::Arrive { at } => store.record_arrival(reference, at.unwrap_or(now), expect, now),
         }
     }
 }

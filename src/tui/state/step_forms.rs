@@ -13,7 +13,7 @@ use crate::domain::screening::Duty;
 use crate::domain::text::{find_hostile, parse_yuan};
 use crate::domain::{AgreementForm, Case, ExtensionConsent, FieldError, Lang, Org, ReferralKind, Status, ToldRoute};
 use crate::ingest::record::parse_partners;
-use crate::store::{OutcomeRecord, Referral, ScreeningRecord, Session};
+use crate::store::{OutcomeRecord, ScreeningRecord};
 use crate::tui::steps::{CaseStep, StepWrite};
 
 /// A field's label in both languages: `(key, en, zh)`.
@@ -159,11 +159,11 @@ impl Form {
     pub fn to_step(&self, step: CaseStep, now: DateTime<Utc>, tz: OfficeTz) -> Result<StepWrite, Vec<FieldError>> {
         let mut errs = Vec::new();
         let write = match step {
-            CaseStep::Mediate => StepWrite::Mediate(Session {
-                at: self.time("at", now, tz, &mut errs),
+            CaseStep::Mediate => StepWrite::Mediate {
+                at: self.when("at", tz, &mut errs),
                 place: self.required("place", &mut errs),
                 mediators: parse_partners(&self.plain("mediators", &mut errs)),
-            }),
+            },
             CaseStep::Outcome => StepWrite::Outcome(self.outcome_record(now, tz, &mut errs)),
             CaseStep::Extend => {
                 let consent = self.value("consent").parse().unwrap_or(ExtensionConsent::Parties);
@@ -176,16 +176,15 @@ impl Form {
                 });
                 StepWrite::Extend { consent, days }
             }
-            CaseStep::Judicial => StepWrite::Judicial {
-                at: self.time("at", now, tz, &mut errs),
-                court: self.required("court", &mut errs),
-            },
-            CaseStep::Refer => StepWrite::Refer(Referral {
+            CaseStep::Judicial => {
+                StepWrite::Judicial { at: self.when("at", tz, &mut errs), court: self.required("court", &mut errs) }
+            }
+            CaseStep::Refer => StepWrite::Refer {
                 kind: self.value("to").parse().unwrap_or(ReferralKind::Court),
                 body: self.required("body", &mut errs),
-                at: self.time("at", now, tz, &mut errs),
-            }),
-            CaseStep::Arrive => StepWrite::Arrive { at: self.time("at", now, tz, &mut errs) },
+                at: self.when("at", tz, &mut errs),
+            },
+            CaseStep::Arrive => StepWrite::Arrive { at: self.when("at", tz, &mut errs) },
             CaseStep::Close => StepWrite::Close,
         };
         if errs.is_empty() {
@@ -244,6 +243,15 @@ impl Form {
             errs.push(FieldError::new(key, "is required"));
         }
         v
+    }
+
+    /// The typed office time of `key`; `None` when empty (the write's own now).
+    fn when(&self, key: &str, tz: OfficeTz, errs: &mut Vec<FieldError>) -> Option<DateTime<Utc>> {
+        let v = self.value(key).trim();
+        if v.is_empty() {
+            return None;
+        }
+        tz.parse(v).map_err(|e| errs.push(FieldError::new(key, e))).ok()
     }
 
     /// The typed office time of `key`; empty is `now`.
@@ -388,7 +396,9 @@ mod tests {
         typed(&mut f, "place", "村委会");
         typed(&mut f, "at", "２０２６-01-01 05:00");
         match f.to_step(CaseStep::Mediate, now, OfficeTz::default()).map_err(|e| format!("{e:?}"))? {
-            StepWrite::Mediate(s) => assert_eq!(s.at.to_rfc3339(), "2025-12-31T21:00:00+00:00"),
+            StepWrite::Mediate { at, .. } => {
+                assert_eq!(at.map(|t| t.to_rfc3339()).as_deref(), Some("2025-12-31T21:00:00+00:00"))
+            }
             other => return Err(format!("{other:?}").into()),
         }
         Ok(())
