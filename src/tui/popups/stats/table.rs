@@ -21,6 +21,8 @@ use crate::view::stats::{area_dimension, breakdown_header, figure_cells};
 const COLUMNS: [usize; 7] = [0, 1, 2, 3, 5, 6, 4];
 /// The name column's least width.
 const NAME_MIN: u16 = 16;
+/// The width the name column keeps before figure columns are added (long committee names).
+const NAME_WANT: u16 = 32;
 
 /// Draws the table of the current level in `area`.
 pub fn render(sc: &StatsScreen, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
@@ -47,7 +49,9 @@ pub fn render(sc: &StatsScreen, frame: &mut Frame<'_>, area: Rect, state: &State
         let values = cells.iter().map(|c| width(&c[i])).max().unwrap_or(0);
         width(&header[i + 1]).max(values) as u16
     };
-    let room = area.width.saturating_sub(2 + 2 + NAME_MIN);
+    // The names keep up to NAME_WANT columns before a figure column is given room.
+    let longest = rows.iter().map(|n| width(&node_name(n, lang)) as u16 + 2).max().unwrap_or(0);
+    let room = area.width.saturating_sub(2 + 2 + longest.clamp(NAME_MIN, NAME_WANT));
     let mut shown = Vec::new();
     let mut used = 0u16;
     for &i in &COLUMNS {
@@ -60,7 +64,6 @@ pub fn render(sc: &StatsScreen, frame: &mut Frame<'_>, area: Rect, state: &State
     }
     // The name column as wide as its longest name (the figures stay near the names on a wide
     // screen), at least NAME_MIN, at most what the figures leave.
-    let longest = rows.iter().map(|n| width(&node_name(n, lang)) as u16 + 2).max().unwrap_or(0);
     let name_w =
         longest.max(width(&header[0]) as u16).clamp(NAME_MIN, area.width.saturating_sub(4 + used).max(NAME_MIN));
     let mut widths = vec![Constraint::Length(name_w)];
