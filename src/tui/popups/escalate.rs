@@ -52,7 +52,9 @@ impl PopupComponent for EscalatePopup {
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         let mut lines = vec![Line::from(Span::styled(state.strings.escalate_confirm, theme.muted)), Line::from("")];
         lines.extend(form_lines(theme, &self.form, 70, &[]));
-        let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+        // Lines wrap at the inner width (70): count the rows they take.
+        let rows: usize = lines.iter().map(|l| l.width().div_ceil(70).max(1)).sum();
+        let height = u16::try_from(rows + 2).unwrap_or(u16::MAX);
         draw(frame, centered(area, 72, height), block(theme, self.title(state), &self.hint(state)), lines, 0, true);
     }
 }
