@@ -11,6 +11,40 @@ use duty_desk::tui::state::update;
 use duty_desk::tui::theme::Theme;
 use tui_support::{desk, now, screen, state, Desk};
 
+use std::sync::mpsc;
+
+use duty_desk::domain::aftercare::ItemStatus;
+use duty_desk::store::Store;
+use duty_desk::tui::action::Action;
+use duty_desk::tui::event::Event;
+use duty_desk::tui::state::{Effect, Popup};
+use duty_desk::tui::worker::{Reply, Request};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn key(s: &mut duty_desk::tui::state::State, c: KeyCode) -> Vec<Effect> {
+    update(s, Action::Input(KeyEvent::new(c, KeyModifiers::NONE)))
+}
+
+/// Runs the requests through the real worker on the desk's file; returns its reply.
+fn run(d: &Desk, requests: Vec<Request>) -> Box<Reply> {
+    let path = d.dir.path().join("desk.db");
+    let (tx, inbox) = mpsc::channel();
+    let (events, replies) = mpsc::channel();
+    let worker = duty_desk::tui::worker::spawn(Store::open(&path, false).unwrap(), inbox, events, Default::default());
+    for r in requests {
+        tx.send(r).unwrap();
+    }
+    let reply = loop {
+        match replies.recv().unwrap() {
+            Event::Reply(r) => break r,
+            _ => continue,
+        }
+    };
+    tx.send(Request::Shutdown).unwrap();
+    worker.join().unwrap();
+    reply
+}
+
 /// The fixed desk with both resolved cases visited: one not performed, one at risk of
 /// recurrence, each item aged past its due date.
 fn desk_with_items() -> Desk {
@@ -80,4 +114,47 @@ fn a_done_item_and_a_recorded_screening_leave_the_foot() {
     let text = followups_pane(&d, Lang::En, (80, 24));
     assert!(text.contains("Village") && text.contains("Town"), "{text}");
     assert!(!text.contains("District "), "no district duty left:\n{text}");
+}
+
+/// `f` on the Follow-ups pane records the outcome, the channel, who visited and a note; a visit
+/// that finds the agreement not performed schedules the next one and opens an item.
+#[test]
+fn f_records_the_outcome_channel_visitor_and_note() {
+    let d = desk();
+    let mut s = state(&d, Lang::En, (80, 24));
+    update(&mut s, Action::FocusFollowups);
+    let reference = s.selected_followup().unwrap().case_ref.clone();
+    update(&mut s, Action::RecordFollowup);
+    assert!(matches!(s.popup, Some(Popup::Followup(_))), "{:?}", s.message);
+    let focus = |s: &mut duty_desk::tui::state::State, i: usize| {
+        if let Some(Popup::Followup(p)) = s.popup.as_mut() {
+            p.form.focus = i;
+        }
+    };
+    key(&mut s, KeyCode::Right); // outcome: performed → partly performed
+    key(&mut s, KeyCode::Right); // → not performed
+    focus(&mut s, 1);
+    key(&mut s, KeyCode::Right); // channel: visit → phone
+    key(&mut s, KeyCode::Right); // → online
+    for (i, text) in [(2, "李四"), (3, "尚欠两千元")] {
+        focus(&mut s, i);
+        for c in text.chars() {
+            key(&mut s, KeyCode::Char(c));
+        }
+    }
+    let fx: Vec<Request> = key(&mut s, KeyCode::Enter).into_iter().filter_map(Effect::request).collect();
+    assert_eq!(fx.len(), 1, "{fx:?}");
+    let reply = run(&d, fx);
+    assert!(matches!(&*reply, Reply::Done(_)), "{reply:?}");
+    let case = d.store.case_by_ref(&reference).unwrap();
+    let visits = d.store.followups_of(case.id).unwrap();
+    let done = visits.iter().find(|f| f.done_at.is_some()).unwrap();
+    assert_eq!(done.outcome, Some(FollowupOutcome::NotPerformed));
+    assert_eq!(done.channel, Some(FollowupChannel::Online));
+    assert_eq!((done.visitor.as_str(), done.note.as_str()), ("李四", "尚欠两千元"));
+    assert_eq!(visits.iter().filter(|f| f.done_at.is_none()).count(), 1, "the next visit");
+    let items = d.store.rectify_items_of(case.id).unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].status, ItemStatus::Open);
+    assert!(items[0].finding.contains("尚欠两千元"), "{:?}", items[0]);
 }
