@@ -532,3 +532,33 @@ fn the_demo_screens_and_the_report_gives_the_median_time_to_arrival() {
     }
     assert_eq!(db.json(&period)["median_arrival_minutes"].as_i64(), Some(30));
 }
+
+/// The text output speaks the chosen language: headers, states and messages.
+#[test]
+fn rectify_and_screening_text_follow_the_language() {
+    let db = Db::demo(0);
+    let zh = |args: &[&str]| {
+        let mut all = vec!["--lang", "zh"];
+        all.extend_from_slice(args);
+        db.ok(&all)
+    };
+    assert_eq!(zh(&["rectify", "list"]).trim(), "没有整改事项");
+    assert_eq!(zh(&["screening", "list"]).trim(), "没有排查记录");
+    let (r, _) = resolved(&db);
+    db.ok(&["followup", &r, "--outcome", "partial"]);
+    let id = item_of(&items(&db, &[]), &r)[0]["id"].as_i64().unwrap().to_string();
+    let list = zh(&["rectify", "list"]);
+    assert!(list.starts_with("事项") && list.contains("待整改") && list.contains("+08:00"), "{list}");
+    let en = db.ok(&["rectify", "list"]);
+    assert!(en.starts_with("ITEM") && en.contains(" +08:00 "), "CLI text says the offset: {en}");
+    let out = zh(&["rectify", "close", &id, "--note", "已付清"]);
+    assert!(out.contains("整改事项") && out.contains("已整改") && !out.contains("已结案"), "{out}");
+    let due = zh(&["screening", "due"]);
+    assert!(due.starts_with("层级") && due.contains("超期") && due.contains("待排查"), "{due}");
+    assert!(!due.contains("overdue") && !due.contains("TIER"), "{due}");
+    let committee = s(&duties(&db, &[])[0], "committee").to_string();
+    let out = zh(&["screening", "record", "--committee", &committee, "--by", "王芳", "--found", "1"]);
+    assert!(out.starts_with("排查记录") && out.contains("发现纠纷 1 件"), "{out}");
+    let list = zh(&["screening", "list"]);
+    assert!(list.starts_with("编号") && list.contains("排查人") && list.contains("王芳"), "{list}");
+}
