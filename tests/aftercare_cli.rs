@@ -492,3 +492,43 @@ fn the_office_day_and_typed_times_ignore_the_servers_tz() {
     assert_eq!(v["minutes_from_received"].as_i64(), Some(40), "{v}");
     assert!(s(&v, "arrived_at").ends_with("+14:00"), "{v}");
 }
+
+/// The demo has screenings, some duties done and some overdue; the report gives the median
+/// time from whistle to arrival over the period.
+#[test]
+fn the_demo_screens_and_the_report_gives_the_median_time_to_arrival() {
+    let db = Db::demo(40);
+    let rows = db.json(&["screening", "list", "--json"]);
+    let rows = rows.as_array().unwrap();
+    assert!(!rows.is_empty(), "the demo records screenings");
+    let overdue = duties(&db, &["--overdue"]);
+    let committees = {
+        let all = duties(&db, &[]);
+        let mut c: Vec<&str> = all.iter().map(|d| s(d, "committee")).collect();
+        c.sort_unstable();
+        c.dedup();
+        c.len()
+    };
+    assert!(!overdue.is_empty(), "some duties are overdue");
+    let last_period_done = rows
+        .iter()
+        .any(|r| !overdue.iter().any(|d| s(d, "committee") == s(r, "committee") && s(d, "period") == s(r, "period")));
+    assert!(last_period_done && overdue.len() < committees.max(1) * 2, "and some are done");
+
+    // The median, on a database without generated arrivals.
+    let db = Db::demo(0);
+    let received = Utc::now() - Duration::hours(4);
+    let received_text = received.format("%Y-%m-%dT%H:%M:00Z").to_string();
+    let received: DateTime<Utc> = received_text.parse().unwrap();
+    let day = (received + Duration::hours(8)).format("%Y-%m-%d").to_string();
+    let period = ["report", "--from", &day, "--to", &day, "--json"];
+    let base = db.json(&period)["median_arrival_minutes"].clone();
+    assert!(base.is_null(), "no arrival recorded that day yet: {base}");
+    for minutes in [20, 70, 30] {
+        let r = add_at(&db, &received_text);
+        assign(&db, &r);
+        let at = (received + Duration::minutes(minutes)).to_rfc3339_opts(SecondsFormat::Secs, true);
+        db.ok(&["arrive", &r, "--at", &at]);
+    }
+    assert_eq!(db.json(&period)["median_arrival_minutes"].as_i64(), Some(30));
+}
