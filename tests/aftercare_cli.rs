@@ -387,8 +387,10 @@ fn screening_due_record_and_list_follow_the_contract() {
     assert!(duties(&db, &[]).iter().any(|d| s(d, "committee") == committee && d["overdue"] == true), "last one still");
 
     // Findings become cases with source screening in the same step.
-    let good = db
-        .file("found.json", Value::Array(vec![finding("宅前堆放杂物"), finding("排水沟堵塞")]).to_string().as_bytes());
+    // The second says no source: a finding's is screening whatever it says.
+    let mut quiet = finding("排水沟堵塞");
+    quiet.as_object_mut().unwrap().remove("source");
+    let good = db.file("found.json", Value::Array(vec![finding("宅前堆放杂物"), quiet]).to_string().as_bytes());
     let out =
         db.ok(&["screening", "record", "--committee", &committee, "--by", "李娜", "--cases", good.to_str().unwrap()]);
     assert_eq!(out.lines().count(), 1, "{out}");

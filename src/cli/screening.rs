@@ -81,10 +81,14 @@ fn findings(path: &PathBuf, tz: crate::domain::OfficeTz) -> Result<Vec<NewCase>>
         v => vec![v],
     };
     items
-        .iter()
+        .into_iter()
         .enumerate()
-        .map(|(i, v)| {
-            new_case_from_json(v, tz).map_err(|errs| {
+        .map(|(i, mut v)| {
+            // A finding's source is screening whatever the record says; it need not say it.
+            if let Some(o) = v.as_object_mut() {
+                o.insert("source".into(), serde_json::Value::String("screening".into()));
+            }
+            new_case_from_json(&v, tz).map_err(|errs| {
                 let words: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
                 Error::refused(name.clone(), format!("record {}: {}", i + 1, words.join("; ")))
             })
