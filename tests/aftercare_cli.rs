@@ -551,6 +551,7 @@ fn rectify_and_screening_text_follow_the_language() {
     let id = item_of(&items(&db, &[]), &r)[0]["id"].as_i64().unwrap().to_string();
     let list = zh(&["rectify", "list"]);
     assert!(list.starts_with("事项") && list.contains("待整改") && list.contains("+08:00"), "{list}");
+    assert!(list.contains("部分履行") && !list.contains("Partly"), "the finding's outcome in zh: {list}");
     let en = db.ok(&["rectify", "list"]);
     assert!(en.starts_with("ITEM") && en.contains(" +08:00 "), "CLI text says the offset: {en}");
     let out = zh(&["rectify", "close", &id, "--note", "已付清"]);

@@ -96,6 +96,19 @@ fn item_json(i: &RectifyItem, tz: OfficeTz) -> Result<serde_json::Value> {
     Ok(v)
 }
 
+/// An item's finding in `lang`: the visit's outcome, stored in English at its head
+/// (`store::aftercare::finding`), told in the chosen language; the note as written.
+fn finding_in(finding: &str, lang: Lang) -> String {
+    for o in crate::domain::FollowupOutcome::ALL {
+        if let Some(rest) = finding.strip_prefix(o.en()) {
+            if rest.is_empty() || rest.starts_with(": ") {
+                return format!("{}{rest}", o.label(lang));
+            }
+        }
+    }
+    finding.to_string()
+}
+
 /// `rectify …`.
 pub fn rectify(ctx: &Context, a: &RectifyArgs) -> Result<()> {
     let now = Utc::now();
@@ -132,7 +145,7 @@ pub fn rectify(ctx: &Context, a: &RectifyArgs) -> Result<()> {
                         (&status, 10),
                         (&tz.minutes_with_offset(i.due), 23),
                         (&i.owner, 14),
-                        (&i.finding, 40),
+                        (&finding_in(&i.finding, l), 40),
                     ]))?;
                 }
             }
