@@ -565,3 +565,50 @@ fn rectify_and_screening_text_follow_the_language() {
     let list = zh(&["screening", "list"]);
     assert!(list.starts_with("编号") && list.contains("排查人") && list.contains("王芳"), "{list}");
 }
+
+/// Two officers act on one item at once: one wins, the other is told it was already done
+/// (exit 3) and changes nothing, whichever order the writes come in.
+#[test]
+fn two_writes_on_one_item_at_once_one_exit_0_one_exit_3() {
+    let db = Db::demo(0);
+    for (first, second) in [
+        (vec!["--note", "甲已处理"], vec!["--note", "乙已处理"]),
+        (vec!["--note", "甲已处理"], vec![]), // close against reopen
+    ] {
+        let (r, _) = resolved(&db);
+        db.ok(&["followup", &r, "--outcome", "not_performed"]);
+        let id = item_of(&items(&db, &["--open"]), &r)[0]["id"].as_i64().unwrap().to_string();
+        let args = |extra: &[&str]| {
+            let mut a: Vec<String> = if extra.is_empty() {
+                vec!["rectify".into(), "reopen".into(), id.clone()]
+            } else {
+                vec!["rectify".into(), "close".into(), id.clone()]
+            };
+            a.extend(extra.iter().map(|s| s.to_string()));
+            a
+        };
+        let spawn = |a: Vec<String>| {
+            let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("duty-desk"));
+            c.env_remove("DUTY_DESK_DB").env("LANG", "C").arg("--db").arg(&db.path).args(a);
+            c.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap()
+        };
+        let (a, b) = (spawn(args(&first)), spawn(args(&second)));
+        let mut codes: Vec<i32> =
+            [a, b].into_iter().map(|c| c.wait_with_output().unwrap().status.code().unwrap_or(-1)).collect();
+        codes.sort_unstable();
+        assert_eq!(codes, vec![0, 3], "{first:?} against {second:?}");
+        let all = items(&db, &[]);
+        let item = item_of(&all, &r)[0];
+        assert_ne!(s(item, "status"), "open", "{item}");
+        let conn = common::open_ro(&db.path);
+        let writes: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM audit a JOIN cases c ON c.id = a.case_id WHERE c.ref = ?1 \
+                 AND a.action IN ('rectify_close', 'reopen')",
+                [&r],
+                |x| x.get(0),
+            )
+            .unwrap();
+        assert_eq!(writes, 1, "one write, one audit event");
+    }
+}
