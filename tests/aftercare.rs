@@ -292,4 +292,91 @@ mod screening {
         assert_eq!(case.status, Status::Received);
         assert_eq!(store.screenings(Some(&code)).unwrap()[0].id, r.id);
     }
+
+    fn committee_of(store: &Store, tier: Tier) -> String {
+        let org = store.org();
+        org.committees
+            .iter()
+            .find(|c| c.kind == CommitteeKind::Geographic && org.committee_tier(c) == Some(tier))
+            .map(|c| c.code.clone())
+            .unwrap()
+    }
+
+    fn open_periods(store: &Store, code: &str, now: DateTime<Utc>) -> Vec<(String, bool)> {
+        store
+            .screening_duties(now)
+            .unwrap()
+            .into_iter()
+            .filter(|d| d.committee == code)
+            .map(|d| (d.period, d.overdue))
+            .collect()
+    }
+
+    fn owned(v: &[(&str, bool)]) -> Vec<(String, bool)> {
+        v.iter().map(|(p, o)| (p.to_string(), *o)).collect()
+    }
+
+    #[test]
+    fn at_the_turn_of_the_year_every_tier_moves_on_office_midnight_not_utcs() {
+        // A New York office: Sunday 31 December 2023 23:30 there is Monday 04:30 UTC.
+        let dir = TempDir::new().unwrap();
+        let mut store = Store::create(&dir.path().join("desk.db")).unwrap();
+        let policy =
+            Policy::from_toml("[office]\ntime_zone = \"America/New_York\"\n[screening]\ncity = \"year\"\n").unwrap();
+        store.init_org(&demo_org(), &policy, now()).unwrap();
+        let (village, town, district) = (
+            committee_of(&store, Tier::Village),
+            committee_of(&store, Tier::Town),
+            committee_of(&store, Tier::District),
+        );
+        let city = committee_of(&store, Tier::City);
+        let sunday_late = Utc.with_ymd_and_hms(2024, 1, 1, 4, 30, 0).unwrap();
+        let monday_early = Utc.with_ymd_and_hms(2024, 1, 1, 5, 30, 0).unwrap();
+        assert_eq!(open_periods(&store, &village, sunday_late), owned(&[("2023-W51", true), ("2023-W52", false)]));
+        assert_eq!(open_periods(&store, &town, sunday_late), owned(&[("2023-11", true), ("2023-12", false)]));
+        assert_eq!(open_periods(&store, &district, sunday_late), owned(&[("2023-Q3", true), ("2023-Q4", false)]));
+        assert_eq!(open_periods(&store, &city, sunday_late), owned(&[("2022", true), ("2023", false)]));
+        assert_eq!(open_periods(&store, &village, monday_early), owned(&[("2023-W52", true), ("2024-W01", false)]));
+        assert_eq!(open_periods(&store, &town, monday_early), owned(&[("2023-12", true), ("2024-01", false)]));
+        assert_eq!(open_periods(&store, &district, monday_early), owned(&[("2023-Q4", true), ("2024-Q1", false)]));
+        assert_eq!(open_periods(&store, &city, monday_early), owned(&[("2023", true), ("2024", false)]));
+
+        // Recorded on the office's Sunday (typed as that day, UTC already Monday): last year's
+        // week, month, quarter and year; once the office's Monday comes they are not overdue.
+        let sunday = NaiveDate::from_ymd_opt(2023, 12, 31).unwrap();
+        for code in [&village, &town, &district, &city] {
+            let r = store.record_screening(&record(code, sunday, 0), &[], sunday_late).unwrap();
+            assert!(r.period.starts_with("2023"), "{code}: {}", r.period);
+        }
+        assert_eq!(open_periods(&store, &village, monday_early), owned(&[("2024-W01", false)]));
+        assert_eq!(open_periods(&store, &town, monday_early), owned(&[("2024-01", false)]));
+        assert_eq!(open_periods(&store, &district, monday_early), owned(&[("2024-Q1", false)]));
+        assert_eq!(open_periods(&store, &city, monday_early), owned(&[("2024", false)]));
+        // The office's Monday is not yet here at 04:30 UTC: a record dated Monday is in the future.
+        let monday = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        assert!(store.record_screening(&record(&village, monday, 0), &[], sunday_late).is_err());
+        assert_eq!(store.record_screening(&record(&village, monday, 0), &[], monday_early).unwrap().period, "2024-W01");
+    }
+
+    #[test]
+    fn a_record_falls_in_the_period_holding_its_day() {
+        let (_d, mut store) = store();
+        let at = Utc.with_ymd_and_hms(2023, 6, 1, 0, 0, 0).unwrap();
+        let d = |m, day| NaiveDate::from_ymd_opt(2023, m, day).unwrap();
+        let (village, town, district) = (
+            committee_of(&store, Tier::Village),
+            committee_of(&store, Tier::Town),
+            committee_of(&store, Tier::District),
+        );
+        for (code, day, period) in [
+            (&district, d(3, 31), "2023-Q1"),
+            (&district, d(4, 1), "2023-Q2"),
+            (&town, d(1, 31), "2023-01"),
+            (&town, d(2, 1), "2023-02"),
+            (&village, d(4, 30), "2023-W17"), // a Sunday: the week that began Monday 24 April
+            (&village, d(5, 1), "2023-W18"),
+        ] {
+            assert_eq!(store.record_screening(&record(code, day, 0), &[], at).unwrap().period, period, "{day}");
+        }
+    }
 }

@@ -387,8 +387,10 @@ fn screening_due_record_and_list_follow_the_contract() {
     assert!(duties(&db, &[]).iter().any(|d| s(d, "committee") == committee && d["overdue"] == true), "last one still");
 
     // Findings become cases with source screening in the same step.
-    let good = db
-        .file("found.json", Value::Array(vec![finding("宅前堆放杂物"), finding("排水沟堵塞")]).to_string().as_bytes());
+    // The second says no source: a finding's is screening whatever it says.
+    let mut quiet = finding("排水沟堵塞");
+    quiet.as_object_mut().unwrap().remove("source");
+    let good = db.file("found.json", Value::Array(vec![finding("宅前堆放杂物"), quiet]).to_string().as_bytes());
     let out =
         db.ok(&["screening", "record", "--committee", &committee, "--by", "李娜", "--cases", good.to_str().unwrap()]);
     assert_eq!(out.lines().count(), 1, "{out}");
@@ -491,4 +493,122 @@ fn the_office_day_and_typed_times_ignore_the_servers_tz() {
     let v = with_tz("America/New_York", &["arrive", &r, "--at", &wall, "--json"]);
     assert_eq!(v["minutes_from_received"].as_i64(), Some(40), "{v}");
     assert!(s(&v, "arrived_at").ends_with("+14:00"), "{v}");
+}
+
+/// The demo has screenings, some duties done and some overdue; the report gives the median
+/// time from whistle to arrival over the period.
+#[test]
+fn the_demo_screens_and_the_report_gives_the_median_time_to_arrival() {
+    let db = Db::demo(40);
+    let rows = db.json(&["screening", "list", "--json"]);
+    let rows = rows.as_array().unwrap();
+    assert!(!rows.is_empty(), "the demo records screenings");
+    let overdue = duties(&db, &["--overdue"]);
+    let committees = {
+        let all = duties(&db, &[]);
+        let mut c: Vec<&str> = all.iter().map(|d| s(d, "committee")).collect();
+        c.sort_unstable();
+        c.dedup();
+        c.len()
+    };
+    assert!(!overdue.is_empty(), "some duties are overdue");
+    let last_period_done = rows
+        .iter()
+        .any(|r| !overdue.iter().any(|d| s(d, "committee") == s(r, "committee") && s(d, "period") == s(r, "period")));
+    assert!(last_period_done && overdue.len() < committees.max(1) * 2, "and some are done");
+
+    // The median, on a database without generated arrivals.
+    let db = Db::demo(0);
+    let received = Utc::now() - Duration::hours(4);
+    let received_text = received.format("%Y-%m-%dT%H:%M:00Z").to_string();
+    let received: DateTime<Utc> = received_text.parse().unwrap();
+    let day = (received + Duration::hours(8)).format("%Y-%m-%d").to_string();
+    let period = ["report", "--from", &day, "--to", &day, "--json"];
+    let base = db.json(&period)["median_arrival_minutes"].clone();
+    assert!(base.is_null(), "no arrival recorded that day yet: {base}");
+    for minutes in [20, 70, 30] {
+        let r = add_at(&db, &received_text);
+        assign(&db, &r);
+        let at = (received + Duration::minutes(minutes)).to_rfc3339_opts(SecondsFormat::Secs, true);
+        db.ok(&["arrive", &r, "--at", &at]);
+    }
+    assert_eq!(db.json(&period)["median_arrival_minutes"].as_i64(), Some(30));
+}
+
+/// The text output speaks the chosen language: headers, states and messages.
+#[test]
+fn rectify_and_screening_text_follow_the_language() {
+    let db = Db::demo(0);
+    let zh = |args: &[&str]| {
+        let mut all = vec!["--lang", "zh"];
+        all.extend_from_slice(args);
+        db.ok(&all)
+    };
+    assert_eq!(zh(&["rectify", "list"]).trim(), "没有整改事项");
+    assert_eq!(zh(&["screening", "list"]).trim(), "没有排查记录");
+    let (r, _) = resolved(&db);
+    db.ok(&["followup", &r, "--outcome", "partial"]);
+    let id = item_of(&items(&db, &[]), &r)[0]["id"].as_i64().unwrap().to_string();
+    let list = zh(&["rectify", "list"]);
+    assert!(list.starts_with("事项") && list.contains("待整改") && list.contains("+08:00"), "{list}");
+    assert!(list.contains("部分履行") && !list.contains("Partly"), "the finding's outcome in zh: {list}");
+    let en = db.ok(&["rectify", "list"]);
+    assert!(en.starts_with("ITEM") && en.contains(" +08:00 "), "CLI text says the offset: {en}");
+    let out = zh(&["rectify", "close", &id, "--note", "已付清"]);
+    assert!(out.contains("整改事项") && out.contains("已整改") && !out.contains("已结案"), "{out}");
+    let due = zh(&["screening", "due"]);
+    assert!(due.starts_with("层级") && due.contains("超期") && due.contains("待排查"), "{due}");
+    assert!(!due.contains("overdue") && !due.contains("TIER"), "{due}");
+    let committee = s(&duties(&db, &[])[0], "committee").to_string();
+    let out = zh(&["screening", "record", "--committee", &committee, "--by", "王芳", "--found", "1"]);
+    assert!(out.starts_with("排查记录") && out.contains("发现纠纷 1 件"), "{out}");
+    let list = zh(&["screening", "list"]);
+    assert!(list.starts_with("编号") && list.contains("排查人") && list.contains("王芳"), "{list}");
+}
+
+/// Two officers act on one item at once: one wins, the other is told it was already done
+/// (exit 3) and changes nothing, whichever order the writes come in.
+#[test]
+fn two_writes_on_one_item_at_once_one_exit_0_one_exit_3() {
+    let db = Db::demo(0);
+    for (first, second) in [
+        (vec!["--note", "甲已处理"], vec!["--note", "乙已处理"]),
+        (vec!["--note", "甲已处理"], vec![]), // close against reopen
+    ] {
+        let (r, _) = resolved(&db);
+        db.ok(&["followup", &r, "--outcome", "not_performed"]);
+        let id = item_of(&items(&db, &["--open"]), &r)[0]["id"].as_i64().unwrap().to_string();
+        let args = |extra: &[&str]| {
+            let mut a: Vec<String> = if extra.is_empty() {
+                vec!["rectify".into(), "reopen".into(), id.clone()]
+            } else {
+                vec!["rectify".into(), "close".into(), id.clone()]
+            };
+            a.extend(extra.iter().map(|s| s.to_string()));
+            a
+        };
+        let spawn = |a: Vec<String>| {
+            let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("duty-desk"));
+            c.env_remove("DUTY_DESK_DB").env("LANG", "C").arg("--db").arg(&db.path).args(a);
+            c.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap()
+        };
+        let (a, b) = (spawn(args(&first)), spawn(args(&second)));
+        let mut codes: Vec<i32> =
+            [a, b].into_iter().map(|c| c.wait_with_output().unwrap().status.code().unwrap_or(-1)).collect();
+        codes.sort_unstable();
+        assert_eq!(codes, vec![0, 3], "{first:?} against {second:?}");
+        let all = items(&db, &[]);
+        let item = item_of(&all, &r)[0];
+        assert_ne!(s(item, "status"), "open", "{item}");
+        let conn = common::open_ro(&db.path);
+        let writes: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM audit a JOIN cases c ON c.id = a.case_id WHERE c.ref = ?1 \
+                 AND a.action IN ('rectify_close', 'reopen')",
+                [&r],
+                |x| x.get(0),
+            )
+            .unwrap();
+        assert_eq!(writes, 1, "one write, one audit event");
+    }
 }

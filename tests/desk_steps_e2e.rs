@@ -99,6 +99,16 @@ fn each_later_step_has_a_key_and_a_form_on_the_desk() {
     assert!(!screen.contains("H refer"), "a referred case is offered a second referral:\n{screen}");
     desk.send("\x1b");
 
+    // Escalation asks for its reason; the audit trail keeps it.
+    let c = assigned(&db, "王五");
+    show(&mut desk, &c, "e escalate");
+    desk.send("e");
+    desk.wait_for_text("Escalate", REACT);
+    desk.send("\r");
+    desk.wait_for_text("is required", REACT);
+    desk.send("涉及两个村，需镇里协调\r");
+    desk.wait_for_text(&format!("{c} ↑ town"), REACT);
+
     // A screening for the first committee with a duty open.
     desk.send("S");
     desk.wait_for_text("Record screening", REACT);
@@ -114,6 +124,8 @@ fn each_later_step_has_a_key_and_a_form_on_the_desk() {
     assert!(!s(&case, "arrived_at").is_empty(), "{case}");
     let failed = db.json(&["show", &b, "--json"]);
     assert_eq!((s(&failed, "status"), s(&failed, "referred_to")), ("failed", "court"));
+    let trail = db.ok(&["show", &c]);
+    assert!(trail.contains("涉及两个村，需镇里协调"), "{trail}");
     let screenings = db.json(&["screening", "list", "--json"]);
     assert_eq!(screenings.as_array().map(Vec::len), Some(1), "{screenings}");
 }

@@ -5,11 +5,12 @@ use chrono::Utc;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
+use super::cases::tr;
 use super::output::{row, Out};
 use super::Context;
 use crate::domain::aftercare::RectifyItem;
 use crate::domain::text::sanitize;
-use crate::domain::OfficeTz;
+use crate::domain::{Lang, OfficeTz};
 use crate::error::Result;
 use crate::store::{Expect, ItemFilter};
 
@@ -95,9 +96,23 @@ fn item_json(i: &RectifyItem, tz: OfficeTz) -> Result<serde_json::Value> {
     Ok(v)
 }
 
+/// An item's finding in `lang`: the visit's outcome, stored in English at its head
+/// (`store::aftercare::finding`), told in the chosen language; the note as written.
+fn finding_in(finding: &str, lang: Lang) -> String {
+    for o in crate::domain::FollowupOutcome::ALL {
+        if let Some(rest) = finding.strip_prefix(o.en()) {
+            if rest.is_empty() || rest.starts_with(": ") {
+                return format!("{}{rest}", o.label(lang));
+            }
+        }
+    }
+    finding.to_string()
+}
+
 /// `rectify …`.
 pub fn rectify(ctx: &Context, a: &RectifyArgs) -> Result<()> {
     let now = Utc::now();
+    let l = ctx.lang;
     let mut out = Out::new();
     match &a.command {
         RectifyCommand::List { overdue, open, json } => {
@@ -109,15 +124,15 @@ pub fn rectify(ctx: &Context, a: &RectifyArgs) -> Result<()> {
                 let items = items.iter().map(|i| item_json(i, tz)).collect::<Result<Vec<_>>>()?;
                 out.json_pretty(&items)?;
             } else if items.is_empty() {
-                out.line("no rectification items")?;
+                out.line(tr(l, "no rectification items", "没有整改事项"))?;
             } else {
                 out.line(&row(&[
-                    ("ITEM", 6),
-                    ("CASE", 15),
-                    ("STATUS", 10),
-                    ("DUE", 17),
-                    ("OWNER", 14),
-                    ("FINDING", 40),
+                    (tr(l, "ITEM", "事项"), 6),
+                    (tr(l, "CASE", "案件"), 15),
+                    (tr(l, "STATUS", "状态"), 10),
+                    (tr(l, "DUE", "整改期限"), 23),
+                    (tr(l, "OWNER", "责任人"), 14),
+                    (tr(l, "FINDING", "回访发现"), 40),
                 ]))?;
                 for i in &items {
                     let mut status = i.status.label(ctx.lang).to_string();
@@ -128,9 +143,9 @@ pub fn rectify(ctx: &Context, a: &RectifyArgs) -> Result<()> {
                         (&i.id.to_string(), 6),
                         (&i.case_ref, 15),
                         (&status, 10),
-                        (&tz.minutes(i.due), 17),
+                        (&tz.minutes_with_offset(i.due), 23),
                         (&i.owner, 14),
-                        (&i.finding, 40),
+                        (&finding_in(&i.finding, l), 40),
                     ]))?;
                 }
             }
@@ -141,7 +156,11 @@ pub fn rectify(ctx: &Context, a: &RectifyArgs) -> Result<()> {
             if *json {
                 out.json_pretty(&item_json(&i, store.policy().office.time_zone)?)?;
             } else {
-                out.line(&format!("item {} ({}): owner {}", i.id, sanitize(&i.case_ref), sanitize(&i.owner)))?;
+                let (r, owner) = (sanitize(&i.case_ref), sanitize(&i.owner));
+                out.line(&match l {
+                    Lang::En => format!("item {} ({r}): owner {owner}", i.id),
+                    Lang::Zh => format!("整改事项 {}（{r}）：责任人 {owner}", i.id),
+                })?;
             }
         }
         RectifyCommand::Close { item, note, json } => {
@@ -152,12 +171,11 @@ pub fn rectify(ctx: &Context, a: &RectifyArgs) -> Result<()> {
                 let item = item_json(&i, store.policy().office.time_zone)?;
                 out.json_pretty(&json!({"item": item, "case_status": case.status}))?;
             } else {
-                out.line(&format!(
-                    "item {} ({}): done; case {}",
-                    i.id,
-                    sanitize(&i.case_ref),
-                    case.status.label(ctx.lang)
-                ))?;
+                let (r, status) = (sanitize(&i.case_ref), case.status.label(l));
+                out.line(&match l {
+                    Lang::En => format!("item {} ({r}): done; case {status}", i.id),
+                    Lang::Zh => format!("整改事项 {}（{r}）：已整改；案件{status}", i.id),
+                })?;
             }
         }
         RectifyCommand::Reopen { item, json } => {
@@ -171,11 +189,11 @@ pub fn rectify(ctx: &Context, a: &RectifyArgs) -> Result<()> {
                 )?;
             } else {
                 let due = case.mediation_due.map(|t| tz.minutes_with_offset(t)).unwrap_or_default();
-                out.line(&format!(
-                    "{}: reopened for a new mediation round ({}), mediate by {due}",
-                    sanitize(&case.reference),
-                    case.status.label(ctx.lang)
-                ))?;
+                let (r, status) = (sanitize(&case.reference), case.status.label(l));
+                out.line(&match l {
+                    Lang::En => format!("{r}: reopened for a new mediation round ({status}), mediate by {due}"),
+                    Lang::Zh => format!("{r}：转入新一轮调解（{status}），调解时限 {due}"),
+                })?;
             }
         }
     }
@@ -202,10 +220,10 @@ pub fn arrive(ctx: &Context, a: &ArriveArgs) -> Result<()> {
     } else {
         let after = crate::view::duration::short_duration(minutes * 60, ctx.lang);
         let line = match ctx.lang {
-            crate::domain::Lang::Zh => {
+            Lang::Zh => {
                 format!("{}：{} 到场（吹哨后{after}）", sanitize(&case.reference), tz.minutes_with_offset(at))
             }
-            crate::domain::Lang::En => {
+            Lang::En => {
                 format!(
                     "{}: arrived on site {} ({after} after the whistle)",
                     sanitize(&case.reference),

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use chrono::{NaiveDate, Utc};
 use clap::{Args, Subcommand};
 
+use super::cases::tr;
 use super::output::{row, Out};
 use super::Context;
 use crate::domain::NewCase;
@@ -80,10 +81,14 @@ fn findings(path: &PathBuf, tz: crate::domain::OfficeTz) -> Result<Vec<NewCase>>
         v => vec![v],
     };
     items
-        .iter()
+        .into_iter()
         .enumerate()
-        .map(|(i, v)| {
-            new_case_from_json(v, tz).map_err(|errs| {
+        .map(|(i, mut v)| {
+            // A finding's source is screening whatever the record says; it need not say it.
+            if let Some(o) = v.as_object_mut() {
+                o.insert("source".into(), serde_json::Value::String("screening".into()));
+            }
+            new_case_from_json(&v, tz).map_err(|errs| {
                 let words: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
                 Error::refused(name.clone(), format!("record {}: {}", i + 1, words.join("; ")))
             })
@@ -102,6 +107,7 @@ fn row_json(r: &ScreeningRow, tz: crate::domain::OfficeTz) -> Result<serde_json:
 /// `screening …`.
 pub fn screening(ctx: &Context, a: &ScreeningArgs) -> Result<()> {
     let now = Utc::now();
+    let l = ctx.lang;
     let mut out = Out::new();
     match &a.command {
         ScreeningCommand::Due { overdue, json } => {
@@ -110,20 +116,24 @@ pub fn screening(ctx: &Context, a: &ScreeningArgs) -> Result<()> {
             if *json {
                 out.json_pretty(&duties)?;
             } else if duties.is_empty() {
-                out.line("no screening due")?;
+                out.line(tr(l, "no screening due", "没有待排查的任务"))?;
             } else {
-                out.line(&row(&[("TIER", 10), ("COMMITTEE", 16), ("PERIOD", 9), ("STATE", 8), ("NAME", 40)]))?;
+                out.line(&row(&[
+                    (tr(l, "TIER", "层级"), 10),
+                    (tr(l, "COMMITTEE", "调委会"), 16),
+                    (tr(l, "PERIOD", "周期"), 9),
+                    (tr(l, "STATE", "状态"), 8),
+                    (tr(l, "NAME", "名称"), 40),
+                ]))?;
                 for d in &duties {
                     let name = store
                         .org()
                         .committee(d.committee_id)
-                        .map(
-                            |c| if ctx.lang == crate::domain::Lang::Zh { c.name_zh.clone() } else { c.name_en.clone() },
-                        )
+                        .map(|c| if l == crate::domain::Lang::Zh { c.name_zh.clone() } else { c.name_en.clone() })
                         .unwrap_or_default();
-                    let state = if d.overdue { "overdue" } else { "due" };
+                    let state = if d.overdue { tr(l, "overdue", "超期") } else { tr(l, "due", "待排查") };
                     out.line(&row(&[
-                        (d.tier.label(ctx.lang), 10),
+                        (d.tier.label(l), 10),
                         (&d.committee, 16),
                         (&d.period, 9),
                         (state, 8),
@@ -151,12 +161,13 @@ pub fn screening(ctx: &Context, a: &ScreeningArgs) -> Result<()> {
             if *json {
                 out.json_pretty(&row_json(&r, tz)?)?;
             } else {
-                let mut line = format!(
-                    "screening {} recorded: {} {}, {} dispute(s) found",
-                    r.id, r.committee, r.period, r.disputes_found
-                );
+                let (id, c, p, n) = (r.id, &r.committee, &r.period, r.disputes_found);
+                let mut line = match l {
+                    crate::domain::Lang::En => format!("screening {id} recorded: {c} {p}, {n} dispute(s) found"),
+                    crate::domain::Lang::Zh => format!("排查记录 {id} 已登记：{c} {p}，发现纠纷 {n} 件"),
+                };
                 if !r.cases.is_empty() {
-                    line.push_str(&format!("; cases {}", r.cases.join(", ")));
+                    line.push_str(&format!("{}{}", tr(l, "; cases ", "；立案 "), r.cases.join(", ")));
                 }
                 out.line(&crate::domain::text::sanitize(&line))?;
             }
@@ -168,16 +179,16 @@ pub fn screening(ctx: &Context, a: &ScreeningArgs) -> Result<()> {
                 let tz = store.policy().office.time_zone;
                 out.json_pretty(&rows.iter().map(|r| row_json(r, tz)).collect::<Result<Vec<_>>>()?)?;
             } else if rows.is_empty() {
-                out.line("no screenings recorded")?;
+                out.line(tr(l, "no screenings recorded", "没有排查记录"))?;
             } else {
                 out.line(&row(&[
-                    ("ID", 5),
-                    ("DATE", 10),
-                    ("COMMITTEE", 16),
-                    ("PERIOD", 9),
-                    ("FOUND", 5),
-                    ("BY", 10),
-                    ("PLACES", 30),
+                    (tr(l, "ID", "编号"), 5),
+                    (tr(l, "DATE", "日期"), 10),
+                    (tr(l, "COMMITTEE", "调委会"), 16),
+                    (tr(l, "PERIOD", "周期"), 9),
+                    (tr(l, "FOUND", "发现"), 5),
+                    (tr(l, "BY", "排查人"), 10),
+                    (tr(l, "PLACES", "地点"), 30),
                 ]))?;
                 for r in &rows {
                     out.line(&row(&[

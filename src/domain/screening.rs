@@ -127,6 +127,32 @@ mod tests {
     }
 
     #[test]
+    fn the_period_is_the_office_days_not_the_servers_or_utcs() {
+        use crate::domain::OfficeTz;
+        use chrono::{TimeZone, Utc};
+        let r = Rhythm::default();
+        let at = |h, m| Utc.with_ymd_and_hms(2023, 12, 31, h, m, 0).single().unwrap_or_default();
+        let week = |tz: OfficeTz, t| period_for(&r, Tier::Village, tz.date_of(t)).map(|p| p.code()).unwrap_or_default();
+        // Shanghai: Sunday 31 December 23:30 is still 2023-W52; 00:30 is Monday, 2024-W01.
+        let sh = OfficeTz::default();
+        assert_eq!(week(sh, at(15, 30)), "2023-W52");
+        assert_eq!(week(sh, at(16, 30)), "2024-W01");
+        for (tier, code) in [(Tier::Town, "2024-01"), (Tier::District, "2024-Q1")] {
+            assert_eq!(period_for(&r, tier, sh.date_of(at(16, 30))).map(|p| p.code()), Some(code.to_string()));
+        }
+        // New York: 23:30 on Sunday 31 December is Monday 04:30 UTC; the office is still in 2023.
+        let ny: OfficeTz = "America/New_York".parse().unwrap_or_default();
+        let monday_utc = Utc.with_ymd_and_hms(2024, 1, 1, 4, 30, 0).single().unwrap_or_default();
+        assert_eq!(week(ny, monday_utc), "2023-W52");
+        for (tier, code) in [(Tier::Town, "2023-12"), (Tier::District, "2023-Q4")] {
+            assert_eq!(period_for(&r, tier, ny.date_of(monday_utc)).map(|p| p.code()), Some(code.to_string()));
+        }
+        let yearly = Rhythm { city: Some(PeriodKind::Year), ..Rhythm::default() };
+        assert_eq!(period_for(&yearly, Tier::City, ny.date_of(monday_utc)).map(|p| p.code()), Some("2023".into()));
+        assert_eq!(period_for(&yearly, Tier::City, sh.date_of(monday_utc)).map(|p| p.code()), Some("2024".into()));
+    }
+
+    #[test]
     fn the_rhythm_is_overridable() {
         let r: Rhythm = toml::from_str("village = \"month\"\ncity = \"year\"").unwrap_or_default();
         assert_eq!(r.of(Tier::Village), Some(PeriodKind::Month));

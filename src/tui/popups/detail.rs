@@ -34,21 +34,12 @@ impl DetailPopup {
         DetailPopup { reference, detail: None, scroll: 0 }
     }
 
-    /// The keys that act on the shown case.
-    pub const CASE_KEYS: &'static [Action] = &[
-        Action::Assign,
-        Action::Escalate,
-        Action::Transfer,
-        Action::RecordFollowup,
-        Action::Reveal,
-        Action::StartMediation,
-        Action::RecordOutcome,
-        Action::ExtendClock,
-        Action::ApplyJudicial,
-        Action::ReferOnward,
-        Action::CloseCase,
-        Action::RecordArrival,
-    ];
+    /// True for the keys that act on the shown case: assign, escalate, transfer, follow-up,
+    /// reveal and every later step's.
+    pub fn is_case_key(a: &Action) -> bool {
+        matches!(a, Action::Assign | Action::Escalate | Action::Transfer | Action::RecordFollowup | Action::Reveal)
+            || CaseStep::of_action(a).is_some()
+    }
 }
 
 impl PopupComponent for DetailPopup {
@@ -85,7 +76,7 @@ impl PopupComponent for DetailPopup {
                 self.scroll = self.scroll.saturating_sub(1);
                 Step::Stay
             }
-            (_, Some(a)) if Self::CASE_KEYS.contains(&a) => Step::Act(a),
+            (_, Some(a)) if Self::is_case_key(&a) => Step::Act(a),
             _ => Step::Stay,
         }
     }

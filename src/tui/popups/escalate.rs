@@ -6,11 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-use super::form::form_lines;
-use super::frame::{block, centered, draw};
+use super::form::{draw_form, form_key, form_lines};
+use super::frame::block;
 use super::{PopupComponent, Step};
 use crate::domain::Lang;
-use crate::tui::state::{Form, FormOutcome, State};
+use crate::tui::state::{Form, State};
 use crate::tui::theme::Theme;
 use crate::tui::worker::CaseWrite;
 
@@ -36,23 +36,13 @@ impl PopupComponent for EscalatePopup {
     }
 
     fn on_key(&mut self, _state: &State, key: KeyEvent) -> Step {
-        match self.form.key(key) {
-            FormOutcome::Cancel => Step::Close,
-            FormOutcome::Editing => Step::Stay,
-            FormOutcome::Submit => match self.form.to_reason() {
-                Ok(reason) => Step::Send(CaseWrite::Escalate { reason }.request(self.reference.clone(), self.seen)),
-                Err(errs) => {
-                    self.form.set_errors(&errs);
-                    Step::Stay
-                }
-            },
-        }
+        let (reference, seen) = (self.reference.clone(), self.seen);
+        form_key(&mut self.form, key, |f| Ok(CaseWrite::Escalate { reason: f.to_reason()? }.request(reference, seen)))
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         let mut lines = vec![Line::from(Span::styled(state.strings.escalate_confirm, theme.muted)), Line::from("")];
         lines.extend(form_lines(theme, &self.form, 70, &[]));
-        let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-        draw(frame, centered(area, 72, height), block(theme, self.title(state), &self.hint(state)), lines, 0, true);
+        draw_form(frame, area, block(theme, self.title(state), &self.hint(state)), lines);
     }
 }

@@ -10,7 +10,7 @@ use ratatui::Frame;
 use super::frame::{big, block, centered, draw};
 use super::{PopupComponent, Step};
 use crate::domain::text::sanitize;
-use crate::domain::Lang;
+use crate::domain::{FieldError, Lang};
 use crate::store::Expect;
 use crate::tui::state::{FieldKind, Form, FormOutcome, State};
 use crate::tui::theme::Theme;
@@ -141,27 +141,41 @@ impl PopupComponent for FollowupPopup {
     }
 
     fn on_key(&mut self, _state: &State, key: KeyEvent) -> Step {
-        match self.form.key(key) {
-            FormOutcome::Cancel => Step::Close,
-            FormOutcome::Editing => Step::Stay,
-            FormOutcome::Submit => match self.form.to_followup() {
-                Ok(record) => Step::Send(Request::Followup {
-                    reference: self.reference.clone(),
-                    expect: Expect::Version(self.version),
-                    record,
-                }),
-                Err(errs) => {
-                    self.form.set_errors(&errs);
-                    Step::Stay
-                }
-            },
-        }
+        let (reference, expect) = (self.reference.clone(), Expect::Version(self.version));
+        form_key(&mut self.form, key, |f| Ok(Request::Followup { reference, expect, record: f.to_followup()? }))
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         let lines = form_lines(theme, &self.form, 70, &[]);
-        draw(frame, centered(area, 72, 12), block(theme, self.title(state), &self.hint(state)), lines, 0, false);
+        draw_form(frame, area, block(theme, self.title(state), &self.hint(state)), lines);
     }
+}
+
+/// A key on a form popup: Esc closes, Enter turns the form into a request through `submit`
+/// (its errors are shown under their fields, and the popup stays), anything else edits.
+pub(super) fn form_key(
+    form: &mut Form,
+    key: KeyEvent,
+    submit: impl FnOnce(&Form) -> Result<Request, Vec<FieldError>>,
+) -> Step {
+    match form.key(key) {
+        FormOutcome::Cancel => Step::Close,
+        FormOutcome::Editing => Step::Stay,
+        FormOutcome::Submit => match submit(form) {
+            Ok(request) => Step::Send(request),
+            Err(errs) => {
+                form.set_errors(&errs);
+                Step::Stay
+            }
+        },
+    }
+}
+
+/// Draws a form popup 72 columns wide, centred, as tall as its lines once wrapped.
+pub(super) fn draw_form(frame: &mut Frame<'_>, area: Rect, block: ratatui::widgets::Block<'_>, lines: Vec<Line<'_>>) {
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(70).max(1)).sum();
+    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX);
+    draw(frame, centered(area, 72, height), block, lines, 0, true);
 }
 
 /// The form's lines: a label and a value per field, its error under it. An empty field with a

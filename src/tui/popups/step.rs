@@ -6,12 +6,12 @@ use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::form::{form_lines, now_words};
-use super::frame::{block, centered, draw};
+use super::form::{draw_form, form_key, form_lines, now_words};
+use super::frame::block;
 use super::{PopupComponent, Step};
 use crate::domain::Lang;
 use crate::store::Expect;
-use crate::tui::state::{Form, FormOutcome, State};
+use crate::tui::state::{Form, State};
 use crate::tui::steps::CaseStep;
 use crate::tui::theme::Theme;
 use crate::tui::worker::Request;
@@ -40,12 +40,6 @@ fn placeholders(lang: Lang) -> [(&'static str, &'static str); 4] {
     ]
 }
 
-/// The form's height on screen: its lines and the frame.
-fn height(form: &Form) -> u16 {
-    let lines = form.fields.len() + form.fields.iter().filter(|f| f.error.is_some()).count();
-    u16::try_from(lines + 2).unwrap_or(u16::MAX)
-}
-
 impl PopupComponent for StepPopup {
     fn title(&self, state: &State) -> String {
         format!("{} {}", self.step.label(state.strings.lang), self.reference)
@@ -57,34 +51,22 @@ impl PopupComponent for StepPopup {
 
     fn on_key(&mut self, state: &State, key: KeyEvent) -> Step {
         let before = self.form.chosen_outcome();
-        match self.form.key(key) {
-            FormOutcome::Cancel => Step::Close,
-            FormOutcome::Editing => {
-                // The outcome form shows the fields of the outcome chosen.
-                let now = self.form.chosen_outcome();
-                if self.step == CaseStep::Outcome && now != before {
-                    *self.form = Form::outcome(now, &self.form.outcomes(), state.strings.lang);
-                }
-                Step::Stay
-            }
-            FormOutcome::Submit => match self.form.to_step(self.step, state.now, state.tz) {
-                Ok(write) => Step::Send(Request::Step {
-                    reference: self.reference.clone(),
-                    expect: Expect::Version(self.version),
-                    write,
-                }),
-                Err(errs) => {
-                    self.form.set_errors(&errs);
-                    Step::Stay
-                }
-            },
+        let (reference, expect) = (self.reference.clone(), Expect::Version(self.version));
+        let step = self.step;
+        let next = form_key(&mut self.form, key, |f| {
+            Ok(Request::Step { reference, expect, write: f.to_step(step, state.now, state.tz)? })
+        });
+        // The outcome form shows the fields of the outcome chosen.
+        let chosen = self.form.chosen_outcome();
+        if next == Step::Stay && step == CaseStep::Outcome && chosen != before {
+            *self.form = Form::outcome(chosen, &self.form.outcomes(), state.strings.lang);
         }
+        next
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         let lines = form_lines(theme, &self.form, 70, &placeholders(state.strings.lang));
-        let area = centered(area, 72, height(&self.form));
-        draw(frame, area, block(theme, self.title(state), &self.hint(state)), lines, 0, false);
+        draw_form(frame, area, block(theme, self.title(state), &self.hint(state)), lines);
     }
 }
 
@@ -105,22 +87,12 @@ impl PopupComponent for ScreeningPopup {
     }
 
     fn on_key(&mut self, state: &State, key: KeyEvent) -> Step {
-        match self.form.key(key) {
-            FormOutcome::Cancel => Step::Close,
-            FormOutcome::Editing => Step::Stay,
-            FormOutcome::Submit => match self.form.to_screening(state.tz.date_of(state.now)) {
-                Ok(record) => Step::Send(Request::Screening(Box::new(record))),
-                Err(errs) => {
-                    self.form.set_errors(&errs);
-                    Step::Stay
-                }
-            },
-        }
+        let today = state.tz.date_of(state.now);
+        form_key(&mut self.form, key, |f| Ok(Request::Screening(Box::new(f.to_screening(today)?))))
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         let lines = form_lines(theme, &self.form, 70, &placeholders(state.strings.lang));
-        let area = centered(area, 72, height(&self.form));
-        draw(frame, area, block(theme, self.title(state), &self.hint(state)), lines, 0, false);
+        draw_form(frame, area, block(theme, self.title(state), &self.hint(state)), lines);
     }
 }
