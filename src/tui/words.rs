@@ -1,21 +1,20 @@
 //! The desk's words for following cases, drill-down lists, search, the message log and the
 //! mouse, in English and Chinese (kept apart from `i18n.rs` so each feature's words sit together).
 
-use super::i18n::Strings;
-use crate::domain::Lang;
-
+/// Adds `Strings` methods each giving its words in the desk's language: `name = ("en", "zh");`.
 macro_rules! words {
     ($($(#[$doc:meta])* $name:ident = ($en:expr, $zh:expr);)*) => {
-        impl Strings {
+        impl $crate::tui::i18n::Strings {
             $(
                 $(#[$doc])*
                 pub fn $name(&self) -> &'static str {
-                    if self.lang == Lang::Zh { $zh } else { $en }
+                    if self.lang == $crate::domain::Lang::Zh { $zh } else { $en }
                 }
             )*
         }
     };
 }
+pub(crate) use words;
 
 words! {
     /// After a ref: the case is no longer in the list.

@@ -1,21 +1,7 @@
 //! The Statistics screen's own words in English and Chinese (figure names come from the shared
 //! glossary, `view::Term`, so the screen and `report` say the same).
 
-use crate::domain::Lang;
-use crate::tui::i18n::Strings;
-
-macro_rules! words {
-    ($($(#[$doc:meta])* $name:ident = ($en:expr, $zh:expr);)*) => {
-        impl Strings {
-            $(
-                $(#[$doc])*
-                pub fn $name(&self) -> &'static str {
-                    if self.lang == Lang::Zh { $zh } else { $en }
-                }
-            )*
-        }
-    };
-}
+use crate::tui::words::words;
 
 words! {
     /// The screen's title.
