@@ -37,8 +37,8 @@ pub struct AftercareWords {
 /// English.
 pub const EN: AftercareWords = AftercareWords {
     f_visitor: "Visited by",
-    items_overdue: "Rectification overdue",
-    judicial_due: "Judicial window closing",
+    items_overdue: "Items overdue",
+    judicial_due: "Judicial due",
     screenings: "Screening",
     due: "due",
     overdue: "overdue",
