@@ -51,7 +51,7 @@ pub enum Action {
     AutoAssign,
     /// Mark or unmark the selected case for bulk work.
     ToggleMark,
-    /// Escalate the selected case one tier (asks to confirm).
+    /// Escalate the selected case one tier (asks the reason, which the audit trail keeps).
     Escalate,
     /// Transfer the selected case to another committee.
     Transfer,

@@ -425,7 +425,7 @@ impl Strings {
             A::Assign => ("assign selected or marked case(s)", "分派选中或已标记的案件"),
             A::AutoAssign => ("auto-assign marked cases by load", "按负荷自动分派已标记案件"),
             A::ToggleMark => ("mark / unmark for bulk", "标记 / 取消标记"),
-            A::Escalate => ("escalate one tier (confirm)", "上报一级（需确认）"),
+            A::Escalate => ("escalate one tier (asks the reason)", "上报一级（需填写原因）"),
             A::Transfer => ("transfer to another committee", "移交其他调委会"),
             A::NewCase => ("new case (intake form)", "新案件登记"),
             A::RecordFollowup => ("record a follow-up outcome", "登记回访结果"),

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-use super::frame::{big, block, draw};
+use super::frame::{big, block, draw, fit_hint};
 use super::{PopupComponent, Step};
 use crate::tui::action::Action;
 use crate::tui::snapshot::CaseDetail;
@@ -49,12 +49,14 @@ impl PopupComponent for DetailPopup {
 
     /// The keys of what the shown case can take now (the lifecycle decides), then reveal.
     fn hint(&self, state: &State) -> String {
+        // The steps first: at 80 columns what does not fit is dropped from the end (the help
+        // lists every key).
         let mut actions = Vec::new();
         if let Some(d) = &self.detail {
+            actions.extend(CaseStep::allowed_for(&d.case).iter().map(|s| s.action()));
             if d.case.status.is_open() {
                 actions.extend([Action::Assign, Action::Escalate]);
             }
-            actions.extend(CaseStep::allowed_for(&d.case).iter().map(|s| s.action()));
         }
         actions.push(Action::Reveal);
         let mut parts: Vec<String> = actions
@@ -62,7 +64,8 @@ impl PopupComponent for DetailPopup {
             .map(|a| format!("{} {}", state.keymap.first_key(a), state.strings.action_short(a)))
             .collect();
         parts.push("Esc".into());
-        parts.join(" · ")
+        let (w, h) = state.size;
+        fit_hint(&parts, usize::from(big(Rect::new(0, 0, w, h)).width.saturating_sub(4)))
     }
 
     fn on_key(&mut self, state: &State, key: KeyEvent) -> Step {

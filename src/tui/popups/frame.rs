@@ -31,6 +31,24 @@ pub fn block<'a>(theme: &Theme, title: String, hint: &str) -> Block<'a> {
         .title_bottom(Line::from(format!(" {hint} ")).style(theme.muted).right_aligned())
 }
 
+/// Joins hint parts with ` · ` into at most `width` columns: parts are dropped from the end,
+/// except the last (how to leave), which always stays.
+pub fn fit_hint(parts: &[String], width: usize) -> String {
+    let Some((last, rest)) = parts.split_last() else { return String::new() };
+    let mut kept: Vec<&str> = Vec::new();
+    let mut used = crate::domain::text::width(last);
+    for p in rest {
+        let w = crate::domain::text::width(p) + 3;
+        if used + w > width {
+            break;
+        }
+        used += w;
+        kept.push(p);
+    }
+    kept.push(last);
+    kept.join(" · ")
+}
+
 /// Clears the popup's area, and blanks a wide (CJK) character cut in half by its left edge, so
 /// the terminal does not swallow the popup's border.
 fn clear(frame: &mut Frame<'_>, area: Rect) {
@@ -86,5 +104,20 @@ pub fn filter_list_key(filter: &mut String, selected: &mut usize, len: usize, k:
     if !list_move(selected, len, &k) {
         edit_line(filter, k);
         *selected = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_hint;
+
+    #[test]
+    fn a_long_hint_drops_parts_from_the_end_but_keeps_the_way_out() {
+        let parts: Vec<String> = ["W 到场", "M 开始调解", "a assign", "Esc"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(fit_hint(&parts, 80), "W 到场 · M 开始调解 · a assign · Esc");
+        assert_eq!(fit_hint(&parts, 25), "W 到场 · M 开始调解 · Esc");
+        assert_eq!(fit_hint(&parts, 24), "W 到场 · Esc");
+        assert_eq!(fit_hint(&parts, 3), "Esc");
+        assert_eq!(fit_hint(&[], 10), "");
     }
 }
