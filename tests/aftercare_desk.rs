@@ -11,12 +11,8 @@ use duty_desk::tui::state::update;
 use duty_desk::tui::theme::Theme;
 use tui_support::{desk, now, screen, state, Desk};
 
-use std::sync::mpsc;
-
 use duty_desk::domain::aftercare::ItemStatus;
-use duty_desk::store::Store;
 use duty_desk::tui::action::Action;
-use duty_desk::tui::event::Event;
 use duty_desk::tui::state::{Effect, Popup};
 use duty_desk::tui::worker::{Reply, Request};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -27,22 +23,7 @@ fn key(s: &mut duty_desk::tui::state::State, c: KeyCode) -> Vec<Effect> {
 
 /// Runs the requests through the real worker on the desk's file; returns its reply.
 fn run(d: &Desk, requests: Vec<Request>) -> Box<Reply> {
-    let path = d.dir.path().join("desk.db");
-    let (tx, inbox) = mpsc::channel();
-    let (events, replies) = mpsc::channel();
-    let worker = duty_desk::tui::worker::spawn(Store::open(&path, false).unwrap(), inbox, events, Default::default());
-    for r in requests {
-        tx.send(r).unwrap();
-    }
-    let reply = loop {
-        match replies.recv().unwrap() {
-            Event::Reply(r) => break r,
-            _ => continue,
-        }
-    };
-    tx.send(Request::Shutdown).unwrap();
-    worker.join().unwrap();
-    reply
+    tui_support::run_worker(d, requests)
 }
 
 /// The fixed desk with both resolved cases visited: one not performed, one at risk of

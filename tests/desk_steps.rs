@@ -4,13 +4,10 @@
 
 mod tui_support;
 
-use std::sync::mpsc;
-
 use duty_desk::domain::{Lang, Status};
 use duty_desk::error::Error;
-use duty_desk::store::{Expect, Store};
+use duty_desk::store::Expect;
 use duty_desk::tui::action::Action;
-use duty_desk::tui::event::Event;
 use duty_desk::tui::snapshot::CaseDetail;
 use duty_desk::tui::state::{update, Effect, Popup, State};
 use duty_desk::tui::steps::{CaseStep, StepWrite};
@@ -43,22 +40,7 @@ fn open_detail(d: &Desk, s: &mut State, reference: &str) {
 
 /// Runs the requests through the real worker on the desk's file; returns its reply.
 fn run(d: &Desk, requests: Vec<Request>) -> Box<Reply> {
-    let path = d.dir.path().join("desk.db");
-    let (tx, inbox) = mpsc::channel();
-    let (events, replies) = mpsc::channel();
-    let worker = duty_desk::tui::worker::spawn(Store::open(&path, false).unwrap(), inbox, events, Default::default());
-    for r in requests {
-        tx.send(r).unwrap();
-    }
-    let reply = loop {
-        match replies.recv().unwrap() {
-            Event::Reply(r) => break r,
-            _ => continue,
-        }
-    };
-    tx.send(Request::Shutdown).unwrap();
-    worker.join().unwrap();
-    reply
+    tui_support::run_worker(d, requests)
 }
 
 /// Presses `action` in the open detail, types into the form's fields (`(field index, text)`,

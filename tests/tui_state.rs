@@ -334,8 +334,6 @@ fn a_follow_up_row_has_no_version_so_its_writes_read_one_first() {
 #[test]
 fn a_stale_palette_assign_shows_the_conflict_and_overwrites_nothing() {
     use duty_desk::store::Store;
-    use duty_desk::tui::event::Event;
-    use std::sync::mpsc;
 
     let d = desk();
     let mut s = state(&d, Lang::En, (80, 24));
@@ -358,20 +356,7 @@ fn a_stale_palette_assign_shows_the_conflict_and_overwrites_nothing() {
     );
 
     // The real worker runs the request against the database.
-    let (requests, inbox) = mpsc::channel();
-    let (events, replies) = mpsc::channel();
-    let worker = duty_desk::tui::worker::spawn(Store::open(&path, false).unwrap(), inbox, events, s.query.clone());
-    for r in fx {
-        requests.send(r).unwrap();
-    }
-    let reply = loop {
-        match replies.recv().unwrap() {
-            Event::Reply(r) => break r,
-            _ => continue,
-        }
-    };
-    requests.send(Request::Shutdown).unwrap();
-    worker.join().unwrap();
+    let reply = tui_support::run_worker(&d, fx);
     assert!(matches!(&*reply, Reply::Failed(Error::Conflict(_))), "{reply:?}");
 
     update(&mut s, Action::Reply(reply));

@@ -171,6 +171,28 @@ pub fn desk() -> Desk {
     Desk { dir, store, refs }
 }
 
+/// Runs the requests through the real worker thread on the desk's file and returns its first
+/// reply (the worker is shut down after).
+pub fn run_worker(desk: &Desk, requests: Vec<duty_desk::tui::worker::Request>) -> Box<duty_desk::tui::worker::Reply> {
+    use duty_desk::tui::event::Event;
+    use duty_desk::tui::worker::Request;
+    let path = desk.dir.path().join("desk.db");
+    let (tx, inbox) = std::sync::mpsc::channel();
+    let (events, replies) = std::sync::mpsc::channel();
+    let worker = duty_desk::tui::worker::spawn(Store::open(&path, false).unwrap(), inbox, events, Default::default());
+    for r in requests {
+        tx.send(r).unwrap();
+    }
+    let reply = loop {
+        if let Event::Reply(r) = replies.recv().unwrap() {
+            break r;
+        }
+    };
+    tx.send(Request::Shutdown).unwrap();
+    worker.join().unwrap();
+    reply
+}
+
 /// The state of a desk that has just received its first snapshot.
 pub fn state(desk: &Desk, lang: duty_desk::domain::Lang, size: (u16, u16)) -> State {
     let mut s = State::new(

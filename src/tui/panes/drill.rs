@@ -167,9 +167,8 @@ pub fn on_action(s: &mut State, a: &Action, fx: &mut Vec<Effect>) -> bool {
 /// true when there was one. Called from `update` only.
 pub fn click(s: &mut State, area: Rect, y: u16, fx: &mut Vec<Effect>) -> bool {
     let Some(d) = s.drill.as_ref() else { return false };
-    let rows = ListRows::new(crate::tui::ui::pane_inner(area), 1, 0, d.selected);
-    match rows.index_at(y).filter(|&i| i < d.len()) {
-        Some(i) => scroll(s, super::delta_to(d.selected, i), fx),
+    match super::click_delta(area, 0, d.selected, d.len(), y) {
+        Some(delta) => scroll(s, delta, fx),
         None => false,
     }
 }

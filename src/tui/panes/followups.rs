@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{delta_to, step, Pane, PaneComponent};
+use super::{click_delta, step, Pane, PaneComponent};
 use crate::domain::Tier;
 use crate::tui::action::Action;
 use crate::tui::i18n::Strings;
@@ -191,16 +191,10 @@ impl PaneComponent for Followups {
 
     fn click(&self, s: &mut State, area: Rect, _x: u16, y: u16, fx: &mut Vec<Effect>) -> bool {
         let Some(snap) = s.snap.as_ref() else { return false };
-        let inner = crate::tui::ui::pane_inner(area);
         let foot = aftercare_len(snap);
-        let rows = ListRows::new(inner, 1, foot, s.followups_selected);
-        match rows.index_at(y).filter(|&i| i < s.followups_view.len()) {
-            Some(i) => {
-                self.move_by(s, delta_to(s.followups_selected, i), fx);
-                true
-            }
-            None => false,
-        }
+        let Some(d) = click_delta(area, foot, s.followups_selected, s.followups_view.len(), y) else { return false };
+        self.move_by(s, d, fx);
+        true
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {

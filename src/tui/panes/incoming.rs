@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{delta_to, step, Pane, PaneComponent};
+use super::{click_delta, step, Pane, PaneComponent};
 use crate::domain::{Case, Lang, Org};
 use crate::store::IncomingSort;
 use crate::tui::action::Action;
@@ -291,14 +291,9 @@ impl PaneComponent for Incoming {
 
     fn click(&self, s: &mut State, area: Rect, _x: u16, y: u16, fx: &mut Vec<Effect>) -> bool {
         let total = s.snap.as_ref().map_or(0, |x| x.incoming.total as usize);
-        let rows = ListRows::new(crate::tui::ui::pane_inner(area), 1, 0, s.incoming_selected);
-        match rows.index_at(y).filter(|&i| i < total) {
-            Some(i) => {
-                self.move_by(s, delta_to(s.incoming_selected, i), fx);
-                true
-            }
-            None => false,
-        }
+        let Some(d) = click_delta(area, 0, s.incoming_selected, total, y) else { return false };
+        self.move_by(s, d, fx);
+        true
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {

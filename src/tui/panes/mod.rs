@@ -125,6 +125,14 @@ impl Pane {
     }
 }
 
+/// A click on a list: the delta that moves its selection (`selected` of `len` rows, drawn in
+/// the pane's `area` under one header line with `foot` lines left at the bottom) to the row at
+/// screen row `y`, if a row is there.
+pub(crate) fn click_delta(area: Rect, foot: usize, selected: usize, len: usize, y: u16) -> Option<isize> {
+    let rows = crate::tui::ui::widgets::ListRows::new(crate::tui::ui::pane_inner(area), 1, foot, selected);
+    rows.index_at(y).filter(|&i| i < len).map(|i| delta_to(selected, i))
+}
+
 /// The delta that moves a selection from `cur` to `to` (for [`PaneComponent::move_by`]).
 pub(crate) fn delta_to(cur: usize, to: usize) -> isize {
     to as isize - cur as isize

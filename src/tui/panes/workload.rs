@@ -6,7 +6,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::drill::{self, DrillKind};
-use super::{delta_to, step, Pane, PaneComponent};
+use super::{click_delta, step, Pane, PaneComponent};
 use crate::domain::Lang;
 use crate::store::CaseFilter;
 use crate::tui::action::Action;
@@ -157,14 +157,9 @@ impl PaneComponent for Workload {
     }
 
     fn click(&self, s: &mut State, area: Rect, _x: u16, y: u16, fx: &mut Vec<Effect>) -> bool {
-        let rows = ListRows::new(crate::tui::ui::pane_inner(area), 1, 0, s.workload_selected);
-        match rows.index_at(y).filter(|&i| i < s.workload_view.len()) {
-            Some(i) => {
-                self.move_by(s, delta_to(s.workload_selected, i), fx);
-                true
-            }
-            None => false,
-        }
+        let Some(d) = click_delta(area, 0, s.workload_selected, s.workload_view.len(), y) else { return false };
+        self.move_by(s, d, fx);
+        true
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {

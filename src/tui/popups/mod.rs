@@ -2,8 +2,8 @@
 //! (title, hint keys, key handling, drawing). While a popup is open it consumes every key first.
 //!
 //! A new popup is one new file here holding its struct and its `PopupComponent` impl, plus its
-//! registration in this file: a variant of [`Popup`] and one arm in [`Popup::component`] and
-//! [`Popup::component_mut`]. Something opens it by setting `state.popup` inside `update`.
+//! registration in this file: a variant of [`Popup`] and one arm in `each_popup!`. Something
+//! opens it by setting `state.popup` inside `update`.
 
 mod assign;
 mod confirm;
@@ -108,45 +108,38 @@ pub enum Popup {
     Messages(MessagesPopup),
 }
 
+/// `match` over every popup variant, binding its component as `$p` (the one list both
+/// [`Popup::component`] and [`Popup::component_mut`] use).
+macro_rules! each_popup {
+    ($popup:expr, $p:ident => $body:expr) => {
+        match $popup {
+            Popup::Detail($p) => $body,
+            Popup::Assign($p) => $body,
+            Popup::Confirm($p) => $body,
+            Popup::Transfer($p) => $body,
+            Popup::Escalate($p) => $body,
+            Popup::Intake($p) => $body,
+            Popup::Followup($p) => $body,
+            Popup::Step($p) => $body,
+            Popup::Screening($p) => $body,
+            Popup::Stats($p) => $body,
+            Popup::Help($p) => $body,
+            Popup::Palette($p) => $body,
+            Popup::Message($p) => $body,
+            Popup::Messages($p) => $body,
+        }
+    };
+}
+
 impl Popup {
     /// The component behind the variant.
     pub fn component(&self) -> &dyn PopupComponent {
-        match self {
-            Popup::Detail(p) => p,
-            Popup::Assign(p) => p,
-            Popup::Confirm(p) => p,
-            Popup::Transfer(p) => p,
-            Popup::Escalate(p) => p,
-            Popup::Intake(p) => p,
-            Popup::Followup(p) => p,
-            Popup::Step(p) => p,
-            Popup::Screening(p) => p,
-            Popup::Stats(p) => p,
-            Popup::Help(p) => p,
-            Popup::Palette(p) => p,
-            Popup::Message(p) => p,
-            Popup::Messages(p) => p,
-        }
+        each_popup!(self, p => p)
     }
 
     /// The component behind the variant, to hand it a key.
     pub fn component_mut(&mut self) -> &mut dyn PopupComponent {
-        match self {
-            Popup::Detail(p) => p,
-            Popup::Assign(p) => p,
-            Popup::Confirm(p) => p,
-            Popup::Transfer(p) => p,
-            Popup::Escalate(p) => p,
-            Popup::Intake(p) => p,
-            Popup::Followup(p) => p,
-            Popup::Step(p) => p,
-            Popup::Screening(p) => p,
-            Popup::Stats(p) => p,
-            Popup::Help(p) => p,
-            Popup::Palette(p) => p,
-            Popup::Message(p) => p,
-            Popup::Messages(p) => p,
-        }
+        each_popup!(self, p => p)
     }
 
     /// An error or conflict to acknowledge.
