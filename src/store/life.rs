@@ -141,6 +141,21 @@ fn updated(n: usize, case: &Case) -> Result<()> {
 }
 
 impl Store {
+    /// Ends a life-cycle command: its audit event `action` with `detail`, the commit, and the
+    /// case as it is now.
+    fn commit_event(
+        &self,
+        tx: Transaction<'_>,
+        case: &Case,
+        action: &str,
+        detail: serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<Case> {
+        audit(&tx, now, &self.actor, action, Some(case.id), &detail)?;
+        tx.commit()?;
+        self.case_by_id(case.id)
+    }
+
     /// Opens the transaction, reads the case, checks the expected version and the event against
     /// the life-cycle table; returns the transaction, the case and the status it moves to.
     fn begin_event(&self, reference: &str, expect: Expect, event: Event) -> Result<(Transaction<'_>, Case, Status)> {
@@ -178,16 +193,13 @@ impl Store {
             params![to.code(), ts(session.at), session.place.trim(), present.join(";"), case.id, case.version],
         )?;
         updated(n, &case)?;
-        audit(
-            &tx,
-            now,
-            &self.actor,
+        self.commit_event(
+            tx,
+            &case,
             "mediate",
-            Some(case.id),
-            &json!({"at": ts(session.at), "place": session.place.trim(), "mediators": present}),
-        )?;
-        tx.commit()?;
-        self.case_by_id(case.id)
+            json!({"at": ts(session.at), "place": session.place.trim(), "mediators": present}),
+            now,
+        )
     }
 
     /// Records how mediation ended: an agreement (form, amount, performance date or performed on
@@ -233,21 +245,18 @@ impl Store {
                 tx.execute("INSERT INTO followups (case_id, due) VALUES (?1, ?2)", params![case.id, ts(due)])?;
             }
         }
-        audit(
-            &tx,
-            now,
-            &self.actor,
+        self.commit_event(
+            tx,
+            &case,
             "finish",
-            Some(case.id),
-            &json!({
+            json!({
                 "status": status.code(), "agreement": agreement.map(|a| a.code()),
                 "amount_agreed_fen": outcome.amount_agreed_fen, "on_the_spot": outcome.on_the_spot,
                 "route": outcome.told_route.map(|r| r.code()),
                 "performance_due": outcome.performance_due.map(ts),
             }),
-        )?;
-        tx.commit()?;
-        self.case_by_id(case.id)
+            now,
+        )
     }
 
     /// Extends the mediation clock by `days` with `consent`, within the statutory limits
@@ -275,16 +284,13 @@ impl Store {
             params![to.code(), ts(due), days, case.id, case.version],
         )?;
         updated(n, &case)?;
-        audit(
-            &tx,
-            now,
-            &self.actor,
+        self.commit_event(
+            tx,
+            &case,
             "extend",
-            Some(case.id),
-            &json!({"consent": consent.code(), "days": days, "from": ts(current), "to": ts(due)}),
-        )?;
-        tx.commit()?;
-        self.case_by_id(case.id)
+            json!({"consent": consent.code(), "days": days, "from": ts(current), "to": ts(due)}),
+            now,
+        )
     }
 
     /// Records the parties' application for judicial confirmation (司法确认) of the agreement:
@@ -325,9 +331,7 @@ impl Store {
             params![to.code(), ts(at), court.trim(), case.id, case.version],
         )?;
         updated(n, &case)?;
-        audit(&tx, now, &self.actor, "judicial", Some(case.id), &json!({"at": ts(at), "court": court.trim()}))?;
-        tx.commit()?;
-        self.case_by_id(case.id)
+        self.commit_event(tx, &case, "judicial", json!({"at": ts(at), "court": court.trim()}), now)
     }
 
     /// Refers a failed case onward to a receiving body (court, arbitration, police,
@@ -351,16 +355,13 @@ impl Store {
             params![to.code(), referral.kind.code(), referral.body.trim(), ts(referral.at), case.id, case.version],
         )?;
         updated(n, &case)?;
-        audit(
-            &tx,
-            now,
-            &self.actor,
+        self.commit_event(
+            tx,
+            &case,
             "refer",
-            Some(case.id),
-            &json!({"to": referral.kind.code(), "body": referral.body.trim(), "at": ts(referral.at)}),
-        )?;
-        tx.commit()?;
-        self.case_by_id(case.id)
+            json!({"to": referral.kind.code(), "body": referral.body.trim(), "at": ts(referral.at)}),
+            now,
+        )
     }
 
     /// Closes a resolved case once performance is confirmed, the visits are done and no
@@ -375,8 +376,6 @@ impl Store {
             params![to.code(), case.id, case.version],
         )?;
         updated(n, &case)?;
-        audit(&tx, now, &self.actor, "close", Some(case.id), &json!({}))?;
-        tx.commit()?;
-        self.case_by_id(case.id)
+        self.commit_event(tx, &case, "close", json!({}), now)
     }
 }
