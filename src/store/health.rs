@@ -136,18 +136,29 @@ fn quick_problems(conn: &Connection) -> Vec<String> {
 }
 
 impl super::Store {
-    /// `PRAGMA quick_check` on the open database. When it fails the store stops writing (every
-    /// later write is refused) and the error gives SQLite's first problem.
-    pub fn quick_check(&mut self) -> crate::error::Result<()> {
+    /// Runs `PRAGMA quick_check` now: a pass is remembered for this process; a failure marks the
+    /// file damaged and gives SQLite's first problem.
+    fn run_quick_check(&self) -> Option<String> {
         let problems = quick_problems(&self.conn);
         match problems.first() {
             None => {
                 remember_checked(&self.path);
-                Ok(())
+                None
             }
             Some(first) => {
-                self.read_only = true;
                 mark_damaged(&self.path, &problems);
+                Some(first.clone())
+            }
+        }
+    }
+
+    /// `PRAGMA quick_check` on the open database. When it fails the store stops writing (every
+    /// later write is refused) and the error gives SQLite's first problem.
+    pub fn quick_check(&mut self) -> crate::error::Result<()> {
+        match self.run_quick_check() {
+            None => Ok(()),
+            Some(first) => {
+                self.read_only = true;
                 Err(Error::Db(format!(
                     "the database failed its quick check; writing stopped (run `duty-desk check`): {first}"
                 )))
@@ -162,21 +173,14 @@ impl super::Store {
         if checked(&self.path) {
             return Ok(());
         }
-        let problems = quick_problems(&self.conn);
-        match problems.first() {
-            None => {
-                remember_checked(&self.path);
-                Ok(())
-            }
-            Some(first) => {
-                mark_damaged(&self.path, &problems);
-                Err(Error::Db(format!(
-                    "{} failed its quick check before this write ({} says where); writing is refused until \
+        match self.run_quick_check() {
+            None => Ok(()),
+            Some(first) => Err(Error::Db(format!(
+                "{} failed its quick check before this write ({} says where); writing is refused until \
                      `duty-desk check` finds it healthy: restore a backup; nothing was changed. SQLite says: {first}",
-                    self.path.display(),
-                    damage_mark(&self.path).display()
-                )))
-            }
+                self.path.display(),
+                damage_mark(&self.path).display()
+            ))),
         }
     }
 }
