@@ -4,10 +4,12 @@
 //!   database damaged, the file `<db>.damaged` beside it records the first problems, and every
 //!   write from every process refuses the database until `check` finds it healthy again;
 //! - the first write of a process to a database runs `PRAGMA quick_check` on it (once per
-//!   process and database: the desk checks when it opens, a CLI write before it writes). A
-//!   database that fails is marked and nothing is written. The check reads the whole file: about
-//!   a second per 200 MB (~1 GB, ~5 s at a million cases); that is what a CLI write costs at
-//!   that size, and a desk pays it once.
+//!   process and database: the desk checks when it opens, a CLI write before it writes), unless
+//!   the checked stamp vouches for the file as it is ([`super::stamp`]: a passing check less
+//!   than an hour old, and nothing but duty-desk's own checkpoints has changed the file since).
+//!   A database that fails is marked and nothing is written. The check reads the whole file:
+//!   about a second per 200 MB (~1 GB, ~5 s at a million cases); with the stamp a CLI write
+//!   pays it about once an hour, or after anything else touched the file.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -139,10 +141,12 @@ impl super::Store {
     /// Runs `PRAGMA quick_check` now: a pass is remembered for this process; a failure marks the
     /// file damaged and gives SQLite's first problem.
     fn run_quick_check(&self) -> Option<String> {
+        let (before, started) = (super::stamp::state(&self.path), chrono::Utc::now());
         let problems = quick_problems(&self.conn);
         match problems.first() {
             None => {
                 remember_checked(&self.path);
+                super::stamp::record_check(&self.path, before, started);
                 None
             }
             Some(first) => {
@@ -171,6 +175,10 @@ impl super::Store {
     pub(super) fn refuse_if_unhealthy(&self) -> Result<()> {
         refuse_if_damaged(&self.path)?;
         if checked(&self.path) {
+            return Ok(());
+        }
+        if super::stamp::trusted(&self.path, chrono::Utc::now()) {
+            remember_checked(&self.path);
             return Ok(());
         }
         match self.run_quick_check() {

@@ -114,7 +114,7 @@ fn aftercare_lines(snap: &Snapshot, state: &State, theme: &Theme, w: usize) -> V
             .iter()
             .map(|(r, closes)| format!("{r} ({})", short_duration((*closes - state.now).num_seconds(), lang)))
             .collect();
-        let text = format!("{} {}: {}", words.judicial_due, refs.len(), refs.join(" "));
+        let text = format!("{} {}: {}", words.judicial_due, board.judicial_due_total, refs.join(" "));
         out.push(Line::from(span(&text, w, theme.due_soon)));
     }
     // One line per tier with duties open: `Screening  Village  !3 ~10` (overdue, due), as the
