@@ -66,7 +66,9 @@ pub(super) fn words(e: &Error, lang: Lang) -> String {
         Error::Missing { what, key } => {
             tr(lang, format!("no {} {key:?}", what.en()), format!("没有{}“{key}”", what.zh()))
         }
-        Error::Refused { field, reason } => tr(lang, format!("{field}: {reason}"), format!("{field}：{reason}")),
+        Error::Refused { field, reason } => {
+            tr(lang, format!("{field}: {}", reason.get(Lang::En)), format!("{field}：{}", reason.get(Lang::Zh)))
+        }
         Error::File { path, op, source } => tr(
             lang,
             format!("cannot {} {}: {source}", op.en(), path.display()),
@@ -88,7 +90,7 @@ pub(super) fn words(e: &Error, lang: Lang) -> String {
         | Error::Conflict(m)
         | Error::Db(m)
         | Error::ReadOnly(m)
-        | Error::Io(m) => m.clone(),
+        | Error::Io(m) => m.get(lang).to_string(),
     }
 }
 
@@ -140,9 +142,9 @@ mod tests {
     #[test]
     fn exit_codes_follow_the_kind() {
         assert_eq!(Error::Taken { case_ref: "R".into(), lead: "王芳".into(), by: None }.exit_code(), 3);
-        assert_eq!(Error::Conflict("x".into()).exit_code(), 3);
+        assert_eq!(Error::Conflict(crate::msg!("x", "叉")).exit_code(), 3);
         assert_eq!(Error::setting("theme", "bad").exit_code(), 2);
-        assert_eq!(Error::Usage("x".into()).exit_code(), 2);
+        assert_eq!(Error::Usage(crate::msg!("x", "叉")).exit_code(), 2);
         assert_eq!(Error::missing(Thing::Committee, "X").exit_code(), 1);
         assert_eq!(Error::ReadOnlyAsked.exit_code(), 1);
     }
