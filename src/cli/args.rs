@@ -144,6 +144,9 @@ pub struct DemoArgs {
     /// The demo's "now" for --year: the end of this office day [default: 30 September]
     #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "year")]
     pub as_of: Option<chrono::NaiveDate>,
+    /// Print JSON (the database, how many cases and screenings were added) and do not open the desk
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `init`.
@@ -155,6 +158,9 @@ pub struct InitArgs {
     /// Routing rules and clocks as TOML (keys not given keep their defaults)
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+    /// Print JSON: the database and how many areas, committees and mediators it holds
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `add`: one case, from flags or from a JSON record.
@@ -582,6 +588,9 @@ pub struct BackupArgs {
     /// The new file to write (must not exist)
     #[arg(value_name = "DEST")]
     pub dest: PathBuf,
+    /// Print JSON: the database, the copy and its size in bytes
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// A typed time, checked for its form here and read in the office's zone (the store's policy)

@@ -147,6 +147,15 @@ pub fn backup(ctx: &Context, a: &BackupArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
     store.backup(&a.dest)?;
     let mut out = Out::new();
+    if a.json {
+        let bytes = std::fs::metadata(&a.dest).map(|m| m.len()).ok();
+        out.json_pretty(&serde_json::json!({
+            "db": ctx.db.display().to_string(),
+            "backup": a.dest.display().to_string(),
+            "bytes": bytes,
+        }))?;
+        return out.flush();
+    }
     out.line(&format!("backed up {} to {}", ctx.db.display(), a.dest.display()))?;
     out.flush()
 }
