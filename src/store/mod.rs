@@ -13,6 +13,7 @@ mod life;
 mod org;
 mod panes;
 mod report;
+mod report_blocks;
 pub mod schema;
 mod screening;
 mod sql;

@@ -209,6 +209,9 @@ CREATE INDEX followups_done ON followups(done_at) WHERE done_at IS NOT NULL;
 CREATE INDEX followups_due ON followups(due, done_at);
 "#,
     ),
+    // Statistics fast enough to browse (issue 10): per-block counts kept by triggers on `cases`
+    // (`store::report_blocks`), filled from the rows already there.
+    Migration::Generated(super::report_blocks::stats_schema),
 ];
 
 /// The SQL of every migration, generated ones built once.
