@@ -65,6 +65,8 @@ crate::labelled_enum! {
         Case = ("case", "案件", "case"),
         /// A mediator, by name or id.
         Mediator = ("mediator", "调解员", "mediator"),
+        /// A mediator, by the id or exact name typed (`assign`, `duty`, the palette).
+        MediatorIdOrName = ("mediator_id_or_name", "调解员（编号或姓名）", "mediator with id or name"),
         /// A committee, by code.
         Committee = ("committee", "调解委员会", "committee"),
         /// An area, by code.

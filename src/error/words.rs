@@ -1,6 +1,6 @@
 //! Errors worded for the officer, in Chinese or English: the one place an [`Error`] becomes text.
 
-use super::{Error, LastChange};
+use super::{Error, LastChange, Thing};
 use crate::domain::Lang;
 
 /// `en` or `zh` by language.
@@ -62,6 +62,9 @@ pub(super) fn words(e: &Error, lang: Lang) -> String {
                     allowed(Lang::Zh)
                 ),
             )
+        }
+        Error::Missing { what: Thing::MediatorIdOrName, key } => {
+            tr(lang, format!("no mediator with id or name {key:?}"), format!("没有编号或姓名为“{key}”的调解员"))
         }
         Error::Missing { what, key } => {
             tr(lang, format!("no {} {key:?}", what.en()), format!("没有{}“{key}”", what.zh()))
@@ -158,5 +161,9 @@ mod tests {
         assert_eq!(m.words(Lang::En), "no committee \"ZZ\"");
         assert_eq!(m.words(Lang::Zh), "没有调解委员会“ZZ”");
         assert_eq!(e.to_string(), e.words(Lang::En));
+        let who = Error::missing(Thing::MediatorIdOrName, "张伟");
+        assert_eq!(who.words(Lang::En), "no mediator with id or name \"张伟\"");
+        assert_eq!(who.words(Lang::Zh), "没有编号或姓名为“张伟”的调解员");
+        assert_eq!(who.kind(), Kind::NotFound);
     }
 }

@@ -176,10 +176,7 @@ impl Store {
         let found: Vec<&Mediator> = self.org.mediators.iter().filter(|m| m.name == key).collect();
         match found.as_slice() {
             [m] => Ok(m),
-            [] => Err(Error::NotFound(crate::msg!(
-                "no mediator with id or name {key:?}",
-                "没有编号或姓名为“{key}”的调解员"
-            ))),
+            [] => Err(Error::missing(crate::error::Thing::MediatorIdOrName, key)),
             many => {
                 let (n, ids) = (many.len(), many.iter().map(|m| m.id.to_string()).collect::<Vec<_>>());
                 let (en, zh) = (ids.join(", "), ids.join("、"));
