@@ -75,6 +75,10 @@ fn open(d: &Desk, lang: Lang, size: (u16, u16), name: &str) -> State {
         "help" => {
             update(&mut s, Action::Help);
         }
+        "help_end" => {
+            update(&mut s, Action::Help);
+            update(&mut s, key(KeyCode::End));
+        }
         "report" => {
             update(&mut s, Action::Report);
             let Some(duty_desk::tui::state::Popup::Stats(p)) = &s.popup else { panic!("no statistics screen") };
@@ -86,7 +90,10 @@ fn open(d: &Desk, lang: Lang, size: (u16, u16), name: &str) -> State {
             typed(&mut s, "assign ");
         }
         "message" => {
-            let e = Error::Conflict("WH-2023-00003 is already assigned to 王芳, by alice (assign, 2023-05-10 00:58 UTC); nothing was changed".into());
+            let e = Error::Conflict(duty_desk::msg!(
+                "WH-2023-00003 is already assigned to 王芳, by alice (assign, 2023-05-10 00:58 UTC); nothing was changed",
+                "WH-2023-00003 已分派给王芳（alice，assign，2023-05-10 00:58 UTC）；未作任何更改"
+            ));
             update(&mut s, Action::Reply(Box::new(Reply::Failed(e))));
         }
         "mediate" => step(d, &mut s, Status::Assigned, Action::StartMediation),
@@ -130,6 +137,7 @@ const SCREENS: &[&str] = &[
     "intake",
     "followup",
     "help",
+    "help_end",
     "report",
     "palette",
     "message",
@@ -248,5 +256,25 @@ fn below_80x24_the_desk_only_says_it_is_too_small() {
         let out = screen(&s, &theme);
         assert!(out.contains(text), "{out}");
         assert!(!out.contains("Incoming") && !out.contains("待分派"));
+    }
+}
+
+#[test]
+fn the_help_ends_with_the_mouse_and_scrolls_to_it_at_80x24() {
+    let d = desk();
+    let theme = Theme::load("default").unwrap();
+    for (lang, words) in [
+        (Lang::En, ["mouse click", "focus a pane, select a row", "double-click", "mouse wheel", "--no-mouse"]),
+        (Lang::Zh, ["鼠标单击", "聚焦窗格、选中一行", "双击", "鼠标滚轮", "--no-mouse"]),
+    ] {
+        let s = open(&d, lang, (80, 24), "help");
+        let top = screen(&s, &theme);
+        assert!(!top.contains(words[0]), "the mouse is below the keys:\n{top}");
+        let s = open(&d, lang, (80, 24), "help_end");
+        let end = screen(&s, &theme);
+        for w in words {
+            assert!(end.contains(w), "{w} missing at the end of the help:\n{end}");
+        }
+        assert!(end.contains("/50 ↑"), "the indicator shows the last line:\n{end}");
     }
 }

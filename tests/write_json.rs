@@ -102,3 +102,50 @@ fn every_write_command_prints_what_it_changed_as_json() {
     let v = db.json(&["import", file.to_str().unwrap(), "--dry-run", "--json"]);
     assert_eq!(v["stored"].as_bool(), Some(false));
 }
+
+#[test]
+fn init_demo_and_backup_print_what_they_made_as_json() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let run = |db: &std::path::Path, args: &[&str]| -> Value {
+        let out = assert_cmd::Command::cargo_bin("duty-desk")
+            .unwrap()
+            .env_remove("DUTY_DESK_DB")
+            .env("LANG", "C")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).unwrap();
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {text}"))
+    };
+
+    // init --json: the organisation it loaded.
+    let fresh = dir.path().join("init.db");
+    let v = run(&fresh, &["init", "--json"]);
+    assert_eq!(s(&v, "db"), fresh.to_str().unwrap());
+    for key in ["areas", "committees", "mediators"] {
+        assert!(v[key].as_u64().unwrap() > 0, "init --json {key}: {v}");
+    }
+
+    // demo --json: what it added, and no desk opened (the command returns).
+    let demo = dir.path().join("demo.db");
+    let v = run(&demo, &["demo", "--cases", "5", "--seed", "3", "--json"]);
+    assert_eq!(v["existing"].as_u64(), Some(0), "{v}");
+    assert_eq!(v["cases_added"].as_u64(), Some(5), "{v}");
+    assert!(v["screenings_added"].as_u64().is_some(), "{v}");
+    assert_eq!(v["seed"].as_u64(), Some(3), "{v}");
+    // Again: nothing added, the cases already there counted.
+    let v = run(&demo, &["demo", "--no-tui", "--json"]);
+    assert_eq!(v["existing"].as_u64(), Some(5), "{v}");
+    assert_eq!(v["cases_added"].as_u64(), Some(0), "{v}");
+
+    // backup --json: the copy and its size.
+    let copy = dir.path().join("copy.db");
+    let v = run(&demo, &["backup", copy.to_str().unwrap(), "--json"]);
+    assert_eq!(s(&v, "backup"), copy.to_str().unwrap());
+    assert_eq!(v["bytes"].as_u64(), Some(std::fs::metadata(&copy).unwrap().len()));
+}

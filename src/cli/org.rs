@@ -22,11 +22,38 @@ const DEMO_ORG: &str = include_str!("../../fixtures/demo-org.json");
 
 /// The embedded demo organisation.
 pub fn demo_org() -> Result<Org> {
-    serde_json::from_str(DEMO_ORG).map_err(|e| Error::Db(format!("the embedded demo organisation is broken: {e}")))
+    serde_json::from_str(DEMO_ORG).map_err(|e| {
+        Error::Db(crate::msg!("the embedded demo organisation is broken: {e}", "内置的演示组织已损坏：{e}"))
+    })
 }
 
 fn read_text(path: &Path, cap: u64) -> Result<String> {
     crate::files::reader::read_text(path, cap)
+}
+
+/// What `demo --json` prints: the database, the cases it held before, what was added.
+#[derive(Debug, Serialize)]
+struct DemoRecord {
+    db: String,
+    existing: u64,
+    cases_added: u64,
+    screenings_added: usize,
+    seed: u64,
+    /// The calibrated office year (`--year`), when generated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    year: Option<i32>,
+    /// Its "now" (`--as-of`), when generated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    as_of: Option<chrono::NaiveDate>,
+}
+
+/// What `init --json` prints: the database and the organisation loaded into it.
+#[derive(Debug, Serialize)]
+struct InitRecord {
+    db: String,
+    areas: usize,
+    committees: usize,
+    mediators: usize,
 }
 
 /// `demo`: creates the database with the demo organisation when it is new or empty, generates
@@ -39,24 +66,38 @@ pub fn demo(ctx: &Context, a: &DemoArgs) -> Result<()> {
         }
         let now = Utc::now();
         let existing = store.count_cases(&CaseFilter::default(), now)?;
-        let mut out = Out::new();
+        let said;
+        let mut record = DemoRecord {
+            db: ctx.db.display().to_string(),
+            existing,
+            cases_added: 0,
+            screenings_added: 0,
+            seed: a.seed,
+            year: None,
+            as_of: None,
+        };
         if let (0, Some(year)) = (existing, a.year) {
             let org = store.org().clone();
             let policy = store.policy().clone();
-            let as_of = a
-                .as_of
-                .or_else(|| chrono::NaiveDate::from_ymd_opt(year, 9, 30))
-                .ok_or_else(|| Error::Usage(format!("--year {year} is not a year")))?;
-            let (cases, at) = calibrated_year(&org, &policy, a.seed, year, as_of, PUBLISHED_2023_Q1_Q3)
-                .ok_or_else(|| Error::Invalid("the organisation cannot produce the calibrated year".into()))?;
+            let as_of = a.as_of.or_else(|| chrono::NaiveDate::from_ymd_opt(year, 9, 30)).ok_or_else(|| {
+                Error::Usage(crate::msg!("--year {year} is not a year", "--year {year} 不是有效的年份"))
+            })?;
+            let (cases, at) =
+                calibrated_year(&org, &policy, a.seed, year, as_of, PUBLISHED_2023_Q1_Q3).ok_or_else(|| {
+                    Error::Invalid(crate::msg!(
+                        "the organisation cannot produce the calibrated year",
+                        "该组织无法生成校准年度的数据"
+                    ))
+                })?;
             let label = format!("demo --year {year} --as-of {as_of} --seed {}", a.seed);
             let n = store.insert_generated(cases.into_iter().map(|g| (g.case, g.followups)), &label, at)?;
-            out.line(&format!(
+            (record.cases_added, record.year, record.as_of) = (n, Some(year), Some(as_of));
+            said = format!(
                 "{}: demo organisation with {n} calibrated cases of {year} as of {as_of} (seed {}); \
                  report --from {year}-01-01 --to {as_of}",
                 ctx.db.display(),
                 a.seed
-            ))?;
+            );
         } else if existing == 0 && a.cases > 0 {
             let org = store.org().clone();
             let policy = store.policy().clone();
@@ -66,17 +107,23 @@ pub fn demo(ctx: &Context, a: &DemoArgs) -> Result<()> {
             let today = policy.office.time_zone.date_of(now);
             let done = crate::ingest::generate::screenings::screenings(&org, &policy.screening, a.seed, today);
             let s = store.insert_screenings(&done, &label, now)?;
-            out.line(&format!(
+            (record.cases_added, record.screenings_added) = (n, s);
+            said = format!(
                 "{}: demo organisation with {n} generated cases and {s} screenings (seed {})",
                 ctx.db.display(),
                 a.seed
-            ))?;
+            );
         } else {
-            out.line(&format!("{}: {existing} cases already there; nothing added", ctx.db.display()))?;
+            said = format!("{}: {existing} cases already there; nothing added", ctx.db.display());
+        }
+        let mut out = Out::new();
+        match a.json {
+            true => out.json_pretty(&record)?,
+            false => out.line(&said)?,
         }
         out.flush()?;
     }
-    if a.no_tui {
+    if a.no_tui || a.json {
         return Ok(());
     }
     // The simulated intake writes on its own connection, as another officer would; it stops when
@@ -92,21 +139,34 @@ pub fn init(ctx: &Context, a: &InitArgs) -> Result<()> {
         return Err(Error::ReadOnlyAsked);
     }
     let org: Org = match &a.org {
-        Some(p) => serde_json::from_str(&read_text(p, crate::files::reader::ORG_CAP)?)
-            .map_err(|e| Error::refused(p.display().to_string(), format!("not an organisation file: {e}")))?,
+        Some(p) => serde_json::from_str(&read_text(p, crate::files::reader::ORG_CAP)?).map_err(|e| {
+            Error::refused(p.display().to_string(), crate::msg!("not an organisation file: {e}", "不是组织文件：{e}"))
+        })?,
         None => demo_org()?,
     };
     org.validate().map_err(|errs| {
-        Error::Invalid(format!("the organisation is not valid; nothing was created:\n  {}", errs.join("\n  ")))
+        Error::Invalid(
+            crate::msg!("the organisation is not valid; nothing was created:", "组织数据无效；未创建任何内容：")
+                .with_lines(&errs),
+        )
     })?;
     let policy = match &a.rules {
         Some(p) => Policy::from_toml(&read_text(p, crate::files::reader::SMALL_CAP)?)
-            .map_err(|e| Error::refused(p.display().to_string(), e))?,
+            .map_err(|e| Error::refused(p.display().to_string(), crate::msg!("{e}", "规则文件无效：{e}")))?,
         None => Policy::default(),
     };
     let mut store = Store::create(&ctx.db)?;
     store.init_org(&org, &policy, Utc::now())?;
     let mut out = Out::new();
+    if a.json {
+        out.json_pretty(&InitRecord {
+            db: ctx.db.display().to_string(),
+            areas: org.areas.len(),
+            committees: org.committees.len(),
+            mediators: org.mediators.len(),
+        })?;
+        return out.flush();
+    }
     out.line(&format!(
         "{}: initialised with {} areas, {} committees, {} mediators",
         ctx.db.display(),

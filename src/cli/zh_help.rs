@@ -75,6 +75,9 @@ pub const ZH: &[(&str, &str)] = &[
     ("List mediators with their committees, load, capacity and overdue cases", "列出调解员及其调委会、在办量、容量与超期案件"),
     ("Only mediators sitting on this committee (its code)", "只列出该调委会（代码）的调解员"),
     ("Print JSON", "输出 JSON"),
+    ("Print JSON (the database, how many cases and screenings were added) and do not open the desk", "输出 JSON（数据库、新增的案件数与排查记录数），不打开值班台"),
+    ("Print JSON: the database and how many areas, committees and mediators it holds", "输出 JSON：数据库及其地区、调委会、调解员的数量"),
+    ("Print JSON: the database, the copy and its size in bytes", "输出 JSON：数据库、备份文件及其字节数"),
     ("Put a mediator on or off duty (by id or exact name); suggestions and auto-assign skip those off duty", "设置调解员在岗或不在岗（按编号或完整姓名）；推荐与自动分派跳过不在岗者"),
     ("The mediator's id or exact name", "调解员编号或完整姓名"),
     ("on or off", "on 在岗 或 off 不在岗"),
@@ -301,8 +304,12 @@ pub fn error_text(e: &clap::Error) -> String {
             m
         }
         ErrorKind::ValueValidation => {
-            // The value parser's own words (its error is the source).
-            let why = std::error::Error::source(e).map(|s| s.to_string()).unwrap_or_default();
+            // The value parser's own words (its error is the source): its Chinese when it has one.
+            let source = std::error::Error::source(e);
+            let why = match source.and_then(|s| s.downcast_ref::<crate::error::Msg>()) {
+                Some(m) => m.get(Lang::Zh).to_string(),
+                None => source.map(|s| s.to_string()).unwrap_or_default(),
+            };
             format!("参数 {} 的值“{}”无效：{why}", c(ContextKind::InvalidArg), c(ContextKind::InvalidValue))
         }
         ErrorKind::UnknownArgument => format!("未知参数“{}”", c(ContextKind::InvalidArg)),

@@ -214,6 +214,41 @@ impl Finished {
     }
 }
 
+/// The finished cases of a group summed (a pre-aggregated row of the store): what [`Finished`]
+/// cases add up to, with `performed` counting every performed agreement whatever its date (the
+/// store subtracts those performed after the period's end).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Mediated (not withdrawn).
+    pub mediated: u64,
+    /// Of those, successful.
+    pub successful: u64,
+    /// Amount involved in the mediated ones, fen.
+    pub amount_fen: i64,
+    /// Successful with an oral agreement.
+    pub oral: u64,
+    /// Successful and performed (at any date).
+    pub performed: u64,
+    /// Successful with an application for judicial confirmation.
+    pub judicial: u64,
+    /// Withdrawn.
+    pub withdrawn: u64,
+    /// Mediated after their mediation clock.
+    pub over_clock: u64,
+}
+
+impl Counts {
+    /// Adds the group to `f`, as [`Finished::add_to`] adds each of its mediated cases.
+    pub fn add_to(&self, f: &mut Figures) {
+        f.mediated += self.mediated;
+        f.successful += self.successful;
+        f.amount_fen += self.amount_fen;
+        f.agreements += self.successful;
+        f.performed += self.performed;
+        f.judicial_applications += self.judicial;
+    }
+}
+
 /// One row of a breakdown: a key (code) with its names and figures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Row {
@@ -456,6 +491,27 @@ impl Tally {
             e.1 += ok;
         }
         true
+    }
+
+    /// Adds a group of finished cases of one category, source and tier ([`Counts`]), as
+    /// [`Tally::add`] adds each of them.
+    pub fn add_counts(&mut self, category: Category, source: Source, tier: Tier, c: &Counts) {
+        self.withdrawn += c.withdrawn;
+        if c.mediated == 0 {
+            return;
+        }
+        c.add_to(&mut self.figures);
+        self.oral += c.oral;
+        self.written += c.successful - c.oral.min(c.successful);
+        self.failed += c.mediated - c.successful.min(c.mediated);
+        for e in [
+            self.by_source.entry(source.class()).or_default(),
+            self.by_category.entry(category).or_default(),
+            self.by_tier.entry(tier).or_default(),
+        ] {
+            e.0 += c.mediated;
+            e.1 += c.successful;
+        }
     }
 
     /// The report's outcome fields filled from the tally (the rest is left as it is).

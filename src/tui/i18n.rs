@@ -84,6 +84,8 @@ pub struct Strings {
     pub followup_hint: &'static str,
     pub help_title: &'static str,
     pub help_hint: &'static str,
+    /// The help's mouse lines after the keys: (what is done, what it does).
+    pub help_mouse: &'static [(&'static str, &'static str)],
     pub palette_title: &'static str,
     pub palette_hint: &'static str,
     pub error_title: &'static str,
@@ -199,6 +201,12 @@ pub const EN: Strings = Strings {
     followup_hint: "Tab field · ←→ choose · Enter save · Esc cancel",
     help_title: "Help — keys",
     help_hint: "Esc close",
+    help_mouse: &[
+        ("mouse click", "focus a pane, select a row"),
+        ("double-click", "open (as Enter)"),
+        ("mouse wheel", "scroll the list under the pointer"),
+        ("--no-mouse", "mouse off (or mouse = false in keymap.toml)"),
+    ],
     palette_title: "Command",
     palette_hint:
         "assign REF MEDIATOR · escalate REF · transfer REF COMMITTEE · filter TEXT · show REF · Tab completes",
@@ -315,6 +323,12 @@ pub const ZH: Strings = Strings {
     followup_hint: "Tab 换栏 · ←→ 选择 · Enter 保存 · Esc 取消",
     help_title: "帮助 — 按键",
     help_hint: "Esc 关闭",
+    help_mouse: &[
+        ("鼠标单击", "聚焦窗格、选中一行"),
+        ("双击", "打开（同 Enter）"),
+        ("鼠标滚轮", "滚动指针下的列表"),
+        ("--no-mouse", "关闭鼠标（或在 keymap.toml 写 mouse = false）"),
+    ],
     palette_title: "命令",
     palette_hint: "assign 编号 调解员 · escalate 编号 · transfer 编号 调委会 · filter 文字 · show 编号 · Tab 补全",
     error_title: "未完成",

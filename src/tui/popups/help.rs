@@ -1,4 +1,5 @@
-//! The help popup: every bindable action with its keys, generated from the keymap.
+//! The help popup: every bindable action with its keys, generated from the keymap, then what
+//! the mouse does (and how to turn it off).
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
@@ -20,13 +21,18 @@ pub struct HelpPopup {
     pub scroll: u16,
 }
 
+/// The help's lines: the keys, then the mouse.
+fn line_count(state: &State) -> usize {
+    Action::BINDABLE.len() + state.strings.help_mouse.len()
+}
+
 impl PopupComponent for HelpPopup {
     fn title(&self, state: &State) -> String {
         state.strings.help_title.into()
     }
 
     fn hint(&self, state: &State) -> String {
-        let at = indicator(self.scroll, Action::BINDABLE.len(), visible_rows(state));
+        let at = indicator(self.scroll, line_count(state), visible_rows(state));
         if at.is_empty() {
             state.strings.help_hint.into()
         } else {
@@ -39,7 +45,7 @@ impl PopupComponent for HelpPopup {
         match (key.code, &bound) {
             (KeyCode::Esc | KeyCode::Enter, _) | (_, Some(Action::Help | Action::Quit)) => return Step::Close,
             _ => {
-                scroll_by(&mut self.scroll, Action::BINDABLE.len(), visible_rows(state), bound);
+                scroll_by(&mut self.scroll, line_count(state), visible_rows(state), bound);
             }
         }
         Step::Stay
@@ -47,16 +53,12 @@ impl PopupComponent for HelpPopup {
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         let s = state.strings;
-        let lines = Action::BINDABLE
-            .iter()
-            .map(|a| {
-                Line::from(vec![
-                    Span::styled(cell(&state.keymap.keys_for(a), 18), theme.key),
-                    Span::raw(" "),
-                    Span::raw(s.action_help(a)),
-                ])
-            })
-            .collect();
+        let line = |keys: &str, help: &'static str| {
+            Line::from(vec![Span::styled(cell(keys, 18), theme.key), Span::raw(" "), Span::raw(help)])
+        };
+        let keys = Action::BINDABLE.iter().map(|a| line(&state.keymap.keys_for(a), s.action_help(a)));
+        let mouse = s.help_mouse.iter().map(|(what, help)| line(what, help));
+        let lines = keys.chain(mouse).collect();
         draw(frame, big(area), block(theme, self.title(state), &self.hint(state)), lines, self.scroll, false);
     }
 }

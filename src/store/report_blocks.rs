@@ -1,0 +1,301 @@
+//! Pre-aggregated statistics (issue 10, "fast enough to browse"): the table `stats_blocks` holds,
+//! per block of whole UTC days (1, 8 and 64 days long) and per breakdown key, the counts the
+//! report sums — finished cases (by area × committee, by category × source × tier, by lead
+//! mediator), received cases, and the assignment waits (by hour and by minute, for an exact
+//! median). Triggers on `cases` keep it in the same transaction as every write (insert, update,
+//! delete: the old row's contribution subtracted, the new one's added), so every writer — CLI,
+//! desk, import, generator — keeps it right without knowing it exists.
+//!
+//! A period's UTC range `[s, e)` is cut by [`cover`] into at most two partial days at its ends
+//! (read from the cases through the covering indexes, exactly as before) and whole UTC days in
+//! between (read as a handful of blocks), so any office time zone's day boundary stays exact.
+//! What day counts cannot say — "performed by the period's end", which needs a second date — is
+//! corrected from the few agreements finished inside the blocks and performed after the period's
+//! end (index `cases_performed_late`, see [`LATE_SQL`]).
+
+use super::sql::status_in;
+use crate::domain::{AgreementForm, StatusSet};
+
+/// Seconds in a UTC day.
+pub const DAY: i64 = 86_400;
+
+/// Block lengths in days, longest first; each divides the one before, the last is one day.
+pub const SPANS: [i64; 3] = [64, 8, 1];
+
+/// What a `stats_blocks` row counts (its `dim` column) and what its keys `k1, k2, k3` are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dim {
+    /// Finished cases by (area, committee, 0), dated by `finished_at`.
+    Place = 0,
+    /// Finished cases by (category, source, tier) codes, dated by `finished_at`.
+    Kind = 1,
+    /// Finished cases by (lead mediator or 0, 0, 0), dated by `finished_at`.
+    Mediator = 2,
+    /// Received cases (`n`), key (0, 0, 0), dated by `received_at`.
+    Received = 3,
+    /// Assignments (`n`) by (whole minutes from receipt to assignment / 60, 0, 0), dated by
+    /// `assigned_at`.
+    WaitHour = 4,
+    /// Assignments (`n`) by (whole minutes from receipt to assignment, 0, 0), dated by
+    /// `assigned_at`.
+    WaitMinute = 5,
+}
+
+/// `floor(t / w)` for the trigger (SQLite's `/` truncates toward zero).
+fn floor_sql(t: &str, w: i64) -> String {
+    format!("(CASE WHEN {t} >= 0 THEN {t} / {w} ELSE ({t} + 1) / {w} - 1 END)")
+}
+
+/// The rows one case row `r` (`NEW`, `OLD` or a table alias) adds, times `sign` (`1` or `-1`),
+/// as a `UNION ALL` of SELECTs with the columns of [`COLUMNS`]; `from` is a FROM clause or "".
+fn contributions(r: &str, sign: &str, from: &str, which: &[Dim]) -> Vec<String> {
+    let withdrawn = format!("({})", status_in(&format!("{r}."), StatusSet::Withdrawn));
+    let success = format!("({})", status_in(&format!("{r}."), StatusSet::Success));
+    let mediated = format!("(NOT {withdrawn})");
+    let ok = format!("({mediated} AND {success})");
+    let oral = AgreementForm::Oral.code();
+    // Every truth value through coalesce: a NULL column counts as false, never as NULL.
+    let t = |x: String| format!("{sign} * coalesce({x}, 0)");
+    let finished = [
+        format!("{sign} * 0"),
+        t(mediated.clone()),
+        t(ok.clone()),
+        format!("{sign} * (CASE WHEN {mediated} THEN coalesce({r}.amount_fen, 0) ELSE 0 END)"),
+        t(format!("({ok} AND {r}.agreement = '{oral}')")),
+        t(format!("({ok} AND {r}.performed_at IS NOT NULL)")),
+        t(format!("({ok} AND {r}.judicial_confirmation <> 0)")),
+        t(withdrawn.clone()),
+        t(format!("({mediated} AND {r}.mediation_due IS NOT NULL AND {r}.finished_at > {r}.mediation_due)")),
+    ]
+    .join(", ");
+    let counted = format!("{sign}, 0, 0, 0, 0, 0, 0, 0, 0");
+    let minutes = format!("(({r}.assigned_at - {r}.received_at) / 60)");
+    let mut out = Vec::new();
+    for &dim in which {
+        let (time, keys, values, when) = match dim {
+            Dim::Place => ("finished_at", format!("{r}.area_id, {r}.committee_id, 0"), &finished, "finished_at"),
+            Dim::Kind => ("finished_at", format!("{r}.category, {r}.source, {r}.tier"), &finished, "finished_at"),
+            Dim::Mediator => {
+                ("finished_at", format!("coalesce({r}.lead_mediator_id, 0), 0, 0"), &finished, "finished_at")
+            }
+            Dim::Received => ("received_at", "0, 0, 0".to_string(), &counted, "received_at"),
+            Dim::WaitHour => ("assigned_at", format!("{minutes} / 60, 0, 0"), &counted, "assigned_at"),
+            Dim::WaitMinute => ("assigned_at", format!("{minutes}, 0, 0"), &counted, "assigned_at"),
+        };
+        for w in SPANS {
+            let block = floor_sql(&format!("{r}.{time}"), w * DAY);
+            out.push(format!(
+                "SELECT {d}, {w}, {block}, {keys}, {values} {from} WHERE {r}.{when} IS NOT NULL",
+                d = dim as i64
+            ));
+        }
+    }
+    out
+}
+
+/// The columns of `stats_blocks` after its key.
+const COLUMNS: &str =
+    "dim, span, block, k1, k2, k3, n, mediated, successful, amount_fen, oral, performed, judicial, withdrawn, over_clock";
+
+/// The upsert that adds rows (one SELECT of [`contributions`]) to the counts.
+fn upsert(selects: &[String]) -> String {
+    format!(
+        "INSERT INTO stats_blocks ({COLUMNS}) SELECT * FROM ({}) WHERE true \
+         ON CONFLICT (dim, span, block, k1, k2, k3) DO UPDATE SET n = n + excluded.n, \
+         mediated = mediated + excluded.mediated, successful = successful + excluded.successful, \
+         amount_fen = amount_fen + excluded.amount_fen, oral = oral + excluded.oral, \
+         performed = performed + excluded.performed, judicial = judicial + excluded.judicial, \
+         withdrawn = withdrawn + excluded.withdrawn, over_clock = over_clock + excluded.over_clock;",
+        selects.join(" UNION ALL ")
+    )
+}
+
+/// The case columns each group of counts reads (an update that changes none of them costs
+/// nothing).
+const FINISHED_COLUMNS: [&str; 13] = [
+    "finished_at",
+    "status",
+    "category",
+    "source",
+    "tier",
+    "area_id",
+    "committee_id",
+    "lead_mediator_id",
+    "amount_fen",
+    "agreement",
+    "performed_at",
+    "judicial_confirmation",
+    "mediation_due",
+];
+
+/// The groups of counts: trigger name, dims, the case columns they read, the date they go by.
+type Group = (&'static str, &'static [Dim], &'static [&'static str], &'static str);
+const GROUPS: [Group; 3] = [
+    ("finished", &[Dim::Place, Dim::Kind, Dim::Mediator], &FINISHED_COLUMNS, "finished_at"),
+    ("received", &[Dim::Received], &["received_at"], "received_at"),
+    ("assigned", &[Dim::WaitHour, Dim::WaitMinute], &["assigned_at", "received_at"], "assigned_at"),
+];
+
+/// The migration: the table, its triggers, the index for the performed correction, and the
+/// counts of the rows already there.
+pub fn stats_schema() -> String {
+    let mut sql = String::from(
+        "CREATE TABLE stats_blocks (\n    dim INTEGER NOT NULL, span INTEGER NOT NULL, block INTEGER NOT NULL,\n    \
+         k1 NOT NULL, k2 NOT NULL, k3 NOT NULL, n INTEGER NOT NULL, mediated INTEGER NOT NULL,\n    \
+         successful INTEGER NOT NULL, amount_fen INTEGER NOT NULL, oral INTEGER NOT NULL, performed INTEGER NOT NULL,\n    \
+         judicial INTEGER NOT NULL, withdrawn INTEGER NOT NULL, over_clock INTEGER NOT NULL,\n    \
+         PRIMARY KEY (dim, span, block, k1, k2, k3)) WITHOUT ROWID;\n",
+    );
+    sql.push_str(
+        "CREATE INDEX cases_performed_late ON cases(performed_at / 86400 - finished_at / 86400, finished_at, performed_at,\n    \
+         status, area_id, committee_id, lead_mediator_id, category, source) WHERE performed_at > finished_at;\n",
+    );
+    for (name, dims, columns, time) in GROUPS {
+        let changed: Vec<String> = columns.iter().map(|c| format!("OLD.{c} IS NOT NEW.{c}")).collect();
+        sql.push_str(&format!(
+            "CREATE TRIGGER stats_{name}_insert AFTER INSERT ON cases WHEN NEW.{time} IS NOT NULL BEGIN\n{}\nEND;\n",
+            upsert(&contributions("NEW", "1", "", dims))
+        ));
+        sql.push_str(&format!(
+            "CREATE TRIGGER stats_{name}_delete AFTER DELETE ON cases WHEN OLD.{time} IS NOT NULL BEGIN\n{}\nEND;\n",
+            upsert(&contributions("OLD", "-1", "", dims))
+        ));
+        let mut both = contributions("OLD", "-1", "", dims);
+        both.extend(contributions("NEW", "1", "", dims));
+        sql.push_str(&format!(
+            "CREATE TRIGGER stats_{name}_update AFTER UPDATE ON cases \
+             WHEN (OLD.{time} IS NOT NULL OR NEW.{time} IS NOT NULL) AND ({}) BEGIN\n{}\nEND;\n",
+            changed.join(" OR "),
+            upsert(&both)
+        ));
+    }
+    sql.push_str(&fill_sql());
+    sql
+}
+
+/// Sums the counts of the cases already there into `stats_blocks` (empty).
+pub fn fill_sql() -> String {
+    let mut sql = String::new();
+    for (_, dims, _, _) in GROUPS {
+        let sums = "sum(n), sum(mediated), sum(successful), sum(amount_fen), sum(oral), sum(performed), \
+                    sum(judicial), sum(withdrawn), sum(over_clock)";
+        sql.push_str(&format!(
+            "INSERT INTO stats_blocks ({COLUMNS}) SELECT dim, span, block, k1, k2, k3, {sums} FROM (\
+             SELECT 0 AS dim, 0 AS span, 0 AS block, 0 AS k1, 0 AS k2, 0 AS k3, 0 AS n, 0 AS mediated, 0 AS successful, \
+             0 AS amount_fen, 0 AS oral, 0 AS performed, 0 AS judicial, 0 AS withdrawn, 0 AS over_clock WHERE 0 \
+             UNION ALL {}) GROUP BY dim, span, block, k1, k2, k3;\n",
+            contributions("c", "1", "FROM cases c", dims).join(" UNION ALL ")
+        ));
+    }
+    sql
+}
+
+/// The agreements finished in `[?2, ?3)` and performed at or after `?4` (the period's end) whose
+/// performance came `?1` whole UTC days after their finish, with the keys they were counted under.
+pub const LATE_SQL: &str = "SELECT status, area_id, committee_id, lead_mediator_id, category, source \
+     FROM cases INDEXED BY cases_performed_late WHERE performed_at > finished_at \
+     AND performed_at / 86400 - finished_at / 86400 = ?1 AND finished_at >= ?2 AND finished_at < ?3 \
+     AND performed_at >= ?4";
+
+/// The longest wait in whole UTC days between a finish and a later performance.
+pub const LATE_MAX_SQL: &str = "SELECT performed_at / 86400 - finished_at / 86400 FROM cases \
+     INDEXED BY cases_performed_late WHERE performed_at > finished_at ORDER BY 1 DESC LIMIT 1";
+
+/// A period's UTC range `[s, e)` cut into what is read from the cases (at most the two partial
+/// days at its ends) and the blocks read from `stats_blocks`: `(span, first block, end block)`
+/// — whole UTC days `[first × span, end × span)`. Together they cover `[s, e)` exactly once.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cover {
+    /// Ranges of seconds read from the cases.
+    pub raw: Vec<(i64, i64)>,
+    /// Ranges of blocks read from the counts.
+    pub blocks: Vec<(i64, i64, i64)>,
+    /// The seconds the blocks cover, `[from, to)` (empty when there are no blocks).
+    pub inner: (i64, i64),
+}
+
+/// Cuts `[s, e)` ([`Cover`]); `cases_only` reads all of it from the cases.
+pub fn cover(s: i64, e: i64, cases_only: bool) -> Cover {
+    if s >= e {
+        return Cover::default();
+    }
+    if cases_only {
+        return Cover { raw: vec![(s, e)], ..Cover::default() };
+    }
+    let a = -(-s).div_euclid(DAY);
+    let b = e.div_euclid(DAY);
+    if a >= b {
+        return Cover { raw: vec![(s, e)], ..Cover::default() };
+    }
+    let mut c = Cover { inner: (a * DAY, b * DAY), ..Cover::default() };
+    for r in [(s, a * DAY), (b * DAY, e)] {
+        if r.0 < r.1 {
+            c.raw.push(r);
+        }
+    }
+    cover_days(a, b, &SPANS, &mut c.blocks);
+    c
+}
+
+fn cover_days(a: i64, b: i64, spans: &[i64], out: &mut Vec<(i64, i64, i64)>) {
+    let Some((&w, rest)) = spans.split_first() else { return };
+    let first = -(-a).div_euclid(w);
+    let last = b.div_euclid(w);
+    if first < last {
+        cover_days(a, first * w, rest, out);
+        out.push((w, first, last));
+        cover_days(last * w, b, rest, out);
+    } else {
+        cover_days(a, b, rest, out);
+    }
+}
+
+/// The minutes `m` with `m / 60 == bin` (Rust's and SQLite's division truncates toward zero, so
+/// bin 0 holds -59 … 59).
+pub fn bin_minutes(bin: i64) -> (i64, i64) {
+    match bin {
+        0 => (-59, 59),
+        b if b > 0 => (60 * b, 60 * b + 59),
+        b => (60 * b - 59, 60 * b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn days(c: &Cover) -> i64 {
+        c.blocks.iter().map(|(w, a, b)| w * (b - a)).sum::<i64>() * DAY + c.raw.iter().map(|(a, b)| b - a).sum::<i64>()
+    }
+
+    #[test]
+    fn the_cover_is_exact_and_small() {
+        for (s, e) in
+            [(0, 1), (5, DAY * 400 + 7), (DAY * 3 - 1, DAY * 3 + 1), (DAY * 10, DAY * 74), (-DAY * 3 + 5, DAY * 2)]
+        {
+            let c = cover(s, e, false);
+            assert_eq!(days(&c), e - s, "{s}..{e}: {c:?}");
+            assert!(c.raw.len() <= 2);
+            let mut at = c.inner.0;
+            for (w, a, b) in &c.blocks {
+                assert_eq!(a * w * DAY, at);
+                at = b * w * DAY;
+            }
+            assert_eq!(at, c.inner.1);
+        }
+        // A year of office days from 16:00 UTC: two partial days and a few blocks.
+        let c = cover(DAY * 19_000 - 8 * 3600, DAY * 19_365 - 8 * 3600, false);
+        assert_eq!(c.raw.len(), 2);
+        assert!(c.blocks.len() <= 5, "{c:?}");
+        assert_eq!(cover(10, 10, false), Cover::default());
+        assert_eq!(cover(5, DAY * 9, true).raw, [(5, DAY * 9)]);
+    }
+
+    #[test]
+    fn bins_hold_their_minutes() {
+        for m in -200..200_i64 {
+            let (lo, hi) = bin_minutes(m / 60);
+            assert!(lo <= m && m <= hi, "{m}");
+        }
+    }
+}
