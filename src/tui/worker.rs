@@ -241,7 +241,7 @@ impl Worker {
             let _ = self.events.send(Event::WorkerError(e.to_string()));
             return;
         }
-        let Some(snap) = self.live.as_ref().map(|l| l.snapshot(now)) else { return };
+        let Some(snap) = self.live.as_mut().map(|l| l.snapshot(now)) else { return };
         if self.last.as_ref().is_some_and(|l| l.same_content(&snap)) {
             return;
         }
