@@ -157,9 +157,13 @@ impl super::Store {
         }
     }
 
-    /// `PRAGMA quick_check` on the open database. When it fails the store stops writing (every
-    /// later write is refused) and the error gives SQLite's first problem.
+    /// `PRAGMA quick_check` on the open database, unless the checked stamp vouches for the
+    /// file as it is. When it fails the store stops writing (every later write is refused) and
+    /// the error gives SQLite's first problem.
     pub fn quick_check(&mut self) -> crate::error::Result<()> {
+        if self.vouched_for() {
+            return Ok(());
+        }
         match self.run_quick_check() {
             None => Ok(()),
             Some(first) => {
@@ -172,15 +176,23 @@ impl super::Store {
         }
     }
 
+    /// A quick check in this process, or the checked stamp, vouches for the file as it is.
+    fn vouched_for(&self) -> bool {
+        if checked(&self.path) {
+            return true;
+        }
+        let stamped = super::stamp::trusted(&self.path, chrono::Utc::now());
+        if stamped {
+            remember_checked(&self.path);
+        }
+        stamped
+    }
+
     /// Refuses a write to a database that is marked damaged, or that fails its quick check (run
     /// on this process's first write to it; see the module doc).
     pub(super) fn refuse_if_unhealthy(&self) -> Result<()> {
         refuse_if_damaged(&self.path)?;
-        if checked(&self.path) {
-            return Ok(());
-        }
-        if super::stamp::trusted(&self.path, chrono::Utc::now()) {
-            remember_checked(&self.path);
+        if self.vouched_for() {
             return Ok(());
         }
         match self.run_quick_check() {

@@ -184,7 +184,10 @@ impl Live {
         let (matrix, workload) = match &self.counted {
             Some((valid_until, m, w)) if now < *valid_until => (m.clone(), w.clone()),
             _ => {
-                let (m, w) = (matrix(&self.org, self.open.values(), now), Arc::new(workload(&self.org, self.open.values(), now)));
+                let (m, w) = (
+                    matrix(&self.org, self.open.values(), now),
+                    Arc::new(workload(&self.org, self.open.values(), now)),
+                );
                 self.counted = Some((next_clock(self.open.values(), now), m.clone(), w.clone()));
                 (m, w)
             }
