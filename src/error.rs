@@ -2,14 +2,15 @@
 //! exit codes chosen by [`Kind`]; and one place, [`Error::words`], that words an error for the
 //! officer's language (the CLI's stderr and the desk's message popup both call it).
 //!
-//! Two families live side by side while the store and the desk are being rewritten:
+//! Two families, both worded in zh and en:
 //! - **typed** variants ([`Error::Stale`], [`Error::Taken`], [`Error::Missing`],
-//!   [`Error::Refused`], [`Error::File`], [`Error::Output`], [`Error::Sqlite`],
-//!   [`Error::ReadOnlyAsked`], [`Error::Setting`]) carry structured data and are worded in zh or
-//!   en;
-//! - **message** variants (`Usage(String)`, `Invalid(String)`, `NotFound(String)`,
-//!   `Conflict(String)`, `Db(String)`, `ReadOnly(String)`, `Io(String)`) keep older call sites
-//!   compiling; their text is shown as it is. New code should build a typed variant.
+//!   [`Error::NotAllowed`], [`Error::File`], [`Error::Output`], [`Error::Sqlite`],
+//!   [`Error::ReadOnlyAsked`], [`Error::Setting`]) carry structured data and are worded in
+//!   `words.rs`; prefer one for a failure that recurs;
+//! - **message** variants (`Usage`, `Invalid`, `NotFound`, `Conflict`, `Db`, `ReadOnly`, `Io`)
+//!   and [`Error::Refused`]'s reason carry a [`Msg`]: the words in both languages, built at the
+//!   call site with [`crate::msg!`]. A `Msg` cannot be made from a `String`, so an English-only
+//!   message does not compile.
 
 use std::io;
 use std::path::PathBuf;
@@ -19,7 +20,10 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::domain::Lang;
 
+mod msg;
 mod words;
+
+pub use msg::Msg;
 
 /// The kind of a failure: what a script or the desk decides on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +65,8 @@ crate::labelled_enum! {
         Case = ("case", "案件", "case"),
         /// A mediator, by name or id.
         Mediator = ("mediator", "调解员", "mediator"),
+        /// A mediator, by the id or exact name typed (`assign`, `duty`, the palette).
+        MediatorIdOrName = ("mediator_id_or_name", "调解员（编号或姓名）", "mediator with id or name"),
         /// A committee, by code.
         Committee = ("committee", "调解委员会", "committee"),
         /// An area, by code.
@@ -130,8 +136,8 @@ pub enum Error {
     Refused {
         /// The field or option.
         field: String,
-        /// Why (English; the reason text of lower layers).
-        reason: String,
+        /// Why, in both languages.
+        reason: Msg,
     },
     /// A file could not be read, opened or written (exit 1).
     #[error("{}", self.words(Lang::En))]
@@ -174,28 +180,28 @@ pub enum Error {
         event: crate::domain::Event,
     },
 
-    // ---- message variants (transitional) ----
+    // ---- message variants: the words in both languages, built at the call site ----
     /// The command line or a value in it is wrong (exit 2).
     #[error("usage: {0}")]
-    Usage(String),
+    Usage(Msg),
     /// Input was refused: a malformed record, an unknown mediator, a bad value (exit 1).
     #[error("invalid input: {0}")]
-    Invalid(String),
+    Invalid(Msg),
     /// A case, mediator or committee does not exist (exit 1).
     #[error("not found: {0}")]
-    NotFound(String),
+    NotFound(Msg),
     /// Someone else changed the record first (exit 3).
     #[error("conflict: {0}")]
-    Conflict(String),
+    Conflict(Msg),
     /// The database refused or failed (exit 1).
     #[error("database: {0}")]
-    Db(String),
+    Db(Msg),
     /// The database is open read-only and a write was asked for (exit 1).
     #[error("read-only: {0}")]
-    ReadOnly(String),
+    ReadOnly(Msg),
     /// A file or terminal could not be read or written (exit 1).
     #[error("io: {0}")]
-    Io(String),
+    Io(Msg),
 }
 
 /// Shorthand for results in this crate.
@@ -231,9 +237,9 @@ impl Error {
         Error::Missing { what, key: key.into() }
     }
 
-    /// A refused value.
-    pub fn refused(field: impl Into<String>, reason: impl Into<String>) -> Error {
-        Error::Refused { field: field.into(), reason: reason.into() }
+    /// A refused value: the field (or file) and why, in both languages.
+    pub fn refused(field: impl Into<String>, reason: Msg) -> Error {
+        Error::Refused { field: field.into(), reason }
     }
 
     /// A wrong setting (theme, keymap, policy).
@@ -277,7 +283,7 @@ impl Error {
 
     /// The message for the officer, in their language, without its kind. The one place errors
     /// are worded: the CLI prints it on stderr, the desk shows it in its message popup.
-    /// (Message variants and the reasons of lower layers are shown as they are.)
+    /// (The reasons of lower layers quoted inside a message stay as they were worded.)
     pub fn words(&self, lang: Lang) -> String {
         words::words(self, lang)
     }
@@ -288,7 +294,7 @@ impl From<rusqlite::Error> for Error {
     /// variant [`Error::ReadOnly`] while `store` still matches on it (`Store::open`).
     fn from(e: rusqlite::Error) -> Self {
         if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) {
-            return Error::ReadOnly(words::sqlite_words(&e, Lang::En));
+            return Error::ReadOnly(Msg::new(words::sqlite_words(&e, Lang::En), words::sqlite_words(&e, Lang::Zh)));
         }
         Error::Sqlite(Arc::new(e))
     }
@@ -296,6 +302,6 @@ impl From<rusqlite::Error> for Error {
 
 impl From<io::Error> for Error {
     fn from(e: io::Error) -> Self {
-        Error::Io(e.to_string())
+        Error::Io(crate::msg!("{e}", "输入输出错误：{e}"))
     }
 }

@@ -33,3 +33,105 @@ fn every_help_text_has_chinese_words() {
     missing(&cmd, "duty-desk", &mut out);
     assert!(out.is_empty(), "add these to ZH in src/cli/zh_help.rs:\n{}", out.join("\n"));
 }
+
+mod common;
+
+use common::Db;
+
+/// How Chinese is asked for: the `--lang zh` option or a zh locale.
+#[derive(Debug, Clone, Copy)]
+enum Zh {
+    Option,
+    Locale,
+}
+
+/// Runs a command in Chinese and returns (exit code, stderr).
+fn zh_run(db: &Db, how: Zh, args: &[&str]) -> (i32, String) {
+    let mut c = match how {
+        Zh::Option => db.cmd(&[&["--lang", "zh"], args].concat()),
+        Zh::Locale => {
+            let mut c = db.cmd(args);
+            c.env("LANG", "zh_CN.UTF-8");
+            c
+        }
+    };
+    let out = c.output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stderr).unwrap())
+}
+
+/// True when `text` has Chinese characters in it.
+fn chinese(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+fn first_ref(db: &Db) -> String {
+    let v = db.json(&["list", "--limit", "1", "--json"]);
+    common::s(&v[0], "ref").to_string()
+}
+
+#[test]
+fn cli_errors_are_in_chinese_under_lang_zh_and_a_zh_locale_and_name_the_thing() {
+    let db = Db::demo(3);
+    let r = first_ref(&db);
+    for how in [Zh::Option, Zh::Locale] {
+        // An unknown mediator on assign.
+        let (code, err) = zh_run(&db, how, &["assign", &r, "不存在的人"]);
+        assert_eq!(code, 1, "{how:?}: {err}");
+        assert!(err.contains("没有编号或姓名为“不存在的人”的调解员"), "{how:?}: {err}");
+
+        // A malformed import row: the file, the line and the field named, nothing imported.
+        let before = db.case_count();
+        let csv = "received_at,source,category,applicant_name,summary,area\n\
+                   2023-01-01,walk_in,nope,张三,吵架,WH-HBW-01-01\n";
+        let file = db.file("bad.csv", csv.as_bytes());
+        let (code, err) = zh_run(&db, how, &["import", file.to_str().unwrap()]);
+        assert_eq!(code, 1, "{how:?}: {err}");
+        assert!(err.contains("bad.csv：发现 1 个问题；未导入任何内容"), "{how:?}: {err}");
+        assert!(err.contains("第 2 行，字段 category"), "{how:?}: {err}");
+        assert_eq!(db.case_count(), before);
+
+        // A bad date, typed to a value parser and to a command.
+        let (code, err) =
+            zh_run(&db, how, &["resolve", &r, "--outcome", "resolved", "--performance-due", "2020-13-45"]);
+        assert_eq!(code, 2, "{how:?}: {err}");
+        assert!(err.contains("“2020-13-45”不是日期"), "{how:?}: {err}");
+        assert!(!err.contains("is not a date"), "{how:?}: {err}");
+        let (code, err) = zh_run(&db, how, &["arrive", &r, "--at", "garbage"]);
+        assert_eq!(code, 2, "{how:?}: {err}");
+        assert!(err.contains("--at：“garbage”不是日期或时间"), "{how:?}: {err}");
+
+        // A stale version: exit 3, the case named.
+        let (code, err) = zh_run(&db, how, &["mediate", &r, "--place", "调解室", "--if-version", "999"]);
+        assert_eq!(code, 3, "{how:?}: {err}");
+        assert!(err.contains(&format!("{r} 在您查看之后已被他人修改")), "{how:?}: {err}");
+        assert!(err.contains("未覆盖任何内容"), "{how:?}: {err}");
+    }
+    // The English words are unchanged.
+    let (code, _, err) = db.run(&["assign", &r, "不存在的人"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no mediator with id or name \"不存在的人\""), "{err}");
+    assert!(!chinese(err.split('"').next().unwrap_or_default()), "{err}");
+}
+
+#[test]
+fn an_invalid_organisation_is_refused_in_chinese_and_creates_nothing() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut org: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("fixtures/demo-org.json").unwrap()).unwrap();
+    org["committees"][0]["area"] = "NOPE".into();
+    let path = dir.path().join("org.json");
+    std::fs::write(&path, org.to_string()).unwrap();
+    let db = Db { path: dir.path().join("new.db"), dir };
+    for how in [Zh::Option, Zh::Locale] {
+        let (code, err) = zh_run(&db, how, &["init", "--org", path.to_str().unwrap()]);
+        assert_eq!(code, 1, "{how:?}: {err}");
+        assert!(err.contains("组织数据无效；未创建任何内容"), "{how:?}: {err}");
+        assert!(err.contains("unknown area NOPE"), "the problem is named: {err}");
+        assert!(!db.path.exists(), "nothing was created");
+    }
+    let garbage = db.file("garbage.json", b"not json");
+    let (code, err) = zh_run(&db, Zh::Option, &["init", "--org", garbage.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("garbage.json：不是组织文件"), "{err}");
+    assert!(chinese(&err));
+}

@@ -90,7 +90,10 @@ fn open(d: &Desk, lang: Lang, size: (u16, u16), name: &str) -> State {
             typed(&mut s, "assign ");
         }
         "message" => {
-            let e = Error::Conflict("WH-2023-00003 is already assigned to 王芳, by alice (assign, 2023-05-10 00:58 UTC); nothing was changed".into());
+            let e = Error::Conflict(duty_desk::msg!(
+                "WH-2023-00003 is already assigned to 王芳, by alice (assign, 2023-05-10 00:58 UTC); nothing was changed",
+                "WH-2023-00003 已分派给王芳（alice，assign，2023-05-10 00:58 UTC）；未作任何更改"
+            ));
             update(&mut s, Action::Reply(Box::new(Reply::Failed(e))));
         }
         "mediate" => step(d, &mut s, Status::Assigned, Action::StartMediation),

@@ -146,7 +146,10 @@ fn escalate_asks_for_a_reason_and_esc_cancels() {
 fn a_conflict_is_shown_to_the_officer() {
     let d = desk();
     let mut s = state(&d, Lang::En, (80, 24));
-    let e = Error::Conflict("WH-2023-00004 is already assigned to 王芳, by alice".into());
+    let e = Error::Conflict(duty_desk::msg!(
+        "WH-2023-00004 is already assigned to 王芳, by alice",
+        "WH-2023-00004 已分派给王芳（alice）"
+    ));
     update(&mut s, Action::Reply(Box::new(Reply::Failed(e))));
     match &s.popup {
         Some(Popup::Message(m)) if !m.ok => assert!(m.text.contains("alice")),

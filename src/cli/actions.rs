@@ -78,7 +78,9 @@ pub fn transfer(ctx: &Context, a: &TransferArgs) -> Result<()> {
 /// scheduled (the next visit, a rectification item) and whether the case closed.
 pub fn followup(ctx: &Context, a: &FollowupArgs) -> Result<()> {
     if let Some(e) = bounds::check_note("note", &a.note) {
-        return Err(Error::Invalid(format!("{e}; nothing was changed")));
+        return Err(Error::Invalid(
+            crate::error::Msg::from(&e).then(crate::msg!("; nothing was changed", "；未作任何更改")),
+        ));
     }
     let mut store = ctx.open_for_write()?;
     let record =

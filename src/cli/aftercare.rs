@@ -89,7 +89,8 @@ pub struct ArriveArgs {
 /// An item as JSON: the [`RectifyItem`] fields, its times in RFC 3339 with the office's offset
 /// (as every time the CLI prints as JSON).
 fn item_json(i: &RectifyItem, tz: OfficeTz) -> Result<serde_json::Value> {
-    let mut v = serde_json::to_value(i).map_err(|e| crate::error::Error::Db(e.to_string()))?;
+    let mut v =
+        serde_json::to_value(i).map_err(|e| crate::error::Error::Db(crate::msg!("{e}", "无法输出 JSON：{e}")))?;
     v["due"] = json!(tz.rfc3339(i.due));
     v["created_at"] = json!(tz.rfc3339(i.created_at));
     v["closed_at"] = json!(i.closed_at.map(|t| tz.rfc3339(t)));
@@ -206,7 +207,12 @@ pub fn arrive(ctx: &Context, a: &ArriveArgs) -> Result<()> {
     let tz = store.policy().office.time_zone;
     let now = Utc::now();
     let at = match a.at.as_deref() {
-        Some(t) => tz.parse(t).map_err(crate::error::Error::Usage)?,
+        Some(t) => tz.parse(t).map_err(|e| {
+            crate::error::Error::Usage(crate::msg!(
+                "{e}",
+                "--at：“{t}”不是日期或时间（应如 2026-01-31 或 2026-01-31 14:30）"
+            ))
+        })?,
         None => now,
     };
     let seen = Expect::Version(store.case_by_ref(&a.reference)?.version);

@@ -9,6 +9,7 @@ use crate::domain::{
     AgreementForm, Category, Complexity, ExtensionConsent, FollowupChannel, FollowupOutcome, Lang, OfficeTz,
     ReferralKind, RiskLevel, Source, Status, ToldRoute,
 };
+use crate::error::Msg;
 use crate::ingest::record::{parse_date, parse_time};
 
 /// The duty desk of a joint people's mediation office (人民调解): live queues of incoming
@@ -142,7 +143,7 @@ pub struct DemoArgs {
     #[arg(long, value_name = "YEAR")]
     pub year: Option<i32>,
     /// The demo's "now" for --year: the end of this office day [default: 30 September]
-    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "year")]
+    #[arg(long, value_name = "DATE", value_parser = cli_date, requires = "year")]
     pub as_of: Option<chrono::NaiveDate>,
     /// Print JSON (the database, how many cases and screenings were added) and do not open the desk
     #[arg(long)]
@@ -201,7 +202,7 @@ pub struct AddArgs {
     #[arg(long, value_name = "TEXT")]
     pub summary: Option<String>,
     /// Amount involved in yuan, e.g. 1200.50
-    #[arg(long, value_name = "YUAN", value_parser = crate::domain::text::parse_yuan)]
+    #[arg(long, value_name = "YUAN", value_parser = cli_yuan)]
     pub amount: Option<i64>,
     /// Code of the village/community where it arose, e.g. WH-HBW-01-01 (required)
     #[arg(long, value_name = "CODE")]
@@ -396,7 +397,7 @@ pub struct ResolveArgs {
     #[arg(long, conflicts_with = "performance_due")]
     pub on_the_spot: bool,
     /// The amount agreed, in yuan, e.g. 1200.50
-    #[arg(long, value_name = "YUAN", value_parser = crate::domain::text::parse_yuan)]
+    #[arg(long, value_name = "YUAN", value_parser = cli_yuan)]
     pub amount_agreed: Option<i64>,
     /// When failed: the route the parties were told (litigation, arbitration, administrative, police)
     #[arg(long, value_name = "ROUTE", ignore_case = true)]
@@ -556,14 +557,14 @@ pub struct ReportArgs {
     #[arg(long, value_name = "PERIOD", conflicts_with_all = ["from", "to"])]
     pub period: Option<String>,
     /// First day of the period, YYYY-MM-DD [default: 1 January of the last day's year]
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = cli_date)]
     pub from: Option<NaiveDate>,
     /// Last day of the period, YYYY-MM-DD [default: today]
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = cli_date)]
     pub to: Option<NaiveDate>,
     /// Break the figures down by district, town, committee, mediator, category or source (one
     /// or more, repeated or comma-separated)
-    #[arg(long, value_name = "DIM", value_delimiter = ',', value_parser = crate::domain::stats::Dimension::parse)]
+    #[arg(long, value_name = "DIM", value_delimiter = ',', value_parser = cli_dimension)]
     pub by: Vec<crate::domain::stats::Dimension>,
     /// Print JSON
     #[arg(long, conflicts_with = "csv")]
@@ -593,16 +594,49 @@ pub struct BackupArgs {
     pub json: bool,
 }
 
+// The value parsers refuse in both languages ([`Msg`]): clap prints the English, a zh usage
+// error the Chinese.
+
 /// A typed time, checked for its form here and read in the office's zone (the store's policy)
 /// by the command ([`parse_time`]).
-fn typed_time(s: &str) -> Result<String, String> {
-    parse_time(s, OfficeTz::default()).map(|_| s.to_string())
+fn typed_time(s: &str) -> Result<String, Msg> {
+    parse_time(s, OfficeTz::default()).map(|_| s.to_string()).map_err(|en| {
+        let t = s.trim();
+        Msg::new(en, format!("“{t}”不是日期或时间（应如 2023-05-01、2023-05-01 14:30 或 2023-05-01T14:30:00+08:00）"))
+    })
 }
 
-fn parse_finish(s: &str) -> Result<Status, String> {
-    match s.parse::<Status>()? {
-        s @ (Status::Resolved | Status::Failed | Status::Withdrawn) => Ok(s),
-        other => Err(format!("{other} is not an outcome (expected resolved, failed or withdrawn)")),
+/// A calendar day, YYYY-MM-DD.
+pub(crate) fn cli_date(s: &str) -> Result<NaiveDate, Msg> {
+    parse_date(s).map_err(|en| Msg::new(en, format!("“{}”不是日期（应为 YYYY-MM-DD，如 2023-05-01）", s.trim())))
+}
+
+/// An amount in yuan, kept in fen.
+fn cli_yuan(s: &str) -> Result<i64, Msg> {
+    crate::domain::text::parse_yuan(s)
+        .map_err(|en| Msg::new(en, format!("“{}”不是以元计的金额（如 1200.50）", s.trim())))
+}
+
+/// A breakdown of the statistics.
+fn cli_dimension(s: &str) -> Result<crate::domain::stats::Dimension, Msg> {
+    crate::domain::stats::Dimension::parse(s).map_err(|en| {
+        let t = s.trim();
+        Msg::new(en, format!("“{t}”不是可用的分组（可选 district、town、committee、mediator、category、source）"))
+    })
+}
+
+fn parse_finish(s: &str) -> Result<Status, Msg> {
+    let t = s.trim();
+    match s.parse::<Status>() {
+        Ok(s @ (Status::Resolved | Status::Failed | Status::Withdrawn)) => Ok(s),
+        Ok(other) => {
+            let z = other.zh();
+            Err(crate::msg!(
+                "{other} is not an outcome (expected resolved, failed or withdrawn)",
+                "“{z}”不是结果（应为 resolved、failed 或 withdrawn）"
+            ))
+        }
+        Err(en) => Err(Msg::new(en, format!("“{t}”不是案件状态"))),
     }
 }
 

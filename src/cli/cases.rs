@@ -9,10 +9,11 @@ use super::output::{office_time, row, typed_time, Out};
 use super::Context;
 use crate::domain::intake::tidy_party;
 use crate::domain::{Case, Complexity, FieldError, Lang, NewCase, OfficeTz, Org, Party, RiskFlags, RiskLevel, Source};
-use crate::error::{Error, Result, Thing};
+use crate::error::{Error, Msg, Result, Thing};
 use crate::ingest::import::{self, Format};
 use crate::ingest::raw::{new_case_from_raw, RawRecord};
 use crate::ingest::record::{parse_partners, CaseRecord};
+use crate::msg;
 use crate::store::{CaseFilter, Store, CASE_PAGE_MAX};
 
 /// Picks the English or the Chinese text.
@@ -24,8 +25,11 @@ pub(crate) fn tr(lang: Lang, en: &'static str, zh: &'static str) -> &'static str
 }
 
 fn refused(errs: &[FieldError]) -> Error {
-    let lines: Vec<String> = errs.iter().map(|e| format!("  {e}")).collect();
-    Error::Invalid(format!("the case was refused; nothing was stored:\n{}", lines.join("\n")))
+    let lines: Vec<Msg> = errs.iter().map(Msg::from).collect();
+    let en: Vec<String> = lines.iter().map(|l| format!("\n  {}", l.get(Lang::En))).collect();
+    let zh: Vec<String> = lines.iter().map(|l| format!("\n  {}", l.get(Lang::Zh))).collect();
+    let (en, zh) = (en.concat(), zh.concat());
+    Error::Invalid(msg!("the case was refused; nothing was stored:{en}", "案件被拒收；未保存任何内容：{zh}"))
 }
 
 /// `add`: one case from flags or from a JSON record; prints its ref (or its record with --json).
@@ -33,7 +37,10 @@ pub fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
     let now = Utc::now();
     let source = a.json.as_deref().filter(|s| !s.is_empty());
     if source.is_some() && has_input_flags(a) {
-        return Err(Error::Usage("give the case either as flags or as a JSON record (--json FILE), not both".into()));
+        return Err(Error::Usage(msg!(
+            "give the case either as flags or as a JSON record (--json FILE), not both",
+            "案件请用参数或 JSON 记录（--json FILE）二者之一给出，不能同时给出"
+        )));
     }
     let mut store = ctx.open_for_write()?;
     let tz = store.policy().office.time_zone;
@@ -91,13 +98,14 @@ fn from_flags(a: &AddArgs, tz: OfficeTz, now: chrono::DateTime<Utc>) -> Result<N
     let (Some(category), Some(area), Some(applicant_name), Some(summary)) =
         (a.category, a.area.as_ref(), a.applicant_name.as_ref(), a.summary.as_ref())
     else {
-        return Err(Error::Usage(format!(
-            "add needs {} (or --json - to read a JSON record); see `duty-desk add --help`",
-            missing.join(", ")
+        let (en, zh) = (missing.join(", "), missing.join("、"));
+        return Err(Error::Usage(msg!(
+            "add needs {en} (or --json - to read a JSON record); see `duty-desk add --help`",
+            "add 需要 {zh}（或用 --json - 读取一条 JSON 记录）；见 `duty-desk add --help`"
         )));
     };
     let risk_flags = match &a.risk_flags {
-        Some(f) => RiskFlags::parse(f).map_err(|e| Error::Usage(format!("--risk-flags: {e}")))?,
+        Some(f) => RiskFlags::parse(f).map_err(|e| Error::Usage(msg!("--risk-flags: {e}", "--risk-flags：{e}")))?,
         None => RiskFlags::default(),
     };
     let received_at = typed_time(tz, a.received_at.as_deref(), "--received-at")?.unwrap_or(now);
@@ -131,16 +139,18 @@ fn read_record(src: &str, tz: OfficeTz) -> Result<NewCase> {
     let path = std::path::Path::new(src);
     let text = crate::files::reader::read_text(path, crate::files::reader::RECORD_CAP)?;
     let name = crate::files::reader::display_name(path);
-    let raw = RawRecord::parse(&text).map_err(|e| Error::refused(name.clone(), format!("not valid JSON: {e}")))?;
+    let raw = RawRecord::parse(&text)
+        .map_err(|e| Error::refused(name.clone(), msg!("not valid JSON: {e}", "不是有效的 JSON：{e}")))?;
     let raw = match raw.value {
         serde_json::Value::Array(mut items) if items.len() == 1 => {
             RawRecord { value: items.remove(0), duplicates: raw.duplicates }
         }
         serde_json::Value::Array(items) => {
-            return Err(Error::Invalid(format!(
-                "{name} holds {} records; add takes one (use `duty-desk import FILE` for many)",
-                items.len()
-            )))
+            let n = items.len();
+            return Err(Error::Invalid(msg!(
+                "{name} holds {n} records; add takes one (use `duty-desk import FILE` for many)",
+                "{name} 含 {n} 条记录；add 只收一条（多条请用 `duty-desk import FILE`）"
+            )));
         }
         _ => raw,
     };
@@ -293,8 +303,9 @@ impl ListPrinter<'_> {
 pub fn list(ctx: &Context, a: &ListArgs) -> Result<()> {
     let now = Utc::now();
     if a.reveal && (a.limit == 0 || a.limit > CASE_PAGE_MAX) {
-        return Err(Error::Usage(format!(
-            "--reveal shows at most {CASE_PAGE_MAX} cases at a time; give --limit N (1..{CASE_PAGE_MAX})"
+        return Err(Error::Usage(msg!(
+            "--reveal shows at most {CASE_PAGE_MAX} cases at a time; give --limit N (1..{CASE_PAGE_MAX})",
+            "--reveal 一次最多显示 {CASE_PAGE_MAX} 件案件；请给出 --limit N（1..{CASE_PAGE_MAX}）"
         )));
     }
     let mut store = if a.reveal { ctx.open_for_write()? } else { ctx.open()? };

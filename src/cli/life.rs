@@ -64,7 +64,7 @@ pub fn resolve(ctx: &Context, a: &ResolveArgs) -> Result<()> {
 /// `fail REF --reason TEXT --route ROUTE`.
 pub fn fail(ctx: &Context, a: &FailArgs) -> Result<()> {
     if a.reason.trim().is_empty() {
-        return Err(crate::error::Error::refused("reason", "is required"));
+        return Err(crate::error::Error::refused("reason", crate::msg!("is required", "必须填写")));
     }
     let outcome = OutcomeRecord { told_route: Some(a.route), ..OutcomeRecord::plain(Status::Failed, &a.reason) };
     finish(ctx, &a.reference, &outcome, &a.write)

@@ -94,12 +94,13 @@ impl Context {
         if self.read_only {
             return Err(Error::ReadOnlyAsked);
         }
-        crate::store::wait::on_long_wait(|| {
-            let _ = writeln!(
-                std::io::stderr(),
-                "duty-desk: waiting for the database: another process is writing (it may be an import between \
-                 its batches)…"
-            );
+        let waiting = crate::msg!(
+            "waiting for the database: another process is writing (it may be an import between its batches)…",
+            "正在等待数据库：另一进程正在写入（可能是两批之间的导入）……"
+        );
+        let lang = self.lang;
+        crate::store::wait::on_long_wait(move || {
+            let _ = writeln!(std::io::stderr(), "duty-desk: {}", waiting.get(lang));
         });
         Store::open(&self.db, false)
     }
@@ -158,7 +159,12 @@ fn db_path(given: Option<PathBuf>) -> Result<PathBuf> {
     }
     directories::ProjectDirs::from("org", "duty-desk", "duty-desk")
         .map(|d| d.data_dir().join("duty-desk.db"))
-        .ok_or_else(|| Error::Usage("cannot find a home directory for the database; give --db PATH".into()))
+        .ok_or_else(|| {
+            Error::Usage(crate::msg!(
+                "cannot find a home directory for the database; give --db PATH",
+                "找不到用于存放数据库的主目录；请用 --db PATH 指定"
+            ))
+        })
 }
 
 /// Chinese when the locale (LC_ALL, else LC_MESSAGES, else LANG) starts with `zh`.

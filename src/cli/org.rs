@@ -22,7 +22,9 @@ const DEMO_ORG: &str = include_str!("../../fixtures/demo-org.json");
 
 /// The embedded demo organisation.
 pub fn demo_org() -> Result<Org> {
-    serde_json::from_str(DEMO_ORG).map_err(|e| Error::Db(format!("the embedded demo organisation is broken: {e}")))
+    serde_json::from_str(DEMO_ORG).map_err(|e| {
+        Error::Db(crate::msg!("the embedded demo organisation is broken: {e}", "内置的演示组织已损坏：{e}"))
+    })
 }
 
 fn read_text(path: &Path, cap: u64) -> Result<String> {
@@ -77,12 +79,16 @@ pub fn demo(ctx: &Context, a: &DemoArgs) -> Result<()> {
         if let (0, Some(year)) = (existing, a.year) {
             let org = store.org().clone();
             let policy = store.policy().clone();
-            let as_of = a
-                .as_of
-                .or_else(|| chrono::NaiveDate::from_ymd_opt(year, 9, 30))
-                .ok_or_else(|| Error::Usage(format!("--year {year} is not a year")))?;
-            let (cases, at) = calibrated_year(&org, &policy, a.seed, year, as_of, PUBLISHED_2023_Q1_Q3)
-                .ok_or_else(|| Error::Invalid("the organisation cannot produce the calibrated year".into()))?;
+            let as_of = a.as_of.or_else(|| chrono::NaiveDate::from_ymd_opt(year, 9, 30)).ok_or_else(|| {
+                Error::Usage(crate::msg!("--year {year} is not a year", "--year {year} 不是有效的年份"))
+            })?;
+            let (cases, at) =
+                calibrated_year(&org, &policy, a.seed, year, as_of, PUBLISHED_2023_Q1_Q3).ok_or_else(|| {
+                    Error::Invalid(crate::msg!(
+                        "the organisation cannot produce the calibrated year",
+                        "该组织无法生成校准年度的数据"
+                    ))
+                })?;
             let label = format!("demo --year {year} --as-of {as_of} --seed {}", a.seed);
             let n = store.insert_generated(cases.into_iter().map(|g| (g.case, g.followups)), &label, at)?;
             (record.cases_added, record.year, record.as_of) = (n, Some(year), Some(as_of));
@@ -133,16 +139,20 @@ pub fn init(ctx: &Context, a: &InitArgs) -> Result<()> {
         return Err(Error::ReadOnlyAsked);
     }
     let org: Org = match &a.org {
-        Some(p) => serde_json::from_str(&read_text(p, crate::files::reader::ORG_CAP)?)
-            .map_err(|e| Error::refused(p.display().to_string(), format!("not an organisation file: {e}")))?,
+        Some(p) => serde_json::from_str(&read_text(p, crate::files::reader::ORG_CAP)?).map_err(|e| {
+            Error::refused(p.display().to_string(), crate::msg!("not an organisation file: {e}", "不是组织文件：{e}"))
+        })?,
         None => demo_org()?,
     };
     org.validate().map_err(|errs| {
-        Error::Invalid(format!("the organisation is not valid; nothing was created:\n  {}", errs.join("\n  ")))
+        Error::Invalid(
+            crate::msg!("the organisation is not valid; nothing was created:", "组织数据无效；未创建任何内容：")
+                .with_lines(&errs),
+        )
     })?;
     let policy = match &a.rules {
         Some(p) => Policy::from_toml(&read_text(p, crate::files::reader::SMALL_CAP)?)
-            .map_err(|e| Error::refused(p.display().to_string(), e))?,
+            .map_err(|e| Error::refused(p.display().to_string(), crate::msg!("{e}", "规则文件无效：{e}")))?,
         None => Policy::default(),
     };
     let mut store = Store::create(&ctx.db)?;

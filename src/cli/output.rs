@@ -115,7 +115,15 @@ pub fn opt_time(tz: OfficeTz, t: Option<DateTime<Utc>>) -> String {
 
 /// A time typed for `flag`, read in the office's zone `tz`; a usage error when it is not one.
 pub fn typed_time(tz: OfficeTz, text: Option<&str>, flag: &str) -> crate::error::Result<Option<DateTime<Utc>>> {
-    text.map(|t| parse_time(t, tz).map_err(|e| crate::error::Error::Usage(format!("{flag}: {e}")))).transpose()
+    text.map(|t| {
+        parse_time(t, tz).map_err(|e| {
+            crate::error::Error::Usage(crate::msg!(
+                "{flag}: {e}",
+                "{flag}：“{t}”不是日期或时间（应如 2023-05-01、2023-05-01 14:30 或 2023-05-01T14:30:00+08:00）"
+            ))
+        })
+    })
+    .transpose()
 }
 
 /// An error message made safe for the terminal, line by line.

@@ -20,19 +20,26 @@ pub fn period_of(a: &ReportArgs, today: NaiveDate) -> Result<Period> {
             "quarter" => Some(PeriodKind::Quarter),
             "year" => Some(PeriodKind::Year),
             "week" => Some(PeriodKind::Week),
-            "ytd" => return Period::range(jan1(today), today).map_err(Error::Usage),
+            "ytd" => {
+                return Period::range(jan1(today), today).map_err(|e| Error::Usage(crate::msg!("{e}", "期间无效：{e}")))
+            }
             _ => None,
         };
         return match kind {
             Some(k) => Ok(Period::containing(k, today)),
-            None => {
-                p.parse::<Period>().map_err(|e| Error::Usage(format!("--period: {e}; or month, quarter, year, ytd")))
-            }
+            None => p.parse::<Period>().map_err(|e| {
+                Error::Usage(crate::msg!(
+                    "--period: {e}; or month, quarter, year, ytd",
+                    "--period：{e}；或 month、quarter、year、ytd"
+                ))
+            }),
         };
     }
     let to = a.to.unwrap_or(today);
     let from = a.from.unwrap_or_else(|| jan1(to));
-    Period::range(from, to).map_err(|e| Error::Usage(format!("--from {from} is after --to {to}: {e}")))
+    Period::range(from, to).map_err(|e| {
+        Error::Usage(crate::msg!("--from {from} is after --to {to}: {e}", "--from {from} 晚于 --to {to}：{e}"))
+    })
 }
 
 /// `report [--period P | --from DATE --to DATE] [--by DIM…] [--json | --csv]`: the period's
@@ -100,7 +107,8 @@ pub fn check(ctx: &Context, a: &CheckArgs) -> Result<()> {
     if opened {
         crate::store::health::mark_damaged(&ctx.db, &problems);
     }
-    Err(Error::Db(format!("{} problem(s) found:\n  {}", problems.len(), problems.join("\n  "))))
+    let n = problems.len();
+    Err(Error::Db(crate::msg!("{n} problem(s) found:", "发现 {n} 个问题：").with_lines(&problems)))
 }
 
 /// Lists the imports that have not finished (`store::staging`); with `repair`, first finishes
@@ -123,7 +131,8 @@ fn check_imports(ctx: &Context, repair: bool) -> Result<()> {
         return Ok(());
     }
     let list: Vec<String> = stopped.iter().map(ToString::to_string).collect();
-    Err(Error::Db(format!("{} unfinished import(s):\n  {}", list.len(), list.join("\n  "))))
+    let n = list.len();
+    Err(Error::Db(crate::msg!("{n} unfinished import(s):", "{n} 个导入未完成：").with_lines(&list)))
 }
 
 /// True when opening failed because the file is damaged (not for a missing file or a lock).
@@ -137,7 +146,7 @@ fn damaged(e: &Error) -> bool {
                     | rusqlite::ErrorCode::OutOfMemory
             )
         ),
-        Error::Db(m) => ["corrupt", "malformed", "out of memory"].iter().any(|w| m.contains(w)),
+        Error::Db(m) => ["corrupt", "malformed", "out of memory"].iter().any(|w| m.en().contains(w)),
         _ => false,
     }
 }

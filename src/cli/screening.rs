@@ -10,7 +10,7 @@ use super::output::{row, Out};
 use super::Context;
 use crate::domain::NewCase;
 use crate::error::{Error, Result};
-use crate::ingest::record::{new_case_from_json, parse_date};
+use crate::ingest::record::new_case_from_json;
 use crate::store::{ScreeningRecord, ScreeningRow};
 
 /// `screening`.
@@ -39,7 +39,7 @@ pub enum ScreeningCommand {
         #[arg(long, value_name = "CODE")]
         committee: String,
         /// The day it was done, YYYY-MM-DD in office time [default: today]
-        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        #[arg(long, value_name = "DATE", value_parser = super::args::cli_date)]
         date: Option<NaiveDate>,
         /// Who screened
         #[arg(long = "by", value_name = "NAME")]
@@ -73,9 +73,10 @@ pub enum ScreeningCommand {
 
 fn findings(path: &PathBuf, tz: crate::domain::OfficeTz) -> Result<Vec<NewCase>> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Error::refused(name.clone(), e.to_string()))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Error::refused(name.clone(), crate::msg!("{e}", "无法读取：{e}")))?;
     let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| Error::refused(name.clone(), format!("not valid JSON: {e}")))?;
+        .map_err(|e| Error::refused(name.clone(), crate::msg!("not valid JSON: {e}", "不是有效的 JSON：{e}")))?;
     let items = match value {
         serde_json::Value::Array(items) => items,
         v => vec![v],
@@ -89,8 +90,12 @@ fn findings(path: &PathBuf, tz: crate::domain::OfficeTz) -> Result<Vec<NewCase>>
                 o.insert("source".into(), serde_json::Value::String("screening".into()));
             }
             new_case_from_json(&v, tz).map_err(|errs| {
-                let words: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
-                Error::refused(name.clone(), format!("record {}: {}", i + 1, words.join("; ")))
+                let words: Vec<crate::error::Msg> = errs.iter().map(crate::error::Msg::from).collect();
+                let (en, zh): (Vec<&str>, Vec<&str>) =
+                    words.iter().map(|w| (w.get(crate::domain::Lang::En), w.get(crate::domain::Lang::Zh))).unzip();
+                let n = i + 1;
+                let (en, zh) = (en.join("; "), zh.join("；"));
+                Error::refused(name.clone(), crate::msg!("record {n}: {en}", "第 {n} 条记录：{zh}"))
             })
         })
         .collect()
@@ -99,7 +104,7 @@ fn findings(path: &PathBuf, tz: crate::domain::OfficeTz) -> Result<Vec<NewCase>>
 /// A record as JSON: the [`ScreeningRow`] fields, `recorded_at` in RFC 3339 with the office's
 /// offset (as every time the CLI prints as JSON).
 fn row_json(r: &ScreeningRow, tz: crate::domain::OfficeTz) -> Result<serde_json::Value> {
-    let mut v = serde_json::to_value(r).map_err(|e| Error::Db(e.to_string()))?;
+    let mut v = serde_json::to_value(r).map_err(|e| Error::Db(crate::msg!("{e}", "无法输出 JSON：{e}")))?;
     v["recorded_at"] = serde_json::Value::String(tz.rfc3339(r.recorded_at));
     Ok(v)
 }

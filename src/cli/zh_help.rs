@@ -304,8 +304,12 @@ pub fn error_text(e: &clap::Error) -> String {
             m
         }
         ErrorKind::ValueValidation => {
-            // The value parser's own words (its error is the source).
-            let why = std::error::Error::source(e).map(|s| s.to_string()).unwrap_or_default();
+            // The value parser's own words (its error is the source): its Chinese when it has one.
+            let source = std::error::Error::source(e);
+            let why = match source.and_then(|s| s.downcast_ref::<crate::error::Msg>()) {
+                Some(m) => m.get(Lang::Zh).to_string(),
+                None => source.map(|s| s.to_string()).unwrap_or_default(),
+            };
             format!("参数 {} 的值“{}”无效：{why}", c(ContextKind::InvalidArg), c(ContextKind::InvalidValue))
         }
         ErrorKind::UnknownArgument => format!("未知参数“{}”", c(ContextKind::InvalidArg)),

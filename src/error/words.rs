@@ -1,6 +1,6 @@
 //! Errors worded for the officer, in Chinese or English: the one place an [`Error`] becomes text.
 
-use super::{Error, LastChange};
+use super::{Error, LastChange, Thing};
 use crate::domain::Lang;
 
 /// `en` or `zh` by language.
@@ -63,10 +63,15 @@ pub(super) fn words(e: &Error, lang: Lang) -> String {
                 ),
             )
         }
+        Error::Missing { what: Thing::MediatorIdOrName, key } => {
+            tr(lang, format!("no mediator with id or name {key:?}"), format!("没有编号或姓名为“{key}”的调解员"))
+        }
         Error::Missing { what, key } => {
             tr(lang, format!("no {} {key:?}", what.en()), format!("没有{}“{key}”", what.zh()))
         }
-        Error::Refused { field, reason } => tr(lang, format!("{field}: {reason}"), format!("{field}：{reason}")),
+        Error::Refused { field, reason } => {
+            tr(lang, format!("{field}: {}", reason.get(Lang::En)), format!("{field}：{}", reason.get(Lang::Zh)))
+        }
         Error::File { path, op, source } => tr(
             lang,
             format!("cannot {} {}: {source}", op.en(), path.display()),
@@ -88,7 +93,7 @@ pub(super) fn words(e: &Error, lang: Lang) -> String {
         | Error::Conflict(m)
         | Error::Db(m)
         | Error::ReadOnly(m)
-        | Error::Io(m) => m.clone(),
+        | Error::Io(m) => m.get(lang).to_string(),
     }
 }
 
@@ -140,9 +145,9 @@ mod tests {
     #[test]
     fn exit_codes_follow_the_kind() {
         assert_eq!(Error::Taken { case_ref: "R".into(), lead: "王芳".into(), by: None }.exit_code(), 3);
-        assert_eq!(Error::Conflict("x".into()).exit_code(), 3);
+        assert_eq!(Error::Conflict(crate::msg!("x", "叉")).exit_code(), 3);
         assert_eq!(Error::setting("theme", "bad").exit_code(), 2);
-        assert_eq!(Error::Usage("x".into()).exit_code(), 2);
+        assert_eq!(Error::Usage(crate::msg!("x", "叉")).exit_code(), 2);
         assert_eq!(Error::missing(Thing::Committee, "X").exit_code(), 1);
         assert_eq!(Error::ReadOnlyAsked.exit_code(), 1);
     }
@@ -156,5 +161,9 @@ mod tests {
         assert_eq!(m.words(Lang::En), "no committee \"ZZ\"");
         assert_eq!(m.words(Lang::Zh), "没有调解委员会“ZZ”");
         assert_eq!(e.to_string(), e.words(Lang::En));
+        let who = Error::missing(Thing::MediatorIdOrName, "张伟");
+        assert_eq!(who.words(Lang::En), "no mediator with id or name \"张伟\"");
+        assert_eq!(who.words(Lang::Zh), "没有编号或姓名为“张伟”的调解员");
+        assert_eq!(who.kind(), Kind::NotFound);
     }
 }

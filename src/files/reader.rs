@@ -63,7 +63,7 @@ pub fn read_text(path: &Path, cap: u64) -> Result<String> {
     let name = display_name(path);
     let text = String::from_utf8(bytes).map_err(|e| {
         let line = e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
-        Error::refused(name.clone(), format!("line {line} is not valid UTF-8"))
+        Error::refused(name.clone(), crate::msg!("line {line} is not valid UTF-8", "第 {line} 行不是有效的 UTF-8"))
     })?;
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
@@ -72,7 +72,11 @@ pub fn read_text(path: &Path, cap: u64) -> Result<String> {
 }
 
 fn too_large(name: &str, cap: u64) -> Error {
-    Error::refused(name, format!("larger than the {} limit; nothing was read", describe(cap)))
+    let cap = describe(cap);
+    Error::refused(
+        name,
+        crate::msg!("larger than the {cap} limit; nothing was read", "超过 {cap} 的上限；未读取任何内容"),
+    )
 }
 
 /// The message of the I/O error a [`Guarded`] reader gives when its cap is passed.

@@ -74,6 +74,29 @@ impl fmt::Display for ImportError {
     }
 }
 
+impl Location {
+    /// Where, in Chinese.
+    fn zh(&self) -> String {
+        match self {
+            Location::File => "文件".into(),
+            Location::Line(n) => format!("第 {n} 行"),
+            Location::Record(n, line) => format!("第 {line} 行，第 {n} 条记录"),
+        }
+    }
+}
+
+impl ImportError {
+    /// The problem on its own line, in both languages (what is wrong stays as the checks word it).
+    pub fn words(&self) -> crate::error::Msg {
+        let (at, m) = (self.at.zh(), &self.message);
+        let zh = match &self.field {
+            Some(field) => format!("\n  {at}，字段 {field}：{m}"),
+            None => format!("\n  {at}：{m}"),
+        };
+        crate::error::Msg::new(format!("\n  {self}"), zh)
+    }
+}
+
 /// The errors of a file: the first [`MAX_ERRORS_SHOWN`] and how many there were in all.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Problems {
@@ -103,18 +126,15 @@ impl Problems {
 
     /// The error to report: every shown problem on its own line.
     pub fn into_error(self, path: &Path) -> Error {
-        let mut msg = format!(
-            "{}: {} problem{} found; nothing was imported",
-            path.display(),
-            self.total,
-            if self.total == 1 { "" } else { "s" }
-        );
+        let (p, n, s) = (path.display(), self.total, if self.total == 1 { "" } else { "s" });
+        let mut msg =
+            crate::msg!("{p}: {n} problem{s} found; nothing was imported", "{p}：发现 {n} 个问题；未导入任何内容");
         for e in &self.shown {
-            msg.push_str("\n  ");
-            msg.push_str(&e.to_string());
+            msg = msg.then(e.words());
         }
         if self.total > self.shown.len() {
-            msg.push_str(&format!("\n  … and {} more", self.total - self.shown.len()));
+            let more = self.total - self.shown.len();
+            msg = msg.then(crate::msg!("\n  … and {more} more", "\n  ……另有 {more} 个"));
         }
         Error::Invalid(msg)
     }
@@ -150,7 +170,10 @@ pub fn sniff(path: &Path, head: &[u8]) -> Result<Format> {
         Some(b'{') => Ok(Format::JsonLines),
         _ if ext.as_deref() == Some("json") => Err(Error::refused(
             path.display().to_string(),
-            "a JSON import holds an array of records or one record per line",
+            crate::msg!(
+                "a JSON import holds an array of records or one record per line",
+                "JSON 导入文件应为记录数组，或每行一条记录"
+            ),
         )),
         _ => Ok(Format::Csv),
     }

@@ -130,15 +130,21 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .optional()?;
-        let (case_id, status) = row.ok_or_else(|| Error::NotFound(format!("no rectification item {item}")))?;
-        Ok((case_id, status.parse().map_err(Error::Db)?))
+        let (case_id, status) = row.ok_or_else(|| {
+            Error::NotFound(crate::msg!("no rectification item {item}", "没有编号为 {item} 的整改事项"))
+        })?;
+        Ok((case_id, status.parse().map_err(|e| Error::Db(crate::msg!("{e}", "整改事项状态无效：{e}")))?))
     }
 
     fn require_open_item(item: i64, status: ItemStatus) -> Result<()> {
         if status == ItemStatus::Open {
             Ok(())
         } else {
-            Err(Error::Conflict(format!("rectification item {item} is already {}; nothing was changed", status.code())))
+            Err(Error::Conflict(crate::msg!(
+                "rectification item {item} is already {}; nothing was changed",
+                "整改事项 {item} 已是 {}；未作任何更改";
+                status.code()
+            )))
         }
     }
 
@@ -154,8 +160,9 @@ impl Store {
             Err(_) => match self.org.committee_by_code(owner.trim()) {
                 Some(c) => (None, Some(c.id)),
                 None => {
-                    return Err(Error::NotFound(format!(
+                    return Err(Error::NotFound(crate::msg!(
                         "no mediator or committee {:?} (a mediator's id or exact name, or a committee code)",
+                        "没有调解员或调委会“{}”（应为调解员的编号或全名，或调委会代码）";
                         owner.trim()
                     )))
                 }
@@ -186,7 +193,7 @@ impl Store {
         self.conn
             .query_row(&sql, [item], |r| self.item_from_row(r))
             .optional()?
-            .ok_or_else(|| Error::NotFound(format!("no rectification item {item}")))
+            .ok_or_else(|| Error::NotFound(crate::msg!("no rectification item {item}", "没有编号为 {item} 的整改事项")))
     }
 
     /// Marks an open item done with its closing note; the case then closes if the closing rule
@@ -194,10 +201,17 @@ impl Store {
     pub fn rectify_close(&mut self, item: i64, note: &str, now: DateTime<Utc>) -> Result<RectifyItem> {
         self.writable()?;
         if note.trim().is_empty() {
-            return Err(Error::Usage("a closing note is required (--note TEXT)".into()));
+            return Err(Error::Usage(crate::msg!(
+                "a closing note is required (--note TEXT)",
+                "须填写办结说明（--note TEXT）"
+            )));
         }
         if let Some(c) = crate::domain::text::find_hostile(note, true) {
-            return Err(Error::Invalid(format!("field note: contains the control character U+{:04X}", c as u32)));
+            return Err(Error::Invalid(crate::msg!(
+                "field note: contains the control character U+{:04X}",
+                "字段 note：含有控制字符 U+{:04X}";
+                c as u32
+            )));
         }
         let tx = self.begin()?;
         let (case_id, status) = Self::load_item(&tx, item)?;
@@ -233,7 +247,11 @@ impl Store {
         let case = load_for_update(&tx, &Self::case_ref_tx(&tx, case_id)?)?;
         let to = step(&case, Event::Reopen)?;
         if case.lead_mediator_id.is_none() {
-            return Err(Error::Invalid(format!("{} has no lead mediator; nothing was changed", case.reference)));
+            return Err(Error::Invalid(crate::msg!(
+                "{} has no lead mediator; nothing was changed",
+                "{} 没有主办调解员；未作任何更改";
+                case.reference
+            )));
         }
         let due = self.policy.clocks.mediation_due(now, now, case.complexity, case.source);
         tx.execute(
@@ -277,18 +295,24 @@ impl Store {
         let case = load_for_update(&tx, reference)?;
         self.check_expect(&tx, &case, expect)?;
         if case.lead_mediator_id.is_none() {
-            return Err(Error::Invalid(format!("{} has no lead mediator yet; assign it first", case.reference)));
+            return Err(Error::Invalid(crate::msg!(
+                "{} has no lead mediator yet; assign it first",
+                "{} 尚无主办调解员；请先分派";
+                case.reference
+            )));
         }
         if let Some(t) = case.arrived_at {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Invalid(crate::msg!(
                 "{}: arrival already recorded at {}; nothing was changed",
+                "{}：已于 {} 登记到场；未作任何更改";
                 case.reference,
                 self.policy.office.time_zone.minutes(t)
             )));
         }
         if at < case.received_at || at > now {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Invalid(crate::msg!(
                 "{}: the arrival time must lie between receipt ({}) and now; nothing was changed",
+                "{}：到场时间须在收案（{}）与现在之间；未作任何更改";
                 case.reference,
                 self.policy.office.time_zone.minutes(case.received_at)
             )));
@@ -298,8 +322,9 @@ impl Store {
             params![ts(at), case.id, case.version],
         )?;
         if n == 0 {
-            return Err(Error::Conflict(format!(
+            return Err(Error::Conflict(crate::msg!(
                 "{} was changed by someone else; nothing was overwritten",
+                "{} 已被他人修改；未覆盖任何内容";
                 case.reference
             )));
         }

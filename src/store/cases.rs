@@ -217,7 +217,7 @@ impl Store {
         self.conn
             .query_row(&sql, [id], case_from_row)
             .optional()?
-            .ok_or_else(|| Error::NotFound(format!("no case with id {id}")))
+            .ok_or_else(|| Error::NotFound(crate::msg!("no case with id {id}", "没有编号为 {id} 的案件")))
     }
 
     /// One page of cases matching `filter`, newest first.

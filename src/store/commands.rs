@@ -11,7 +11,8 @@ use crate::domain::routing::escalate as route_up;
 use crate::domain::{
     AgreementForm, Case, Event, Followup, FollowupChannel, FollowupOutcome, NewCase, OfficeTz, Status, StatusSet,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, Msg, Result};
+use crate::msg;
 
 /// What the writer believes about the case, checked inside the transaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,32 +90,30 @@ pub(super) fn load_for_update(tx: &Transaction<'_>, reference: &str) -> Result<C
 }
 
 /// "by alice (assign, 2023-05-01 22:02 +08:00)" for the case's latest audit event, in office time.
-fn last_change(tx: &Transaction<'_>, case_id: i64, tz: OfficeTz) -> Result<String> {
+fn last_change(tx: &Transaction<'_>, case_id: i64, tz: OfficeTz) -> Result<Option<crate::error::LastChange>> {
     let row: Option<(String, String, i64)> = tx
         .query_row("SELECT actor, action, at FROM audit WHERE case_id = ?1 ORDER BY id DESC LIMIT 1", [case_id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
-    Ok(match row {
-        Some((actor, action, at)) => format!("by {actor} ({action}, {})", tz.minutes_with_offset(from_ts(at))),
-        None => "by another process".to_string(),
-    })
+    Ok(row.map(|(actor, action, at)| crate::error::LastChange {
+        actor,
+        action,
+        at: tz.local(from_ts(at)).fixed_offset(),
+    }))
 }
 
 impl Store {
     pub(super) fn check_expect(&self, tx: &Transaction<'_>, case: &Case, expect: Expect) -> Result<()> {
         match expect {
             Expect::Version(v) if case.version != v => {
-                let now_led = case
-                    .lead_mediator_id
-                    .and_then(|id| self.org.mediator(id))
-                    .map(|m| format!("; it is now led by {}", m.name))
-                    .unwrap_or_default();
-                Err(Error::Conflict(format!(
-                    "{} was changed {} since you looked{now_led}; nothing was overwritten — look again",
-                    case.reference,
-                    last_change(tx, case.id, self.policy.office.time_zone)?
-                )))
+                // Worded as the typed `Stale`; kept a `Conflict` for the callers that match on it.
+                let stale = Error::Stale {
+                    case_ref: case.reference.clone(),
+                    by: last_change(tx, case.id, self.policy.office.time_zone)?,
+                    lead: case.lead_mediator_id.and_then(|id| self.org.mediator(id)).map(|m| m.name.clone()),
+                };
+                Err(Error::Conflict(Msg::of(&stale)))
             }
             Expect::Unassigned if case.lead_mediator_id.is_some() || !StatusSet::Unassigned.contains(case.status) => {
                 let who = case
@@ -122,24 +121,28 @@ impl Store {
                     .and_then(|id| self.org.mediator(id))
                     .map(|m| m.name.clone())
                     .unwrap_or_else(|| case.status.en().to_lowercase());
-                Err(Error::Conflict(format!(
-                    "{} is already assigned to {who}, {}; nothing was changed",
-                    case.reference,
-                    last_change(tx, case.id, self.policy.office.time_zone)?
-                )))
+                let taken = Error::Taken {
+                    case_ref: case.reference.clone(),
+                    lead: who,
+                    by: last_change(tx, case.id, self.policy.office.time_zone)?,
+                };
+                Err(Error::Conflict(Msg::of(&taken)))
             }
             _ => Ok(()),
         }
     }
 
-    fn require_open(case: &Case, doing: &str) -> Result<()> {
+    /// Refuses a case that is not open; `doing` is what was tried, (English, Chinese).
+    fn require_open(case: &Case, doing: (&str, &str)) -> Result<()> {
         if StatusSet::Open.contains(case.status) {
             Ok(())
         } else {
-            Err(Error::Invalid(format!(
-                "{} is {}; only open cases can be {doing}",
+            let (en, zh) = doing;
+            Err(Error::Invalid(msg!(
+                "{} is {}; only open cases can be {en}",
+                "{} 当前为“{}”；只有在办案件才能{zh}";
                 case.reference,
-                case.status.en().to_lowercase()
+                case.status.en().to_lowercase(),
             )))
         }
     }
@@ -147,7 +150,7 @@ impl Store {
     /// Stores a new case: validates it, routes it, gives it a ref; one audit event `add`.
     pub fn add_case(&mut self, new: &NewCase, now: DateTime<Utc>) -> Result<Case> {
         let refs = self.add_cases(std::slice::from_ref(new), now, "add")?;
-        let reference = refs.first().ok_or_else(|| Error::Db("the case was not stored".into()))?;
+        let reference = refs.first().ok_or_else(|| Error::Db(msg!("the case was not stored", "案件未保存")))?;
         self.case_by_ref(reference)
     }
 
@@ -159,8 +162,13 @@ impl Store {
         for (i, n) in new.iter().enumerate() {
             let errs = n.validate(&self.org, now);
             if let Some(e) = errs.first() {
-                let at = if new.len() > 1 { format!("record {}: ", i + 1) } else { String::new() };
-                return Err(Error::Invalid(format!("{at}{e}; nothing was stored")));
+                let at = match new.len() > 1 {
+                    true => msg!("record {}: ", "第 {} 条记录："; i + 1),
+                    false => msg!("", ""),
+                };
+                return Err(Error::Invalid(
+                    at.then(Msg::from(e)).then(msg!("; nothing was stored", "；未保存任何内容")),
+                ));
             }
             cases.push(self.intake(n)?);
         }
@@ -196,7 +204,7 @@ impl Store {
             .policy
             .routing
             .route(&self.org, n.source, &n.area, n.category, n.complexity, n.risk_level, n.risk_flags)
-            .map_err(|e| Error::Invalid(format!("cannot route the case: {e}")))?;
+            .map_err(|e| Error::Invalid(msg!("cannot route the case: {e}", "无法分流该案件：{e}")))?;
         let area_id = self.org.area_by_code(&n.area).map(|a| a.id).unwrap_or_default();
         Ok(n.clone().into_received(area_id, route, &self.policy.clocks))
     }
@@ -259,17 +267,20 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Case> {
         self.writable()?;
-        let mediator = self
-            .org
-            .mediator(mediator_id)
-            .cloned()
-            .ok_or_else(|| Error::NotFound(format!("no mediator with id {mediator_id}")))?;
+        let mediator = self.org.mediator(mediator_id).cloned().ok_or_else(|| {
+            Error::NotFound(msg!("no mediator with id {mediator_id}", "没有编号为 {mediator_id} 的调解员"))
+        })?;
         let tx = self.begin()?;
         let case = load_for_update(&tx, reference)?;
         self.check_expect(&tx, &case, expect)?;
-        Self::require_open(&case, "assigned")?;
+        Self::require_open(&case, ("assigned", "分派"))?;
         if case.lead_mediator_id == Some(mediator_id) {
-            return Err(Error::Invalid(format!("{} is already led by {}", case.reference, mediator.name)));
+            return Err(Error::Invalid(msg!(
+                "{} is already led by {}",
+                "{} 已由{}主办";
+                case.reference,
+                mediator.name
+            )));
         }
         let open: u32 = tx.query_row(
             &format!("SELECT count(*) FROM cases WHERE lead_mediator_id = ?1 AND {}", status_in("", StatusSet::Led)),
@@ -277,9 +288,11 @@ impl Store {
             |r| r.get(0),
         )?;
         if open >= mediator.capacity && !force {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Invalid(msg!(
                 "{} is at capacity ({open}/{}); confirm to assign anyway (--force)",
-                mediator.name, mediator.capacity
+                "{} 已满额（{open}/{}）；确认后仍可分派（--force）";
+                mediator.name,
+                mediator.capacity
             )));
         }
         let mediation_due = case
@@ -292,8 +305,9 @@ impl Store {
             params![status.code(), mediator_id, ts(now), ts(mediation_due), case.id, case.version],
         )?;
         if n == 0 {
-            return Err(Error::Conflict(format!(
+            return Err(Error::Conflict(msg!(
                 "{} was changed by someone else; nothing was overwritten",
+                "{} 已被他人修改；未覆盖任何内容";
                 case.reference
             )));
         }
@@ -323,12 +337,12 @@ impl Store {
         let tx = self.begin()?;
         let case = load_for_update(&tx, reference)?;
         self.check_expect(&tx, &case, expect)?;
-        Self::require_open(&case, "escalated")?;
+        Self::require_open(&case, ("escalated", "升级"))?;
         let area = self.org.area(case.area_id).map(|a| a.code.clone()).unwrap_or_default();
         let from = self.org.committee(case.committee_id);
         let kind = from.map(|c| c.kind).unwrap_or(crate::domain::CommitteeKind::Geographic);
         let route = route_up(&self.org, &area, case.tier, kind, case.complexity, case.joint)
-            .map_err(|e| Error::Invalid(format!("{}: {e}", case.reference)))?;
+            .map_err(|e| Error::Invalid(msg!("{}: {e}", "{}：{e}"; case.reference)))?;
         self.reroute(&tx, &case, route.tier, route.committee_id, now)?;
         if route.joint != case.joint {
             tx.execute("UPDATE cases SET joint = ?1 WHERE id = ?2", params![route.joint, case.id])?;
@@ -367,20 +381,26 @@ impl Store {
         let tier = self
             .org
             .committee_tier(&committee)
-            .ok_or_else(|| Error::Db(format!("committee {} has no area", committee.code)))?;
+            .ok_or_else(|| Error::Db(msg!("committee {} has no area", "调委会 {} 没有所属地区"; committee.code)))?;
         let tx = self.begin()?;
         let case = load_for_update(&tx, reference)?;
         self.check_expect(&tx, &case, expect)?;
-        Self::require_open(&case, "transferred")?;
+        Self::require_open(&case, ("transferred", "移交"))?;
         let area = self.org.area(case.area_id).map(|a| a.code.clone()).unwrap_or_default();
         if !self.org.covers(&committee, &area) {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Invalid(msg!(
                 "{} does not cover the case's area {area}; nothing was changed",
+                "{} 不负责该案件所在的地区 {area}；未作任何更改";
                 committee.code
             )));
         }
         if committee.id == case.committee_id {
-            return Err(Error::Invalid(format!("{} is already with {}", case.reference, committee.code)));
+            return Err(Error::Invalid(msg!(
+                "{} is already with {}",
+                "{} 已在 {}";
+                case.reference,
+                committee.code
+            )));
         }
         self.reroute(&tx, &case, tier, committee.id, now)?;
         audit(
@@ -415,8 +435,9 @@ impl Store {
             params![tier.code(), committee_id, ts(assign_due), case.id, case.version, status.code()],
         )?;
         if n == 0 {
-            return Err(Error::Conflict(format!(
+            return Err(Error::Conflict(msg!(
                 "{} was changed by someone else; nothing was overwritten",
+                "{} 已被他人修改；未覆盖任何内容";
                 case.reference
             )));
         }
@@ -456,8 +477,9 @@ impl Store {
         self.writable()?;
         for (field, text) in [("note", &record.note), ("visitor", &record.visitor)] {
             if let Some(c) = crate::domain::text::find_hostile(text, field == "note") {
-                return Err(Error::Invalid(format!(
+                return Err(Error::Invalid(msg!(
                     "field {field}: contains the control character U+{:04X}",
+                    "字段 {field}：含有控制字符 U+{:04X}";
                     c as u32
                 )));
             }
@@ -472,7 +494,8 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        let fid = pending.ok_or_else(|| Error::Invalid(format!("{} has no follow-up due", case.reference)))?;
+        let fid = pending
+            .ok_or_else(|| Error::Invalid(msg!("{} has no follow-up due", "{} 没有待做的回访"; case.reference)))?;
         tx.execute(
             "UPDATE followups SET done_at = ?1, channel = ?2, outcome = ?3, note = ?4, visitor = ?5 \
              WHERE id = ?6 AND done_at IS NULL",
@@ -501,8 +524,9 @@ impl Store {
             params![performed, status.code(), case.id, case.version, ts(now)],
         )?;
         if n == 0 {
-            return Err(Error::Conflict(format!(
+            return Err(Error::Conflict(msg!(
                 "{} was changed by someone else; nothing was overwritten",
+                "{} 已被他人修改；未覆盖任何内容";
                 case.reference
             )));
         }
@@ -551,13 +575,23 @@ impl Store {
 fn check_reason(reason: &str) -> Result<String> {
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(Error::Invalid("a reason is required to escalate (--reason TEXT)".into()));
+        return Err(Error::Invalid(msg!(
+            "a reason is required to escalate (--reason TEXT)",
+            "升级须说明理由（--reason TEXT）"
+        )));
     }
     if reason.chars().count() > 500 {
-        return Err(Error::Invalid("the escalation reason is longer than 500 characters".into()));
+        return Err(Error::Invalid(msg!(
+            "the escalation reason is longer than 500 characters",
+            "升级理由超过 500 个字符"
+        )));
     }
     if let Some(c) = crate::domain::text::find_hostile(reason, false) {
-        return Err(Error::Invalid(format!("the escalation reason contains a control character {:?}", c)));
+        return Err(Error::Invalid(msg!(
+            "the escalation reason contains a control character {:?}",
+            "升级理由含有控制字符 {:?}";
+            c
+        )));
     }
     Ok(reason.to_string())
 }

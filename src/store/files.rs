@@ -27,18 +27,26 @@ pub fn create_new_file(path: &Path) -> Result<File> {
         .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_CLOEXEC)
         .open(path)
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => {
-                Error::Invalid(format!("{} exists (or is a symlink); choose a new file", path.display()))
-            }
+            std::io::ErrorKind::AlreadyExists => Error::Invalid(crate::msg!(
+                "{} exists (or is a symlink); choose a new file",
+                "{} 已存在（或是符号链接）；请另选一个新文件";
+                path.display()
+            )),
             std::io::ErrorKind::NotFound => {
                 let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-                Error::Io(format!("cannot create {}: the directory {} does not exist", path.display(), dir.display()))
+                Error::Io(crate::msg!(
+                    "cannot create {}: the directory {} does not exist",
+                    "无法创建 {}：目录 {} 不存在";
+                    path.display(),
+                    dir.display()
+                ))
             }
-            _ => Error::Io(format!("cannot create {}: {e}", path.display())),
+            _ => Error::Io(crate::msg!("cannot create {}: {e}", "无法创建 {}：{e}"; path.display())),
         })?;
     // The umask may have taken group bits away: set the mode exactly.
-    f.set_permissions(std::fs::Permissions::from_mode(FILE_MODE))
-        .map_err(|e| Error::Io(format!("cannot set permissions on {}: {e}", path.display())))?;
+    f.set_permissions(std::fs::Permissions::from_mode(FILE_MODE)).map_err(|e| {
+        Error::Io(crate::msg!("cannot set permissions on {}: {e}", "无法设置 {} 的权限：{e}"; path.display()))
+    })?;
     Ok(f)
 }
 
@@ -49,17 +57,24 @@ impl Store {
     /// Needs write access to the database, like any write.
     pub fn backup(&mut self, dest: &Path) -> Result<()> {
         self.writable()?;
-        let d = dest.to_str().ok_or_else(|| Error::Invalid("the backup path is not UTF-8".into()))?;
+        let d = dest
+            .to_str()
+            .ok_or_else(|| Error::Invalid(crate::msg!("the backup path is not UTF-8", "备份路径不是 UTF-8")))?;
         let file = create_new_file(dest)?;
         let fail = |e: Error| {
             let _ = std::fs::remove_file(dest);
             e
         };
         self.conn.execute("VACUUM INTO ?1", [d]).map_err(|e| fail(Error::from(e)))?;
-        let ours = file.metadata().map_err(|e| Error::Io(format!("{}: {e}", dest.display())))?;
-        let now = std::fs::symlink_metadata(dest).map_err(|e| Error::Io(format!("{}: {e}", dest.display())))?;
+        let ours = file.metadata().map_err(|e| Error::Io(crate::msg!("{}: {e}", "{}：{e}"; dest.display())))?;
+        let now = std::fs::symlink_metadata(dest)
+            .map_err(|e| Error::Io(crate::msg!("{}: {e}", "{}：{e}"; dest.display())))?;
         if (ours.dev(), ours.ino()) != (now.dev(), now.ino()) {
-            return Err(Error::Io(format!("{} was replaced while the backup was written", dest.display())));
+            return Err(Error::Io(crate::msg!(
+                "{} was replaced while the backup was written",
+                "写备份期间 {} 被替换";
+                dest.display()
+            )));
         }
         let tx = self.begin()?;
         audit(&tx, Utc::now(), &self.actor, "backup", None, &json!({ "dest": d }))?;
@@ -95,8 +110,9 @@ impl Store {
             return Ok(());
         }
         self.read_only = true;
-        Err(Error::Db(format!(
+        Err(Error::Db(crate::msg!(
             "database file replaced or deleted; writing stopped (restart to open {})",
+            "数据库文件已被替换或删除；已停止写入（重新启动以打开 {}）";
             self.path.display()
         )))
     }

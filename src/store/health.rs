@@ -87,9 +87,10 @@ pub fn refuse_if_damaged(db: &Path) -> Result<()> {
     if std::fs::symlink_metadata(&mark).is_err() {
         return Ok(());
     }
-    Err(Error::Db(format!(
+    Err(Error::Db(crate::msg!(
         "{} failed an integrity check ({} says where); writing is refused until `duty-desk check` \
          finds it healthy: restore a backup; nothing was changed",
+        "{} 未通过完整性检查（详见 {}）；在 `duty-desk check` 确认其完好之前拒绝写入：请恢复备份；未作任何更改";
         db.display(),
         mark.display()
     )))
@@ -159,8 +160,9 @@ impl super::Store {
             None => Ok(()),
             Some(first) => {
                 self.read_only = true;
-                Err(Error::Db(format!(
-                    "the database failed its quick check; writing stopped (run `duty-desk check`): {first}"
+                Err(Error::Db(crate::msg!(
+                    "the database failed its quick check; writing stopped (run `duty-desk check`): {first}",
+                    "数据库未通过快速检查；已停止写入（请运行 `duty-desk check`）：{first}"
                 )))
             }
         }
@@ -175,11 +177,14 @@ impl super::Store {
         }
         match self.run_quick_check() {
             None => Ok(()),
-            Some(first) => Err(Error::Db(format!(
+            Some(first) => Err(Error::Db(crate::msg!(
                 "{} failed its quick check before this write ({} says where); writing is refused until \
-                     `duty-desk check` finds it healthy: restore a backup; nothing was changed. SQLite says: {first}",
+                     `duty-desk check` finds it healthy: restore a backup; nothing was changed. SQLite says: {}",
+                "{} 在本次写入前未通过快速检查（详见 {}）；在 `duty-desk check` 确认其完好之前拒绝写入：请恢复备份；\
+                 未作任何更改。SQLite 报告：{}";
                 self.path.display(),
-                damage_mark(&self.path).display()
+                damage_mark(&self.path).display(),
+                first
             ))),
         }
     }

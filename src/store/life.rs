@@ -68,24 +68,50 @@ impl OutcomeRecord {
     fn check(&self) -> Result<()> {
         // The note goes through the one free-text validator, whatever entry wrote it.
         if let Some(e) = crate::domain::bounds::check_note("note", &self.note) {
-            return Err(Error::Invalid(format!("{e}; nothing was changed")));
+            return Err(Error::Invalid(
+                crate::error::Msg::from(&e).then(crate::msg!("; nothing was changed", "；未作任何更改")),
+            ));
         }
         let resolved = self.status == Status::Resolved;
-        let bad = |field: &str, why: &str| Err(Error::refused(field, why));
+        let bad = |field: &str, why: crate::error::Msg| Err(Error::refused(field, why));
         if !resolved && (self.agreement.is_some() || self.amount_agreed_fen.is_some() || self.on_the_spot) {
-            return bad("agreement", "only an agreement (outcome resolved) has a form, an amount or performance");
+            return bad(
+                "agreement",
+                crate::msg!(
+                    "only an agreement (outcome resolved) has a form, an amount or performance",
+                    "只有达成协议（结果为调解成功）才有协议形式、金额或履行"
+                ),
+            );
         }
         if !resolved && self.performance_due.is_some() {
-            return bad("performance_due", "only an agreement (outcome resolved) has a performance date");
+            return bad(
+                "performance_due",
+                crate::msg!(
+                    "only an agreement (outcome resolved) has a performance date",
+                    "只有达成协议（结果为调解成功）才有履行期限"
+                ),
+            );
         }
         if self.on_the_spot && self.performance_due.is_some() {
-            return bad("on_the_spot", "an agreement performed on the spot has no later performance date");
+            return bad(
+                "on_the_spot",
+                crate::msg!(
+                    "an agreement performed on the spot has no later performance date",
+                    "当场履行的协议没有之后的履行期限"
+                ),
+            );
         }
         if self.amount_agreed_fen.is_some_and(|a| a < 0) {
-            return bad("amount_agreed", "cannot be negative");
+            return bad("amount_agreed", crate::msg!("cannot be negative", "不能为负数"));
         }
         if self.status != Status::Failed && self.told_route.is_some() {
-            return bad("route", "only a failure (outcome failed) tells the parties a route");
+            return bad(
+                "route",
+                crate::msg!(
+                    "only a failure (outcome failed) tells the parties a route",
+                    "只有调解不成（结果为调解失败）才告知当事人其他途径"
+                ),
+            );
         }
         text_ok("note", &self.note, true)
     }
@@ -105,7 +131,10 @@ pub struct Referral {
 /// Refuses control characters (and, unless `multiline`, line breaks) in a typed text.
 fn text_ok(field: &str, value: &str, multiline: bool) -> Result<()> {
     match find_hostile(value, multiline) {
-        Some(c) => Err(Error::refused(field, format!("contains the control character U+{:04X}", c as u32))),
+        Some(c) => Err(Error::refused(
+            field,
+            crate::msg!("contains the control character U+{:04X}", "含有控制字符 U+{:04X}"; c as u32),
+        )),
         None => Ok(()),
     }
 }
@@ -113,18 +142,26 @@ fn text_ok(field: &str, value: &str, multiline: bool) -> Result<()> {
 /// Refuses an empty (or blank) required text.
 fn required(field: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
-        return Err(Error::refused(field, "is required"));
+        return Err(Error::refused(field, crate::msg!("is required", "必须填写")));
     }
     text_ok(field, value, false)
 }
 
 /// Refuses a date in the future or before `not_before` (named `since`).
-fn date_ok(field: &str, at: DateTime<Utc>, not_before: DateTime<Utc>, since: &str, now: DateTime<Utc>) -> Result<()> {
+/// `since` names what `not_before` is, (English, Chinese).
+fn date_ok(
+    field: &str,
+    at: DateTime<Utc>,
+    not_before: DateTime<Utc>,
+    since: (&str, &str),
+    now: DateTime<Utc>,
+) -> Result<()> {
     if at > now + Duration::minutes(SKEW_MINUTES) {
-        return Err(Error::refused(field, "is in the future"));
+        return Err(Error::refused(field, crate::msg!("is in the future", "在将来")));
     }
     if at < not_before {
-        return Err(Error::refused(field, format!("is before {since} ({})", not_before.format("%Y-%m-%d %H:%M UTC"))));
+        let ((en, zh), at) = (since, not_before.format("%Y-%m-%d %H:%M UTC"));
+        return Err(Error::refused(field, crate::msg!("is before {en} ({at})", "早于{zh}（{at}）")));
     }
     Ok(())
 }
@@ -132,8 +169,9 @@ fn date_ok(field: &str, at: DateTime<Utc>, not_before: DateTime<Utc>, since: &st
 /// The conflict when the guarded UPDATE touched no row.
 fn updated(n: usize, case: &Case) -> Result<()> {
     if n == 0 {
-        return Err(Error::Conflict(format!(
+        return Err(Error::Conflict(crate::msg!(
             "{} was changed by someone else; nothing was overwritten",
+            "{} 已被他人修改；未覆盖任何内容";
             case.reference
         )));
     }
@@ -180,7 +218,7 @@ impl Store {
             text_ok("mediators", m, false)?;
         }
         let (tx, case, to) = self.begin_event(reference, expect, Event::StartMediation)?;
-        date_ok("date", session.at, case.received_at, "the case was received", now)?;
+        date_ok("date", session.at, case.received_at, ("the case was received", "收案"), now)?;
         let lead = case.lead_mediator_id.and_then(|id| self.org.mediator(id)).map(|m| m.name.clone());
         let mut present: Vec<String> = session.mediators.iter().map(|m| m.trim().to_string()).collect();
         present.retain(|m| !m.is_empty());
@@ -213,12 +251,19 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Case> {
         let Some(event) = finishing_event(outcome.status) else {
-            return Err(Error::Usage("an outcome is resolved, failed or withdrawn".into()));
+            return Err(Error::Usage(crate::msg!(
+                "an outcome is resolved, failed or withdrawn",
+                "结果只能是 resolved（成功）、failed（不成）或 withdrawn（撤回）"
+            )));
         };
         outcome.check()?;
         let (tx, case, status) = self.begin_event(reference, expect, event)?;
         if case.lead_mediator_id.is_none() && rule(status).led {
-            return Err(Error::Invalid(format!("{} has no lead mediator yet; assign it first", case.reference)));
+            return Err(Error::Invalid(crate::msg!(
+                "{} has no lead mediator yet; assign it first",
+                "{} 尚无主办调解员；请先分派";
+                case.reference
+            )));
         }
         let resolved = status == Status::Resolved;
         let agreement = resolved.then(|| outcome.agreement.unwrap_or(AgreementForm::Written));
@@ -271,13 +316,17 @@ impl Store {
     ) -> Result<Case> {
         let (tx, case, to) = self.begin_event(reference, expect, Event::Extend)?;
         let current = case.mediation_due.ok_or_else(|| {
-            Error::Invalid(format!("{} has no mediation clock running; nothing was changed", case.reference))
+            Error::Invalid(crate::msg!(
+                "{} has no mediation clock running; nothing was changed",
+                "{} 没有正在计时的调解期限；未作任何更改";
+                case.reference
+            ))
         })?;
         let due = self
             .policy
             .clocks
             .extend(case.received_at, current, case.source, consent, days, case.extended_days)
-            .map_err(|e| Error::refused("days", format!("{e}; nothing was changed")))?;
+            .map_err(|e| Error::refused("days", crate::msg!("{e}; nothing was changed", "{e}；未作任何更改")))?;
         let n = tx.execute(
             "UPDATE cases SET status = ?1, mediation_due = ?2, extended_days = extended_days + ?3, \
              version = version + 1 WHERE id = ?4 AND version = ?5",
@@ -306,20 +355,22 @@ impl Store {
         required("court", court)?;
         let (tx, case, to) = self.begin_event(reference, expect, Event::ApplyJudicial)?;
         if let Some(applied) = case.judicial_applied_at.filter(|_| case.judicial_confirmation) {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Invalid(crate::msg!(
                 "{} already has an application for judicial confirmation ({}); nothing was changed",
+                "{} 已申请司法确认（{}）；未作任何更改";
                 case.reference,
                 applied.format("%Y-%m-%d")
             )));
         }
         let agreed = case.finished_at.unwrap_or(case.received_at);
-        date_ok("date", at, agreed, "the agreement", now)?;
+        date_ok("date", at, agreed, ("the agreement", "达成协议"), now)?;
         let window = self.policy.clocks.judicial_confirmation_due(agreed);
         if at > window {
             return Err(Error::refused(
                 "date",
-                format!(
+                crate::msg!(
                     "the {}-day window for judicial confirmation closed on {}; nothing was changed",
+                    "申请司法确认的 {} 天期限已于 {} 届满；未作任何更改";
                     self.policy.clocks.judicial_confirmation_days,
                     window.format("%Y-%m-%d %H:%M UTC")
                 ),
@@ -340,15 +391,16 @@ impl Store {
         required("body", &referral.body)?;
         let (tx, case, to) = self.begin_event(reference, expect, Event::Refer)?;
         if let Some(kind) = case.referred_to {
-            return Err(Error::Invalid(format!(
-                "{} was already referred to {} ({}); nothing was changed",
+            let (en, zh) = (kind.en().to_lowercase(), kind.zh());
+            return Err(Error::Invalid(crate::msg!(
+                "{} was already referred to {} ({en}); nothing was changed",
+                "{} 已移送至{}（{zh}）；未作任何更改";
                 case.reference,
-                case.referred_body,
-                kind.en().to_lowercase()
+                case.referred_body
             )));
         }
         let failed_at = case.finished_at.unwrap_or(case.received_at);
-        date_ok("date", referral.at, failed_at, "mediation ended", now)?;
+        date_ok("date", referral.at, failed_at, ("mediation ended", "调解终止"), now)?;
         let n = tx.execute(
             "UPDATE cases SET status = ?1, referred_to = ?2, referred_body = ?3, referred_at = ?4, \
              version = version + 1 WHERE id = ?5 AND version = ?6",
@@ -369,7 +421,11 @@ impl Store {
     pub fn close(&mut self, reference: &str, expect: Expect, now: DateTime<Utc>) -> Result<Case> {
         let (tx, case, to) = self.begin_event(reference, expect, Event::Close)?;
         if let Err(why) = crate::domain::aftercare::may_close(super::aftercare::closure_of(&tx, &case)?) {
-            return Err(Error::Invalid(format!("{} cannot close yet: {why}; nothing was changed", case.reference)));
+            return Err(Error::Invalid(crate::msg!(
+                "{} cannot close yet: {why}; nothing was changed",
+                "{} 尚不能结案：{why}；未作任何更改";
+                case.reference
+            )));
         }
         let n = tx.execute(
             "UPDATE cases SET status = ?1, version = version + 1 WHERE id = ?2 AND version = ?3",

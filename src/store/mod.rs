@@ -70,7 +70,10 @@ fn configure(conn: &mut Connection, writable: bool) -> Result<()> {
     if writable {
         let mode = switch_to_wal(conn)?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::Db(format!("could not switch the database to WAL (got {mode})")));
+            return Err(Error::Db(crate::msg!(
+                "could not switch the database to WAL (got {mode})",
+                "无法把数据库切换到 WAL 模式（得到 {mode}）"
+            )));
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
@@ -128,9 +131,11 @@ fn unreadable_side_file(path: &Path) -> Option<Error> {
         side.push(suffix);
         let side = PathBuf::from(side);
         (side.exists() && access(&side, AccessFlags::R_OK).is_err()).then(|| {
-            Error::ReadOnly(format!(
+            Error::ReadOnly(crate::msg!(
                 "cannot read {}: an officer with read-only access needs read permission on the database \
                  and on its -wal and -shm files (the office group, or g+r/o+r on all three); nothing was changed",
+                "无法读取 {}：只读访问的值班员需要对数据库及其 -wal、-shm 文件都有读权限\
+                 （办公室用户组，或三者都设 g+r/o+r）；未作任何更改";
                 side.display()
             ))
         })
@@ -143,7 +148,8 @@ impl Store {
     pub fn create(path: &Path) -> Result<Store> {
         if !path.exists() {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| Error::Io(format!("cannot create {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Error::Io(crate::msg!("cannot create {}: {e}", "无法创建 {}：{e}"; dir.display())))?;
             }
             create_shared_file(path)?;
         }
@@ -154,9 +160,9 @@ impl Store {
     /// opens it for viewing; writes then fail with [`Error::ReadOnly`].
     pub fn open(path: &Path, read_only: bool) -> Result<Store> {
         if !path.exists() {
-            return Err(Error::NotFound(format!(
-                "no database at {}; create one with `duty-desk --db {} init` (or `demo`)",
-                path.display(),
+            return Err(Error::NotFound(crate::msg!(
+                "no database at {0}; create one with `duty-desk --db {0} init` (or `demo`)",
+                "{0} 处没有数据库；请用 `duty-desk --db {0} init`（或 `demo`）创建";
                 path.display()
             )));
         }
@@ -169,21 +175,23 @@ impl Store {
         } else {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
         };
-        let ctx = |e: rusqlite::Error| {
-            let err = Error::from(e);
-            Error::Db(format!("{}: {}", path.display(), err.message()))
+        let at_path = |err: Error| {
+            let (en, zh) = (err.words(crate::domain::Lang::En), err.words(crate::domain::Lang::Zh));
+            Error::Db(crate::msg!("{}: {en}", "{}：{zh}"; path.display()))
         };
+        let ctx = |e: rusqlite::Error| at_path(Error::from(e));
         let mut conn = Connection::open_with_flags(path, flags).map_err(ctx)?;
         if !read_only {
             // Refuse a newer schema before `configure` could change the file (the switch to WAL).
             wait::install(&mut conn).map_err(ctx)?;
-            schema::check_version(&conn).map_err(|e| Error::Db(format!("{}: {}", path.display(), e.message())))?;
+            schema::check_version(&conn).map_err(at_path)?;
         }
-        configure(&mut conn, !read_only).map_err(|e| Error::Db(format!("{}: {}", path.display(), e.message())))?;
+        configure(&mut conn, !read_only).map_err(at_path)?;
         let version = schema::check_version(&conn).map_err(|e| match e {
-            Error::ReadOnly(_) if read_only => Error::ReadOnly(format!(
+            Error::ReadOnly(_) if read_only => Error::ReadOnly(crate::msg!(
                 "{} can only be read once a duty-desk with write access has opened it \
                  (its -wal and -shm files are missing); nothing was changed",
+                "{} 须先由有写权限的 duty-desk 打开一次才能只读打开（缺少其 -wal 与 -shm 文件）；未作任何更改";
                 path.display()
             )),
             other if read_only => unreadable_side_file(path).unwrap_or(other),
@@ -192,15 +200,16 @@ impl Store {
         if version == 0 && !allow_uninitialised {
             let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).map_err(ctx)?;
             return Err(Error::Db(if tables == 0 {
-                format!("{} is empty; run `duty-desk init` first", path.display())
+                crate::msg!("{} is empty; run `duty-desk init` first", "{} 是空的；请先运行 `duty-desk init`"; path.display())
             } else {
-                format!("{} is not a duty-desk database", path.display())
+                crate::msg!("{} is not a duty-desk database", "{} 不是 duty-desk 数据库"; path.display())
             }));
         }
         if version < schema::SCHEMA_VERSION {
             if read_only {
-                return Err(Error::ReadOnly(format!(
+                return Err(Error::ReadOnly(crate::msg!(
                     "{} needs a schema upgrade; open it once with write access",
+                    "{} 需要升级数据库结构；请用写权限打开一次";
                     path.display()
                 )));
             }
@@ -298,7 +307,11 @@ impl Store {
 
     fn writable(&self) -> Result<()> {
         if self.read_only {
-            Err(Error::ReadOnly(format!("{} is open read-only; nothing was changed", self.path.display())))
+            Err(Error::ReadOnly(crate::msg!(
+                "{} is open read-only; nothing was changed",
+                "{} 以只读方式打开；未作任何更改";
+                self.path.display()
+            )))
         } else {
             self.refuse_if_unhealthy()
         }
@@ -320,7 +333,10 @@ impl Store {
     /// [`BUSY_TIMEOUT`]), so reads inside it see the state the write will change.
     fn begin(&self) -> Result<rusqlite::Transaction<'_>> {
         if wait::stopping() {
-            return Err(Error::Db("the program is ending; nothing was changed".into()));
+            return Err(Error::Db(crate::msg!(
+                "the program is ending; nothing was changed",
+                "程序正在退出；未作任何更改"
+            )));
         }
         Ok(rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?)
     }

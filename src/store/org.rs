@@ -83,7 +83,7 @@ pub fn load_policy(conn: &Connection) -> Result<Policy> {
     let text: Option<String> =
         conn.query_row("SELECT value FROM meta WHERE key = 'policy'", [], |r| r.get(0)).optional()?;
     match text {
-        Some(t) => Policy::from_toml(&t).map_err(Error::Db),
+        Some(t) => Policy::from_toml(&t).map_err(|e| Error::Db(crate::msg!("{e}", "保存的规则无效：{e}"))),
         None => Ok(Policy::default()),
     }
 }
@@ -93,21 +93,24 @@ impl Store {
     pub fn init_org(&mut self, org: &Org, policy: &Policy, now: DateTime<Utc>) -> Result<()> {
         self.writable()?;
         if self.is_initialised() {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Invalid(crate::msg!(
                 "{} already holds an organisation; nothing was changed",
+                "{} 已有组织数据；未作任何更改";
                 self.path.display()
             )));
         }
-        org.validate()
-            .map_err(|errs| Error::Invalid(format!("the organisation is not valid:\n  {}", errs.join("\n  "))))?;
-        let policy_toml =
-            toml::to_string(policy).map_err(|e| Error::Invalid(format!("cannot store the policy: {e}")))?;
+        org.validate().map_err(|errs| {
+            Error::Invalid(crate::msg!("the organisation is not valid:", "组织数据无效：").with_lines(&errs))
+        })?;
+        let policy_toml = toml::to_string(policy)
+            .map_err(|e| Error::Invalid(crate::msg!("cannot store the policy: {e}", "无法保存规则：{e}")))?;
         let tx = self.begin()?;
         // Checked again inside the write lock: another process may have initialised it since.
         let areas: i64 = tx.query_row("SELECT count(*) FROM areas", [], |r| r.get(0))?;
         if areas > 0 {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Invalid(crate::msg!(
                 "{} already holds an organisation; nothing was changed",
+                "{} 已有组织数据；未作任何更改";
                 self.path.display()
             )));
         }
@@ -173,12 +176,15 @@ impl Store {
         let found: Vec<&Mediator> = self.org.mediators.iter().filter(|m| m.name == key).collect();
         match found.as_slice() {
             [m] => Ok(m),
-            [] => Err(Error::NotFound(format!("no mediator with id or name {key:?}"))),
-            many => Err(Error::Invalid(format!(
-                "{} mediators are named {key:?}; use the id ({})",
-                many.len(),
-                many.iter().map(|m| m.id.to_string()).collect::<Vec<_>>().join(", ")
-            ))),
+            [] => Err(Error::missing(crate::error::Thing::MediatorIdOrName, key)),
+            many => {
+                let (n, ids) = (many.len(), many.iter().map(|m| m.id.to_string()).collect::<Vec<_>>());
+                let (en, zh) = (ids.join(", "), ids.join("、"));
+                Err(Error::Invalid(crate::msg!(
+                    "{n} mediators are named {key:?}; use the id ({en})",
+                    "有 {n} 位调解员名为“{key}”；请用编号（{zh}）"
+                )))
+            }
         }
     }
 
@@ -188,7 +194,10 @@ impl Store {
         let tx = self.begin()?;
         let n = tx.execute("UPDATE mediators SET on_duty = ?1 WHERE id = ?2", params![on_duty, mediator_id])?;
         if n == 0 {
-            return Err(Error::NotFound(format!("no mediator with id {mediator_id}")));
+            return Err(Error::NotFound(crate::msg!(
+                "no mediator with id {mediator_id}",
+                "没有编号为 {mediator_id} 的调解员"
+            )));
         }
         super::commands::audit(
             &tx,

@@ -161,7 +161,7 @@ impl Store {
                     let written = f.write_all(text.as_bytes()).and_then(|_| f.sync_all());
                     if let Err(e) = written {
                         let _ = std::fs::remove_file(&path);
-                        return Err(Error::Io(format!("cannot write {}: {e}", path.display())));
+                        return Err(Error::Io(crate::msg!("cannot write {}: {e}", "无法写入 {}：{e}"; path.display())));
                     }
                     if self.writable().is_ok() {
                         let tx = self.begin()?;
@@ -175,7 +175,9 @@ impl Store {
                 Err(e) => return Err(e),
             }
         }
-        Err(last.unwrap_or_else(|| Error::Invalid("no free file name for the export".into())))
+        Err(last.unwrap_or_else(|| {
+            Error::Invalid(crate::msg!("no free file name for the export", "没有可用于导出的文件名"))
+        }))
     }
 
     /// The area tree from (village, committee) cells: district → town/street → committee.

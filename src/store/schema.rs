@@ -254,9 +254,10 @@ fn user_version(conn: &Connection) -> Result<i64> {
 pub fn check_version(conn: &Connection) -> Result<i64> {
     let v = user_version(conn)?;
     if v > SCHEMA_VERSION {
-        return Err(Error::Db(format!(
+        return Err(Error::Db(crate::msg!(
             "the database has schema version {v}, newer than this duty-desk understands ({SCHEMA_VERSION}); \
-             upgrade duty-desk — nothing was changed"
+             upgrade duty-desk — nothing was changed",
+            "数据库结构版本为 {v}，高于本 duty-desk 能识别的版本（{SCHEMA_VERSION}）；请升级 duty-desk——未作任何更改"
         )));
     }
     Ok(v)
@@ -272,7 +273,7 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     let current = check_version(&tx)?;
     for (i, sql) in migration_texts().iter().enumerate().skip(current as usize) {
         tx.execute_batch(sql)
-            .map_err(|e| Error::Db(format!("migration {} failed: {e}; nothing was changed", i + 1)))?;
+            .map_err(|e| Error::Db(crate::msg!("migration {} failed: {e}; nothing was changed", "第 {} 次迁移失败：{e}；未作任何更改"; i + 1)))?;
     }
     let now = chrono::Utc::now().timestamp();
     let actor = super::os_login();

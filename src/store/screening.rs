@@ -62,7 +62,11 @@ pub struct ScreeningRow {
 
 fn check_text(field: &str, text: &str, newlines: bool) -> Result<()> {
     match crate::domain::text::find_hostile(text, newlines) {
-        Some(c) => Err(Error::Invalid(format!("field {field}: contains the control character U+{:04X}", c as u32))),
+        Some(c) => Err(Error::Invalid(crate::msg!(
+            "field {field}: contains the control character U+{:04X}",
+            "字段 {field}：含有控制字符 U+{:04X}";
+            c as u32
+        ))),
         None => Ok(()),
     }
 }
@@ -95,17 +99,22 @@ impl Store {
             .clone();
         let tier = self.org.committee_tier(&committee).unwrap_or(Tier::Village);
         let period = period_for(&self.policy.screening, tier, rec.day).ok_or_else(|| {
-            Error::Invalid(format!("{} committees have no screening duty; nothing was stored", tier.en()))
+            let (en, zh) = (tier.en(), tier.zh());
+            Error::Invalid(crate::msg!(
+                "{en} committees have no screening duty; nothing was stored",
+                "{zh}级调委会没有排查任务；未保存任何内容"
+            ))
         })?;
         let tz = self.policy.office.time_zone;
         if rec.day > tz.date_of(now) {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Invalid(crate::msg!(
                 "the screening date {} lies in the future; nothing was stored",
+                "排查日期 {} 在将来；未保存任何内容";
                 rec.day
             )));
         }
         if rec.screened_by.trim().is_empty() {
-            return Err(Error::Usage("who screened is required (--by NAME)".into()));
+            return Err(Error::Usage(crate::msg!("who screened is required (--by NAME)", "须填写排查人（--by NAME）")));
         }
         check_text("screened_by", &rec.screened_by, false)?;
         check_text("places", &rec.places, true)?;
@@ -115,7 +124,12 @@ impl Store {
         for (i, n) in findings.iter().enumerate() {
             let n = NewCase { source: Source::Screening, ..n.clone() };
             if let Some(e) = n.validate(&self.org, now).first() {
-                return Err(Error::Invalid(format!("finding {}: {e}; nothing was stored", i + 1)));
+                let e = crate::error::Msg::from(e);
+                let (n, en, zh) = (i + 1, e.get(crate::domain::Lang::En), e.get(crate::domain::Lang::Zh));
+                return Err(Error::Invalid(crate::msg!(
+                    "finding {n}: {en}; nothing was stored",
+                    "第 {n} 项发现：{zh}；未保存任何内容"
+                )));
             }
             cases.push(self.intake(&n)?);
         }
@@ -180,10 +194,11 @@ impl Store {
                 let c = self
                     .org
                     .committee_by_code(&r.committee)
-                    .ok_or_else(|| Error::NotFound(format!("no committee {:?}", r.committee)))?;
+                    .ok_or_else(|| Error::missing(crate::error::Thing::Committee, r.committee.as_str()))?;
                 let tier = self.org.committee_tier(c).unwrap_or(Tier::Village);
-                let period = period_for(&self.policy.screening, tier, r.day)
-                    .ok_or_else(|| Error::Invalid(format!("{} has no screening duty", r.committee)))?;
+                let period = period_for(&self.policy.screening, tier, r.day).ok_or_else(|| {
+                    Error::Invalid(crate::msg!("{} has no screening duty", "{} 没有排查任务"; r.committee))
+                })?;
                 stmt.execute(params![
                     c.id,
                     period.code(),
@@ -234,7 +249,7 @@ impl Store {
     pub fn screening(&self, id: i64) -> Result<ScreeningRow> {
         self.screening_rows("WHERE s.id = ?1", id.into())?
             .pop()
-            .ok_or_else(|| Error::NotFound(format!("no screening {id}")))
+            .ok_or_else(|| Error::NotFound(crate::msg!("no screening {id}", "没有编号为 {id} 的排查记录")))
     }
 
     /// Screening records, newest first; of one committee (code) when given.

@@ -169,7 +169,12 @@ fn encode(values: &[Value]) -> String {
 }
 
 fn decode(row: &str) -> Result<Vec<Value>> {
-    let bad = || Error::Db("a staged import row is not readable; run `duty-desk check --repair`".into());
+    let bad = || {
+        Error::Db(crate::msg!(
+            "a staged import row is not readable; run `duty-desk check --repair`",
+            "一条暂存的导入行无法读取；请运行 `duty-desk check --repair`"
+        ))
+    };
     let items: Vec<serde_json::Value> = serde_json::from_str(row).map_err(|_| bad())?;
     items
         .into_iter()
@@ -219,7 +224,11 @@ impl Stager<'_> {
             params![n, self.id],
         )?;
         if still == 0 {
-            return Err(Error::Db(format!("import {} was abandoned by a repair; nothing was imported", self.id)));
+            return Err(Error::Db(crate::msg!(
+                "import {} was abandoned by a repair; nothing was imported",
+                "导入 {} 已被修复程序放弃；未导入任何内容";
+                self.id
+            )));
         }
         {
             let mut stmt =
@@ -247,14 +256,20 @@ impl Stager<'_> {
         self.flush()?;
         let mut progress = self.progress;
         self.store.publish_import(self.id, now, &mut *progress).map_err(|e| match e {
-            Error::Db(m) => Error::Db(format!("{m}; {}", Self::LEFT)),
-            Error::Sqlite(s) => Error::Db(format!("{}; {}", Error::Sqlite(s).message(), Self::LEFT)),
+            Error::Db(m) => Error::Db(m.then(Self::left())),
+            e @ Error::Sqlite(_) => Error::Db(crate::error::Msg::of(&e).then(Self::left())),
             other => other,
         })
     }
 
-    const LEFT: &'static str = "the import stopped while publishing: every row was valid, and \
-        `duty-desk check --repair` (or the next import, once this one has ended) publishes the rest";
+    /// What is left when publishing stopped, said after the failure.
+    fn left() -> crate::error::Msg {
+        crate::msg!(
+            "; the import stopped while publishing: every row was valid, and \
+             `duty-desk check --repair` (or the next import, once this one has ended) publishes the rest",
+            "；导入在发布途中停止：每一行都有效，`duty-desk check --repair`（或本次结束后的下一次导入）会发布其余部分"
+        )
+    }
 }
 
 impl Store {
@@ -287,7 +302,12 @@ impl Store {
                 tx.execute("UPDATE imports SET state = 'abandoned' WHERE id = ?1", [id])?;
             }
             Some(ImportState::Abandoned) => {}
-            _ => return Err(Error::Db(format!("import {id} is publishing; it cannot be abandoned"))),
+            _ => {
+                return Err(Error::Db(crate::msg!(
+                    "import {id} is publishing; it cannot be abandoned",
+                    "导入 {id} 正在发布；不能放弃"
+                )))
+            }
         }
         tx.commit()?;
         loop {
@@ -320,7 +340,7 @@ impl Store {
             [id],
         )?;
         if n == 0 {
-            return Err(Error::Db(format!("import {id} is not waiting to be published")));
+            return Err(Error::Db(crate::msg!("import {id} is not waiting to be published", "导入 {id} 不在等待发布")));
         }
         let (staged, mut published): (i64, i64) =
             tx.query_row("SELECT staged, published FROM imports WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -328,7 +348,12 @@ impl Store {
         let (ref_at, committee_at, tier_at) =
             match (value_index("ref"), value_index("committee_id"), value_index("tier")) {
                 (Some(r), Some(c), Some(t)) => (r, c, t),
-                _ => return Err(Error::Db("the case row has no ref, committee or tier column".into())),
+                _ => {
+                    return Err(Error::Db(crate::msg!(
+                        "the case row has no ref, committee or tier column",
+                        "案件行缺少编号、调委会或层级列"
+                    )))
+                }
             };
         let limit = i64::try_from(PUBLISH_BATCH).unwrap_or(1);
         loop {
@@ -374,7 +399,12 @@ impl Store {
                     };
                     match values.get_mut(ref_at) {
                         Some(slot) => *slot = Value::Text(reference.clone()),
-                        None => return Err(Error::Db("a staged import row is not readable".into())),
+                        None => {
+                            return Err(Error::Db(crate::msg!(
+                                "a staged import row is not readable",
+                                "一条暂存的导入行无法读取"
+                            )))
+                        }
                     }
                     let case_id = stmt.insert(params_from_iter(values))?;
                     audit(
@@ -428,8 +458,9 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (id, source, actor, pid, state, staged, published) = row?;
-            let state = ImportState::parse(&state)
-                .ok_or_else(|| Error::Db(format!("import {id} has an unknown state {state:?}")))?;
+            let state = ImportState::parse(&state).ok_or_else(|| {
+                Error::Db(crate::msg!("import {id} has an unknown state {state:?}", "导入 {id} 的状态未知：{state:?}"))
+            })?;
             let running = state != ImportState::Abandoned && process_alive(pid);
             out.push(Unfinished {
                 id,

@@ -76,16 +76,16 @@ pub fn run(opts: DeskOptions) -> Result<()> {
     let store = Store::open(&opts.db, opts.read_only)?;
     if !store.is_initialised() {
         let db = opts.db.display();
-        return Err(Error::Invalid(match opts.lang {
-            Lang::Zh => format!("{db} 中没有组织；请先运行 `duty-desk init`"),
-            Lang::En => format!("{db} holds no organisation; run `duty-desk init` first"),
-        }));
+        return Err(Error::Invalid(crate::msg!(
+            "{db} holds no organisation; run `duty-desk init` first",
+            "{db} 中没有组织；请先运行 `duty-desk init`"
+        )));
     }
     if !std::io::stdout().is_terminal() {
-        return Err(Error::Usage(match opts.lang {
-            Lang::Zh => "值班台需要终端；脚本请使用子命令（见 --help）".into(),
-            Lang::En => "the desk needs a terminal; use the subcommands for scripts (see --help)".into(),
-        }));
+        return Err(Error::Usage(crate::msg!(
+            "the desk needs a terminal; use the subcommands for scripts (see --help)",
+            "值班台需要终端；脚本请使用子命令（见 --help）"
+        )));
     }
     let db_label = opts.db.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let mut state = State::new(
@@ -144,10 +144,10 @@ fn event_loop(
             guard
                 .terminal
                 .draw(|f| ui::render(f, state, theme))
-                .map_err(|e| Error::Io(format!("the terminal went away: {e}")))?;
+                .map_err(|e| Error::Io(crate::msg!("the terminal went away: {e}", "终端已断开：{e}")))?;
             state.dirty = false;
         }
-        let first = inbox.recv().map_err(|_| Error::Io("the event channel closed".into()))?;
+        let first = inbox.recv().map_err(|_| Error::Io(crate::msg!("the event channel closed", "事件通道已关闭")))?;
         // Take everything already waiting, then draw once (a resize storm costs one frame).
         for ev in std::iter::once(first).chain(inbox.try_iter().take(256)) {
             if matches!(ev, Event::Stop) {
@@ -156,7 +156,9 @@ fn event_loop(
                 return Ok(());
             }
             if let Event::Resize(w, h) = ev {
-                guard.fit(w, h).map_err(|e| Error::Io(format!("the terminal went away: {e}")))?;
+                guard
+                    .fit(w, h)
+                    .map_err(|e| Error::Io(crate::msg!("the terminal went away: {e}", "终端已断开：{e}")))?;
             }
             let actions = match ev {
                 // A paste is typed into the focused text input, character by character; with
@@ -171,7 +173,10 @@ fn event_loop(
                     match effect {
                         Effect::Send(req) => {
                             if requests.send(req).is_err() {
-                                return Err(Error::Db("the database worker stopped".into()));
+                                return Err(Error::Db(crate::msg!(
+                                    "the database worker stopped",
+                                    "数据库工作线程已停止"
+                                )));
                             }
                         }
                         Effect::Bell => terminal::bell(),

@@ -308,11 +308,13 @@ impl Worker {
                 Reply::Stats(o)
             }
             Request::ExportStats { stem, lines } => {
-                let dir = std::env::current_dir().map_err(|e| Error::Io(format!("no working directory: {e}")))?;
+                let dir = std::env::current_dir()
+                    .map_err(|e| Error::Io(crate::msg!("no working directory: {e}", "没有工作目录：{e}")))?;
                 Reply::Exported { path: s.export_statistics(&dir, &stem, &lines)?.display().to_string() }
             }
             Request::Suggest { refs } => {
-                let first = refs.first().ok_or_else(|| Error::Invalid("no case selected".into()))?;
+                let first =
+                    refs.first().ok_or_else(|| Error::Invalid(crate::msg!("no case selected", "未选中案件")))?;
                 let case = s.case_by_ref(first)?;
                 Reply::Suggestions { list: s.suggestions(&case, now)?, refs }
             }
@@ -330,7 +332,7 @@ impl Worker {
             }
             Request::AutoAssign { cases } => {
                 if cases.is_empty() {
-                    return Err(Error::Invalid("mark cases with Space first".into()));
+                    return Err(Error::Invalid(crate::msg!("mark cases with Space first", "请先用空格键标记案件")));
                 }
                 // Each case goes to the least-loaded candidate of its own committee; loads are
                 // read again for every case, so earlier picks in the batch count.
@@ -339,7 +341,10 @@ impl Worker {
                     let case = s.case_by_ref(r)?;
                     let ranked = s.suggestions(&case, now)?;
                     let Some(&pick) = spread_by_load(&ranked, 1).first() else {
-                        return Err(partial(&done, Error::Invalid(format!("{r} has no mediators to assign to"))));
+                        return Err(partial(
+                            &done,
+                            Error::Invalid(crate::msg!("{r} has no mediators to assign to", "{r} 没有可分派的调解员")),
+                        ));
                     };
                     let m = &ranked[pick];
                     match s.assign(r, m.mediator_id, *expect, false, now) {
@@ -392,7 +397,8 @@ fn partial(done: &[String], e: Error) -> Error {
     if done.is_empty() {
         return e;
     }
-    let msg = format!("{} done; then: {}", done.join(", "), e.message());
+    let (list, en, zh) = (done.join(", "), e.words(crate::domain::Lang::En), e.words(crate::domain::Lang::Zh));
+    let msg = crate::msg!("{list} done; then: {en}", "已完成 {list}；随后：{zh}");
     match e {
         Error::Conflict(_) => Error::Conflict(msg),
         _ => Error::Invalid(msg),

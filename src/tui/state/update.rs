@@ -240,7 +240,7 @@ fn apply_reply(s: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
             let text = step.done_words(&case, s.strings.lang, s.tz);
             s.message = Some(Message { ok: true, text });
         }
-        Reply::Failed(e) => s.popup = Some(Popup::error(e.message())),
+        Reply::Failed(e) => s.popup = Some(Popup::error(e.words(s.strings.lang))),
     }
 }
 
