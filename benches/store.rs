@@ -94,9 +94,10 @@ fn panes(c: &mut Criterion) {
 
 /// The period's statistics at 1,000,000 cases (by default): a year's and a month's figures with a
 /// breakdown, and everything the desk's Statistics screen asks for a year; then one line per
-/// figure with its median and the 100 ms target. Design: no pre-aggregated counts — the figures
-/// are read from the cases through covering indexes (`cases_stats`, `cases_assigned`,
-/// `cases_received`); README "Statistics" says why.
+/// figure with its median and the 100 ms target. Design: per-block counts kept by triggers
+/// (`store::report_blocks`) for a period's whole UTC days, the cases themselves for its partial
+/// days; README "Statistics" says why. Then what the triggers cost the writers: the generator
+/// and `assign` with and without them.
 fn statistics(c: &mut Criterion) {
     if !wanted("statistics") {
         return;
@@ -135,7 +136,7 @@ fn statistics(c: &mut Criterion) {
         t[t.len() / 2]
     };
     let mediated = store.report(year, &[]).expect("report").figures.mediated;
-    println!("\nstatistics at {n} cases (period figures with a breakdown; target < {} ms; design: covering indexes, no pre-aggregated counts):", STATS_TARGET.as_millis());
+    println!("\nstatistics at {n} cases (period figures with a breakdown; target < {} ms; design: per-block counts kept by triggers + the partial days from the cases):", STATS_TARGET.as_millis());
     for (what, took) in [
         (
             format!("a year ({mediated} mediated), by district"),
@@ -150,6 +151,66 @@ fn statistics(c: &mut Criterion) {
             took.as_secs_f64() * 1e3,
             STATS_TARGET.as_millis()
         );
+    }
+
+    let exact = median(&|| drop(store.report_from_cases(year, &by).expect("report")));
+    println!(
+        "  {:<40} median {:>8.1} ms   (the same year read from the cases alone, for comparison)",
+        "a year, by district, without the counts",
+        exact.as_secs_f64() * 1e3
+    );
+    trigger_cost();
+}
+
+/// What the statistics triggers cost the writers: the generator filling a fresh database, and
+/// `assign` one case at a time, each with the triggers and with them dropped.
+fn trigger_cost() {
+    let n: usize = std::env::var("DUTY_DESK_BENCH_TRIGGER_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).expect("demo org");
+    println!("\nwhat the statistics triggers cost the writers ({n} generated cases, then 300 assignments):");
+    for triggers in [true, false] {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-triggers-{triggers}.db"));
+        let _ = std::fs::remove_file(&dir);
+        let mut store = Store::create(&dir).expect("create");
+        store.init_org(&org, &Policy::default(), Utc::now()).expect("init");
+        if !triggers {
+            let conn = rusqlite::Connection::open(&dir).expect("open");
+            for t in ["finished", "received", "assigned", "visit_done", "visit_due"] {
+                for w in ["insert", "update", "delete"] {
+                    conn.execute_batch(&format!("DROP TRIGGER stats_{t}_{w};")).expect("drop");
+                }
+            }
+        }
+        let (org2, policy) = (store.org().clone(), store.policy().clone());
+        let start = Instant::now();
+        store
+            .insert_generated(
+                generate(&org2, &policy, 7, n, Utc::now()).map(|g| (g.case, g.followups)),
+                "bench",
+                Utc::now(),
+            )
+            .expect("fill");
+        let fill = start.elapsed();
+        let now = Utc::now();
+        let open =
+            store.incoming(&CaseFilter::default(), IncomingSort::Urgency, 0, 300, None, now).expect("incoming").rows;
+        let mediator = store.org().mediators.first().map(|m| m.id).expect("a mediator");
+        let start = Instant::now();
+        let mut done = 0u32;
+        for c in &open {
+            if store.assign(&c.reference, mediator, duty_desk::store::Expect::Latest, true, now).is_ok() {
+                done += 1;
+            }
+        }
+        let per = start.elapsed() / done.max(1);
+        println!(
+            "  {:<16} generate {:>7.2} s   assign {:>6.2} ms each ({done} assignments)",
+            if triggers { "with triggers" } else { "without triggers" },
+            fill.as_secs_f64(),
+            per.as_secs_f64() * 1e3
+        );
+        drop(store);
+        let _ = std::fs::remove_file(&dir);
     }
 }
 

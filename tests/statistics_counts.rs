@@ -1,8 +1,9 @@
 //! The pre-aggregated statistics counts (`store::report_blocks`, kept by triggers on `cases`)
 //! agree with the cases: over random writes to a real SQLite file — generated cases, then random
-//! changes of every column a figure reads, deletions and more inserts — the report and the desk's
-//! overview of random periods equal the same ones read from the cases alone, and the counts the
-//! triggers kept equal the counts summed again from scratch (what the migration does).
+//! changes of every column a figure reads (follow-up visits too), deletions and more inserts — the
+//! report and the desk's overview of random periods equal the same ones read from the cases alone,
+//! and the counts the triggers kept equal the counts summed again from scratch (what the
+//! migration does).
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use duty_desk::domain::office_time::{Period, PeriodKind};
@@ -22,6 +23,8 @@ enum Write {
     Delete { case: usize },
     /// Inserts a copy of a case under a new ref.
     Insert { case: usize },
+    /// Sets a follow-up visit's due time or the time it was done (or not done).
+    Visit { visit: usize, due: bool, v: i64 },
 }
 
 fn write() -> impl Strategy<Value = Write> {
@@ -29,6 +32,7 @@ fn write() -> impl Strategy<Value = Write> {
         6 => (0usize..400, 0usize..13, any::<i64>()).prop_map(|(case, column, v)| Write::Set { case, column, v }),
         1 => (0usize..400).prop_map(|case| Write::Delete { case }),
         1 => (0usize..400).prop_map(|case| Write::Insert { case }),
+        2 => (0usize..400, any::<bool>(), any::<i64>()).prop_map(|(visit, due, v)| Write::Visit { visit, due, v }),
     ]
 }
 
@@ -122,6 +126,20 @@ fn apply(store: &Store, conn: &rusqlite::Connection, w: &Write) {
             if tx.execute("DELETE FROM cases WHERE id = ?1", [id]).is_ok() {
                 tx.commit().unwrap();
             }
+        }
+        Write::Visit { visit, due, v } => {
+            let ids: Vec<i64> = conn
+                .prepare("SELECT id FROM followups ORDER BY id")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect();
+            let Some(id) = ids.get(visit % ids.len().max(1)).copied() else { return };
+            let value = if !due && v % 3 == 0 { rusqlite::types::Value::Null } else { time_of(*v).into() };
+            let col = if *due { "due" } else { "done_at" };
+            conn.execute(&format!("UPDATE followups SET {col} = ?1 WHERE id = ?2"), rusqlite::params![value, id])
+                .unwrap();
         }
         Write::Insert { case } => {
             let Some(id) = pick(*case) else { return };

@@ -155,6 +155,17 @@ fn x_exports_the_view_through_the_one_file_creator() {
     assert!(lines.iter().any(|l| l.starts_with("category,damages,")));
     assert!(lines.iter().any(|l| l.starts_with("tier,village,")));
     assert!(lines.iter().any(|l| l.starts_with("town,")), "the table's level is exported");
+    // The monthly trend: the twelve months ending with the period's, with the cases received.
+    let trend: Vec<&String> = lines.iter().filter(|l| l.starts_with("trend,")).collect();
+    let shown = &screen_of(&s).data.as_ref().unwrap().trend;
+    assert_eq!(trend.len(), 12);
+    for (line, m) in trend.iter().zip(shown) {
+        assert_eq!(**line, format!("trend,{},受理,Received,,,,,,,,{}", m.month, m.received));
+    }
+    assert!(trend[11].starts_with("trend,2023-12,"));
+    assert!(shown.iter().any(|m| m.received > 0));
+    let total_received = screen_of(&s).data.as_ref().unwrap().report.received;
+    assert!(lines[1].ends_with(&format!(",{total_received}")), "the headline carries the cases received: {}", lines[1]);
     assert!(matches!(s.popup, Some(Popup::Stats(_))), "the screen stays open");
 
     // The worker's part: a new 0660 file, never over an existing one.
@@ -233,4 +244,68 @@ fn on_a_large_terminal_the_table_takes_enter_without_turning_a_page() {
     update(&mut s, key(KeyCode::Esc));
     update(&mut s, key(KeyCode::Esc));
     assert!(s.popup.is_none());
+}
+
+/// While the screen is open, another program's write makes the worker read the figures again and
+/// send them (the same `data_version` signal the panes follow); the screen keeps its period and
+/// drill-down and shows the new figures.
+#[test]
+fn the_open_screen_gets_new_figures_when_another_program_writes() {
+    use duty_desk::tui::event::Event;
+    use std::time::Duration;
+    let d = desk();
+    let mut s = on_this_year(&d, Lang::En, (200, 50));
+    update(&mut s, key(KeyCode::Enter)); // into the first district
+    let path = screen_of(&s).path.clone();
+    assert_eq!(path.len(), 1);
+    let before = screen_of(&s).data.as_ref().unwrap().report.figures;
+
+    let db = d.dir.path().join("desk.db");
+    let (tx, inbox) = std::sync::mpsc::channel();
+    let (events, replies) = std::sync::mpsc::channel();
+    let worker = duty_desk::tui::worker::spawn(
+        duty_desk::store::Store::open(&db, false).unwrap(),
+        inbox,
+        events,
+        Default::default(),
+    );
+    tx.send(Request::Stats { period: period("2023") }).unwrap();
+    let next_stats = || loop {
+        // Generous: a debug build on a loaded machine; the test fails only if nothing ever comes.
+        match replies.recv_timeout(Duration::from_secs(120)).expect("a reply from the worker") {
+            Event::Reply(r) => match *r {
+                Reply::Stats(o) => break o,
+                _ => continue,
+            },
+            _ => continue,
+        }
+    };
+    let first = next_stats();
+    assert_eq!(first.report.figures, before);
+
+    // Another program adds 1 万元 to one of the year's finished cases.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let changed = conn
+        .execute(
+            "UPDATE cases SET amount_fen = amount_fen + 1000000 WHERE id = \
+             (SELECT min(id) FROM cases WHERE finished_at IS NOT NULL AND status IN ('resolved', 'closed', 'failed'))",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    let again = next_stats();
+    assert_eq!(again.report.figures.amount_fen, before.amount_fen + 1_000_000);
+    update(&mut s, Action::Reply(Box::new(Reply::Stats(again))));
+    let shown = screen_of(&s);
+    assert_eq!(shown.period, period("2023"));
+    assert_eq!(shown.path, path, "the drill-down stays where it was");
+    assert_eq!(shown.data.as_ref().unwrap().report.figures.amount_fen, before.amount_fen + 1_000_000);
+
+    // Closing the screen tells the worker to stop.
+    let closed = sent(update(&mut s, key(KeyCode::Esc)));
+    assert!(closed.is_empty(), "Esc goes up a level first");
+    assert_eq!(sent(update(&mut s, key(KeyCode::Esc))), [Request::StatsClosed]);
+    assert!(s.popup.is_none());
+    tx.send(Request::Shutdown).unwrap();
+    worker.join().unwrap();
 }

@@ -253,16 +253,7 @@ impl Store {
         )?;
         r.median_assign_minutes = self.median_assign(&cover)?;
         r.median_arrival_minutes = self.stats_median_arrival(start, end)?;
-        r.followups_done = self.conn.query_row(
-            "SELECT count(*) FROM followups WHERE done_at >= ?1 AND done_at < ?2",
-            params![s, e],
-            |row| row.get(0),
-        )?;
-        r.followups_overdue = self.conn.query_row(
-            "SELECT count(*) FROM followups WHERE due >= ?1 AND due < ?2 AND (done_at IS NULL OR done_at >= ?2)",
-            params![s, e],
-            |row| row.get(0),
-        )?;
+        (r.followups_done, r.followups_overdue) = self.visits(&cover, e)?;
         let (opened, closed, screened) = self.stats_after_care(period, start, end)?;
         r.rectifications_opened = opened;
         r.rectifications_closed = closed;
@@ -427,6 +418,50 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// Follow-up visits done in the period of `cover` and due in it but not done by its end `e`:
+    /// whole days from the counts, partial days from the indexes; the counts hold every visit
+    /// done whatever its date, so the visits due in the blocks and done at or after `e` are
+    /// added back (index `followups_done_late`, as for performed agreements).
+    fn visits(&self, cover: &report_blocks::Cover, e: i64) -> Result<(u64, u64)> {
+        let (mut done, mut overdue) = (0u64, 0u64);
+        let mut done_raw =
+            self.conn.prepare_cached("SELECT count(*) FROM followups WHERE done_at >= ?1 AND done_at < ?2")?;
+        let mut due_raw = self.conn.prepare_cached(
+            "SELECT count(*) FROM followups WHERE due >= ?1 AND due < ?2 AND (done_at IS NULL OR done_at >= ?3)",
+        )?;
+        for &(a, b) in &cover.raw {
+            done += done_raw.query_row(params![a, b], |row| row.get::<_, u64>(0))?;
+            overdue += due_raw.query_row(params![a, b, e], |row| row.get::<_, u64>(0))?;
+        }
+        if cover.blocks.is_empty() {
+            return Ok((done, overdue));
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT coalesce(sum(n), 0), coalesce(sum(performed), 0) FROM stats_blocks \
+             WHERE dim = ?1 AND span = ?2 AND block >= ?3 AND block < ?4",
+        )?;
+        let mut due_blocks = 0i64;
+        for &(w, a, b) in &cover.blocks {
+            let (n, _): (i64, i64) =
+                stmt.query_row(params![Dim::VisitDone as i64, w, a, b], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            done += u64::try_from(n).unwrap_or(0);
+            let (n, any): (i64, i64) =
+                stmt.query_row(params![Dim::VisitDue as i64, w, a, b], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            due_blocks += n - any;
+        }
+        let longest: Option<i64> =
+            self.conn.query_row(report_blocks::VISIT_LATE_MAX_SQL, [], |row| row.get(0)).optional()?;
+        let (from, to) = cover.inner;
+        let mut stmt = self.conn.prepare_cached(report_blocks::VISIT_LATE_SQL)?;
+        for lag in 0..=longest.unwrap_or(-1) {
+            let lo = from.max((e.div_euclid(DAY) - lag) * DAY);
+            if lo < to {
+                due_blocks += stmt.query_row(params![lag, lo, to, e], |row| row.get::<_, i64>(0))?;
+            }
+        }
+        Ok((done, overdue + u64::try_from(due_blocks).unwrap_or(0)))
     }
 
     /// Median whole minutes from receipt to assignment over the assignments of `cover`

@@ -9,6 +9,9 @@
 //! A period's UTC range `[s, e)` is cut by [`cover`] into at most two partial days at its ends
 //! (read from the cases through the covering indexes, exactly as before) and whole UTC days in
 //! between (read as a handful of blocks), so any office time zone's day boundary stays exact.
+//! Follow-up visits are counted the same way (done by day done, due by day due, triggers on
+//! `followups`, a later migration: [`visit_schema`]).
+//!
 //! What day counts cannot say — "performed by the period's end", which needs a second date — is
 //! corrected from the few agreements finished inside the blocks and performed after the period's
 //! end (index `cases_performed_late`, see [`LATE_SQL`]).
@@ -39,6 +42,11 @@ pub enum Dim {
     /// Assignments (`n`) by (whole minutes from receipt to assignment, 0, 0), dated by
     /// `assigned_at`.
     WaitMinute = 5,
+    /// Follow-up visits done (`n`), key (0, 0, 0), dated by `done_at`.
+    VisitDone = 6,
+    /// Follow-up visits due (`n`) and, of those, done at any date (`performed`), key (0, 0, 0),
+    /// dated by `due`.
+    VisitDue = 7,
 }
 
 /// `floor(t / w)` for the trigger (SQLite's `/` truncates toward zero).
@@ -69,6 +77,7 @@ fn contributions(r: &str, sign: &str, from: &str, which: &[Dim]) -> Vec<String> 
     ]
     .join(", ");
     let counted = format!("{sign}, 0, 0, 0, 0, 0, 0, 0, 0");
+    let due = format!("{sign}, 0, 0, 0, 0, {sign} * ({r}.done_at IS NOT NULL), 0, 0, 0");
     let minutes = format!("(({r}.assigned_at - {r}.received_at) / 60)");
     let mut out = Vec::new();
     for &dim in which {
@@ -81,6 +90,8 @@ fn contributions(r: &str, sign: &str, from: &str, which: &[Dim]) -> Vec<String> 
             Dim::Received => ("received_at", "0, 0, 0".to_string(), &counted, "received_at"),
             Dim::WaitHour => ("assigned_at", format!("{minutes} / 60, 0, 0"), &counted, "assigned_at"),
             Dim::WaitMinute => ("assigned_at", format!("{minutes}, 0, 0"), &counted, "assigned_at"),
+            Dim::VisitDone => ("done_at", "0, 0, 0".to_string(), &counted, "done_at"),
+            Dim::VisitDue => ("due", "0, 0, 0".to_string(), &due, "due"),
         };
         for w in SPANS {
             let block = floor_sql(&format!("{r}.{time}"), w * DAY);
@@ -128,12 +139,17 @@ const FINISHED_COLUMNS: [&str; 13] = [
     "mediation_due",
 ];
 
-/// The groups of counts: trigger name, dims, the case columns they read, the date they go by.
-type Group = (&'static str, &'static [Dim], &'static [&'static str], &'static str);
+/// The groups of counts: trigger name, table, dims, the columns they read, the date they go by.
+type Group = (&'static str, &'static str, &'static [Dim], &'static [&'static str], &'static str);
 const GROUPS: [Group; 3] = [
-    ("finished", &[Dim::Place, Dim::Kind, Dim::Mediator], &FINISHED_COLUMNS, "finished_at"),
-    ("received", &[Dim::Received], &["received_at"], "received_at"),
-    ("assigned", &[Dim::WaitHour, Dim::WaitMinute], &["assigned_at", "received_at"], "assigned_at"),
+    ("finished", "cases", &[Dim::Place, Dim::Kind, Dim::Mediator], &FINISHED_COLUMNS, "finished_at"),
+    ("received", "cases", &[Dim::Received], &["received_at"], "received_at"),
+    ("assigned", "cases", &[Dim::WaitHour, Dim::WaitMinute], &["assigned_at", "received_at"], "assigned_at"),
+];
+/// The groups of the follow-up visits (a later migration).
+const VISIT_GROUPS: [Group; 2] = [
+    ("visit_done", "followups", &[Dim::VisitDone], &["done_at"], "done_at"),
+    ("visit_due", "followups", &[Dim::VisitDue], &["due", "done_at"], "due"),
 ];
 
 /// The migration: the table, its triggers, the index for the performed correction, and the
@@ -150,33 +166,55 @@ pub fn stats_schema() -> String {
         "CREATE INDEX cases_performed_late ON cases(performed_at / 86400 - finished_at / 86400, finished_at, performed_at,\n    \
          status, area_id, committee_id, lead_mediator_id, category, source) WHERE performed_at > finished_at;\n",
     );
-    for (name, dims, columns, time) in GROUPS {
+    sql.push_str(&triggers(&GROUPS));
+    sql.push_str(&fill(&GROUPS));
+    sql
+}
+
+/// The second migration: the follow-up visits' counts, their triggers and the index for the
+/// overdue correction.
+pub fn visit_schema() -> String {
+    let mut sql = String::from(
+        "CREATE INDEX followups_done_late ON followups(done_at / 86400 - due / 86400, due, done_at) WHERE done_at > due;\n",
+    );
+    sql.push_str(&triggers(&VISIT_GROUPS));
+    sql.push_str(&fill(&VISIT_GROUPS));
+    sql
+}
+
+/// The triggers of `groups`.
+fn triggers(groups: &[Group]) -> String {
+    let mut sql = String::new();
+    for (name, table, dims, columns, time) in groups.iter().copied() {
         let changed: Vec<String> = columns.iter().map(|c| format!("OLD.{c} IS NOT NEW.{c}")).collect();
         sql.push_str(&format!(
-            "CREATE TRIGGER stats_{name}_insert AFTER INSERT ON cases WHEN NEW.{time} IS NOT NULL BEGIN\n{}\nEND;\n",
+            "CREATE TRIGGER stats_{name}_insert AFTER INSERT ON {table} WHEN NEW.{time} IS NOT NULL BEGIN\n{}\nEND;\n",
             upsert(&contributions("NEW", "1", "", dims))
         ));
         sql.push_str(&format!(
-            "CREATE TRIGGER stats_{name}_delete AFTER DELETE ON cases WHEN OLD.{time} IS NOT NULL BEGIN\n{}\nEND;\n",
+            "CREATE TRIGGER stats_{name}_delete AFTER DELETE ON {table} WHEN OLD.{time} IS NOT NULL BEGIN\n{}\nEND;\n",
             upsert(&contributions("OLD", "-1", "", dims))
         ));
         let mut both = contributions("OLD", "-1", "", dims);
         both.extend(contributions("NEW", "1", "", dims));
         sql.push_str(&format!(
-            "CREATE TRIGGER stats_{name}_update AFTER UPDATE ON cases \
+            "CREATE TRIGGER stats_{name}_update AFTER UPDATE ON {table} \
              WHEN (OLD.{time} IS NOT NULL OR NEW.{time} IS NOT NULL) AND ({}) BEGIN\n{}\nEND;\n",
             changed.join(" OR "),
             upsert(&both)
         ));
     }
-    sql.push_str(&fill_sql());
     sql
 }
 
-/// Sums the counts of the cases already there into `stats_blocks` (empty).
+/// Sums the counts of the rows already there into `stats_blocks` (empty).
 pub fn fill_sql() -> String {
+    fill(&GROUPS) + &fill(&VISIT_GROUPS)
+}
+
+fn fill(groups: &[Group]) -> String {
     let mut sql = String::new();
-    for (_, dims, _, _) in GROUPS {
+    for (_, table, dims, _, _) in groups.iter().copied() {
         let sums = "sum(n), sum(mediated), sum(successful), sum(amount_fen), sum(oral), sum(performed), \
                     sum(judicial), sum(withdrawn), sum(over_clock)";
         sql.push_str(&format!(
@@ -184,7 +222,7 @@ pub fn fill_sql() -> String {
              SELECT 0 AS dim, 0 AS span, 0 AS block, 0 AS k1, 0 AS k2, 0 AS k3, 0 AS n, 0 AS mediated, 0 AS successful, \
              0 AS amount_fen, 0 AS oral, 0 AS performed, 0 AS judicial, 0 AS withdrawn, 0 AS over_clock WHERE 0 \
              UNION ALL {}) GROUP BY dim, span, block, k1, k2, k3;\n",
-            contributions("c", "1", "FROM cases c", dims).join(" UNION ALL ")
+            contributions("c", "1", &format!("FROM {table} c"), dims).join(" UNION ALL ")
         ));
     }
     sql
@@ -196,6 +234,15 @@ pub const LATE_SQL: &str = "SELECT status, area_id, committee_id, lead_mediator_
      FROM cases INDEXED BY cases_performed_late WHERE performed_at > finished_at \
      AND performed_at / 86400 - finished_at / 86400 = ?1 AND finished_at >= ?2 AND finished_at < ?3 \
      AND performed_at >= ?4";
+
+/// The follow-up visits due in `[?2, ?3)` and done at or after `?4` (the period's end), done
+/// `?1` whole UTC days after their due day.
+pub const VISIT_LATE_SQL: &str = "SELECT count(*) FROM followups INDEXED BY followups_done_late \
+     WHERE done_at > due AND done_at / 86400 - due / 86400 = ?1 AND due >= ?2 AND due < ?3 AND done_at >= ?4";
+
+/// The longest wait in whole UTC days between a visit's due day and its doing.
+pub const VISIT_LATE_MAX_SQL: &str = "SELECT done_at / 86400 - due / 86400 FROM followups \
+     INDEXED BY followups_done_late WHERE done_at > due ORDER BY 1 DESC LIMIT 1";
 
 /// The longest wait in whole UTC days between a finish and a later performance.
 pub const LATE_MAX_SQL: &str = "SELECT performed_at / 86400 - finished_at / 86400 FROM cases \

@@ -212,6 +212,9 @@ CREATE INDEX followups_due ON followups(due, done_at);
     // Statistics fast enough to browse (issue 10): per-block counts kept by triggers on `cases`
     // (`store::report_blocks`), filled from the rows already there.
     Migration::Generated(super::report_blocks::stats_schema),
+    // The follow-up visits done and due, counted the same way (a year's overdue visits were a
+    // scan of the year's visits).
+    Migration::Generated(super::report_blocks::visit_schema),
 ];
 
 /// The SQL of every migration, generated ones built once.

@@ -54,6 +54,8 @@ pub enum Request {
     Resolve { reference: String, write: CaseWrite },
     /// The Statistics screen's data for a period of office days.
     Stats { period: crate::domain::office_time::Period },
+    /// The Statistics screen closed: stop re-reading its figures when the data changes.
+    StatsClosed,
     /// Write the Statistics screen's CSV lines to a new file `{stem}.csv` in the working
     /// directory.
     ExportStats { stem: String, lines: Vec<String> },
@@ -135,7 +137,7 @@ pub fn spawn(
     events: Sender<Event>,
     query: ViewQuery,
 ) -> std::thread::JoinHandle<()> {
-    std::thread::spawn(move || Worker { store, events, query, live: None, last: None }.run(requests))
+    std::thread::spawn(move || Worker { store, events, query, live: None, last: None, stats: None }.run(requests))
 }
 
 struct Worker {
@@ -144,6 +146,9 @@ struct Worker {
     query: ViewQuery,
     live: Option<Live>,
     last: Option<Snapshot>,
+    /// The Statistics screen's figures last sent, while it is open: read again, and sent when
+    /// they differ, whenever the data changed.
+    stats: Option<Box<crate::domain::stats::Overview>>,
 }
 
 /// Why the worker looks at the database again.
@@ -184,6 +189,7 @@ impl Worker {
         loop {
             match requests.recv_timeout(POLL) {
                 Ok(Request::Shutdown) | Err(RecvTimeoutError::Disconnected) => return,
+                Ok(Request::StatsClosed) => self.stats = None,
                 Ok(Request::View(q)) if stopped => self.query = q,
                 Ok(Request::View(q)) => {
                     self.query = q;
@@ -241,12 +247,30 @@ impl Worker {
             let _ = self.events.send(Event::WorkerError(e.to_string()));
             return;
         }
+        if look == Look::Changes {
+            self.refresh_stats();
+        }
         let Some(snap) = self.live.as_mut().map(|l| l.snapshot(now)) else { return };
         if self.last.as_ref().is_some_and(|l| l.same_content(&snap)) {
             return;
         }
         self.last = Some(snap.clone());
         let _ = self.events.send(Event::Snapshot(Box::new(snap)));
+    }
+
+    /// The open Statistics screen's figures read again after a change; sent when they differ.
+    fn refresh_stats(&mut self) {
+        let Some(period) = self.stats.as_ref().map(|o| o.period) else { return };
+        match self.store.overview(period) {
+            Ok(o) if self.stats.as_deref() != Some(&o) => {
+                self.stats = Some(Box::new(o.clone()));
+                let _ = self.events.send(Event::Reply(Box::new(Reply::Stats(Box::new(o)))));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let _ = self.events.send(Event::WorkerError(e.to_string()));
+            }
+        }
     }
 
     fn handle(&mut self, req: Request) -> Reply {
@@ -260,7 +284,7 @@ impl Worker {
         let now = Utc::now();
         let s = &mut self.store;
         Ok(match req {
-            Request::View(_) | Request::Shutdown => Reply::Done(String::new()),
+            Request::View(_) | Request::Shutdown | Request::StatsClosed => Reply::Done(String::new()),
             Request::Detail { reference, reveal } => {
                 let case = s.case_by_ref(&reference)?;
                 if reveal {
@@ -278,7 +302,11 @@ impl Worker {
                 Reply::CaseList { filter, page }
             }
             Request::Committees { tier } => Reply::Committees { rows: s.committees_at(tier, now)?, tier },
-            Request::Stats { period } => Reply::Stats(Box::new(s.overview(period)?)),
+            Request::Stats { period } => {
+                let o = Box::new(s.overview(period)?);
+                self.stats = Some(o.clone());
+                Reply::Stats(o)
+            }
             Request::ExportStats { stem, lines } => {
                 let dir = std::env::current_dir()
                     .map_err(|e| Error::Io(crate::msg!("no working directory: {e}", "没有工作目录：{e}")))?;

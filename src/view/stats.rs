@@ -135,7 +135,7 @@ pub fn statistics(r: &Report, lang: Lang) -> View {
 }
 
 /// The header of every statistics CSV (`report --csv` and the desk's export).
-pub const CSV_HEADER: &str = "section,key,name_zh,name_en,mediated,successful,success_rate,amount_wan_yuan,agreements,performed,judicial_applications";
+pub const CSV_HEADER: &str = "section,key,name_zh,name_en,mediated,successful,success_rate,amount_wan_yuan,agreements,performed,judicial_applications,received";
 
 /// One CSV cell, RFC 4180 quoted when it needs to be, sanitised.
 fn q(s: &str) -> String {
@@ -147,10 +147,12 @@ fn q(s: &str) -> String {
     }
 }
 
-/// One CSV line: the section, the key, both names, then the figure cells.
-fn csv_line(section: &str, key: &str, zh: &str, en: &str, figures: Vec<String>) -> String {
+/// One CSV line: the section, the key, both names, the figure cells, then the cases received
+/// (the headline's and the trend's months; empty elsewhere).
+fn csv_line(section: &str, key: &str, zh: &str, en: &str, figures: Vec<String>, received: Option<u64>) -> String {
     let mut cells = vec![q(section), q(key), q(zh), q(en)];
     cells.extend(figures);
+    cells.push(received.map(|n| n.to_string()).unwrap_or_default());
     cells.join(",")
 }
 
@@ -158,10 +160,10 @@ fn csv_line(section: &str, key: &str, zh: &str, en: &str, figures: Vec<String>) 
 /// first (`total`), then every breakdown row; the same in every language (codes, zh and en names).
 pub fn csv(r: &Report) -> Vec<String> {
     let mut out = vec![CSV_HEADER.to_string()];
-    out.push(csv_line("total", &r.period, "合计", "Total", figure_cells(&r.figures)));
+    out.push(csv_line("total", &r.period, "合计", "Total", figure_cells(&r.figures), Some(r.received)));
     for b in &r.breakdowns {
         for row in &b.rows {
-            out.push(csv_line(b.by.code(), &row.key, &row.name_zh, &row.name_en, figure_cells(&row.figures)));
+            out.push(csv_line(b.by.code(), &row.key, &row.name_zh, &row.name_en, figure_cells(&row.figures), None));
         }
     }
     out
@@ -179,7 +181,7 @@ pub fn area_dimension(depth: usize) -> Dimension {
 /// What the desk's Statistics screen shows, as CSV (the same header as `report --csv`): the
 /// headline (`total`), the categories, the tiers (`tier`: mediated, successful and rate; the
 /// other columns empty), then the rows of the area table at `path` (section `district`, `town`
-/// or `committee`).
+/// or `committee`), then the monthly trend (section `trend`, key the month, only `received`).
 pub fn screen_csv(o: &Overview, path: &[String]) -> Vec<String> {
     let r = &o.report;
     let mut out = csv(r);
@@ -193,11 +195,14 @@ pub fn screen_csv(o: &Overview, path: &[String]) -> Vec<String> {
             String::new(),
             String::new(),
         ];
-        out.push(csv_line("tier", &c.code, &c.zh, &c.en, cells));
+        out.push(csv_line("tier", &c.code, &c.zh, &c.en, cells, None));
     }
     let section = area_dimension(path.len()).code();
     for n in AreaNode::level(&o.areas, path).unwrap_or_default() {
-        out.push(csv_line(section, &n.row.key, &n.row.name_zh, &n.row.name_en, figure_cells(&n.row.figures)));
+        out.push(csv_line(section, &n.row.key, &n.row.name_zh, &n.row.name_en, figure_cells(&n.row.figures), None));
+    }
+    for m in &o.trend {
+        out.push(csv_line("trend", &m.month, "受理", "Received", vec![String::new(); 7], Some(m.received)));
     }
     out
 }

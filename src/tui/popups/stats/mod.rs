@@ -2,6 +2,9 @@
 //! statistics view model, bar charts by category and tier, the area table district → town →
 //! committee with drill-down, the monthly trend, and a CSV export. Everything it shows is
 //! computed on the worker ([`Request::Stats`]); keys change only this struct and ask the worker.
+//! While it is open the worker reads the figures again whenever the database changes (the same
+//! `data_version` signal the panes follow) and sends them when they differ: the period, page,
+//! drill-down and selection stay as they are ([`StatsScreen::on_data`]).
 //!
 //! Files: `choice` (period choices), `draw` (layout and headline), `charts` (bar charts and
 //! sparkline), `table` (the area table), `words` (en/zh words).
@@ -25,6 +28,9 @@ use crate::tui::action::Action;
 use crate::tui::state::State;
 use crate::tui::theme::Theme;
 use crate::tui::worker::Request;
+
+/// Closing the screen tells the worker to stop re-reading its figures on changes.
+const CLOSE: Step = Step::Send(Request::StatsClosed);
 
 /// What the body shows on a terminal too small for everything at once (Tab turns the page).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -183,7 +189,7 @@ impl PopupComponent for StatsScreen {
         // The table's keys act only where the table is seen; elsewhere Esc closes.
         if !draw::table_shown(self, state) {
             match (key.code, &action) {
-                (KeyCode::Esc, _) => return Step::Close,
+                (KeyCode::Esc, _) => return CLOSE,
                 (KeyCode::Enter | KeyCode::Backspace, _)
                 | (_, Some(Action::Open | Action::Up | Action::Down | Action::PageUp | Action::PageDown))
                 | (_, Some(Action::Top | Action::Bottom)) => return Step::Stay,
@@ -200,10 +206,10 @@ impl PopupComponent for StatsScreen {
             }
             (KeyCode::Esc | KeyCode::Backspace, _) => match self.path.pop() {
                 Some(key) => self.selected = self.rows().iter().position(|n| n.row.key == key).unwrap_or(0),
-                None if key.code == KeyCode::Esc => return Step::Close,
+                None if key.code == KeyCode::Esc => return CLOSE,
                 None => {}
             },
-            (_, Some(Action::Report | Action::Quit)) => return Step::Close,
+            (_, Some(Action::Report | Action::Quit)) => return CLOSE,
             (_, Some(Action::StatsPeriod)) => {
                 let next = self.choice.next();
                 if let Some(p) = next.period(today) {
