@@ -182,13 +182,13 @@ impl Live {
     /// the rest shared with the view, not copied.
     pub fn snapshot(&mut self, now: DateTime<Utc>) -> Snapshot {
         let (matrix, workload) = match &self.counted {
-            Some((valid_until, m, w)) if now < *valid_until => (m.clone(), w.clone()),
+            Some((valid_until, m, w)) if now < *valid_until => (*m, w.clone()),
             _ => {
                 let (m, w) = (
                     matrix(&self.org, self.open.values(), now),
                     Arc::new(workload(&self.org, self.open.values(), now)),
                 );
-                self.counted = Some((next_clock(self.open.values(), now), m.clone(), w.clone()));
+                self.counted = Some((next_clock(self.open.values(), now), m, w.clone()));
                 (m, w)
             }
         };
