@@ -111,3 +111,50 @@ fn every_kind_of_cli_write_refuses_a_database_with_a_damaged_page() {
     assert!(err.contains("failed an integrity check"), "{err}");
     assert!(snapshot(&db.path) == before);
 }
+
+/// The stamp line's file state (everything but the check time) and the check time.
+fn stamp_of(db: &Path) -> Option<(String, String)> {
+    let mut p = db.as_os_str().to_owned();
+    p.push(".checked");
+    let text = std::fs::read_to_string(p).ok()?;
+    let words: Vec<&str> = text.split_whitespace().collect();
+    Some((words[1..8].join(" "), words[8].to_string()))
+}
+
+/// The database file's state as the stamp writes it.
+fn file_state(db: &Path) -> String {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(db).unwrap();
+    format!("{} {} {} {} {} {} {}", m.dev(), m.ino(), m.size(), m.mtime(), m.mtime_nsec(), m.ctime(), m.ctime_nsec())
+}
+
+#[test]
+fn a_passing_check_is_stamped_for_the_next_writes_and_a_file_changed_behind_its_back_is_checked_again() {
+    let db = Db::demo(50);
+    db.ok(&["duty", "1", "off"]);
+    let (state, checked_at) = stamp_of(&db.path).expect("a write leaves the checked stamp");
+    assert_eq!(state, file_state(&db.path), "the stamp describes the file as the write left it");
+    // The next write trusts it and leaves it vouching for the file, with the same check time.
+    db.ok(&["duty", "1", "on"]);
+    let (state2, checked_at2) = stamp_of(&db.path).unwrap();
+    assert_eq!(state2, file_state(&db.path));
+    assert_eq!(checked_at2, checked_at, "no new check: the stamp vouched for the file");
+    // Another program rewrites the file (same bytes): the stamp no longer matches, so the next
+    // write checks the file again before writing, and stamps what it checked.
+    {
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    let bytes = std::fs::read(&db.path).unwrap();
+    // File times tick coarsely (a few ms): rewrite until the times show it.
+    for _ in 0..1000 {
+        std::fs::write(&db.path, &bytes).unwrap();
+        if stamp_of(&db.path).unwrap().0 != file_state(&db.path) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    assert_ne!(stamp_of(&db.path).unwrap().0, file_state(&db.path), "the rewrite left the stamp behind");
+    db.ok(&["duty", "1", "off"]);
+    assert_eq!(stamp_of(&db.path).unwrap().0, file_state(&db.path), "checked and stamped again");
+}

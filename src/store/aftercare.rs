@@ -358,6 +358,8 @@ pub struct Board {
     /// Agreements whose judicial-confirmation window closes within the warning days with no
     /// application yet (`list --jc-due`): ref and when the window closes, soonest first.
     pub judicial_due: Vec<(String, DateTime<Utc>)>,
+    /// How many agreements that is in all (the list holds at most the pane's rows).
+    pub judicial_due_total: u64,
 }
 
 impl Store {
@@ -367,24 +369,46 @@ impl Store {
             items_overdue: self.rectify_items(ItemFilter { overdue_only: true, open_only: true }, now, limit)?,
             screenings: self.screening_duties(now)?,
             judicial_due: self.judicial_due(now, limit)?,
+            judicial_due_total: self.judicial_due_count(now)?,
         })
     }
 
     /// The agreements whose judicial-confirmation window closes within `judicial_warn_days`
     /// with no application yet, soonest first (at most `limit`).
     pub fn judicial_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<(String, DateTime<Utc>)>> {
-        let clocks = &self.policy.clocks;
-        let filter = super::CaseFilter {
-            judicial_due: Some((clocks.judicial_confirmation_days, clocks.judicial_warn_days)),
-            ..super::CaseFilter::default()
-        };
-        let window = chrono::Duration::days(clocks.judicial_confirmation_days);
-        let mut due: Vec<(String, DateTime<Utc>)> = self
-            .list_cases(&filter, 0, limit, now)?
-            .into_iter()
-            .filter_map(|c| Some((c.reference, c.finished_at?.checked_add_signed(window)?)))
-            .collect();
-        due.sort_by_key(|d| d.1);
-        Ok(due)
+        let (from, to) = self.judicial_window(now);
+        let window = chrono::Duration::days(self.policy.clocks.judicial_confirmation_days);
+        let sql = format!("SELECT c.ref, c.finished_at {} ORDER BY c.finished_at, c.id LIMIT ?3", judicial_from());
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![from, to, limit as i64], |r| {
+            Ok((r.get::<_, String>(0)?, from_ts(r.get(1)?) + window))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+
+    /// How many agreements [`Store::judicial_due`] would list without a limit.
+    pub fn judicial_due_count(&self, now: DateTime<Utc>) -> Result<u64> {
+        let (from, to) = self.judicial_window(now);
+        let sql = format!("SELECT count(*) {}", judicial_from());
+        Ok(self.conn.prepare_cached(&sql)?.query_row(params![from, to], |r| r.get(0))?)
+    }
+
+    /// The finish times `[from, to]` (Unix seconds) whose window closes between `now` and the
+    /// warning days after it.
+    fn judicial_window(&self, now: DateTime<Utc>) -> (i64, i64) {
+        let c = &self.policy.clocks;
+        let window = c.judicial_confirmation_days * 86_400;
+        (ts(now) - window, ts(now) + c.judicial_warn_days * 86_400 - window)
+    }
+}
+
+/// The agreements with no application whose finish time lies in `[?1, ?2]`, read from the
+/// partial index that holds exactly them (named: without statistics the planner would take the
+/// status index and walk every resolved case).
+fn judicial_from() -> String {
+    format!(
+        "FROM cases c INDEXED BY cases_judicial_window WHERE c.status = '{}' AND c.judicial_applied_at IS NULL \
+         AND c.finished_at >= ?1 AND c.finished_at <= ?2",
+        crate::domain::Status::Resolved.code()
+    )
 }

@@ -102,12 +102,16 @@ impl OpenCase {
     /// The overdue rule of `domain::lifecycle` on the compact row: the clock running in the
     /// status has passed `now`.
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
-        let due = match rule(self.status).clock {
+        self.running_due().is_some_and(|d| d < now)
+    }
+
+    /// The deadline of the clock running in the status, if one runs.
+    pub fn running_due(&self) -> Option<DateTime<Utc>> {
+        match rule(self.status).clock {
             Some(Clock::Assign) => Some(self.assign_due),
             Some(Clock::Mediation) => self.mediation_due,
             None => None,
-        };
-        due.is_some_and(|d| d < now)
+        }
     }
 }
 
@@ -181,6 +185,20 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&q.sql)?;
         let rows = stmt.query_map(params_from_iter(q.params.iter()), |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Whether the case `reference` is in Incoming under `filter` (one lookup by ref).
+    pub fn incoming_holds(&self, filter: &super::CaseFilter, reference: &str, now: DateTime<Utc>) -> Result<bool> {
+        let f = super::CaseFilter { unassigned: true, status: None, ..filter.clone() };
+        let (clause, mut params) = f.to_sql(now);
+        let sql = if clause.is_empty() {
+            "SELECT count(*) FROM cases c WHERE c.ref = ?".to_string()
+        } else {
+            format!("SELECT count(*) FROM cases c {clause} AND c.ref = ?")
+        };
+        params.push(Value::Text(reference.to_string()));
+        let n: i64 = self.conn.prepare_cached(&sql)?.query_row(params_from_iter(params), |r| r.get(0))?;
+        Ok(n > 0)
     }
 
     /// The number of cases a count statement counts.

@@ -4,10 +4,12 @@
 //!   database damaged, the file `<db>.damaged` beside it records the first problems, and every
 //!   write from every process refuses the database until `check` finds it healthy again;
 //! - the first write of a process to a database runs `PRAGMA quick_check` on it (once per
-//!   process and database: the desk checks when it opens, a CLI write before it writes). A
-//!   database that fails is marked and nothing is written. The check reads the whole file: about
-//!   a second per 200 MB (~1 GB, ~5 s at a million cases); that is what a CLI write costs at
-//!   that size, and a desk pays it once.
+//!   process and database: the desk checks when it opens, a CLI write before it writes), unless
+//!   the checked stamp vouches for the file as it is ([`super::stamp`]: a passing check less
+//!   than an hour old, and nothing but duty-desk's own checkpoints has changed the file since).
+//!   A database that fails is marked and nothing is written. The check reads the whole file:
+//!   about a second per 200 MB (~1 GB, ~5 s at a million cases); with the stamp a CLI write
+//!   pays it about once an hour, or after anything else touched the file.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -140,10 +142,12 @@ impl super::Store {
     /// Runs `PRAGMA quick_check` now: a pass is remembered for this process; a failure marks the
     /// file damaged and gives SQLite's first problem.
     fn run_quick_check(&self) -> Option<String> {
+        let (before, started) = (super::stamp::state(&self.path), chrono::Utc::now());
         let problems = quick_problems(&self.conn);
         match problems.first() {
             None => {
                 remember_checked(&self.path);
+                super::stamp::record_check(&self.path, before, started);
                 None
             }
             Some(first) => {
@@ -153,9 +157,13 @@ impl super::Store {
         }
     }
 
-    /// `PRAGMA quick_check` on the open database. When it fails the store stops writing (every
-    /// later write is refused) and the error gives SQLite's first problem.
+    /// `PRAGMA quick_check` on the open database, unless the checked stamp vouches for the
+    /// file as it is. When it fails the store stops writing (every later write is refused) and
+    /// the error gives SQLite's first problem.
     pub fn quick_check(&mut self) -> crate::error::Result<()> {
+        if self.vouched_for() {
+            return Ok(());
+        }
         match self.run_quick_check() {
             None => Ok(()),
             Some(first) => {
@@ -168,11 +176,23 @@ impl super::Store {
         }
     }
 
+    /// A quick check in this process, or the checked stamp, vouches for the file as it is.
+    fn vouched_for(&self) -> bool {
+        if checked(&self.path) {
+            return true;
+        }
+        let stamped = super::stamp::trusted(&self.path, chrono::Utc::now());
+        if stamped {
+            remember_checked(&self.path);
+        }
+        stamped
+    }
+
     /// Refuses a write to a database that is marked damaged, or that fails its quick check (run
     /// on this process's first write to it; see the module doc).
     pub(super) fn refuse_if_unhealthy(&self) -> Result<()> {
         refuse_if_damaged(&self.path)?;
-        if checked(&self.path) {
+        if self.vouched_for() {
             return Ok(());
         }
         match self.run_quick_check() {

@@ -18,6 +18,7 @@ pub mod schema;
 mod screening;
 mod sql;
 pub mod staging;
+pub mod stamp;
 pub mod wait;
 
 use std::path::{Path, PathBuf};
@@ -52,6 +53,20 @@ pub struct Store {
     read_only: bool,
 }
 
+impl Drop for Store {
+    /// Closes the connection through the checked stamp: the last connection to close
+    /// checkpoints the log into the file.
+    fn drop(&mut self) {
+        if self.read_only {
+            return;
+        }
+        if let Ok(spare) = Connection::open_in_memory() {
+            let conn = std::mem::replace(&mut self.conn, spare);
+            stamp::around_checkpoint(&self.path, || drop(conn));
+        }
+    }
+}
+
 /// The OS login of the user running this process, from the real uid (not from `$USER`).
 pub fn os_login() -> String {
     let uid = nix::unistd::getuid();
@@ -61,7 +76,7 @@ pub fn os_login() -> String {
     }
 }
 
-fn configure(conn: &mut Connection, writable: bool) -> Result<()> {
+fn configure(conn: &mut Connection, path: &Path, writable: bool) -> Result<()> {
     wait::install(conn)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // Every b-tree page is checked more closely as it is read: a write that touches a damaged
@@ -78,6 +93,14 @@ fn configure(conn: &mut Connection, writable: bool) -> Result<()> {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
         persist_wal(conn);
+        // SQLite's automatic checkpoint, the same size, through the checked stamp.
+        let db = path.to_path_buf();
+        conn.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: std::ffi::c_int| {
+            if pages >= stamp::AUTO_CHECKPOINT_PAGES {
+                stamp::around_checkpoint(&db, || wal.checkpoint())?;
+            }
+            Ok(())
+        }))?;
     }
     Ok(())
 }
@@ -186,7 +209,7 @@ impl Store {
             wait::install(&mut conn).map_err(ctx)?;
             schema::check_version(&conn).map_err(at_path)?;
         }
-        configure(&mut conn, !read_only).map_err(at_path)?;
+        configure(&mut conn, path, !read_only).map_err(at_path)?;
         let version = schema::check_version(&conn).map_err(|e| match e {
             Error::ReadOnly(_) if read_only => Error::ReadOnly(crate::msg!(
                 "{} can only be read once a duty-desk with write access has opened it \

@@ -47,10 +47,12 @@ pub struct Live {
     query: ViewQuery,
     org: Arc<Org>,
     open: HashMap<i64, OpenCase>,
-    incoming: IncomingPage,
+    incoming: Arc<IncomingPage>,
     followups_overdue: u64,
-    followups: Vec<FollowupRow>,
-    aftercare: Board,
+    followups: Arc<Vec<FollowupRow>>,
+    aftercare: Arc<Board>,
+    /// The Routing matrix and Workload as last counted, and whether the open cases changed since.
+    counted: Option<(DateTime<Utc>, RoutingMatrix, Arc<Vec<WorkloadRow>>)>,
 }
 
 impl Live {
@@ -66,10 +68,11 @@ impl Live {
                 query: query.clone(),
                 org: Arc::new(Org::default()),
                 open: s.all_open()?.into_iter().map(|c| (c.id, c)).collect(),
-                incoming: read_incoming(s, query, now)?,
+                incoming: Arc::new(read_incoming(s, query, now)?),
                 followups_overdue,
-                followups,
-                aftercare: s.aftercare_board(now, FOLLOWUP_ROWS)?,
+                followups: Arc::new(followups),
+                aftercare: Arc::new(s.aftercare_board(now, FOLLOWUP_ROWS)?),
+                counted: None,
             })
         })?;
         store.reload_org()?;
@@ -105,6 +108,9 @@ impl Live {
             let mut patch = Patch { cases: set.cases.len(), org: set.org, ..Patch::default() };
             let unassigned = |c: &OpenCase| StatusSet::Unassigned.contains(c.status);
             let mut touches_incoming = set.org;
+            if !set.cases.is_empty() || set.org {
+                self.counted = None;
+            }
             for id in &set.cases {
                 if let Some(old) = self.open.remove(id) {
                     touches_incoming |= unassigned(&old);
@@ -117,12 +123,11 @@ impl Live {
             let shown = |id: &i64| self.followups.iter().any(|f| f.case_id == *id);
             let touches_followups = set.org || !set.followups.is_empty() || set.cases.iter().any(shown);
             if touches_incoming {
-                self.incoming = patch_incoming(s, &self.query, &self.incoming, &set.cases, now)?;
+                self.incoming = Arc::new(patch_incoming(s, &self.query, &self.incoming, &set.cases, now)?);
                 patch.incoming = true;
             }
             if touches_followups {
-                (self.followups_overdue, self.followups) = s.followups_due(now, FOLLOWUP_SOON_DAYS, FOLLOWUP_ROWS)?;
-                self.aftercare = s.aftercare_board(now, FOLLOWUP_ROWS)?;
+                self.read_followups(s, now)?;
                 patch.followups = true;
             }
             self.seq = set.last_seq;
@@ -150,7 +155,7 @@ impl Live {
 
     /// Shows another slice (filter, sort, page): re-reads Incoming only.
     pub fn set_query(&mut self, store: &Store, query: ViewQuery, now: DateTime<Utc>) -> Result<()> {
-        self.incoming = read_incoming(store, &query, now)?;
+        self.incoming = Arc::new(read_incoming(store, &query, now)?);
         self.query = query;
         Ok(())
     }
@@ -158,27 +163,53 @@ impl Live {
     /// Re-reads what depends on the time alone (Incoming's overdue filter, Follow-ups due).
     pub fn refresh_time(&mut self, store: &Store, now: DateTime<Utc>) -> Result<()> {
         store.read_consistent(|s| {
-            self.incoming = read_incoming(s, &self.query, now)?;
-            (self.followups_overdue, self.followups) = s.followups_due(now, FOLLOWUP_SOON_DAYS, FOLLOWUP_ROWS)?;
-            self.aftercare = s.aftercare_board(now, FOLLOWUP_ROWS)?;
-            Ok(())
+            self.incoming = Arc::new(read_incoming(s, &self.query, now)?);
+            self.read_followups(s, now)
         })
     }
 
-    /// The panes' data at `now`: the matrix and workload counted from the open cases in memory.
-    pub fn snapshot(&self, now: DateTime<Utc>) -> Snapshot {
+    /// Re-reads the Follow-ups pane (rows, overdue count, the after-agreement extras).
+    fn read_followups(&mut self, s: &Store, now: DateTime<Utc>) -> Result<()> {
+        let (overdue, rows) = s.followups_due(now, FOLLOWUP_SOON_DAYS, FOLLOWUP_ROWS)?;
+        self.followups_overdue = overdue;
+        self.followups = Arc::new(rows);
+        self.aftercare = Arc::new(s.aftercare_board(now, FOLLOWUP_ROWS)?);
+        Ok(())
+    }
+
+    /// The panes' data at `now`: the matrix and workload counted from the open cases in memory
+    /// (counted again only when the open cases changed or a clock ran out since the last count);
+    /// the rest shared with the view, not copied.
+    pub fn snapshot(&mut self, now: DateTime<Utc>) -> Snapshot {
+        let (matrix, workload) = match &self.counted {
+            Some((valid_until, m, w)) if now < *valid_until => (*m, w.clone()),
+            _ => {
+                let (m, w) = (
+                    matrix(&self.org, self.open.values(), now),
+                    Arc::new(workload(&self.org, self.open.values(), now)),
+                );
+                self.counted = Some((next_clock(self.open.values(), now), m, w.clone()));
+                (m, w)
+            }
+        };
         Snapshot {
             taken_at: now,
             query: self.query.clone(),
             org: self.org.clone(),
             incoming: self.incoming.clone(),
-            matrix: matrix(&self.org, self.open.values(), now),
-            workload: workload(&self.org, self.open.values(), now),
+            matrix,
+            workload,
             followups_overdue: self.followups_overdue,
             followups: self.followups.clone(),
             aftercare: self.aftercare.clone(),
         }
     }
+}
+
+/// The first instant after `now` at which one of the open cases' running clocks runs out (the
+/// overdue counts change then); far in the future when none runs.
+fn next_clock<'a>(open: impl Iterator<Item = &'a OpenCase>, now: DateTime<Utc>) -> DateTime<Utc> {
+    open.filter_map(|c| c.running_due()).filter(|d| *d >= now).min().unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 /// Incoming again, re-reading only the rows that changed or are new on the page: the count
@@ -208,7 +239,10 @@ fn patch_incoming(
         None => None,
         Some(r) => match rows.iter().position(|c| c.reference == r) {
             Some(i) => Some(q.incoming_offset + i),
-            None => return read_incoming(s, q, now),
+            // Still in Incoming, elsewhere: the full read moves the page to it.
+            None if s.incoming_holds(&q.incoming, r, now)? => return read_incoming(s, q, now),
+            // It left the list (the UI has moved the cursor to its neighbour): nothing to find.
+            None => None,
         },
     };
     let late = crate::store::CaseFilter { unassigned: true, status: None, overdue: true, ..q.incoming.clone() };

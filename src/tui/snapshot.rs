@@ -34,18 +34,18 @@ pub struct Snapshot {
     pub query: ViewQuery,
     /// The organisation (names of areas, committees, mediators).
     pub org: Arc<Org>,
-    /// Incoming rows.
-    pub incoming: IncomingPage,
+    /// Incoming rows (shared: a snapshot is copied to the UI and kept by the worker).
+    pub incoming: Arc<IncomingPage>,
     /// Routing matrix.
     pub matrix: RoutingMatrix,
     /// Workload rows, one per mediator.
-    pub workload: Vec<WorkloadRow>,
+    pub workload: Arc<Vec<WorkloadRow>>,
     /// Overdue follow-ups in all.
     pub followups_overdue: u64,
     /// Follow-ups overdue or due soon, most overdue first.
-    pub followups: Vec<FollowupRow>,
+    pub followups: Arc<Vec<FollowupRow>>,
     /// Overdue rectification items and the screening duties open (the Follow-ups pane's extras).
-    pub aftercare: Board,
+    pub aftercare: Arc<Board>,
 }
 
 /// Follow-ups due within this many days count as "due soon".
@@ -66,19 +66,19 @@ impl Snapshot {
             taken_at: now,
             query: query.clone(),
             org,
-            incoming: store.incoming(
+            incoming: Arc::new(store.incoming(
                 &query.incoming,
                 query.incoming_sort,
                 query.incoming_offset,
                 query.incoming_limit.max(1),
                 query.incoming_anchor.as_deref(),
                 now,
-            )?,
+            )?),
             matrix: store.routing_matrix(now)?,
-            workload: store.workload(None, now)?,
+            workload: Arc::new(store.workload(None, now)?),
             followups_overdue,
-            followups,
-            aftercare: store.aftercare_board(now, FOLLOWUP_ROWS)?,
+            followups: Arc::new(followups),
+            aftercare: Arc::new(store.aftercare_board(now, FOLLOWUP_ROWS)?),
         })
     }
 

@@ -250,7 +250,7 @@ impl Worker {
         if look == Look::Changes {
             self.refresh_stats();
         }
-        let Some(snap) = self.live.as_ref().map(|l| l.snapshot(now)) else { return };
+        let Some(snap) = self.live.as_mut().map(|l| l.snapshot(now)) else { return };
         if self.last.as_ref().is_some_and(|l| l.same_content(&snap)) {
             return;
         }

@@ -94,6 +94,20 @@ fn aftercare_len(snap: &Snapshot) -> usize {
     usize::from(!board.items_overdue.is_empty()) + tiers
 }
 
+/// `head` and then as many of `items` (space-separated) as it takes to pass `cols` columns: the
+/// line is cut to the pane anyway, so the rest is never formatted.
+fn joined_to_width(head: String, items: impl Iterator<Item = String>, cols: usize) -> String {
+    let mut text = head;
+    for item in items {
+        if crate::domain::text::width(&text) > cols {
+            break;
+        }
+        text.push(' ');
+        text.push_str(&item);
+    }
+    text
+}
+
 /// The pane's last lines: overdue rectification items, then the screening duties per tier
 /// (`!overdue ~due`), each cut to the pane's width.
 fn aftercare_lines(snap: &Snapshot, state: &State, theme: &Theme, w: usize) -> Vec<Line<'static>> {
@@ -101,20 +115,19 @@ fn aftercare_lines(snap: &Snapshot, state: &State, theme: &Theme, w: usize) -> V
     let board = &snap.aftercare;
     let mut out = Vec::new();
     if !board.items_overdue.is_empty() {
-        let refs: Vec<&str> = board.items_overdue.iter().map(|i| i.case_ref.as_str()).collect();
-        let text = format!("{} {}: {}", words.items_overdue, refs.len(), refs.join(" "));
+        let head = format!("{} {}:", words.items_overdue, board.items_overdue.len());
+        let text = joined_to_width(head, board.items_overdue.iter().map(|i| i.case_ref.clone()), w);
         out.push(Line::from(span(&text, w, theme.overdue)));
     }
     // Agreements whose judicial-confirmation window closes soon: `Judicial window closing 2:
     // WH-2026-00012 (3d) …`, soonest first.
     if !board.judicial_due.is_empty() {
         let lang = state.strings.lang;
-        let refs: Vec<String> = board
+        let refs = board
             .judicial_due
             .iter()
-            .map(|(r, closes)| format!("{r} ({})", short_duration((*closes - state.now).num_seconds(), lang)))
-            .collect();
-        let text = format!("{} {}: {}", words.judicial_due, refs.len(), refs.join(" "));
+            .map(|(r, closes)| format!("{r} ({})", short_duration((*closes - state.now).num_seconds(), lang)));
+        let text = joined_to_width(format!("{} {}:", words.judicial_due, board.judicial_due_total), refs, w);
         out.push(Line::from(span(&text, w, theme.due_soon)));
     }
     // One line per tier with duties open: `Screening  Village  !3 ~10` (overdue, due), as the

@@ -27,8 +27,9 @@ use super::snapshot::{Snapshot, ViewQuery};
 use crate::domain::{Clocks, Lang, OfficeTz};
 use crate::store::{IncomingSort, WorkloadRow};
 
-/// Incoming rows loaded per request (a window around the selection).
-pub const INCOMING_WINDOW: usize = 300;
+/// Incoming rows loaded per request (a window around the selection): more than two screens of
+/// the tallest pane, few enough that every desk re-reading it after a change stays cheap.
+pub const INCOMING_WINDOW: usize = 120;
 
 /// How long a new arrival stays marked in Incoming, in seconds.
 pub const ARRIVAL_MARK_SECS: i64 = 8;
