@@ -219,6 +219,8 @@ impl Store {
     ) -> Result<u64> {
         self.writable()?;
         let tx = self.begin()?;
+        // The statistics counts summed once for the batch, not case by case (store::report_blocks).
+        let bulk = super::report_blocks::Bulk::start(&tx)?;
         let mut n = 0u64;
         let mut last_seq: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
         {
@@ -252,6 +254,7 @@ impl Store {
                 params![year, last],
             )?;
         }
+        bulk.finish(&tx)?;
         audit(&tx, now, &self.actor, "generate", None, &json!({ "cases": n, "label": label }))?;
         tx.commit()?;
         Ok(n)
