@@ -253,3 +253,43 @@ fn the_desk_intake_form_refuses_in_the_desks_language() {
         }
     }
 }
+
+/// The theme and keymap refusals are worded in the officer's language.
+#[test]
+fn setting_errors_are_in_chinese() {
+    use duty_desk::domain::Lang;
+    use duty_desk::tui::keymap::Keymap;
+    use duty_desk::tui::theme::Theme;
+
+    let e = Keymap::with_overrides(Some(("keymap.toml", "bell = 3\n"))).unwrap_err();
+    assert_eq!(e.words(Lang::Zh), "keymap：keymap.toml：bell 只能是 true 或 false");
+    assert_eq!(e.words(Lang::En), "keymap: keymap.toml: bell must be true or false");
+    let e = Keymap::with_overrides(Some(("keymap.toml", "nonsense = [\"x\"]\n"))).unwrap_err();
+    assert!(e.words(Lang::Zh).contains("未知操作“nonsense”"), "{}", e.words(Lang::Zh));
+    let e = Theme::load("no-such-theme").unwrap_err();
+    assert!(e.words(Lang::Zh).starts_with("--theme：没有主题“no-such-theme”：请用 "), "{}", e.words(Lang::Zh));
+    assert!(e.words(Lang::En).starts_with("--theme: no theme \"no-such-theme\": use one of "), "{}", e.words(Lang::En));
+    let e = Theme::from_toml("name='x'\n[styles]\nborder={fg='nocolour'}").unwrap_err();
+    assert_eq!(e.words(Lang::Zh), "theme：主题样式 border：未知颜色“nocolour”");
+}
+
+/// The success lines of init, check and backup follow the language.
+#[test]
+fn init_check_and_backup_say_so_in_chinese() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let db = Db { path: dir.path().join("new.db"), dir };
+    let out = |args: &[&str]| {
+        let o = db.cmd(args).output().unwrap();
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let said = out(&["--lang", "zh", "init"]);
+    assert!(said.contains("：已初始化，含 ") && said.contains("名调解员"), "{said}");
+    assert_eq!(out(&["--lang", "zh", "check"]).trim(), "正常：完整性与外键检查通过");
+    assert_eq!(out(&["--lang", "en", "check"]).trim(), "ok: integrity and foreign keys");
+    let copy = db.dir.path().join("copy.db");
+    let said = out(&["--lang", "zh", "backup", copy.to_str().unwrap()]);
+    assert!(said.starts_with("已将 ") && said.contains("备份到"), "{said}");
+    let said = out(&["--lang", "en", "backup", db.dir.path().join("copy2.db").to_str().unwrap()]);
+    assert!(said.starts_with("backed up "), "{said}");
+}
