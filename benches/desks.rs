@@ -299,8 +299,12 @@ fn has_cases(screen: &str) -> bool {
 
 /// Whether the Incoming title shows `1/{total}` (the selection on the first of `total`).
 fn shows_total(screen: &str, total: i64) -> bool {
-    let key = format!("1/{total}");
-    screen.match_indices(&key).any(|(i, _)| !screen[i + key.len()..].starts_with(|c: char| c.is_ascii_digit()))
+    // `K/total` with the cursor on row K: the cursor follows its case, so K moves as cases arrive.
+    let key = format!("/{total}");
+    screen.match_indices(&key).any(|(i, _)| {
+        screen[..i].ends_with(|c: char| c.is_ascii_digit())
+            && !screen[i + key.len()..].starts_with(|c: char| c.is_ascii_digit())
+    })
 }
 
 // ───────────────────────────── figures ─────────────────────────────
