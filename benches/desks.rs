@@ -297,7 +297,7 @@ fn has_cases(screen: &str) -> bool {
     PANES.iter().all(|p| screen.contains(p)) && screen.contains("WH-20")
 }
 
-/// Whether the Incoming title shows `1/{total}` (the selection on the first of `total`).
+/// Whether the Incoming title shows `K/{total}` (the selection on row K of `total`).
 fn shows_total(screen: &str, total: i64) -> bool {
     // `K/total` with the cursor on row K: the cursor follows its case, so K moves as cases arrive.
     let key = format!("/{total}");
