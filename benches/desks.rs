@@ -541,7 +541,8 @@ fn one_desk(db: &Path, home: &Path, o: &Opts, n: usize, r: &mut Report) {
     );
     r.row("`add` from another process (wall)", ms(took), "", None);
 
-    // Idle.
+    // Idle, once the arrival's mark (a few seconds, `ARRIVAL_MARK_SECS`) has gone.
+    std::thread::sleep(Duration::from_secs(duty_desk::tui::state::ARRIVAL_MARK_SECS as u64 + 1));
     d.settle(Duration::from_millis(500), Duration::from_secs(5));
     let start = d.len();
     std::thread::sleep(o.idle);
