@@ -164,8 +164,8 @@ pub enum Error {
     Setting {
         /// Which setting or file.
         origin: String,
-        /// What is wrong (English).
-        reason: String,
+        /// What is wrong, in both languages.
+        reason: Msg,
     },
 
     /// The life-cycle table does not allow this event in the case's status (exit 1); the words
@@ -243,8 +243,8 @@ impl Error {
     }
 
     /// A wrong setting (theme, keymap, policy).
-    pub fn setting(origin: impl Into<String>, reason: impl Into<String>) -> Error {
-        Error::Setting { origin: origin.into(), reason: reason.into() }
+    pub fn setting(origin: impl Into<String>, reason: Msg) -> Error {
+        Error::Setting { origin: origin.into(), reason }
     }
 
     /// The kind, from which the exit code and the desk's handling follow.

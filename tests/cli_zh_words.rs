@@ -135,3 +135,161 @@ fn an_invalid_organisation_is_refused_in_chinese_and_creates_nothing() {
     assert!(err.contains("garbage.json：不是组织文件"), "{err}");
     assert!(chinese(&err));
 }
+
+/// An import file whose rows are each wrong in one field: an unknown category, a bad phone, a bad
+/// id number, an empty name.
+const BAD_ROWS: &str = "received_at,source,category,applicant_name,applicant_phone,applicant_id_no,summary,area\n\
+    2023-01-01,walk_in,nope,张三,,,吵架,WH-HBW-01-01\n\
+    2023-01-01,walk_in,neighbour,李四,12345,,吵架,WH-HBW-01-01\n\
+    2023-01-01,walk_in,neighbour,王五,,123,吵架,WH-HBW-01-01\n\
+    2023-01-01,walk_in,neighbour,,,,吵架,WH-HBW-01-01\n";
+
+#[test]
+fn import_field_reasons_are_in_chinese_under_lang_zh_and_unchanged_in_english() {
+    let db = Db::demo(2);
+    let file = db.file("rows.csv", BAD_ROWS.as_bytes());
+    let before = db.case_count();
+    for how in [Zh::Option, Zh::Locale] {
+        let (code, err) = zh_run(&db, how, &["import", file.to_str().unwrap()]);
+        assert_eq!(code, 1, "{how:?}: {err}");
+        assert!(err.contains("rows.csv：发现 4 个问题；未导入任何内容"), "{how:?}: {err}");
+        // Each reason is Chinese and names the field and the value (and what is allowed).
+        for want in [
+            "第 2 行，字段 category：未知的纠纷类别“nope”（可选：婚姻家庭、邻里、",
+            "第 3 行，字段 applicant_phone：“12345”不是有效电话号码",
+            "第 4 行，字段 applicant_id_no：“123”不是身份证号",
+            "第 5 行，字段 applicant_name：缺失；不能为空",
+        ] {
+            assert!(err.contains(want), "{how:?}: {want} not in\n{err}");
+        }
+        for english in ["unknown category", "is not a phone number", "is not an id number", "is missing"] {
+            assert!(!err.contains(english), "{how:?}: English {english:?} in\n{err}");
+        }
+    }
+    let (code, _, err) = db.run(&["--lang", "en", "import", file.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    for want in [
+        "rows.csv: 4 problems found; nothing was imported",
+        "line 2, field category: unknown category \"nope\" (expected one of: marriage_family, neighbour,",
+        "line 3, field applicant_phone: \"12345\" is not a phone number",
+        "line 4, field applicant_id_no: \"123\" is not an id number",
+        "line 5, field applicant_name: is missing; it must not be empty",
+    ] {
+        assert!(err.contains(want), "{want} not in\n{err}");
+    }
+    assert!(!chinese(&err.replace("张三", "").replace("吵架", "")), "{err}");
+    assert_eq!(db.case_count(), before, "nothing was imported");
+}
+
+#[test]
+fn add_field_reasons_are_in_chinese_under_lang_zh() {
+    let db = Db::demo(2);
+    let before = db.case_count();
+    let base = ["add", "--source", "walk_in", "--category", "neighbour", "--summary", "吵架", "--area", "WH-HBW-01-01"];
+    let args =
+        [&base[..], &["--applicant-name", "张三", "--applicant-phone", "12345", "--applicant-id-no", "123"]].concat();
+    let (code, err) = zh_run(&db, Zh::Option, &args);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("案件被拒收；未保存任何内容"), "{err}");
+    assert!(err.contains("字段 applicant_phone：“12345”不是有效电话号码"), "{err}");
+    assert!(err.contains("字段 applicant_id_no：“123”不是身份证号"), "{err}");
+    let (code, _, err) = db.run(&args);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("field applicant_phone: \"12345\" is not a phone number"), "{err}");
+    assert!(err.contains("field applicant_id_no: \"123\" is not an id number"), "{err}");
+    let blank = [&base[..], &["--applicant-name", " "]].concat();
+    let (code, err) = zh_run(&db, Zh::Locale, &blank);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("字段 applicant_name：不能为空"), "{err}");
+    assert_eq!(db.case_count(), before);
+}
+
+mod tui_support;
+
+/// The desk's intake form: its field errors are in the desk's language.
+#[test]
+fn the_desk_intake_form_refuses_in_the_desks_language() {
+    use duty_desk::domain::Lang;
+    use duty_desk::tui::action::Action;
+    use duty_desk::tui::state::{update, Popup, State};
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn type_into(s: &mut State, field: &str, text: &str) {
+        let Some(Popup::Intake(p)) = &mut s.popup else { panic!("no intake form: {:?}", s.popup) };
+        p.form.focus = p.form.fields.iter().position(|f| f.key == field).unwrap();
+        for c in text.chars() {
+            update(s, Action::Input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+        }
+    }
+    fn error_of(s: &State, field: &str) -> String {
+        let Some(Popup::Intake(p)) = &s.popup else { panic!("the form closed: {:?}", s.popup) };
+        p.form.fields.iter().find(|f| f.key == field).and_then(|f| f.error.clone()).unwrap_or_default()
+    }
+
+    let d = tui_support::desk();
+    for lang in [Lang::Zh, Lang::En] {
+        let mut s = tui_support::state(&d, lang, (100, 30));
+        update(&mut s, Action::NewCase);
+        type_into(&mut s, "applicant_phone", "12345");
+        type_into(&mut s, "applicant_id_no", "123");
+        type_into(&mut s, "amount_fen", "12a");
+        update(&mut s, Action::Input(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+        let said = ["applicant_name", "applicant_phone", "applicant_id_no", "amount_fen"].map(|f| error_of(&s, f));
+        match lang {
+            Lang::Zh => assert_eq!(
+                said,
+                [
+                    "不能为空",
+                    "“12345”不是有效电话号码（手机如 13812345678，固话须带区号如 0473-2345678）",
+                    "“123”不是身份证号（18 位：17 位数字加一位数字或 X）",
+                    "“12a”不是以元为单位的金额（如 1200.50）",
+                ]
+            ),
+            Lang::En => {
+                assert_eq!(said[0], "must not be empty");
+                assert!(said[1].starts_with("\"12345\" is not a phone number"), "{said:?}");
+                assert!(said[3].contains("is not an amount in yuan"), "{said:?}");
+            }
+        }
+    }
+}
+
+/// The theme and keymap refusals are worded in the officer's language.
+#[test]
+fn setting_errors_are_in_chinese() {
+    use duty_desk::domain::Lang;
+    use duty_desk::tui::keymap::Keymap;
+    use duty_desk::tui::theme::Theme;
+
+    let e = Keymap::with_overrides(Some(("keymap.toml", "bell = 3\n"))).unwrap_err();
+    assert_eq!(e.words(Lang::Zh), "keymap：keymap.toml：bell 只能是 true 或 false");
+    assert_eq!(e.words(Lang::En), "keymap: keymap.toml: bell must be true or false");
+    let e = Keymap::with_overrides(Some(("keymap.toml", "nonsense = [\"x\"]\n"))).unwrap_err();
+    assert!(e.words(Lang::Zh).contains("未知操作“nonsense”"), "{}", e.words(Lang::Zh));
+    let e = Theme::load("no-such-theme").unwrap_err();
+    assert!(e.words(Lang::Zh).starts_with("--theme：没有主题“no-such-theme”：请用 "), "{}", e.words(Lang::Zh));
+    assert!(e.words(Lang::En).starts_with("--theme: no theme \"no-such-theme\": use one of "), "{}", e.words(Lang::En));
+    let e = Theme::from_toml("name='x'\n[styles]\nborder={fg='nocolour'}").unwrap_err();
+    assert_eq!(e.words(Lang::Zh), "theme：主题样式 border：未知颜色“nocolour”");
+}
+
+/// The success lines of init, check and backup follow the language.
+#[test]
+fn init_check_and_backup_say_so_in_chinese() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let db = Db { path: dir.path().join("new.db"), dir };
+    let out = |args: &[&str]| {
+        let o = db.cmd(args).output().unwrap();
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let said = out(&["--lang", "zh", "init"]);
+    assert!(said.contains("：已初始化，含 ") && said.contains("名调解员"), "{said}");
+    assert_eq!(out(&["--lang", "zh", "check"]).trim(), "正常：完整性与外键检查通过");
+    assert_eq!(out(&["--lang", "en", "check"]).trim(), "ok: integrity and foreign keys");
+    let copy = db.dir.path().join("copy.db");
+    let said = out(&["--lang", "zh", "backup", copy.to_str().unwrap()]);
+    assert!(said.starts_with("已将 ") && said.contains("备份到"), "{said}");
+    let said = out(&["--lang", "en", "backup", db.dir.path().join("copy2.db").to_str().unwrap()]);
+    assert!(said.starts_with("backed up "), "{said}");
+}

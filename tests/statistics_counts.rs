@@ -237,6 +237,17 @@ proptest! {
             apply(&store, &conn, w);
         }
         check(&store, &periods)?;
+        // A second bulk insert (the generator sums its batch once, without the insert
+        // triggers) onto counts already there.
+        conn.execute("UPDATE cases SET ref = ref || '-first'", []).unwrap();
+        fill(&mut store, 60, seed.wrapping_add(1));
+        check(&store, &periods)?;
+        let triggers: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'stats_%'", [], |r| r.get(0))
+            .unwrap();
+        prop_assert_eq!(triggers, 15, "every statistics trigger is back after a bulk insert");
+        apply(&store, &conn, &Write::Insert { case: 3 });
+        check(&store, &periods)?;
         let kept = counts(&conn);
         store.rebuild_statistics_counts().unwrap();
         prop_assert_eq!(kept, counts(&conn), "the triggers' counts equal the counts summed from scratch");

@@ -600,15 +600,12 @@ pub struct BackupArgs {
 /// A typed time, checked for its form here and read in the office's zone (the store's policy)
 /// by the command ([`parse_time`]).
 fn typed_time(s: &str) -> Result<String, Msg> {
-    parse_time(s, OfficeTz::default()).map(|_| s.to_string()).map_err(|en| {
-        let t = s.trim();
-        Msg::new(en, format!("“{t}”不是日期或时间（应如 2023-05-01、2023-05-01 14:30 或 2023-05-01T14:30:00+08:00）"))
-    })
+    parse_time(s, OfficeTz::default()).map(|_| s.to_string())
 }
 
 /// A calendar day, YYYY-MM-DD.
 pub(crate) fn cli_date(s: &str) -> Result<NaiveDate, Msg> {
-    parse_date(s).map_err(|en| Msg::new(en, format!("“{}”不是日期（应为 YYYY-MM-DD，如 2023-05-01）", s.trim())))
+    parse_date(s)
 }
 
 /// An amount in yuan, kept in fen.

@@ -92,12 +92,15 @@ pub fn demo(ctx: &Context, a: &DemoArgs) -> Result<()> {
             let label = format!("demo --year {year} --as-of {as_of} --seed {}", a.seed);
             let n = store.insert_generated(cases.into_iter().map(|g| (g.case, g.followups)), &label, at)?;
             (record.cases_added, record.year, record.as_of) = (n, Some(year), Some(as_of));
-            said = format!(
-                "{}: demo organisation with {n} calibrated cases of {year} as of {as_of} (seed {}); \
+            let (db, seed) = (ctx.db.display(), a.seed);
+            said = crate::msg!(
+                "{db}: demo organisation with {n} calibrated cases of {year} as of {as_of} (seed {seed}); \
                  report --from {year}-01-01 --to {as_of}",
-                ctx.db.display(),
-                a.seed
-            );
+                "{db}：演示组织，含 {year} 年截至 {as_of} 的 {n} 件校准案件（种子 {seed}）；\
+                 可运行 report --from {year}-01-01 --to {as_of}"
+            )
+            .get(ctx.lang)
+            .to_string();
         } else if existing == 0 && a.cases > 0 {
             let org = store.org().clone();
             let policy = store.policy().clone();
@@ -108,13 +111,21 @@ pub fn demo(ctx: &Context, a: &DemoArgs) -> Result<()> {
             let done = crate::ingest::generate::screenings::screenings(&org, &policy.screening, a.seed, today);
             let s = store.insert_screenings(&done, &label, now)?;
             (record.cases_added, record.screenings_added) = (n, s);
-            said = format!(
-                "{}: demo organisation with {n} generated cases and {s} screenings (seed {})",
-                ctx.db.display(),
-                a.seed
-            );
+            let (db, seed) = (ctx.db.display(), a.seed);
+            said = crate::msg!(
+                "{db}: demo organisation with {n} generated cases and {s} screenings (seed {seed})",
+                "{db}：演示组织，已生成 {n} 件案件和 {s} 条排查记录（种子 {seed}）"
+            )
+            .get(ctx.lang)
+            .to_string();
         } else {
-            said = format!("{}: {existing} cases already there; nothing added", ctx.db.display());
+            let db = ctx.db.display();
+            said = crate::msg!(
+                "{db}: {existing} cases already there; nothing added",
+                "{db}：已有 {existing} 件案件；未添加任何内容"
+            )
+            .get(ctx.lang)
+            .to_string();
         }
         let mut out = Out::new();
         match a.json {
@@ -167,13 +178,15 @@ pub fn init(ctx: &Context, a: &InitArgs) -> Result<()> {
         })?;
         return out.flush();
     }
-    out.line(&format!(
-        "{}: initialised with {} areas, {} committees, {} mediators",
-        ctx.db.display(),
-        org.areas.len(),
-        org.committees.len(),
-        org.mediators.len()
-    ))?;
+    let (db, areas, committees, mediators) =
+        (ctx.db.display(), org.areas.len(), org.committees.len(), org.mediators.len());
+    out.line(
+        crate::msg!(
+            "{db}: initialised with {areas} areas, {committees} committees, {mediators} mediators",
+            "{db}：已初始化，含 {areas} 个地区、{committees} 个调解委员会、{mediators} 名调解员"
+        )
+        .get(ctx.lang),
+    )?;
     out.flush()
 }
 

@@ -91,7 +91,8 @@ pub fn check(ctx: &Context, a: &CheckArgs) -> Result<()> {
         Ok(store) => (store.check()?, true),
         // Too damaged to open as a store: SQLite's own list says where.
         Err(e) if damaged(&e) => {
-            let mut p = vec![format!("cannot open: {}", e.words(ctx.lang))];
+            let w = e.words(ctx.lang);
+            let mut p = vec![crate::msg!("cannot open: {w}", "无法打开：{w}").get(ctx.lang).to_string()];
             p.extend(crate::store::health::integrity_problems(&ctx.db));
             (p, false)
         }
@@ -100,7 +101,7 @@ pub fn check(ctx: &Context, a: &CheckArgs) -> Result<()> {
     if problems.is_empty() {
         crate::store::health::clear_damage_mark(&ctx.db);
         let mut out = Out::new();
-        out.line("ok: integrity and foreign keys")?;
+        out.line(crate::msg!("ok: integrity and foreign keys", "正常：完整性与外键检查通过").get(ctx.lang))?;
         out.flush()?;
         return check_imports(ctx, a.repair);
     }
@@ -165,6 +166,7 @@ pub fn backup(ctx: &Context, a: &BackupArgs) -> Result<()> {
         }))?;
         return out.flush();
     }
-    out.line(&format!("backed up {} to {}", ctx.db.display(), a.dest.display()))?;
+    let (db, dest) = (ctx.db.display(), a.dest.display());
+    out.line(crate::msg!("backed up {db} to {dest}", "已将 {db} 备份到 {dest}").get(ctx.lang))?;
     out.flush()
 }

@@ -5,6 +5,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::intake::FieldError;
 use super::text::find_hostile;
+use crate::error::Msg;
+use crate::msg;
 
 /// Longest note (outcome, follow-up, escalation reason) accepted, in bytes.
 pub const MAX_NOTE_BYTES: usize = 4000;
@@ -34,15 +36,25 @@ pub fn is_blank(s: &str) -> bool {
 pub fn check_text(field: &str, value: &str, max: usize, required: bool, multiline: bool) -> Vec<FieldError> {
     let mut errs = Vec::new();
     if required && is_blank(value) {
-        errs.push(FieldError::new(field, "must not be empty"));
+        errs.push(FieldError::new(field, msg!("must not be empty", "不能为空")));
     }
     if value.len() > max {
-        errs.push(FieldError::new(field, format!("is {} bytes; at most {max} allowed", value.len())));
+        let n = value.len();
+        errs.push(FieldError::new(
+            field,
+            msg!("is {n} bytes; at most {max} allowed", "长 {n} 字节，最多允许 {max} 字节"),
+        ));
     }
     if let Some(c) = find_hostile(value, multiline) {
-        errs.push(FieldError::new(field, format!("contains the control character U+{:04X}", c as u32)));
+        errs.push(FieldError::new(field, control_character(c)));
     }
     errs
+}
+
+/// The refusal of a control (or bidi) character `c` in a text field.
+pub fn control_character(c: char) -> Msg {
+    let u = c as u32;
+    msg!("contains the control character U+{u:04X}", "含有控制字符 U+{u:04X}")
 }
 
 /// A note field (optional, multi-line, at most [`MAX_NOTE_BYTES`]): its first problem, if any.
@@ -63,9 +75,9 @@ pub fn latest(now: DateTime<Utc>) -> DateTime<Utc> {
 /// Checks that a date lies in 1949-01-01 … now + 1 day, naming the field when it does not.
 pub fn check_date(field: &str, t: DateTime<Utc>, now: DateTime<Utc>) -> Option<FieldError> {
     if t < earliest() {
-        Some(FieldError::new(field, "is before 1949-01-01"))
+        Some(FieldError::new(field, msg!("is before 1949-01-01", "早于 1949-01-01")))
     } else if t > latest(now) {
-        Some(FieldError::new(field, "is more than a day in the future"))
+        Some(FieldError::new(field, msg!("is more than a day in the future", "比现在晚一天以上")))
     } else {
         None
     }

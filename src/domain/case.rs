@@ -174,13 +174,23 @@ impl RiskFlags {
 
     /// Parses comma-, semicolon- or space-separated codes (or their Chinese names).
     pub fn parse(s: &str) -> Result<RiskFlags, String> {
+        RiskFlags::read(s).map_err(|m| m.en().to_string())
+    }
+
+    /// [`RiskFlags::parse`], refusing in both languages.
+    pub fn read(s: &str) -> Result<RiskFlags, crate::error::Msg> {
         let mut f = RiskFlags::default();
         for part in s.split([',', ';', ' ', '|']).map(str::trim).filter(|p| !p.is_empty()) {
             match part {
                 "mass" | "群体性" => f.mass = true,
                 "media" | "舆情" => f.media = true,
                 "criminal" | "民转刑" => f.criminal = true,
-                other => return Err(format!("unknown risk flag {other:?} (expected mass, media, criminal)")),
+                other => {
+                    return Err(crate::msg!(
+                        "unknown risk flag {other:?} (expected mass, media, criminal)",
+                        "未知的风险标记“{other}”（可选：群体性、舆情、民转刑；或代码：mass, media, criminal）"
+                    ))
+                }
             }
         }
         Ok(f)

@@ -57,6 +57,13 @@ impl IdentityError {
     }
 }
 
+impl IdentityError {
+    /// The reason in both languages, for a field error.
+    pub fn words(&self) -> crate::error::Msg {
+        crate::error::Msg::new(self.message(Lang::En), self.message(Lang::Zh))
+    }
+}
+
 impl fmt::Display for IdentityError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message(Lang::En))

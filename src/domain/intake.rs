@@ -9,6 +9,8 @@ use super::org::{Org, Tier};
 use super::routing::Route;
 use super::text::looks_masked;
 use super::Lang;
+use crate::error::Msg;
+use crate::msg;
 
 /// Longest summary accepted, in bytes.
 pub const MAX_SUMMARY_BYTES: usize = 4000;
@@ -52,20 +54,34 @@ pub struct NewCase {
 pub struct FieldError {
     /// The field's name as in JSON and the CSV header.
     pub field: String,
-    /// What is wrong, in plain words.
-    pub message: String,
+    /// What is wrong, in plain words, in both languages (built with [`crate::msg!`]).
+    pub message: Msg,
 }
 
 impl FieldError {
     /// A new error for `field`.
-    pub fn new(field: &str, message: impl Into<String>) -> FieldError {
-        FieldError { field: field.to_string(), message: message.into() }
+    pub fn new(field: &str, message: Msg) -> FieldError {
+        FieldError { field: field.to_string(), message }
+    }
+
+    /// What is wrong, in `lang` (without the field's name).
+    pub fn reason(&self, lang: Lang) -> &str {
+        self.message.get(lang)
+    }
+
+    /// The field and what is wrong with it, in `lang`: `field F: …` / `字段 F：…`.
+    pub fn words(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Zh => format!("字段 {}：{}", self.field, self.reason(Lang::Zh)),
+        }
     }
 }
 
 impl std::fmt::Display for FieldError {
+    /// In English: `field F: …`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "field {}: {}", self.field, self.message)
+        write!(f, "field {}: {}", self.field, self.message.en())
     }
 }
 
@@ -81,7 +97,10 @@ fn check_party(errs: &mut Vec<FieldError>, prefix: &str, p: &Party, required: bo
         if looks_masked(value) {
             errs.push(FieldError::new(
                 &field,
-                "holds *, which only masked values hold; give the real value or leave it empty",
+                msg!(
+                    "holds *, which only masked values hold; give the real value or leave it empty",
+                    "含有 *，这是脱敏显示的值才有的；请填写真实号码或留空"
+                ),
             ));
         } else if !value.trim().is_empty() {
             let checked = match suffix {
@@ -90,7 +109,7 @@ fn check_party(errs: &mut Vec<FieldError>, prefix: &str, p: &Party, required: bo
                 _ => identity::id_number(value),
             };
             if let Err(e) = checked {
-                errs.push(FieldError::new(&field, e.message(Lang::En)));
+                errs.push(FieldError::new(&field, e.words()));
             }
         }
     }
@@ -159,7 +178,7 @@ impl NewCase {
     pub fn validate(&self, org: &Org, now: DateTime<Utc>) -> Vec<FieldError> {
         let mut errs = Vec::new();
         if self.received_at > now + Duration::minutes(5) {
-            errs.push(FieldError::new("received_at", "is in the future"));
+            errs.push(FieldError::new("received_at", msg!("is in the future", "是将来的时间")));
         } else if let Some(e) = super::bounds::check_date("received_at", self.received_at, now) {
             errs.push(e);
         }
@@ -167,15 +186,18 @@ impl NewCase {
         check_party(&mut errs, "respondent", &self.respondent, false);
         check_text(&mut errs, "summary", &self.summary, MAX_SUMMARY_BYTES, true, true);
         if self.amount_fen < 0 {
-            errs.push(FieldError::new("amount_fen", "must not be negative"));
+            errs.push(FieldError::new("amount_fen", msg!("must not be negative", "不能为负数")));
         } else if self.amount_fen > MAX_AMOUNT_FEN {
-            errs.push(FieldError::new("amount_fen", "is implausibly large"));
+            errs.push(FieldError::new("amount_fen", msg!("is implausibly large", "金额大得不合常理")));
         }
         match org.area_by_code(&self.area) {
-            None => errs.push(FieldError::new("area", format!("unknown area {:?}", self.area))),
+            None => errs.push(FieldError::new("area", msg!("unknown area {:?}", "未知地区“{}”"; self.area))),
             Some(a) if a.level != Tier::Village => errs.push(FieldError::new(
                 "area",
-                format!("{:?} is a {}; a case arises in a village/community", self.area, a.level),
+                Msg::new(
+                    format!("{:?} is a {}; a case arises in a village/community", self.area, a.level),
+                    format!("“{}”是{}级地区；案件应发生在村（社区）", self.area, a.level.zh()),
+                ),
             )),
             Some(_) => {}
         }

@@ -69,9 +69,9 @@ impl Msg {
 impl std::error::Error for Msg {}
 
 impl From<&crate::domain::FieldError> for Msg {
-    /// A field's problem: "field F: …" / "字段 F：…" (the problem as the domain words it).
+    /// A field's problem: "field F: …" / "字段 F：…".
     fn from(e: &crate::domain::FieldError) -> Msg {
-        Msg::new(e.to_string(), format!("字段 {}：{}", e.field, e.message))
+        Msg::new(e.words(Lang::En), e.words(Lang::Zh))
     }
 }
 

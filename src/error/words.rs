@@ -86,7 +86,10 @@ pub(super) fn words(e: &Error, lang: Lang) -> String {
             "--read-only was given; nothing was changed".into(),
             "已指定 --read-only（只读）；未作任何更改".into(),
         ),
-        Error::Setting { origin, reason } => tr(lang, format!("{origin}: {reason}"), format!("{origin}：{reason}")),
+        Error::Setting { origin, reason } => {
+            let r = reason.get(lang);
+            tr(lang, format!("{origin}: {r}"), format!("{origin}：{r}"))
+        }
         Error::Usage(m)
         | Error::Invalid(m)
         | Error::NotFound(m)
@@ -146,7 +149,7 @@ mod tests {
     fn exit_codes_follow_the_kind() {
         assert_eq!(Error::Taken { case_ref: "R".into(), lead: "王芳".into(), by: None }.exit_code(), 3);
         assert_eq!(Error::Conflict(crate::msg!("x", "叉")).exit_code(), 3);
-        assert_eq!(Error::setting("theme", "bad").exit_code(), 2);
+        assert_eq!(Error::setting("theme", crate::msg!("bad", "坏")).exit_code(), 2);
         assert_eq!(Error::Usage(crate::msg!("x", "叉")).exit_code(), 2);
         assert_eq!(Error::missing(Thing::Committee, "X").exit_code(), 1);
         assert_eq!(Error::ReadOnlyAsked.exit_code(), 1);

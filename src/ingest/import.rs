@@ -14,8 +14,9 @@ use chrono::{DateTime, Utc};
 use super::raw::{new_case_from_raw, RawRecord};
 use super::record::{new_case_from_fields, FIELDS, REQUIRED};
 use crate::domain::{FieldError, NewCase, Org, Policy};
-use crate::error::{Error, Result};
+use crate::error::{Error, Msg, Result};
 use crate::files::reader;
+use crate::msg;
 use crate::store::staging::Progress;
 use crate::store::Store;
 
@@ -61,15 +62,15 @@ pub struct ImportError {
     pub at: Location,
     /// The field, when one is to blame.
     pub field: Option<String>,
-    /// What is wrong.
-    pub message: String,
+    /// What is wrong, in both languages.
+    pub message: Msg,
 }
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.field {
-            Some(field) => write!(f, "{}, field {field}: {}", self.at, self.message),
-            None => write!(f, "{}: {}", self.at, self.message),
+            Some(field) => write!(f, "{}, field {field}: {}", self.at, self.message.en()),
+            None => write!(f, "{}: {}", self.at, self.message.en()),
         }
     }
 }
@@ -86,14 +87,14 @@ impl Location {
 }
 
 impl ImportError {
-    /// The problem on its own line, in both languages (what is wrong stays as the checks word it).
-    pub fn words(&self) -> crate::error::Msg {
-        let (at, m) = (self.at.zh(), &self.message);
+    /// The problem on its own line, in both languages.
+    pub fn words(&self) -> Msg {
+        let (at, m) = (self.at.zh(), self.message.get(crate::domain::Lang::Zh));
         let zh = match &self.field {
             Some(field) => format!("\n  {at}，字段 {field}：{m}"),
             None => format!("\n  {at}：{m}"),
         };
-        crate::error::Msg::new(format!("\n  {self}"), zh)
+        Msg::new(format!("\n  {self}"), zh)
     }
 }
 
@@ -114,8 +115,8 @@ impl Problems {
         }
     }
 
-    fn at(&mut self, at: Location, field: Option<&str>, message: impl Into<String>) {
-        self.push(ImportError { at, field: field.map(str::to_string), message: message.into() });
+    fn at(&mut self, at: Location, field: Option<&str>, message: Msg) {
+        self.push(ImportError { at, field: field.map(str::to_string), message });
     }
 
     fn fields(&mut self, at: Location, errs: Vec<FieldError>) {
@@ -127,14 +128,13 @@ impl Problems {
     /// The error to report: every shown problem on its own line.
     pub fn into_error(self, path: &Path) -> Error {
         let (p, n, s) = (path.display(), self.total, if self.total == 1 { "" } else { "s" });
-        let mut msg =
-            crate::msg!("{p}: {n} problem{s} found; nothing was imported", "{p}：发现 {n} 个问题；未导入任何内容");
+        let mut msg = msg!("{p}: {n} problem{s} found; nothing was imported", "{p}：发现 {n} 个问题；未导入任何内容");
         for e in &self.shown {
             msg = msg.then(e.words());
         }
         if self.total > self.shown.len() {
             let more = self.total - self.shown.len();
-            msg = msg.then(crate::msg!("\n  … and {more} more", "\n  ……另有 {more} 个"));
+            msg = msg.then(msg!("\n  … and {more} more", "\n  ……另有 {more} 个"));
         }
         Error::Invalid(msg)
     }
@@ -170,7 +170,7 @@ pub fn sniff(path: &Path, head: &[u8]) -> Result<Format> {
         Some(b'{') => Ok(Format::JsonLines),
         _ if ext.as_deref() == Some("json") => Err(Error::refused(
             path.display().to_string(),
-            crate::msg!(
+            msg!(
                 "a JSON import holds an array of records or one record per line",
                 "JSON 导入文件应为记录数组，或每行一条记录"
             ),
@@ -220,7 +220,7 @@ impl Collector<'_, '_> {
         }
     }
 
-    fn problem(&mut self, at: Location, field: Option<&str>, message: impl Into<String>) {
+    fn problem(&mut self, at: Location, field: Option<&str>, message: Msg) {
         self.problems.at(at, field, message);
     }
 }
@@ -232,13 +232,19 @@ pub fn check(n: &NewCase, org: &Org, policy: &Policy, now: DateTime<Utc>) -> Vec
         if let Err(e) =
             policy.routing.route(org, n.source, &n.area, n.category, n.complexity, n.risk_level, n.risk_flags)
         {
-            errs.push(FieldError::new("area", format!("cannot be routed: {e}")));
+            errs.push(FieldError::new("area", msg!("cannot be routed: {e}", "无法分流：{e}")));
         }
     }
     errs
 }
 
-const NOT_UTF8: &str = "is not valid UTF-8 (save the file as UTF-8, e.g. `iconv -f GBK -t UTF-8`)";
+/// The refusal of text that is not UTF-8 (`what` goes before it: "the header ", or nothing).
+fn not_utf8(what: &str, what_zh: &str) -> Msg {
+    msg!(
+        "{what}is not valid UTF-8 (save the file as UTF-8, e.g. `iconv -f GBK -t UTF-8`)",
+        "{what_zh}不是有效的 UTF-8（请把文件另存为 UTF-8，如 `iconv -f GBK -t UTF-8`）"
+    )
+}
 
 /// Reads and validates every record of the file; the new cases, or every problem found. (The
 /// whole file in memory: for tests and small files; [`import`] streams.)
@@ -277,7 +283,7 @@ pub fn read_into(
         return Err(e);
     }
     if c.problems.total == 0 && c.records == 0 {
-        c.problem(Location::File, None, "holds no records");
+        c.problem(Location::File, None, msg!("holds no records", "没有任何记录"));
     }
     if c.problems.total > 0 {
         return Err(c.problems.into_error(path));
@@ -332,7 +338,7 @@ fn read_csv(path: &Path, input: Input, c: &mut Collector<'_, '_>) -> Result<()> 
                 match std::str::from_utf8(raw) {
                     Ok(s) => names.push(s.trim().to_string()),
                     Err(_) => {
-                        c.problem(Location::Line(1), None, format!("the header {NOT_UTF8}"));
+                        c.problem(Location::Line(1), None, not_utf8("the header ", "表头"));
                         return Ok(());
                     }
                 }
@@ -354,7 +360,7 @@ fn read_csv(path: &Path, input: Input, c: &mut Collector<'_, '_>) -> Result<()> 
                 if let csv::ErrorKind::Io(_) = e.kind() {
                     return Err(Error::file(path, std::io::Error::other(e.to_string())));
                 }
-                c.problem(Location::Line(line), None, format!("not valid CSV: {e}"));
+                c.problem(Location::Line(line), None, msg!("not valid CSV: {e}", "不是有效的 CSV：{e}"));
                 continue;
             }
         }
@@ -364,7 +370,8 @@ fn read_csv(path: &Path, input: Input, c: &mut Collector<'_, '_>) -> Result<()> 
             continue; // a blank row, as spreadsheets leave at the end
         }
         if rec.len() != header.len() {
-            c.problem(at, None, format!("has {} fields; the header has {}", rec.len(), header.len()));
+            let (n, h) = (rec.len(), header.len());
+            c.problem(at, None, msg!("has {n} fields; the header has {h}", "有 {n} 个字段；表头有 {h} 个"));
             continue;
         }
         let mut fields = Vec::with_capacity(rec.len());
@@ -373,7 +380,7 @@ fn read_csv(path: &Path, input: Input, c: &mut Collector<'_, '_>) -> Result<()> 
             match std::str::from_utf8(raw) {
                 Ok(s) => fields.push((name.as_str(), s)),
                 Err(_) => {
-                    c.problem(at, Some(name), NOT_UTF8);
+                    c.problem(at, Some(name), not_utf8("", ""));
                     bad = true;
                 }
             }
@@ -392,18 +399,22 @@ fn check_header(header: &[String], c: &mut Collector<'_, '_>) -> bool {
     let mut seen = std::collections::HashSet::new();
     for name in header {
         if !FIELDS.contains(&name.as_str()) {
+            let names = FIELDS.join(", ");
             c.problem(
                 Location::Line(1),
                 Some(name),
-                format!("is not a case field (the header names are: {})", FIELDS.join(", ")),
+                msg!(
+                    "is not a case field (the header names are: {names})",
+                    "不是案件字段（表头可用的名称有：{names}）"
+                ),
             );
         } else if !seen.insert(name.as_str()) {
-            c.problem(Location::Line(1), Some(name), "appears twice in the header");
+            c.problem(Location::Line(1), Some(name), msg!("appears twice in the header", "在表头中出现了两次"));
         }
     }
     for name in REQUIRED {
         if !seen.contains(name) {
-            c.problem(Location::Line(1), Some(name), "column is missing from the header");
+            c.problem(Location::Line(1), Some(name), msg!("column is missing from the header", "表头缺少此列"));
         }
     }
     c.problems.total == before
@@ -430,7 +441,7 @@ fn read_json_lines(path: &Path, input: Input, c: &mut Collector<'_, '_>) -> Resu
         line += 1;
         let at = Location::Line(line);
         let Ok(text) = std::str::from_utf8(&buf) else {
-            c.problem(at, None, NOT_UTF8);
+            c.problem(at, None, not_utf8("", ""));
             continue;
         };
         if text.trim().is_empty() {
@@ -438,7 +449,7 @@ fn read_json_lines(path: &Path, input: Input, c: &mut Collector<'_, '_>) -> Resu
         }
         match RawRecord::parse(text) {
             Ok(v) => c.record(at, new_case_from_raw(&v, c.policy.office.time_zone)),
-            Err(e) => c.problem(at, None, format!("not valid JSON: {e}")),
+            Err(e) => c.problem(at, None, msg!("not valid JSON: {e}", "不是有效的 JSON：{e}")),
         }
     }
     Ok(())
@@ -465,12 +476,12 @@ fn read_json_array(path: &Path, input: Input, c: &mut Collector<'_, '_>) -> Resu
     }
     if !input.bad_lines().is_empty() {
         for &line in input.bad_lines() {
-            c.problem(Location::Line(line), None, NOT_UTF8);
+            c.problem(Location::Line(line), None, not_utf8("", ""));
         }
         return Ok(());
     }
     if let Err(e) = outcome {
-        c.problem(Location::Line(e.line() as u64), None, format!("not valid JSON: {e}"));
+        c.problem(Location::Line(e.line() as u64), None, msg!("not valid JSON: {e}", "不是有效的 JSON：{e}"));
     }
     Ok(())
 }

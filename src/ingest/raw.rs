@@ -36,7 +36,15 @@ pub fn new_case_from_raw(raw: &RawRecord, tz: OfficeTz) -> Result<NewCase, Vec<F
     let mut errs: Vec<FieldError> = raw
         .duplicates
         .iter()
-        .map(|k| FieldError::new(k.as_str(), "appears more than once in the record; give each field once"))
+        .map(|k| {
+            FieldError::new(
+                k.as_str(),
+                crate::msg!(
+                    "appears more than once in the record; give each field once",
+                    "在记录中出现了不止一次；每个字段只能给一次"
+                ),
+            )
+        })
         .collect();
     if let Err(more) = parsed {
         errs.extend(more);

@@ -10,6 +10,8 @@ use crate::domain::text::{mask_id, mask_phone};
 use crate::domain::{
     Case, Category, Complexity, FieldError, NewCase, OfficeTz, Org, Party, RiskFlags, RiskLevel, Source,
 };
+use crate::error::Msg;
+use crate::msg;
 
 /// How a record field is taken on input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -313,21 +315,27 @@ pub fn format_time(t: DateTime<Utc>, tz: OfficeTz) -> String {
 
 /// Parses a typed time in the office's zone: RFC 3339 with any offset (or `Z`), office wall time
 /// `YYYY-MM-DD HH:MM[:SS]` (also with `T` or `/`), or a bare `YYYY-MM-DD` (the office's midnight).
-pub fn parse_time(s: &str, tz: OfficeTz) -> Result<DateTime<Utc>, String> {
+pub fn parse_time(s: &str, tz: OfficeTz) -> Result<DateTime<Utc>, Msg> {
     let t = s.trim();
     let dashed = t.replace('/', "-");
     tz.parse(&dashed).map_err(|_| {
-        format!("{t:?} is not a date (expected e.g. 2023-05-01, 2023-05-01 14:30 or 2023-05-01T14:30:00+08:00)")
+        msg!(
+            "{t:?} is not a date (expected e.g. 2023-05-01, 2023-05-01 14:30 or 2023-05-01T14:30:00+08:00)",
+            "“{t}”不是日期或时间（应如 2023-05-01、2023-05-01 14:30 或 2023-05-01T14:30:00+08:00）"
+        )
     })
 }
 
 /// Parses a calendar day, `YYYY-MM-DD` (or `YYYY/MM/DD`).
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(s: &str) -> Result<NaiveDate, Msg> {
     let folded = normalize_width(s);
     let t = folded.trim();
-    NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(t, "%Y/%m/%d"))
-        .map_err(|_| format!("{t:?} is not a date (expected YYYY-MM-DD, e.g. 2023-05-01)"))
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(t, "%Y/%m/%d")).map_err(|_| {
+        msg!(
+            "{t:?} is not a date (expected YYYY-MM-DD, e.g. 2023-05-01)",
+            "“{t}”不是日期（应为 YYYY-MM-DD，如 2023-05-01）"
+        )
+    })
 }
 
 /// A scalar input value, whatever format it came from.
@@ -366,7 +374,7 @@ fn scalar_from_json(v: &serde_json::Value) -> Scalar {
     }
 }
 
-fn parse_amount(text: &str) -> Result<i64, String> {
+fn parse_amount(text: &str) -> Result<i64, Msg> {
     let folded = normalize_width(text);
     let t = folded.trim();
     if t.is_empty() {
@@ -378,7 +386,10 @@ fn parse_amount(text: &str) -> Result<i64, String> {
     // `1200.0` from a spreadsheet or a float in JSON: accepted when it is a whole number.
     match t.parse::<f64>() {
         Ok(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
-        _ => Err(format!("{t:?} is not a whole number of fen (amount_fen is in fen: 1 yuan = 100 fen)")),
+        _ => Err(msg!(
+            "{t:?} is not a whole number of fen (amount_fen is in fen: 1 yuan = 100 fen)",
+            "“{t}”不是整数的分（amount_fen 以分计：1 元 = 100 分）"
+        )),
     }
 }
 
@@ -412,7 +423,10 @@ impl CaseRecord {
                     rec.set(key, scalar_from_json(v), &mut errs);
                 }
             }
-            None => errs.push(FieldError::new("record", "is not a JSON object ({\"category\": …, …})")),
+            None => errs.push(FieldError::new(
+                "record",
+                msg!("is not a JSON object ({{\"category\": …, …}})", "不是 JSON 对象（应如 {{\"category\": …, …}}）"),
+            )),
         }
         (rec, errs)
     }
@@ -429,7 +443,11 @@ impl CaseRecord {
 
     fn set(&mut self, key: &str, value: Scalar, errs: &mut Vec<FieldError>) {
         let Some(f) = field(key) else {
-            errs.push(FieldError::new(key, format!("is not a case field (the fields are: {})", FIELDS.join(", "))));
+            let fields = FIELDS.join(", ");
+            errs.push(FieldError::new(
+                key,
+                msg!("is not a case field (the fields are: {fields})", "不是案件字段（字段有：{fields}）"),
+            ));
             return;
         };
         let text = match value {
@@ -437,13 +455,22 @@ impl CaseRecord {
             Scalar::List(t) if LIST_FIELDS.contains(&f.name) => t,
             Scalar::List(_) => {
                 if f.input != Input::DeskSet {
-                    errs.push(FieldError::new(key, "is a list; one text value was expected"));
+                    errs.push(FieldError::new(
+                        key,
+                        msg!("is a list; one text value was expected", "是一个列表；应为单个文本值"),
+                    ));
                 }
                 return;
             }
             Scalar::Invalid(what) => {
                 if f.input != Input::DeskSet {
-                    errs.push(FieldError::new(key, format!("is {what}; a text value was expected")));
+                    errs.push(FieldError::new(
+                        key,
+                        Msg::new(
+                            format!("is {what}; a text value was expected"),
+                            format!("是{}；应为文本值", shape_zh(what)),
+                        ),
+                    ));
                 }
                 return;
             }
@@ -464,18 +491,18 @@ impl CaseRecord {
     pub fn to_new_case(&self, tz: OfficeTz) -> Result<NewCase, Vec<FieldError>> {
         let mut errs = Vec::new();
         let received_at = required(&self.received_at, "received_at", &mut errs, |t| parse_time(t, tz));
-        let source = required(&self.source, "source", &mut errs, str::parse::<Source>);
-        let category = required(&self.category, "category", &mut errs, str::parse::<Category>);
+        let source = required(&self.source, "source", &mut errs, Source::read);
+        let category = required(&self.category, "category", &mut errs, Category::read);
         for (field, value) in
             [("applicant_name", &self.applicant_name), ("summary", &self.summary), ("area", &self.area)]
         {
             if value.trim().is_empty() {
-                errs.push(FieldError::new(field, "is missing; it must not be empty"));
+                errs.push(FieldError::new(field, missing()));
             }
         }
-        let complexity = or_default(&self.complexity, Complexity::General, "complexity", &mut errs);
-        let risk_level = or_default(&self.risk_level, RiskLevel::None, "risk_level", &mut errs);
-        let risk_flags = RiskFlags::parse(&self.risk_flags)
+        let complexity = or_default(&self.complexity, Complexity::General, "complexity", &mut errs, Complexity::read);
+        let risk_level = or_default(&self.risk_level, RiskLevel::None, "risk_level", &mut errs, RiskLevel::read);
+        let risk_flags = RiskFlags::read(&self.risk_flags)
             .map_err(|e| errs.push(FieldError::new("risk_flags", e)))
             .unwrap_or_default();
         match (received_at, source, category, complexity, risk_level) {
@@ -502,6 +529,19 @@ impl CaseRecord {
     }
 }
 
+/// The refusal of a required field left empty.
+fn missing() -> Msg {
+    msg!("is missing; it must not be empty", "缺失；不能为空")
+}
+
+/// A wrong-shaped JSON value's description ([`Scalar::Invalid`]) in Chinese.
+fn shape_zh(what: &str) -> &'static str {
+    match what {
+        "an object" => "一个对象",
+        _ => "一个含非文本值的列表",
+    }
+}
+
 /// Splits a `;`- (or `,`-) separated list of partners, dropping blanks.
 pub fn parse_partners(s: &str) -> Vec<String> {
     s.split([';', ',']).map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect()
@@ -511,25 +551,26 @@ fn required<T>(
     text: &str,
     field: &str,
     errs: &mut Vec<FieldError>,
-    parse: impl Fn(&str) -> Result<T, String>,
+    parse: impl Fn(&str) -> Result<T, Msg>,
 ) -> Option<T> {
     if text.trim().is_empty() {
-        errs.push(FieldError::new(field, "is missing; it must not be empty"));
+        errs.push(FieldError::new(field, missing()));
         return None;
     }
     parse(text).map_err(|e| errs.push(FieldError::new(field, e))).ok()
 }
 
-fn or_default<T: std::str::FromStr<Err = String>>(
+fn or_default<T>(
     text: &str,
     default: T,
     field: &str,
     errs: &mut Vec<FieldError>,
+    read: fn(&str) -> Result<T, Msg>,
 ) -> Option<T> {
     if text.trim().is_empty() {
         return Some(default);
     }
-    match text.parse() {
+    match read(text) {
         Ok(v) => Some(v),
         Err(e) => {
             errs.push(FieldError::new(field, e));
@@ -650,7 +691,7 @@ mod tests {
         assert!(new_case_from_json(&v, OfficeTz::default()).is_ok());
         v["summary"] = serde_json::json!(["a", "b"]);
         let errs = new_case_from_json(&v, OfficeTz::default()).unwrap_err();
-        assert!(errs.iter().any(|e| e.field == "summary" && e.message.contains("list")), "{errs:?}");
+        assert!(errs.iter().any(|e| e.field == "summary" && e.message.en().contains("list")), "{errs:?}");
     }
 
     #[test]

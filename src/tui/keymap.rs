@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
+use crate::error::Msg;
+use crate::msg;
 
 const DEFAULT_KEYMAP: &str = include_str!("default-keymap.toml");
 
@@ -110,8 +112,13 @@ pub struct Keymap {
     bell: bool,
 }
 
-fn parse_table(text: &str, origin: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
-    toml::from_str(text).map_err(|e| format!("{origin}: {e}"))
+fn parse_table(text: &str, origin: &str) -> Result<BTreeMap<String, Vec<String>>, Msg> {
+    toml::from_str(text).map_err(|e| not_toml(origin, e))
+}
+
+/// A keymap file that TOML cannot read (the parser's words are English).
+fn not_toml(origin: &str, e: impl std::fmt::Display) -> Msg {
+    msg!("{origin}: {e}", "{origin}：格式有误：{e}")
 }
 
 /// The settings a keymap file holds besides keys: `mouse = true|false` and `bell = true|false`.
@@ -122,15 +129,15 @@ struct Settings {
 }
 
 /// Takes the settings out of a keymap file's text; both default to on.
-fn split_settings(text: &str, origin: &str) -> Result<(String, Settings), String> {
-    let mut table: toml::Table = toml::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
+fn split_settings(text: &str, origin: &str) -> Result<(String, Settings), Msg> {
+    let mut table: toml::Table = toml::from_str(text).map_err(|e| not_toml(origin, e))?;
     let mut flag = |name: &str| match table.remove(name) {
         None => Ok(true),
         Some(toml::Value::Boolean(b)) => Ok(b),
-        Some(_) => Err(format!("{origin}: {name} must be true or false")),
+        Some(_) => Err(msg!("{origin}: {name} must be true or false", "{origin}：{name} 只能是 true 或 false")),
     };
     let settings = Settings { mouse: flag("mouse")?, bell: flag("bell")? };
-    Ok((toml::to_string(&table).map_err(|e| format!("{origin}: {e}"))?, settings))
+    Ok((toml::to_string(&table).map_err(|e| not_toml(origin, e))?, settings))
 }
 
 fn action_named(name: &str) -> Option<Action> {
@@ -155,7 +162,7 @@ impl Keymap {
         Keymap::build(user).map_err(|reason| crate::error::Error::setting("keymap", reason))
     }
 
-    fn build(user: Option<(&str, &str)>) -> Result<Keymap, String> {
+    fn build(user: Option<(&str, &str)>) -> Result<Keymap, Msg> {
         let mut table = parse_table(DEFAULT_KEYMAP, "default keymap")?;
         let mut settings = Settings { mouse: true, bell: true };
         if let Some((origin, text)) = user {
@@ -163,7 +170,7 @@ impl Keymap {
             settings = wanted;
             for (action, keys) in parse_table(&text, origin)? {
                 if action_named(&action).is_none() {
-                    return Err(format!("{origin}: unknown action {action:?}"));
+                    return Err(msg!("{origin}: unknown action {action:?}", "{origin}：未知操作“{action}”"));
                 }
                 table.insert(action, keys);
             }
@@ -171,17 +178,16 @@ impl Keymap {
         let mut by_key: HashMap<Key, Action> = HashMap::new();
         let mut by_action: BTreeMap<&'static str, Vec<Key>> = BTreeMap::new();
         for (name, keys) in &table {
-            let action = action_named(name).ok_or_else(|| format!("unknown action {name:?}"))?;
+            let action = action_named(name).ok_or_else(|| msg!("unknown action {name:?}", "未知操作“{name}”"))?;
+            let (origin, origin_zh) = user.map_or(("default keymap", "默认键位表"), |(o, _)| (o, o));
             for k in keys {
-                let key =
-                    Key::parse(k).map_err(|e| format!("{}: {e}", user.map(|(o, _)| o).unwrap_or("default keymap")))?;
+                let key = Key::parse(k).map_err(|e| msg!("{origin}: {e}", "{origin_zh}：无法识别的按键“{k}”"))?;
                 if let Some(other) = by_key.get(&key) {
-                    return Err(format!(
-                        "key {:?} is bound to both {} and {}; fix {}",
-                        k,
-                        other.name(),
-                        action.name(),
-                        user.map(|(origin, _)| origin).unwrap_or("the default keymap")
+                    let (a, b) = (other.name(), action.name());
+                    let fix = user.map_or("the default keymap", |(o, _)| o);
+                    return Err(msg!(
+                        "key {k:?} is bound to both {a} and {b}; fix {fix}",
+                        "按键“{k}”同时绑定了 {a} 和 {b}；请修改 {origin_zh}"
                     ));
                 }
                 by_key.insert(key, action.clone());

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::error::Msg;
+use crate::msg;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
@@ -80,11 +82,11 @@ struct StyleSpec {
     modifiers: Vec<String>,
 }
 
-fn color(s: &str) -> Result<Color, String> {
-    s.parse::<Color>().map_err(|_| format!("unknown colour {s:?}"))
+fn color(s: &str) -> Result<Color, Msg> {
+    s.parse::<Color>().map_err(|_| msg!("unknown colour {s:?}", "未知颜色“{s}”"))
 }
 
-fn style(spec: &StyleSpec) -> Result<Style, String> {
+fn style(spec: &StyleSpec) -> Result<Style, Msg> {
     let mut st = Style::default();
     if let Some(fg) = &spec.fg {
         st = st.fg(color(fg)?);
@@ -99,7 +101,12 @@ fn style(spec: &StyleSpec) -> Result<Style, String> {
             "italic" => Modifier::ITALIC,
             "underlined" => Modifier::UNDERLINED,
             "reversed" => Modifier::REVERSED,
-            other => return Err(format!("unknown modifier {other:?}")),
+            other => {
+                return Err(msg!(
+                    "unknown modifier {other:?}",
+                    "未知修饰“{other}”（可用：bold、dim、italic、underlined、reversed）"
+                ))
+            }
         });
     }
     Ok(st)
@@ -113,7 +120,7 @@ impl Theme {
 
     /// Parses a theme file over the `mono` styles: a style the file leaves out keeps mono's
     /// (colourless, so it suits any background), and the selected row is always marked.
-    fn parse(text: &str) -> Result<Theme, String> {
+    fn parse(text: &str) -> Result<Theme, Msg> {
         let mono = EMBEDDED.iter().find(|(n, _)| *n == "mono").map_or("", |(_, t)| *t);
         let base = Theme::parse_over(mono, Theme::default())?;
         let mut t = Theme::parse_over(text, base)?;
@@ -123,11 +130,11 @@ impl Theme {
         Ok(t)
     }
 
-    fn parse_over(text: &str, base: Theme) -> Result<Theme, String> {
-        let f: ThemeFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    fn parse_over(text: &str, base: Theme) -> Result<Theme, Msg> {
+        let f: ThemeFile = toml::from_str(text).map_err(|e| msg!("{e}", "主题文件格式有误：{e}"))?;
         let mut t = Theme { name: f.name, ..base };
         for (key, spec) in &f.styles {
-            let st = style(spec).map_err(|e| format!("theme style {key}: {e}"))?;
+            let st = style(spec).map_err(|e| msg!("theme style {key}: ", "主题样式 {key}：").then(e))?;
             let slot = match key.as_str() {
                 "border" => &mut t.border,
                 "border_focused" => &mut t.border_focused,
@@ -149,7 +156,7 @@ impl Theme {
                 "success" => &mut t.success,
                 "bar_full" => &mut t.bar_full,
                 "bar" => &mut t.bar,
-                other => return Err(format!("unknown style {other:?}")),
+                other => return Err(msg!("unknown style {other:?}", "未知样式“{other}”")),
             };
             *slot = st;
         }
@@ -167,9 +174,13 @@ impl Theme {
             let text = crate::files::reader::read_text(path, crate::files::reader::SMALL_CAP)?;
             return Theme::parse(&text).map_err(|reason| Error::setting(format!("theme {name_or_path}"), reason));
         }
+        let names = builtin_names().join(", ");
         Err(Error::setting(
             "--theme",
-            format!("no theme {name_or_path:?}: use one of {} or a path to a theme file", builtin_names().join(", ")),
+            msg!(
+                "no theme {name_or_path:?}: use one of {names} or a path to a theme file",
+                "没有主题“{name_or_path}”：请用 {names} 之一，或主题文件的路径"
+            ),
         ))
     }
 

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::domain::bounds::control_character;
 use crate::domain::intake::tidy_party;
 use crate::domain::office_time::OfficeTz;
 use crate::domain::text::parse_yuan;
@@ -11,7 +12,9 @@ use crate::domain::{
     Category, Complexity, FieldError, FollowupChannel, FollowupOutcome, Lang, NewCase, Org, Party, RiskFlags,
     RiskLevel, Source, Tier,
 };
+use crate::error::Msg;
 use crate::ingest::record::{parse_partners, INPUT_FIELDS};
+use crate::msg;
 use crate::store::FollowupRecord;
 use crate::tui::i18n::Strings;
 use crate::tui::popups::matches;
@@ -96,6 +99,8 @@ pub struct Form {
     pub fields: Vec<Field>,
     /// The focused field.
     pub focus: usize,
+    /// The language of its words: labels, and the validation errors shown under the fields.
+    pub lang: Lang,
 }
 
 pub(super) fn choices<T: Copy>(
@@ -130,8 +135,8 @@ impl Form {
         self.fields.iter().find(|f| f.key == key).map(Field::value).unwrap_or("")
     }
 
-    /// Shows validation errors under their fields (unknown keys go on the first field); focuses
-    /// the first field in error.
+    /// Shows validation errors under their fields, in the form's language (unknown keys go on
+    /// the first field); focuses the first field in error.
     pub fn set_errors(&mut self, errors: &[FieldError]) {
         for f in &mut self.fields {
             f.error = None;
@@ -140,7 +145,7 @@ impl Form {
             let i = self.fields.iter().position(|f| f.key == e.field).unwrap_or(0);
             if let Some(f) = self.fields.get_mut(i) {
                 if f.error.is_none() {
-                    f.error = Some(e.message.clone());
+                    f.error = Some(e.reason(self.lang).to_string());
                 }
             }
         }
@@ -192,7 +197,7 @@ impl Form {
                 }
             })
             .collect();
-        Form { fields, focus: 0 }
+        Form { fields, focus: 0, lang }
     }
 
     /// True when any field differs from a fresh intake form (something would be lost on Esc).
@@ -210,7 +215,7 @@ impl Form {
             0
         } else {
             parse_yuan(amount).unwrap_or_else(|e| {
-                errs.push(FieldError::new("amount_fen", e));
+                errs.push(FieldError::new("amount_fen", yuan_refused(e, amount)));
                 0
             })
         };
@@ -219,18 +224,18 @@ impl Form {
             now
         } else {
             tz.parse(received).unwrap_or_else(|e| {
-                errs.push(FieldError::new("received_at", e));
+                errs.push(FieldError::new("received_at", time_refused(e, received)));
                 now
             })
         };
-        let risk_flags = RiskFlags::parse(self.value("risk_flags")).unwrap_or_else(|e| {
+        let risk_flags = RiskFlags::read(self.value("risk_flags")).unwrap_or_else(|e| {
             errs.push(FieldError::new("risk_flags", e));
             RiskFlags::default()
         });
         let parse = |key: &str, errs: &mut Vec<FieldError>| -> String {
             let v = self.value(key).to_string();
             if v.is_empty() {
-                errs.push(FieldError::new(key, "choose one"));
+                errs.push(FieldError::new(key, msg!("choose one", "请选择一项")));
             }
             v
         };
@@ -283,25 +288,34 @@ impl Form {
                 Field::text("note", s.f_note),
             ],
             focus: 0,
+            lang,
         }
     }
 
     /// The follow-up form's values.
     pub fn to_followup(&self) -> Result<FollowupRecord, Vec<FieldError>> {
-        let outcome =
-            self.value("outcome").parse::<FollowupOutcome>().map_err(|e| vec![FieldError::new("outcome", e)])?;
-        let channel =
-            self.value("channel").parse::<FollowupChannel>().map_err(|e| vec![FieldError::new("channel", e)])?;
+        let outcome = FollowupOutcome::read(self.value("outcome")).map_err(|e| vec![FieldError::new("outcome", e)])?;
+        let channel = FollowupChannel::read(self.value("channel")).map_err(|e| vec![FieldError::new("channel", e)])?;
         let note = self.value("note").trim().to_string();
         if let Some(c) = crate::domain::text::find_hostile(&note, false) {
-            return Err(vec![FieldError::new("note", format!("contains the control character U+{:04X}", c as u32))]);
+            return Err(vec![FieldError::new("note", control_character(c))]);
         }
         let visitor = self.value("visitor").trim().to_string();
         if let Some(c) = crate::domain::text::find_hostile(&visitor, false) {
-            return Err(vec![FieldError::new("visitor", format!("contains the control character U+{:04X}", c as u32))]);
+            return Err(vec![FieldError::new("visitor", control_character(c))]);
         }
         Ok(FollowupRecord { channel, outcome, note, visitor })
     }
+}
+
+/// The refusal of a typed amount `v` ([`parse_yuan`]'s English `e`) in both languages.
+pub(super) fn yuan_refused(e: String, v: &str) -> Msg {
+    msg!("{e}", "“{v}”不是以元为单位的金额（如 1200.50）")
+}
+
+/// The refusal of a typed time `v` ([`OfficeTz::parse`]'s English `e`) in both languages.
+pub(super) fn time_refused(e: String, v: &str) -> Msg {
+    msg!("{e}", "“{v}”不是日期或时间（应如 2026-01-31 或 2026-01-31 14:30）")
 }
 
 /// Every combination of risk flags, none first: `(codes, label)`.

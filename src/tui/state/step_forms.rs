@@ -5,7 +5,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::form::{choices, Field, FieldKind, Form};
+use super::form::{choices, time_refused, yuan_refused, Field, FieldKind, Form};
+use crate::domain::bounds::control_character;
 use crate::domain::clocks::Clocks;
 use crate::domain::lifecycle::{allowed, finishing_event};
 use crate::domain::office_time::{parse_date, OfficeTz};
@@ -13,6 +14,7 @@ use crate::domain::screening::Duty;
 use crate::domain::text::{find_hostile, parse_yuan};
 use crate::domain::{AgreementForm, Case, ExtensionConsent, FieldError, Lang, Org, ReferralKind, Status, ToldRoute};
 use crate::ingest::record::parse_partners;
+use crate::msg;
 use crate::store::{OutcomeRecord, ScreeningRecord};
 use crate::tui::steps::{CaseStep, StepWrite};
 
@@ -109,7 +111,7 @@ impl Form {
             CaseStep::Arrive => vec![text("at", lang)],
             CaseStep::Close => return None,
         };
-        Some(Form { fields, focus: 0 })
+        Some(Form { fields, focus: 0, lang })
     }
 
     /// The outcome form with the fields of `outcome`: an agreement's form, amount and
@@ -139,7 +141,7 @@ impl Form {
             ]),
             _ => fields.push(text("note", lang)),
         }
-        Form { fields, focus: 0 }
+        Form { fields, focus: 0, lang }
     }
 
     /// The outcome the form's first field names.
@@ -170,7 +172,10 @@ impl Form {
                 let days = self.required("days", &mut errs);
                 let days = crate::domain::identity::normalize_width(&days).parse::<i64>().unwrap_or_else(|_| {
                     if !days.is_empty() {
-                        errs.push(FieldError::new("days", format!("{days:?} is not a whole number of days")));
+                        errs.push(FieldError::new(
+                            "days",
+                            msg!("{days:?} is not a whole number of days", "“{days}”不是整数天数"),
+                        ));
                     }
                     0
                 });
@@ -201,7 +206,7 @@ impl Form {
                 let amount = self.plain("amount_agreed", errs);
                 let amount_agreed_fen = (!amount.is_empty()).then(|| {
                     parse_yuan(&amount).unwrap_or_else(|e| {
-                        errs.push(FieldError::new("amount_agreed", e));
+                        errs.push(FieldError::new("amount_agreed", yuan_refused(e, &amount)));
                         0
                     })
                 });
@@ -209,7 +214,10 @@ impl Form {
                 let due = self.plain("performance_due", errs);
                 let performance_due = (!due.is_empty()).then(|| self.time("performance_due", now, tz, errs));
                 if on_the_spot && performance_due.is_some() {
-                    errs.push(FieldError::new("performance_due", "performed on the spot: leave the date empty"));
+                    errs.push(FieldError::new(
+                        "performance_due",
+                        msg!("performed on the spot: leave the date empty", "已当场履行：履行期限请留空"),
+                    ));
                 }
                 OutcomeRecord {
                     agreement: self.value("agreement").parse().ok(),
@@ -231,7 +239,7 @@ impl Form {
     fn plain(&self, key: &str, errs: &mut Vec<FieldError>) -> String {
         let v = self.value(key).trim().to_string();
         if let Some(c) = find_hostile(&v, false) {
-            errs.push(FieldError::new(key, format!("contains the control character U+{:04X}", c as u32)));
+            errs.push(FieldError::new(key, control_character(c)));
         }
         v
     }
@@ -240,7 +248,7 @@ impl Form {
     fn required(&self, key: &str, errs: &mut Vec<FieldError>) -> String {
         let v = self.plain(key, errs);
         if v.is_empty() {
-            errs.push(FieldError::new(key, "is required"));
+            errs.push(FieldError::new(key, msg!("is required", "必填")));
         }
         v
     }
@@ -251,7 +259,7 @@ impl Form {
         if v.is_empty() {
             return None;
         }
-        tz.parse(v).map_err(|e| errs.push(FieldError::new(key, e))).ok()
+        tz.parse(v).map_err(|e| errs.push(FieldError::new(key, time_refused(e, v)))).ok()
     }
 
     /// The typed office time of `key`; empty is `now`.
@@ -261,14 +269,14 @@ impl Form {
             return now;
         }
         tz.parse(v).unwrap_or_else(|e| {
-            errs.push(FieldError::new(key, e));
+            errs.push(FieldError::new(key, time_refused(e, v)));
             now
         })
     }
 
     /// The escalation form: the reason, required (the audit trail shows it with from → to).
     pub fn reason(lang: Lang) -> Form {
-        Form { fields: vec![text("why", lang)], focus: 0 }
+        Form { fields: vec![text("why", lang)], focus: 0, lang }
     }
 
     /// The escalation form's reason, or the error.
@@ -309,6 +317,7 @@ impl Form {
                 text("note", lang),
             ],
             focus: 0,
+            lang,
         }
     }
 
@@ -317,14 +326,14 @@ impl Form {
         let mut errs = Vec::new();
         let committee = self.value("committee").to_string();
         if committee.is_empty() {
-            errs.push(FieldError::new("committee", "no screening duty is open"));
+            errs.push(FieldError::new("committee", msg!("no screening duty is open", "没有待完成的排查任务")));
         }
         let day = self.value("day").trim();
         let day = if day.is_empty() {
             today
         } else {
             parse_date(day).unwrap_or_else(|e| {
-                errs.push(FieldError::new("day", e));
+                errs.push(FieldError::new("day", msg!("{e}", "“{day}”不是日期（应为 YYYY-MM-DD，如 2026-01-31）")));
                 today
             })
         };
@@ -333,7 +342,7 @@ impl Form {
             0
         } else {
             crate::domain::identity::normalize_width(&found).parse::<u32>().unwrap_or_else(|_| {
-                errs.push(FieldError::new("found", format!("{found:?} is not a number")));
+                errs.push(FieldError::new("found", msg!("{found:?} is not a number", "“{found}”不是数字")));
                 0
             })
         };
