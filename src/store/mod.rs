@@ -97,7 +97,10 @@ fn configure(conn: &mut Connection, path: &Path, writable: bool) -> Result<()> {
         let db = path.to_path_buf();
         conn.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: std::ffi::c_int| {
             if pages >= stamp::AUTO_CHECKPOINT_PAGES {
-                stamp::around_checkpoint(&db, || wal.checkpoint())?;
+                // As SQLite's own hook does, a checkpoint that cannot run now (another process
+                // is checkpointing: SQLITE_BUSY) is left for a later commit. An error returned
+                // here would fail the statement whose commit has already happened.
+                let _ = stamp::around_checkpoint(&db, || wal.checkpoint());
             }
             Ok(())
         }))?;

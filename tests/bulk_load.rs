@@ -1,0 +1,60 @@
+//! The generator's bulk load (issue 13: the generator at scale) sets the row triggers aside and
+//! does their work once at the end: the statistics counts it leaves equal the counts the
+//! triggers build row by row, and every trigger is back afterwards.
+
+use chrono::{TimeZone, Utc};
+use duty_desk::domain::{Org, Policy};
+use duty_desk::ingest::generate::generate;
+use duty_desk::store::Store;
+use tempfile::TempDir;
+
+type Row = Vec<rusqlite::types::Value>;
+
+fn counts(conn: &rusqlite::Connection) -> Vec<Row> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT dim, span, block, k1, k2, k3, n, mediated, successful, amount_fen, oral, performed, judicial, \
+             withdrawn, over_clock FROM stats_blocks WHERE n <> 0 OR mediated <> 0 OR amount_fen <> 0 \
+             OR performed <> 0 OR over_clock <> 0 ORDER BY dim, span, block, k1, k2, k3",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| (0..15).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect::<rusqlite::Result<Row>>());
+    rows.unwrap().map(Result::unwrap).collect()
+}
+
+fn triggers(conn: &rusqlite::Connection) -> Vec<(String, String)> {
+    let mut stmt = conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name").unwrap();
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    rows.map(Result::unwrap).collect()
+}
+
+#[test]
+fn a_bulk_load_leaves_the_counts_the_triggers_would_have_and_every_trigger_in_place() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("bulk.db");
+    let now = Utc.with_ymd_and_hms(2026, 11, 20, 6, 30, 0).unwrap();
+    let before = {
+        let mut store = Store::create(&path).unwrap();
+        let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
+        store.init_org(&org, &Policy::default(), now).unwrap();
+        let before = triggers(&rusqlite::Connection::open(&path).unwrap());
+        let (org, policy) = (store.org().clone(), store.policy().clone());
+        let cases = generate(&org, &policy, 7, 3_000, now).map(|g| (g.case, g.followups));
+        assert_eq!(store.insert_generated(cases, "bulk test", now).unwrap(), 3_000);
+        before
+    };
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    assert_eq!(triggers(&conn), before, "every trigger is back, as it was");
+    let bulk = counts(&conn);
+    assert!(bulk.len() > 100, "the load was counted: {} rows", bulk.len());
+
+    // The same rows again, one by one through the triggers.
+    conn.execute_batch(
+        "CREATE TEMP TABLE c AS SELECT * FROM cases; CREATE TEMP TABLE f AS SELECT * FROM followups;
+         DELETE FROM followups; DELETE FROM cases; DELETE FROM stats_blocks;
+         INSERT INTO cases SELECT * FROM temp.c; INSERT INTO followups SELECT * FROM temp.f;",
+    )
+    .unwrap();
+    assert_eq!(counts(&conn), bulk, "the bulk load's counts differ from the triggers' row by row");
+}
