@@ -318,3 +318,18 @@ fn write_command_lines_are_in_chinese_under_lang_zh() {
     let said = zh(&["escalate", &r, "--reason", "案情复杂"]);
     assert!(said.starts_with(&format!("{r}：已上报至 ")) && said.contains("；待分派"), "{said}");
 }
+
+/// A rules file out of range is refused in Chinese, naming the key, its value and the range.
+#[test]
+fn a_bad_rules_file_is_refused_in_chinese() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let db = Db { path: dir.path().join("new.db"), dir };
+    let rules = db.file("rules.toml", b"[clocks]\nfollowup_days = 0\n");
+    let (code, err) = zh_run(&db, Zh::Option, &["init", "--rules", rules.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("rules.toml：规则文件：followup_days = 0 超出范围（允许 1 到 "), "{err}");
+    let (code, _, err) = db.run(&["init", "--rules", rules.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("rules.toml: rules file: followup_days = 0 is out of range (allowed: 1 to "), "{err}");
+    assert!(!db.path.exists(), "nothing was created");
+}

@@ -162,8 +162,8 @@ pub fn init(ctx: &Context, a: &InitArgs) -> Result<()> {
         )
     })?;
     let policy = match &a.rules {
-        Some(p) => Policy::from_toml(&read_text(p, crate::files::reader::SMALL_CAP)?)
-            .map_err(|e| Error::refused(p.display().to_string(), crate::msg!("{e}", "规则文件无效：{e}")))?,
+        Some(p) => Policy::read(&read_text(p, crate::files::reader::SMALL_CAP)?)
+            .map_err(|e| Error::refused(p.display().to_string(), e))?,
         None => Policy::default(),
     };
     let mut store = Store::create(&ctx.db)?;
