@@ -293,3 +293,28 @@ fn init_check_and_backup_say_so_in_chinese() {
     let said = out(&["--lang", "en", "backup", db.dir.path().join("copy2.db").to_str().unwrap()]);
     assert!(said.starts_with("backed up "), "{said}");
 }
+
+/// The lines of write commands (import, escalate) follow the language; English is unchanged.
+#[test]
+fn write_command_lines_are_in_chinese_under_lang_zh() {
+    let db = Db::demo(3);
+    let csv = "received_at,source,category,applicant_name,summary,area\n\
+               2023-01-01,walk_in,neighbour,张三,吵架,WH-HBW-01-01\n";
+    let file = db.file("good.csv", csv.as_bytes());
+    let f = file.to_str().unwrap();
+    let zh = |args: &[&str]| {
+        let o = db.cmd(&[&["--lang", "zh"], args].concat()).output().unwrap();
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    assert_eq!(zh(&["import", "--dry-run", f]).trim(), "正常：1 条 CSV 记录有效（试运行：未保存任何内容）");
+    let said = zh(&["import", f]);
+    assert!(said.starts_with("已从 CSV 导入 1 件案件"), "{said}");
+    let (code, out, err) = db.run(&["--lang", "en", "import", "--dry-run", f]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), "ok: 1 CSV record(s) are valid (dry run: nothing was stored)");
+    // The imported case, just received, goes one tier up.
+    let r = said.split(['(', ')']).nth(1).unwrap_or_default().to_string();
+    let said = zh(&["escalate", &r, "--reason", "案情复杂"]);
+    assert!(said.starts_with(&format!("{r}：已上报至 ")) && said.contains("；待分派"), "{said}");
+}

@@ -12,6 +12,7 @@ use crate::domain::text::sanitize;
 use crate::domain::{Case, Lang, Org};
 use crate::error::{Error, Result};
 use crate::ingest::record::CaseRecord;
+use crate::msg;
 use crate::store::{Expect, FollowupRecord, Store};
 
 fn say(line: &str) -> Result<()> {
@@ -46,13 +47,11 @@ pub fn assign(ctx: &Context, a: &AssignArgs) -> Result<()> {
     let expect = if a.if_unassigned { Expect::Unassigned } else { Expect::Latest };
     let case = store.assign(&a.reference, mediator.id, expect, a.force, Utc::now())?;
     done(a.json, &case, &store, || {
-        format!(
-            "{}: assigned to {} (#{}), mediate by {}",
-            sanitize(&case.reference),
-            sanitize(&mediator.name),
-            mediator.id,
-            super::output::opt_time(store.policy().office.time_zone, case.mediation_due)
-        )
+        let (r, name, id) = (sanitize(&case.reference), sanitize(&mediator.name), mediator.id);
+        let by = super::output::opt_time(store.policy().office.time_zone, case.mediation_due);
+        msg!("{r}: assigned to {name} (#{id}), mediate by {by}", "{r}：已分派给 {name}（#{id}），调解截止 {by}")
+            .get(ctx.lang)
+            .to_string()
     })
 }
 
@@ -61,7 +60,8 @@ pub fn escalate(ctx: &Context, a: &EscalateArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
     let case = store.escalate(&a.reference, &a.reason, Expect::Latest, Utc::now())?;
     done(a.json, &case, &store, || {
-        format!("{}: escalated to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang))
+        let (r, to) = (sanitize(&case.reference), place(store.org(), &case, ctx.lang));
+        msg!("{r}: escalated to {to}; unassigned", "{r}：已上报至 {to}；待分派").get(ctx.lang).to_string()
     })
 }
 
@@ -70,7 +70,8 @@ pub fn transfer(ctx: &Context, a: &TransferArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
     let case = store.transfer(&a.reference, &a.committee, Expect::Latest, Utc::now())?;
     done(a.json, &case, &store, || {
-        format!("{}: transferred to {}; unassigned", sanitize(&case.reference), place(store.org(), &case, ctx.lang))
+        let (r, to) = (sanitize(&case.reference), place(store.org(), &case, ctx.lang));
+        msg!("{r}: transferred to {to}; unassigned", "{r}：已转至 {to}；待分派").get(ctx.lang).to_string()
     })
 }
 
@@ -87,18 +88,20 @@ pub fn followup(ctx: &Context, a: &FollowupArgs) -> Result<()> {
         FollowupRecord { channel: a.channel, outcome: a.outcome, note: a.note.clone(), visitor: a.visitor.clone() };
     let seen = Expect::Version(store.case_by_ref(&a.reference)?.version);
     let case = store.record_followup(&a.reference, &record, seen, Utc::now())?;
-    let mut line = format!(
-        "{}: follow-up recorded ({}); status {}",
-        sanitize(&case.reference),
-        a.outcome.label(ctx.lang),
-        case.status.label(ctx.lang)
-    );
+    let l = ctx.lang;
+    let (r, outcome, status) = (sanitize(&case.reference), a.outcome.label(l), case.status.label(l));
+    let mut line =
+        msg!("{r}: follow-up recorded ({outcome}); status {status}", "{r}：已记录回访（{outcome}）；状态 {status}")
+            .get(l)
+            .to_string();
     let tz = store.policy().office.time_zone;
     if let Some(next) = store.followups_of(case.id)?.iter().find(|f| f.done_at.is_none()) {
-        line.push_str(&format!("; next visit {}", tz.minutes(next.due)));
+        let due = tz.minutes(next.due);
+        line.push_str(msg!("; next visit {due}", "；下次回访 {due}").get(l));
     }
     for item in store.rectify_items_of(case.id)?.iter().filter(|i| i.status == ItemStatus::Open) {
-        line.push_str(&format!("; rectification item #{} open, due {}", item.id, tz.minutes(item.due)));
+        let (id, due) = (item.id, tz.minutes(item.due));
+        line.push_str(msg!("; rectification item #{id} open, due {due}", "；整改事项 #{id} 待办，期限 {due}").get(l));
     }
     done(a.json, &case, &store, || line)
 }

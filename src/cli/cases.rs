@@ -188,14 +188,23 @@ pub fn import(ctx: &Context, a: &ImportArgs) -> Result<()> {
             "last_ref": done.last_ref,
         }))?;
     } else if a.dry_run {
-        out.line(&format!("ok: {} {kind} record(s) are valid (dry run: nothing was stored)", done.records))?;
+        let n = done.records;
+        out.line(
+            msg!(
+                "ok: {n} {kind} record(s) are valid (dry run: nothing was stored)",
+                "正常：{n} 条 {kind} 记录有效（试运行：未保存任何内容）"
+            )
+            .get(ctx.lang),
+        )?;
     } else {
         let span = match (&done.first_ref, &done.last_ref) {
             (Some(f), Some(l)) if f != l => format!(" ({f} … {l})"),
             (Some(f), _) => format!(" ({f})"),
             _ => String::new(),
         };
-        out.line(&crate::domain::text::sanitize(&format!("imported {} case(s) from {kind}{span}", done.records)))?;
+        let n = done.records;
+        let said = msg!("imported {n} case(s) from {kind}{span}", "已从 {kind} 导入 {n} 件案件{span}");
+        out.line(&crate::domain::text::sanitize(said.get(ctx.lang)))?;
     }
     out.flush()
 }

@@ -14,6 +14,7 @@ use crate::domain::text::sanitize;
 use crate::domain::{Case, Status};
 use crate::error::Result;
 use crate::ingest::record::{parse_partners, CaseRecord};
+use crate::msg;
 use crate::store::{Expect, OutcomeRecord, Referral, Session, Store};
 
 /// The version the write expects: `--if-version`, else the one read now.
@@ -84,14 +85,16 @@ fn finish(ctx: &Context, reference: &str, outcome: &OutcomeRecord, w: &WriteOpts
     if let Some(agreement) = case.agreement {
         line.push_str(&format!(" ({})", agreement.label(ctx.lang)));
     }
+    let l = ctx.lang;
     if outcome.on_the_spot {
-        line.push_str("; performed on the spot");
+        line.push_str(msg!("; performed on the spot", "；已当场履行").get(l));
     }
     if let Some(route) = case.told_route {
-        line.push_str(&format!("; parties told: {}", route.label(ctx.lang)));
+        let route = route.label(l);
+        line.push_str(msg!("; parties told: {route}", "；已告知当事人：{route}").get(l));
     }
     if followups > 0 {
-        line.push_str(&format!("; {followups} follow-up(s) scheduled"));
+        line.push_str(msg!("; {followups} follow-up(s) scheduled", "；已安排 {followups} 次回访").get(l));
     }
     done(&store, &case, w, &line)
 }
@@ -118,11 +121,10 @@ pub fn judicial(ctx: &Context, a: &JudicialArgs) -> Result<()> {
     let now = Utc::now();
     let at = typed_time(store.policy().office.time_zone, a.date.as_deref(), "--date")?;
     let case = store.apply_judicial(&a.reference, at.unwrap_or(now), &a.court, seen, now)?;
-    let line = format!(
-        "judicial confirmation applied for at {} ({})",
-        case.judicial_court,
-        opt_time(store.policy().office.time_zone, case.judicial_applied_at)
-    );
+    let (court, when) = (&case.judicial_court, opt_time(store.policy().office.time_zone, case.judicial_applied_at));
+    let line = msg!("judicial confirmation applied for at {court} ({when})", "已向{court}申请司法确认（{when}）")
+        .get(ctx.lang)
+        .to_string();
     done(&store, &case, &a.write, &line)
 }
 
@@ -134,7 +136,8 @@ pub fn refer(ctx: &Context, a: &ReferArgs) -> Result<()> {
     let at = typed_time(store.policy().office.time_zone, a.date.as_deref(), "--date")?;
     let referral = Referral { kind: a.to, body: a.body.clone(), at: at.unwrap_or(now) };
     let case = store.refer(&a.reference, &referral, seen, now)?;
-    let line = format!("referred to {} ({})", case.referred_body, a.to.label(ctx.lang));
+    let (body, kind) = (&case.referred_body, a.to.label(ctx.lang));
+    let line = msg!("referred to {body} ({kind})", "已移送{body}（{kind}）").get(ctx.lang).to_string();
     done(&store, &case, &a.write, &line)
 }
 
