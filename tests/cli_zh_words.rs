@@ -126,9 +126,13 @@ fn an_invalid_organisation_is_refused_in_chinese_and_creates_nothing() {
         let (code, err) = zh_run(&db, how, &["init", "--org", path.to_str().unwrap()]);
         assert_eq!(code, 1, "{how:?}: {err}");
         assert!(err.contains("组织数据无效；未创建任何内容"), "{how:?}: {err}");
-        assert!(err.contains("unknown area NOPE"), "the problem is named: {err}");
+        assert!(err.contains("：未知地区 NOPE"), "the problem is named: {err}");
+        assert!(!err.contains("unknown area"), "{err}");
         assert!(!db.path.exists(), "nothing was created");
     }
+    let (code, _, err) = db.run(&["--lang", "en", "init", "--org", path.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(": unknown area NOPE"), "English unchanged: {err}");
     let garbage = db.file("garbage.json", b"not json");
     let (code, err) = zh_run(&db, Zh::Option, &["init", "--org", garbage.to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
