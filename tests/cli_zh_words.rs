@@ -337,3 +337,31 @@ fn a_bad_rules_file_is_refused_in_chinese() {
     assert!(err.contains("rules.toml: rules file: followup_days = 0 is out of range (allowed: 1 to "), "{err}");
     assert!(!db.path.exists(), "nothing was created");
 }
+
+/// Import progress and a refused close are worded in Chinese under --lang zh.
+#[test]
+fn import_progress_and_a_blocked_close_are_in_chinese() {
+    let db = Db::demo(2);
+    let csv = "received_at,source,category,applicant_name,summary,area\n\
+               2023-01-01,walk_in,neighbour,张三,吵架,WH-HBW-01-01\n";
+    let file = db.file("one.csv", csv.as_bytes());
+    let o = db.cmd(&["--lang", "zh", "import", "--progress", file.to_str().unwrap()]).output().unwrap();
+    let (out, err) = (String::from_utf8(o.stdout).unwrap(), String::from_utf8(o.stderr).unwrap());
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("导入：已读取、校验并暂存 1 行") && err.contains("导入：已发布 1/1 件案件"), "{err}");
+    let r = out.split(['(', ')']).nth(1).unwrap_or_default().to_string();
+    for args in [
+        &["assign", &r, "1", "--force"][..],
+        &["mediate", &r, "--place", "调解室"],
+        &["resolve", &r, "--outcome", "resolved", "--on-the-spot"],
+    ] {
+        let (code, _, err) = db.run(args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+    }
+    let (code, err) = zh_run(&db, Zh::Option, &["close", &r]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(&format!("{r} 尚不能结案：还有 1 次回访未完成；未作任何更改")), "{err}");
+    let (code, _, err) = db.run(&["close", &r]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("cannot close yet: 1 follow-up visit(s) still due; nothing was changed"), "{err}");
+}
