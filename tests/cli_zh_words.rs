@@ -365,3 +365,17 @@ fn import_progress_and_a_blocked_close_are_in_chinese() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("cannot close yet: 1 follow-up visit(s) still due; nothing was changed"), "{err}");
 }
+
+/// A bad risk flag and a bad period are refused in Chinese.
+#[test]
+fn a_bad_risk_flag_and_a_bad_period_are_refused_in_chinese() {
+    let db = Db::demo(1);
+    let add =
+        ["add", "--category", "neighbour", "--applicant-name", "张三", "--summary", "吵架", "--area", "WH-HBW-01-01"];
+    let (code, err) = zh_run(&db, Zh::Option, &[&add[..], &["--risk-flags", "bogus"]].concat());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--risk-flags：未知的风险标记“bogus”（可选：群体性、舆情、民转刑"), "{err}");
+    let (code, err) = zh_run(&db, Zh::Option, &["report", "--period", "2023-Q9"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--period：“2023-Q9”不是期间"), "{err}");
+}

@@ -105,7 +105,7 @@ fn from_flags(a: &AddArgs, tz: OfficeTz, now: chrono::DateTime<Utc>) -> Result<N
         )));
     };
     let risk_flags = match &a.risk_flags {
-        Some(f) => RiskFlags::parse(f).map_err(|e| Error::Usage(msg!("--risk-flags: {e}", "--risk-flags：{e}")))?,
+        Some(f) => RiskFlags::read(f).map_err(|e| Error::Usage(msg!("--risk-flags: ", "--risk-flags：").then(e)))?,
         None => RiskFlags::default(),
     };
     let received_at = typed_time(tz, a.received_at.as_deref(), "--received-at")?.unwrap_or(now);
