@@ -378,4 +378,7 @@ fn a_bad_risk_flag_and_a_bad_period_are_refused_in_chinese() {
     let (code, err) = zh_run(&db, Zh::Option, &["report", "--period", "2023-Q9"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--period：“2023-Q9”不是期间"), "{err}");
+    let (code, err) = zh_run(&db, Zh::Option, &["list", "--limit", "x"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("的值“x”无效：不是整数"), "{err}");
 }
