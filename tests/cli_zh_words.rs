@@ -382,3 +382,31 @@ fn a_bad_risk_flag_and_a_bad_period_are_refused_in_chinese() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("的值“x”无效：不是整数"), "{err}");
 }
+
+/// The command palette refuses in the desk's language.
+#[test]
+fn the_palette_refuses_in_the_desks_language() {
+    use duty_desk::domain::Lang;
+    use duty_desk::tui::action::Action;
+    use duty_desk::tui::state::{update, Popup};
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    let d = tui_support::desk();
+    for (lang, line, want) in [
+        (Lang::Zh, "frobnicate", "未知命令“frobnicate”"),
+        (Lang::Zh, "filter category=gossip", "未知的纠纷类别“gossip”"),
+        (Lang::Zh, "transfer WH-2023-00001 NOPE", "没有调解委员会“NOPE”"),
+        (Lang::En, "frobnicate", "unknown command \"frobnicate\""),
+    ] {
+        let mut s = tui_support::state(&d, lang, (100, 30));
+        update(&mut s, Action::Palette);
+        for c in line.chars() {
+            update(&mut s, Action::Input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+        }
+        update(&mut s, Action::Input(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+        match &s.popup {
+            Some(Popup::Message(m)) => assert!(!m.ok && m.text.contains(want), "{line}: {}", m.text),
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+}

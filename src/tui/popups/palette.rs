@@ -107,7 +107,7 @@ impl PopupComponent for PalettePopup {
                 let Some(snap) = state.snap.as_ref() else { return Step::Close };
                 match palette::parse(self.text.trim().trim_start_matches(':'), &snap.org) {
                     Ok(cmd) => Self::run(state, cmd),
-                    Err(e) => Step::Replace(Popup::error(e)),
+                    Err(e) => Step::Replace(Popup::error(e.get(state.strings.lang))),
                 }
             }
             _ => {

@@ -4,6 +4,8 @@
 //! questions an assignment asks before it is sent (the same as the assign keys ask).
 
 use crate::domain::{Case, Category, Lang, Org, RiskLevel, Tier};
+use crate::error::Msg;
+use crate::msg;
 use crate::store::WorkloadRow;
 
 /// The keys `:filter` takes, as its hint lists them.
@@ -70,42 +72,60 @@ fn area_by_name(org: &Org, name: &str) -> Option<i64> {
         .map(|a| a.id)
 }
 
-/// Parses a palette line (without the leading `:`).
-pub fn parse(line: &str, org: &Org) -> Result<Command, String> {
+/// Parses a palette line (without the leading `:`); a refusal in both languages.
+pub fn parse(line: &str, org: &Org) -> Result<Command, Msg> {
     let mut words = line.split_whitespace();
     let verb = words.next().unwrap_or("");
     let all: Vec<&str> = words.collect();
     let force = all.contains(&"--force");
     let rest: Vec<&str> = all.into_iter().filter(|w| *w != "--force").collect();
-    let need_ref = || rest.first().map(|r| r.to_string()).ok_or_else(|| format!("{verb}: which case? ({verb} REF …)"));
+    let need_ref = || {
+        rest.first()
+            .map(|r| r.to_string())
+            .ok_or_else(|| msg!("{verb}: which case? ({verb} REF …)", "{verb}：哪个案件？（{verb} 案件编号 …）"))
+    };
     match verb {
         "assign" => {
             let reference = need_ref()?;
             let who = rest[1..].join(" ");
             if who.is_empty() {
-                return Err("assign: to whom? (assign REF MEDIATOR)".into());
+                return Err(msg!(
+                    "assign: to whom? (assign REF MEDIATOR)",
+                    "assign：分派给谁？（assign 案件编号 调解员）"
+                ));
             }
             let m = who
                 .parse::<i64>()
                 .ok()
                 .and_then(|id| org.mediator(id))
                 .or_else(|| org.mediators.iter().find(|m| m.name == who))
-                .ok_or_else(|| format!("no mediator with id or name {who:?}"))?;
+                .ok_or_else(|| msg!("no mediator with id or name {who:?}", "没有编号或姓名为“{who}”的调解员"))?;
             Ok(Command::Assign { reference, mediator_id: m.id, force })
         }
         "escalate" => {
             let reference = need_ref()?;
             let reason = rest[1..].join(" ");
             if reason.is_empty() {
-                return Err("escalate: why? (escalate REF REASON)".into());
+                return Err(msg!(
+                    "escalate: why? (escalate REF REASON)",
+                    "escalate：上报理由？（escalate 案件编号 理由）"
+                ));
             }
             Ok(Command::Escalate { reference, reason })
         }
         "transfer" => {
             let reference = need_ref()?;
-            let committee = rest.get(1).ok_or("transfer: to which committee? (transfer REF CODE)")?.to_string();
+            let committee = rest
+                .get(1)
+                .ok_or_else(|| {
+                    msg!(
+                        "transfer: to which committee? (transfer REF CODE)",
+                        "transfer：转至哪个调委会？（transfer 案件编号 调委会编码）"
+                    )
+                })?
+                .to_string();
             if org.committee_by_code(&committee).is_none() {
-                return Err(format!("no committee {committee:?}"));
+                return Err(msg!("no committee {committee:?}", "没有调解委员会“{committee}”"));
             }
             Ok(Command::Transfer { reference, committee })
         }
@@ -115,16 +135,21 @@ pub fn parse(line: &str, org: &Org) -> Result<Command, String> {
             let spec = match arg.split_once('=') {
                 None if arg.is_empty() => FilterSpec::Clear,
                 None => FilterSpec::Text(arg),
-                Some(("district" | "town" | "village" | "area", name)) => {
-                    FilterSpec::Area(area_by_name(org, name.trim()).ok_or_else(|| format!("no area {name:?}"))?)
-                }
-                Some(("committee", code)) => FilterSpec::Committee(
-                    org.committee_by_code(code.trim()).map(|c| c.id).ok_or_else(|| format!("no committee {code:?}"))?,
+                Some(("district" | "town" | "village" | "area", name)) => FilterSpec::Area(
+                    area_by_name(org, name.trim()).ok_or_else(|| msg!("no area {name:?}", "没有地区“{name}”"))?,
                 ),
-                Some(("tier", t)) => FilterSpec::Tier(t.trim().parse()?),
-                Some(("category", c)) => FilterSpec::Category(c.trim().parse()?),
-                Some(("risk", r)) => FilterSpec::Risk(r.trim().parse()?),
-                Some((k, _)) => return Err(format!("filter: unknown key {k:?} ({})", FILTER_KEYS.join(", "))),
+                Some(("committee", code)) => FilterSpec::Committee(
+                    org.committee_by_code(code.trim())
+                        .map(|c| c.id)
+                        .ok_or_else(|| msg!("no committee {code:?}", "没有调解委员会“{code}”"))?,
+                ),
+                Some(("tier", t)) => FilterSpec::Tier(Tier::read(t)?),
+                Some(("category", c)) => FilterSpec::Category(Category::read(c)?),
+                Some(("risk", r)) => FilterSpec::Risk(RiskLevel::read(r)?),
+                Some((k, _)) => {
+                    let keys = FILTER_KEYS.join(", ");
+                    return Err(msg!("filter: unknown key {k:?} ({keys})", "filter：未知筛选键“{k}”（可用：{keys}）"));
+                }
             };
             Ok(Command::Filter(spec))
         }
@@ -132,8 +157,14 @@ pub fn parse(line: &str, org: &Org) -> Result<Command, String> {
         "messages" => Ok(Command::Messages),
         "help" => Ok(Command::Help),
         "quit" | "q" => Ok(Command::Quit),
-        "" => Err("type a command: assign, escalate, transfer, filter, show, help, quit".into()),
-        other => Err(format!("unknown command {other:?} (assign, escalate, transfer, filter, show, help, quit)")),
+        "" => Err(msg!(
+            "type a command: assign, escalate, transfer, filter, show, help, quit",
+            "请输入命令：assign、escalate、transfer、filter、show、help、quit"
+        )),
+        other => Err(msg!(
+            "unknown command {other:?} (assign, escalate, transfer, filter, show, help, quit)",
+            "未知命令“{other}”（可用：assign、escalate、transfer、filter、show、help、quit）"
+        )),
     }
 }
 
@@ -231,7 +262,8 @@ mod tests {
         );
         assert_eq!(parse("filter category=邻里", &org), Ok(Command::Filter(FilterSpec::Category(Category::Neighbour))));
         assert_eq!(parse("filter risk=red", &org), Ok(Command::Filter(FilterSpec::Risk(RiskLevel::Red))));
-        assert!(parse("filter colour=red", &org).unwrap_err().contains("category, risk"));
+        assert!(parse("filter colour=red", &org).unwrap_err().en().contains("category, risk"));
+        assert!(parse("filter colour=red", &org).unwrap_err().get(Lang::Zh).starts_with("filter：未知筛选键“colour”"));
         assert_eq!(parse("filter district=C-D1", &org), Ok(Command::Filter(FilterSpec::Area(2))));
         assert!(parse("assign X nobody", &org).is_err());
         assert!(parse("frobnicate", &org).is_err());
