@@ -126,9 +126,13 @@ fn an_invalid_organisation_is_refused_in_chinese_and_creates_nothing() {
         let (code, err) = zh_run(&db, how, &["init", "--org", path.to_str().unwrap()]);
         assert_eq!(code, 1, "{how:?}: {err}");
         assert!(err.contains("组织数据无效；未创建任何内容"), "{how:?}: {err}");
-        assert!(err.contains("unknown area NOPE"), "the problem is named: {err}");
+        assert!(err.contains("：未知地区 NOPE"), "the problem is named: {err}");
+        assert!(!err.contains("unknown area"), "{err}");
         assert!(!db.path.exists(), "nothing was created");
     }
+    let (code, _, err) = db.run(&["--lang", "en", "init", "--org", path.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(": unknown area NOPE"), "English unchanged: {err}");
     let garbage = db.file("garbage.json", b"not json");
     let (code, err) = zh_run(&db, Zh::Option, &["init", "--org", garbage.to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
@@ -317,4 +321,64 @@ fn write_command_lines_are_in_chinese_under_lang_zh() {
     let r = said.split(['(', ')']).nth(1).unwrap_or_default().to_string();
     let said = zh(&["escalate", &r, "--reason", "案情复杂"]);
     assert!(said.starts_with(&format!("{r}：已上报至 ")) && said.contains("；待分派"), "{said}");
+}
+
+/// A rules file out of range is refused in Chinese, naming the key, its value and the range.
+#[test]
+fn a_bad_rules_file_is_refused_in_chinese() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let db = Db { path: dir.path().join("new.db"), dir };
+    let rules = db.file("rules.toml", b"[clocks]\nfollowup_days = 0\n");
+    let (code, err) = zh_run(&db, Zh::Option, &["init", "--rules", rules.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("rules.toml：规则文件：followup_days = 0 超出范围（允许 1 到 "), "{err}");
+    let (code, _, err) = db.run(&["init", "--rules", rules.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("rules.toml: rules file: followup_days = 0 is out of range (allowed: 1 to "), "{err}");
+    assert!(!db.path.exists(), "nothing was created");
+}
+
+/// Import progress and a refused close are worded in Chinese under --lang zh.
+#[test]
+fn import_progress_and_a_blocked_close_are_in_chinese() {
+    let db = Db::demo(2);
+    let csv = "received_at,source,category,applicant_name,summary,area\n\
+               2023-01-01,walk_in,neighbour,张三,吵架,WH-HBW-01-01\n";
+    let file = db.file("one.csv", csv.as_bytes());
+    let o = db.cmd(&["--lang", "zh", "import", "--progress", file.to_str().unwrap()]).output().unwrap();
+    let (out, err) = (String::from_utf8(o.stdout).unwrap(), String::from_utf8(o.stderr).unwrap());
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("导入：已读取、校验并暂存 1 行") && err.contains("导入：已发布 1/1 件案件"), "{err}");
+    let r = out.split(['(', ')']).nth(1).unwrap_or_default().to_string();
+    for args in [
+        &["assign", &r, "1", "--force"][..],
+        &["mediate", &r, "--place", "调解室"],
+        &["resolve", &r, "--outcome", "resolved", "--on-the-spot"],
+    ] {
+        let (code, _, err) = db.run(args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+    }
+    let (code, err) = zh_run(&db, Zh::Option, &["close", &r]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(&format!("{r} 尚不能结案：还有 1 次回访未完成；未作任何更改")), "{err}");
+    let (code, _, err) = db.run(&["close", &r]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("cannot close yet: 1 follow-up visit(s) still due; nothing was changed"), "{err}");
+}
+
+/// A bad risk flag and a bad period are refused in Chinese.
+#[test]
+fn a_bad_risk_flag_and_a_bad_period_are_refused_in_chinese() {
+    let db = Db::demo(1);
+    let add =
+        ["add", "--category", "neighbour", "--applicant-name", "张三", "--summary", "吵架", "--area", "WH-HBW-01-01"];
+    let (code, err) = zh_run(&db, Zh::Option, &[&add[..], &["--risk-flags", "bogus"]].concat());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--risk-flags：未知的风险标记“bogus”（可选：群体性、舆情、民转刑"), "{err}");
+    let (code, err) = zh_run(&db, Zh::Option, &["report", "--period", "2023-Q9"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--period：“2023-Q9”不是期间"), "{err}");
+    let (code, err) = zh_run(&db, Zh::Option, &["list", "--limit", "x"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("的值“x”无效：不是整数"), "{err}");
 }

@@ -105,7 +105,7 @@ fn from_flags(a: &AddArgs, tz: OfficeTz, now: chrono::DateTime<Utc>) -> Result<N
         )));
     };
     let risk_flags = match &a.risk_flags {
-        Some(f) => RiskFlags::parse(f).map_err(|e| Error::Usage(msg!("--risk-flags: {e}", "--risk-flags：{e}")))?,
+        Some(f) => RiskFlags::read(f).map_err(|e| Error::Usage(msg!("--risk-flags: ", "--risk-flags：").then(e)))?,
         None => RiskFlags::default(),
     };
     let received_at = typed_time(tz, a.received_at.as_deref(), "--received-at")?.unwrap_or(now);
@@ -161,7 +161,7 @@ fn read_record(src: &str, tz: OfficeTz) -> Result<NewCase> {
 pub fn import(ctx: &Context, a: &ImportArgs) -> Result<()> {
     let now = Utc::now();
     let mut store = if a.dry_run { ctx.open()? } else { ctx.open_for_write()? };
-    let mut progress = ImportProgress::new(a.progress);
+    let mut progress = ImportProgress::new(a.progress, ctx.lang);
     let done = import::import(&mut store, &a.file, a.dry_run, now, |p| progress.show(p));
     progress.end();
     let done = done?;
@@ -215,13 +215,14 @@ struct ImportProgress {
     on: bool,
     terminal: bool,
     shown: bool,
+    lang: Lang,
 }
 
 impl ImportProgress {
-    fn new(asked: bool) -> ImportProgress {
+    fn new(asked: bool, lang: Lang) -> ImportProgress {
         use std::io::IsTerminal;
         let terminal = std::io::stderr().is_terminal();
-        ImportProgress { on: asked || terminal, terminal, shown: false }
+        ImportProgress { on: asked || terminal, terminal, shown: false, lang }
     }
 
     fn show(&mut self, p: crate::store::staging::Progress) {
@@ -229,10 +230,11 @@ impl ImportProgress {
         if !self.on {
             return;
         }
-        let text = match p {
-            Progress::Staged(n) => format!("import: {n} row(s) read, valid and staged"),
-            Progress::Published(n, of) => format!("import: {n} of {of} case(s) published"),
+        let said = match p {
+            Progress::Staged(n) => msg!("import: {n} row(s) read, valid and staged", "导入：已读取、校验并暂存 {n} 行"),
+            Progress::Published(n, of) => msg!("import: {n} of {of} case(s) published", "导入：已发布 {n}/{of} 件案件"),
         };
+        let text = said.get(self.lang);
         let mut err = std::io::stderr().lock();
         let _ = if self.terminal { write!(err, "\r\x1b[K{text}") } else { writeln!(err, "{text}") };
         let _ = err.flush();

@@ -155,15 +155,16 @@ pub fn init(ctx: &Context, a: &InitArgs) -> Result<()> {
         })?,
         None => demo_org()?,
     };
-    org.validate().map_err(|errs| {
-        Error::Invalid(
+    let problems = org.problems();
+    if !problems.is_empty() {
+        return Err(Error::Invalid(
             crate::msg!("the organisation is not valid; nothing was created:", "组织数据无效；未创建任何内容：")
-                .with_lines(&errs),
-        )
-    })?;
+                .with_each(&problems),
+        ));
+    }
     let policy = match &a.rules {
-        Some(p) => Policy::from_toml(&read_text(p, crate::files::reader::SMALL_CAP)?)
-            .map_err(|e| Error::refused(p.display().to_string(), crate::msg!("{e}", "规则文件无效：{e}")))?,
+        Some(p) => Policy::read(&read_text(p, crate::files::reader::SMALL_CAP)?)
+            .map_err(|e| Error::refused(p.display().to_string(), e))?,
         None => Policy::default(),
     };
     let mut store = Store::create(&ctx.db)?;

@@ -30,7 +30,7 @@ pub fn period_of(a: &ReportArgs, today: NaiveDate) -> Result<Period> {
             None => p.parse::<Period>().map_err(|e| {
                 Error::Usage(crate::msg!(
                     "--period: {e}; or month, quarter, year, ytd",
-                    "--period：{e}；或 month、quarter、year、ytd"
+                    "--period：“{p}”不是期间（应如 2026、2026-Q1、2026-01、2026-W05 或 2026-01-01..2026-03-31），或 month、quarter、year、ytd"
                 ))
             }),
         };

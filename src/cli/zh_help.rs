@@ -286,6 +286,16 @@ fn context(e: &clap::Error, kind: ContextKind) -> Option<String> {
     }
 }
 
+/// Why a whole number was refused, in Chinese.
+fn int_words(e: &std::num::ParseIntError) -> &'static str {
+    use std::num::IntErrorKind;
+    match e.kind() {
+        IntErrorKind::Empty => "值为空",
+        IntErrorKind::PosOverflow | IntErrorKind::NegOverflow => "数值超出范围",
+        _ => "不是整数",
+    }
+}
+
 /// A usage error as clap words it in English, reworded in Chinese: what is wrong, a suggestion
 /// when clap has one, the usage line, and where to read more. Help and version pass unchanged.
 pub fn error_text(e: &clap::Error) -> String {
@@ -306,9 +316,13 @@ pub fn error_text(e: &clap::Error) -> String {
         ErrorKind::ValueValidation => {
             // The value parser's own words (its error is the source): its Chinese when it has one.
             let source = std::error::Error::source(e);
-            let why = match source.and_then(|s| s.downcast_ref::<crate::error::Msg>()) {
-                Some(m) => m.get(Lang::Zh).to_string(),
-                None => source.map(|s| s.to_string()).unwrap_or_default(),
+            let why = match (
+                source.and_then(|s| s.downcast_ref::<crate::error::Msg>()),
+                source.and_then(|s| s.downcast_ref::<std::num::ParseIntError>()),
+            ) {
+                (Some(m), _) => m.get(Lang::Zh).to_string(),
+                (None, Some(n)) => int_words(n).to_string(),
+                (None, None) => source.map(|s| s.to_string()).unwrap_or_default(),
             };
             format!("参数 {} 的值“{}”无效：{why}", c(ContextKind::InvalidArg), c(ContextKind::InvalidValue))
         }

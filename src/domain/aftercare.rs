@@ -76,6 +76,17 @@ pub enum CloseBlocker {
     ItemsOpen(u64),
 }
 
+impl CloseBlocker {
+    /// Why, in Chinese (the English is its `Display`).
+    pub fn zh(&self) -> String {
+        match self {
+            CloseBlocker::NotPerformed => "协议履行情况尚未确认".to_string(),
+            CloseBlocker::FollowupsPending(n) => format!("还有 {n} 次回访未完成"),
+            CloseBlocker::ItemsOpen(n) => format!("还有 {n} 项整改事项未完成"),
+        }
+    }
+}
+
 impl std::fmt::Display for CloseBlocker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -114,11 +114,16 @@ fn after(t: DateTime<Utc>, d: Option<Duration>) -> DateTime<Utc> {
 
 impl Clocks {
     /// Checks every value against its range; each error names the key, its value and the range.
-    pub fn validate(&self) -> Result<(), Vec<String>> {
-        let errs: Vec<String> = ranges(self)
+    pub fn validate(&self) -> Result<(), Vec<crate::error::Msg>> {
+        let errs: Vec<crate::error::Msg> = ranges(self)
             .into_iter()
             .filter(|&(_, v, lo, hi)| !(lo..=hi).contains(&v))
-            .map(|(key, v, lo, hi)| format!("{key} = {v} is out of range (allowed: {lo} to {hi})"))
+            .map(|(key, v, lo, hi)| {
+                crate::msg!(
+                    "{key} = {v} is out of range (allowed: {lo} to {hi})",
+                    "{key} = {v} 超出范围（允许 {lo} 到 {hi}）"
+                )
+            })
             .collect();
         if errs.is_empty() {
             Ok(())
@@ -128,7 +133,7 @@ impl Clocks {
     }
 
     /// Refuses day and hour counts that are not positive, and a due-soon share outside 1–100.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), crate::error::Msg> {
         let counts = [
             ("assign_critical_hours", self.assign_critical_hours),
             ("assign_major_hours", self.assign_major_hours),
@@ -147,17 +152,22 @@ impl Clocks {
             ("judicial_confirmation_days", self.judicial_confirmation_days),
         ];
         if let Some((key, v)) = counts.iter().find(|(_, v)| *v <= 0 || *v > 3650) {
-            return Err(format!("rules file: [clocks] {key} = {v} must be between 1 and 3650"));
+            return Err(crate::msg!(
+                "rules file: [clocks] {key} = {v} must be between 1 and 3650",
+                "规则文件：[clocks] {key} = {v} 应在 1 到 3650 之间"
+            ));
         }
         if !(0..=3650).contains(&self.extension_max_days) || !(0..=3650).contains(&self.judicial_warn_days) {
-            return Err(
-                "rules file: [clocks] extension_max_days and judicial_warn_days must be between 0 and 3650".into()
-            );
+            return Err(crate::msg!(
+                "rules file: [clocks] extension_max_days and judicial_warn_days must be between 0 and 3650",
+                "规则文件：[clocks] extension_max_days 和 judicial_warn_days 应在 0 到 3650 之间"
+            ));
         }
         if !(1..=100).contains(&self.due_soon_percent) {
-            return Err(format!(
-                "rules file: [clocks] due_soon_percent = {} must be between 1 and 100",
-                self.due_soon_percent
+            let p = self.due_soon_percent;
+            return Err(crate::msg!(
+                "rules file: [clocks] due_soon_percent = {p} must be between 1 and 100",
+                "规则文件：[clocks] due_soon_percent = {p} 应在 1 到 100 之间"
             ));
         }
         Ok(())
@@ -464,7 +474,7 @@ mod tests {
             assert!(c.check().is_err());
             let errs = c.validate().err().unwrap_or_default();
             assert_eq!(errs.len(), 15, "{errs:?}");
-            assert!(errs[1].starts_with("assign_major_hours"), "{errs:?}");
+            assert!(errs[1].en().starts_with("assign_major_hours"), "{errs:?}");
             // Even unchecked values never panic where they are used.
             c.assign_due(t(0), Complexity::Major);
             c.mediation_due(t(0), t(1), Complexity::Major, Source::WalkIn);

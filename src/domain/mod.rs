@@ -70,8 +70,17 @@ impl Policy {
     /// Parses a `rules.toml`; keys it does not name keep their defaults, unknown keys are refused,
     /// and every clock value must lie in its range (the error names the key).
     pub fn from_toml(text: &str) -> Result<Policy, String> {
-        let p: Policy = toml::from_str(text).map_err(|e| format!("rules file: {e}"))?;
-        p.clocks.validate().map_err(|errs| format!("rules file: {}", errs.join("; ")))?;
+        Policy::read(text).map_err(|m| m.en().to_string())
+    }
+
+    /// [`Policy::from_toml`], refusing in both languages.
+    pub fn read(text: &str) -> Result<Policy, crate::error::Msg> {
+        let p: Policy = toml::from_str(text).map_err(|e| crate::msg!("rules file: {e}", "规则文件格式有误：{e}"))?;
+        p.clocks.validate().map_err(|errs| {
+            let en: Vec<&str> = errs.iter().map(|m| m.en()).collect();
+            let zh: Vec<&str> = errs.iter().map(|m| m.get(Lang::Zh)).collect();
+            crate::error::Msg::new(format!("rules file: {}", en.join("; ")), format!("规则文件：{}", zh.join("；")))
+        })?;
         p.clocks.check()?;
         Ok(p)
     }

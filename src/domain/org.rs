@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 use crate::labelled_enum;
 
 use super::case::Category;
+use super::Lang;
+use crate::error::Msg;
+use crate::msg;
 
 labelled_enum! {
     /// The four levels of the network, lowest first; an area's level is its tier.
@@ -222,8 +225,19 @@ impl Org {
         self.mediators.iter().filter(move |m| m.committees.iter().any(|c| c == committee_code))
     }
 
-    /// Checks the org is well formed; returns every problem found.
+    /// Checks the org is well formed; returns every problem found (in English).
     pub fn validate(&self) -> Result<(), Vec<String>> {
+        let errs = self.problems();
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(errs.iter().map(|m| m.en().to_string()).collect())
+        }
+    }
+
+    /// Every problem that makes the org ill formed, in both languages; empty when it is well
+    /// formed.
+    pub fn problems(&self) -> Vec<Msg> {
         use std::collections::{HashMap, HashSet};
         let mut errs = self.text_problems();
         // Indexes, so that checking is linear in the size of the organisation.
@@ -233,19 +247,22 @@ impl Org {
         let mut seen = HashSet::new();
         for a in &self.areas {
             if !seen.insert(a.code.as_str()) {
-                errs.push(format!("area {}: duplicate code", a.code));
+                errs.push(msg!("area {}: duplicate code", "地区 {}：编码重复"; a.code));
             }
             match (&a.parent, a.level) {
                 (None, Tier::City) => {}
-                (None, _) => errs.push(format!("area {}: only the city may have no parent", a.code)),
+                (None, _) => errs
+                    .push(msg!("area {}: only the city may have no parent", "地区 {}：只有市级可以没有上级"; a.code)),
                 (Some(p), level) => match areas.get(p.as_str()) {
-                    None => errs.push(format!("area {}: unknown parent {p}", a.code)),
-                    Some(parent) if parent.level.up().is_none() && level != Tier::District => {
-                        errs.push(format!("area {}: level {level} cannot sit under the city", a.code))
-                    }
-                    Some(parent) if level.up() != Some(parent.level) => {
-                        errs.push(format!("area {}: a {level} cannot sit under a {}", a.code, parent.level))
-                    }
+                    None => errs.push(msg!("area {}: unknown parent {p}", "地区 {}：未知上级 {p}"; a.code)),
+                    Some(parent) if parent.level.up().is_none() && level != Tier::District => errs.push(Msg::new(
+                        format!("area {}: level {level} cannot sit under the city", a.code),
+                        format!("地区 {}：{}级不能直属于市", a.code, level.zh()),
+                    )),
+                    Some(parent) if level.up() != Some(parent.level) => errs.push(Msg::new(
+                        format!("area {}: a {level} cannot sit under a {}", a.code, parent.level),
+                        format!("地区 {}：{}级不能隶属于{}级", a.code, level.zh(), parent.level.zh()),
+                    )),
                     Some(_) => {}
                 },
             }
@@ -253,40 +270,36 @@ impl Org {
         let mut seen = HashSet::new();
         for c in &self.committees {
             if !seen.insert(c.code.as_str()) {
-                errs.push(format!("committee {}: duplicate code", c.code));
+                errs.push(msg!("committee {}: duplicate code", "调解委员会 {}：编码重复"; c.code));
             }
             if !areas.contains_key(c.area.as_str()) {
-                errs.push(format!("committee {}: unknown area {}", c.code, c.area));
+                errs.push(msg!("committee {}: unknown area {}", "调解委员会 {}：未知地区 {}"; c.code, c.area));
             }
         }
         for a in &self.areas {
             if !geographic.contains(a.code.as_str()) {
-                errs.push(format!("area {}: has no geographic committee", a.code));
+                errs.push(msg!("area {}: has no geographic committee", "地区 {}：没有本地调解委员会"; a.code));
             }
         }
         let committees: HashSet<&str> = self.committees.iter().map(|c| c.code.as_str()).collect();
         let mut seen = std::collections::HashSet::new();
         for m in &self.mediators {
             if super::bounds::is_blank(&m.name) {
-                errs.push("mediator with an empty name".to_string());
+                errs.push(msg!("mediator with an empty name", "有调解员姓名为空"));
             }
             if !seen.insert(m.name.as_str()) {
-                errs.push(format!("mediator {}: duplicate name", m.name));
+                errs.push(msg!("mediator {}: duplicate name", "调解员 {}：姓名重复"; m.name));
             }
             if m.committees.is_empty() {
-                errs.push(format!("mediator {}: sits on no committee", m.name));
+                errs.push(msg!("mediator {}: sits on no committee", "调解员 {}：不属于任何调解委员会"; m.name));
             }
             for c in &m.committees {
                 if !committees.contains(c.as_str()) {
-                    errs.push(format!("mediator {}: unknown committee {c}", m.name));
+                    errs.push(msg!("mediator {}: unknown committee {c}", "调解员 {}：未知调解委员会 {c}"; m.name));
                 }
             }
         }
-        if errs.is_empty() {
-            Ok(())
-        } else {
-            Err(errs)
-        }
+        errs
     }
 }
 
@@ -294,32 +307,40 @@ impl Org {
     /// Every text of the organisation through the one free-text validator (codes, names,
     /// phones); the city code, which every ref starts with, is 1 to 8 ASCII letters or digits.
     /// Each problem names the item and the field.
-    fn text_problems(&self) -> Vec<String> {
+    fn text_problems(&self) -> Vec<Msg> {
         use super::bounds::check_text;
         use super::intake::MAX_SHORT_BYTES;
         let mut errs = Vec::new();
         let c = &self.city_code;
         if c.is_empty() || c.len() > 8 || !c.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            errs.push(format!("city_code {:?}: must be 1 to 8 ASCII letters or digits", super::text::sanitize(c)));
+            let c = super::text::sanitize(c);
+            errs.push(msg!(
+                "city_code {c:?}: must be 1 to 8 ASCII letters or digits",
+                "city_code “{c}”：应为 1 到 8 位 ASCII 字母或数字"
+            ));
         }
-        let mut check = |what: String, field: &str, value: &str, required: bool| {
+        let mut check = |what: Msg, field: &str, value: &str, required: bool| {
             for e in check_text(field, value, MAX_SHORT_BYTES, required, false) {
-                errs.push(format!("{}: {e}", super::text::sanitize(&what)));
+                let (en, zh) = (super::text::sanitize(what.en()), super::text::sanitize(what.get(Lang::Zh)));
+                errs.push(Msg::new(format!("{en}: {e}"), format!("{zh}：{}", e.words(Lang::Zh))));
             }
         };
         for a in &self.areas {
-            check(format!("area {}", a.code), "code", &a.code, true);
-            check(format!("area {}", a.code), "name_zh", &a.name_zh, true);
-            check(format!("area {}", a.code), "name_en", &a.name_en, true);
+            let what = || msg!("area {}", "地区 {}"; a.code);
+            check(what(), "code", &a.code, true);
+            check(what(), "name_zh", &a.name_zh, true);
+            check(what(), "name_en", &a.name_en, true);
         }
         for k in &self.committees {
-            check(format!("committee {}", k.code), "code", &k.code, true);
-            check(format!("committee {}", k.code), "name_zh", &k.name_zh, true);
-            check(format!("committee {}", k.code), "name_en", &k.name_en, true);
+            let what = || msg!("committee {}", "调解委员会 {}"; k.code);
+            check(what(), "code", &k.code, true);
+            check(what(), "name_zh", &k.name_zh, true);
+            check(what(), "name_en", &k.name_en, true);
         }
         for m in &self.mediators {
-            check(format!("mediator {}", m.name), "name", &m.name, false);
-            check(format!("mediator {}", m.name), "phone", &m.phone, false);
+            let what = || msg!("mediator {}", "调解员 {}"; m.name);
+            check(what(), "name", &m.name, false);
+            check(what(), "phone", &m.phone, false);
         }
         errs
     }

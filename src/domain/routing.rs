@@ -47,15 +47,16 @@ pub struct Route {
     pub joint: bool,
 }
 
-/// Why a case could not be routed (the org lacks a committee on the chain).
+/// Why a case could not be routed (the org lacks a committee on the chain), in both languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RouteError(pub String);
+pub struct RouteError(pub crate::error::Msg);
 
 impl std::error::Error for RouteError {}
 
 impl std::fmt::Display for RouteError {
+    /// In English.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.0.en())
     }
 }
 
@@ -134,13 +135,18 @@ fn trade_route(org: &Org, area_code: &str, kind: CommitteeKind, joint: bool) -> 
 fn geographic_route(org: &Org, area_code: &str, tier: Tier, joint: bool) -> Result<Route, RouteError> {
     let chain = org.chain(area_code);
     if chain.is_empty() {
-        return Err(RouteError(format!("unknown area {area_code}")));
+        return Err(RouteError(crate::msg!("unknown area {area_code}", "未知地区 {area_code}")));
     }
     chain
         .into_iter()
         .filter(|a| a.level >= tier)
         .find_map(|a| org.geographic_committee(&a.code).map(|c| Route { tier: a.level, committee_id: c.id, joint }))
-        .ok_or_else(|| RouteError(format!("no committee at or above {tier} for area {area_code}")))
+        .ok_or_else(|| {
+            RouteError(crate::error::Msg::new(
+                format!("no committee at or above {tier} for area {area_code}"),
+                format!("地区 {area_code} 在{}及以上没有调解委员会", tier.zh()),
+            ))
+        })
 }
 
 /// Escalation: one tier above the case's current tier, to the committee of the same kind at that
@@ -155,8 +161,9 @@ pub fn escalate(
     complexity: Complexity,
     joint: bool,
 ) -> Result<Route, RouteError> {
-    let up =
-        current.up().ok_or_else(|| RouteError("the case is already at the city tier; it cannot go higher".into()))?;
+    let up = current.up().ok_or_else(|| {
+        RouteError(crate::msg!("the case is already at the city tier; it cannot go higher", "案件已在市级，不能再上报"))
+    })?;
     let joint = joint || (complexity == Complexity::Critical && up >= Tier::Town);
     if kind != CommitteeKind::Geographic {
         let same_kind = org.chain(area_code).into_iter().filter(|a| a.level == up).find_map(|a| {

@@ -51,6 +51,17 @@ impl Msg {
         Msg { en: self.en + &more.en, zh: self.zh + &more.zh }
     }
 
+    /// The message with lines after it, each worded in both languages (one per line).
+    pub fn with_each(mut self, lines: &[Msg]) -> Msg {
+        for l in lines {
+            self.en.push_str("\n  ");
+            self.en.push_str(&l.en);
+            self.zh.push_str("\n  ");
+            self.zh.push_str(&l.zh);
+        }
+        self
+    }
+
     /// The message with the same lines after it in both languages: data, not words (a list of
     /// problems, each already worded).
     pub fn with_lines<S: AsRef<str>>(mut self, lines: &[S]) -> Msg {

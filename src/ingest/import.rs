@@ -232,7 +232,7 @@ pub fn check(n: &NewCase, org: &Org, policy: &Policy, now: DateTime<Utc>) -> Vec
         if let Err(e) =
             policy.routing.route(org, n.source, &n.area, n.category, n.complexity, n.risk_level, n.risk_flags)
         {
-            errs.push(FieldError::new("area", msg!("cannot be routed: {e}", "无法分流：{e}")));
+            errs.push(FieldError::new("area", msg!("cannot be routed: ", "无法分流：").then(e.0)));
         }
     }
     errs

@@ -204,7 +204,7 @@ impl Store {
             .policy
             .routing
             .route(&self.org, n.source, &n.area, n.category, n.complexity, n.risk_level, n.risk_flags)
-            .map_err(|e| Error::Invalid(msg!("cannot route the case: {e}", "无法分流该案件：{e}")))?;
+            .map_err(|e| Error::Invalid(msg!("cannot route the case: ", "无法分流该案件：").then(e.0)))?;
         let area_id = self.org.area_by_code(&n.area).map(|a| a.id).unwrap_or_default();
         Ok(n.clone().into_received(area_id, route, &self.policy.clocks))
     }
@@ -351,7 +351,7 @@ impl Store {
         let from = self.org.committee(case.committee_id);
         let kind = from.map(|c| c.kind).unwrap_or(crate::domain::CommitteeKind::Geographic);
         let route = route_up(&self.org, &area, case.tier, kind, case.complexity, case.joint)
-            .map_err(|e| Error::Invalid(msg!("{}: {e}", "{}：{e}"; case.reference)))?;
+            .map_err(|e| Error::Invalid(msg!("{}: ", "{}："; case.reference).then(e.0)))?;
         self.reroute(&tx, &case, route.tier, route.committee_id, now)?;
         if route.joint != case.joint {
             tx.execute("UPDATE cases SET joint = ?1 WHERE id = ?2", params![route.joint, case.id])?;

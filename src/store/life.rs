@@ -421,10 +421,10 @@ impl Store {
     pub fn close(&mut self, reference: &str, expect: Expect, now: DateTime<Utc>) -> Result<Case> {
         let (tx, case, to) = self.begin_event(reference, expect, Event::Close)?;
         if let Err(why) = crate::domain::aftercare::may_close(super::aftercare::closure_of(&tx, &case)?) {
+            let (r, why_zh) = (&case.reference, why.zh());
             return Err(Error::Invalid(crate::msg!(
-                "{} cannot close yet: {why}; nothing was changed",
-                "{} 尚不能结案：{why}；未作任何更改";
-                case.reference
+                "{r} cannot close yet: {why}; nothing was changed",
+                "{r} 尚不能结案：{why_zh}；未作任何更改"
             )));
         }
         let n = tx.execute(
