@@ -123,7 +123,8 @@ impl Live {
             let shown = |id: &i64| self.followups.iter().any(|f| f.case_id == *id);
             let touches_followups = set.org || !set.followups.is_empty() || set.cases.iter().any(shown);
             if touches_incoming {
-                self.incoming = Arc::new(patch_incoming(s, &self.query, &self.incoming, &set.cases, now)?);
+                let held = Held { page: &self.incoming, changed: &set.cases, open: &self.open };
+                self.incoming = Arc::new(patch_incoming(s, &self.query, held, now)?);
                 patch.incoming = true;
             }
             if touches_followups {
@@ -214,19 +215,34 @@ fn next_clock<'a>(open: impl Iterator<Item = &'a OpenCase>, now: DateTime<Utc>) 
 
 /// Incoming again, re-reading only the rows that changed or are new on the page: the count
 /// and the page's ids come from the index, rows still shown and unchanged are kept.
-fn patch_incoming(
-    s: &Store,
-    q: &ViewQuery,
-    old: &IncomingPage,
-    changed: &std::collections::BTreeSet<i64>,
-    now: DateTime<Utc>,
-) -> Result<IncomingPage> {
+/// What a desk holds when it patches Incoming: the page shown, the cases just changed, and the
+/// open cases (as of the feed, the changed ones already re-read).
+struct Held<'a> {
+    page: &'a IncomingPage,
+    changed: &'a std::collections::BTreeSet<i64>,
+    open: &'a HashMap<i64, OpenCase>,
+}
+
+/// Incoming's count and overdue count: without a filter, counted from the open cases held
+/// (Incoming is every unassigned one); with one, by the filter's SQL.
+fn incoming_counts(s: &Store, q: &ViewQuery, open: &HashMap<i64, OpenCase>, now: DateTime<Utc>) -> Result<(u64, u64)> {
+    if q.incoming == crate::store::CaseFilter::default() {
+        let waiting = open.values().filter(|c| StatusSet::Unassigned.contains(c.status));
+        let (total, overdue) = waiting.fold((0u64, 0u64), |(t, o), c| (t + 1, o + u64::from(c.is_overdue(now))));
+        return Ok((total, overdue));
+    }
+    let (count, _) = incoming_sql(&q.incoming, q.incoming_sort, q.incoming_offset, q.incoming_limit.max(1), now);
+    let late = crate::store::CaseFilter { unassigned: true, status: None, overdue: true, ..q.incoming.clone() };
+    Ok((s.count_of(&count)?, s.count_cases(&late, now)?))
+}
+
+fn patch_incoming(s: &Store, q: &ViewQuery, view: Held<'_>, now: DateTime<Utc>) -> Result<IncomingPage> {
+    let (old, changed) = (view.page, view.changed);
     // A text search names labels and names from the organisation: read it whole.
     if q.incoming.text.is_some() {
         return read_incoming(s, q, now);
     }
     let limit = q.incoming_limit.max(1);
-    let (count, _) = incoming_sql(&q.incoming, q.incoming_sort, q.incoming_offset, limit, now);
     let ids = s.incoming_ids(&incoming_ids_sql(&q.incoming, q.incoming_sort, q.incoming_offset, limit, now))?;
     let mut held: HashMap<i64, &crate::domain::Case> =
         old.rows.iter().filter(|c| !changed.contains(&c.id)).map(|c| (c.id, c)).collect();
@@ -245,14 +261,8 @@ fn patch_incoming(
             None => None,
         },
     };
-    let late = crate::store::CaseFilter { unassigned: true, status: None, overdue: true, ..q.incoming.clone() };
-    Ok(IncomingPage {
-        total: s.count_of(&count)?,
-        overdue: s.count_cases(&late, now)?,
-        anchor,
-        offset: q.incoming_offset,
-        rows,
-    })
+    let (total, overdue) = incoming_counts(s, q, view.open, now)?;
+    Ok(IncomingPage { total, overdue, anchor, offset: q.incoming_offset, rows })
 }
 
 fn read_incoming(s: &Store, q: &ViewQuery, now: DateTime<Utc>) -> Result<IncomingPage> {
