@@ -410,3 +410,27 @@ fn the_palette_refuses_in_the_desks_language() {
         }
     }
 }
+
+/// An unfinished import, as `check` lists it, in both languages.
+#[test]
+fn an_unfinished_import_is_described_in_chinese() {
+    use duty_desk::domain::Lang;
+    use duty_desk::store::staging::{ImportState, Unfinished};
+    let u = Unfinished {
+        id: 7,
+        source: "big.csv".into(),
+        actor: "alice".into(),
+        pid: 42,
+        state: ImportState::Publishing,
+        staged: 100,
+        published: 40,
+        running: false,
+    };
+    let w = u.words();
+    assert_eq!(w.en(), u.to_string());
+    assert!(w.en().contains("stopped while publishing (40 of 100 case(s) published)"), "{w}");
+    assert_eq!(
+        w.get(Lang::Zh),
+        "导入 7（big.csv，由 alice 运行，pid 42）：发布中途停止（已发布 40/100 件案件）；`duty-desk check --repair` 可发布其余部分"
+    );
+}

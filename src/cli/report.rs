@@ -125,15 +125,15 @@ fn check_imports(ctx: &Context, repair: bool) -> Result<()> {
     let unfinished = ctx.open()?.unfinished_imports()?;
     let (running, stopped): (Vec<_>, Vec<_>) = unfinished.into_iter().partition(|u| u.running);
     for u in &running {
-        out.line(&format!("note: {u}"))?;
+        out.line(crate::msg!("note: ", "提示：").then(u.words()).get(ctx.lang))?;
     }
     out.flush()?;
     if stopped.is_empty() {
         return Ok(());
     }
-    let list: Vec<String> = stopped.iter().map(ToString::to_string).collect();
+    let list: Vec<crate::error::Msg> = stopped.iter().map(|u| u.words()).collect();
     let n = list.len();
-    Err(Error::Db(crate::msg!("{n} unfinished import(s):", "{n} 个导入未完成：").with_lines(&list)))
+    Err(Error::Db(crate::msg!("{n} unfinished import(s):", "{n} 个导入未完成：").with_each(&list)))
 }
 
 /// True when opening failed because the file is damaged (not for a missing file or a lock).

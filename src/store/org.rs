@@ -83,7 +83,7 @@ pub fn load_policy(conn: &Connection) -> Result<Policy> {
     let text: Option<String> =
         conn.query_row("SELECT value FROM meta WHERE key = 'policy'", [], |r| r.get(0)).optional()?;
     match text {
-        Some(t) => Policy::from_toml(&t).map_err(|e| Error::Db(crate::msg!("{e}", "保存的规则无效：{e}"))),
+        Some(t) => Policy::read(&t).map_err(|e| Error::Db(crate::msg!("", "保存的规则无效：").then(e))),
         None => Ok(Policy::default()),
     }
 }
@@ -99,9 +99,12 @@ impl Store {
                 self.path.display()
             )));
         }
-        org.validate().map_err(|errs| {
-            Error::Invalid(crate::msg!("the organisation is not valid:", "组织数据无效：").with_lines(&errs))
-        })?;
+        let problems = org.problems();
+        if !problems.is_empty() {
+            return Err(Error::Invalid(
+                crate::msg!("the organisation is not valid:", "组织数据无效：").with_each(&problems),
+            ));
+        }
         let policy_toml = toml::to_string(policy)
             .map_err(|e| Error::Invalid(crate::msg!("cannot store the policy: {e}", "无法保存规则：{e}")))?;
         let tx = self.begin()?;

@@ -117,6 +117,26 @@ pub struct Unfinished {
     pub running: bool,
 }
 
+impl Unfinished {
+    /// What it is and what to do about it, in both languages (English as its `Display`).
+    pub fn words(&self) -> crate::error::Msg {
+        let source = crate::domain::text::sanitize(&self.source);
+        let actor = crate::domain::text::sanitize(&self.actor);
+        let (id, pid, staged, published) = (self.id, self.pid, self.staged, self.published);
+        let what = match (self.state, self.running) {
+            (ImportState::Staging, true) => format!("进行中，已暂存 {staged} 行"),
+            (ImportState::Publishing, true) => format!("进行中，已发布 {published}/{staged} 件案件"),
+            (ImportState::Publishing, false) => {
+                format!("发布中途停止（已发布 {published}/{staged} 件案件）；`duty-desk check --repair` 可发布其余部分")
+            }
+            (_, _) => {
+                format!("发布前停止（已暂存 {staged} 行，未发布任何案件）；`duty-desk check --repair` 可将其清除")
+            }
+        };
+        crate::error::Msg::new(self.to_string(), format!("导入 {id}（{source}，由 {actor} 运行，pid {pid}）：{what}"))
+    }
+}
+
 impl fmt::Display for Unfinished {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let source = crate::domain::text::sanitize(&self.source);
