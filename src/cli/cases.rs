@@ -171,7 +171,7 @@ pub fn import(ctx: &Context, a: &ImportArgs) -> Result<()> {
         Format::JsonLines => "JSON Lines",
     };
     for line in &done.repaired {
-        let _ = writeln!(std::io::stderr(), "duty-desk: {}", crate::domain::text::sanitize(line));
+        let _ = writeln!(std::io::stderr(), "duty-desk: {}", crate::domain::text::sanitize(line.get(ctx.lang)));
     }
     let mut out = Out::new();
     if a.json {

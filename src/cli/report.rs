@@ -119,7 +119,7 @@ fn check_imports(ctx: &Context, repair: bool) -> Result<()> {
     if repair {
         let store = ctx.open_for_write()?;
         for line in store.repair_imports(Utc::now(), &mut |_| {})? {
-            out.line(&crate::domain::text::sanitize(&format!("repaired: {line}")))?;
+            out.line(&crate::domain::text::sanitize(crate::msg!("repaired: ", "已修复：").then(line).get(ctx.lang)))?;
         }
     }
     let unfinished = ctx.open()?.unfinished_imports()?;

@@ -152,7 +152,7 @@ pub struct Imported {
     /// The ref of the last stored case.
     pub last_ref: Option<String>,
     /// Earlier imports whose process had stopped, finished before this one (one line each).
-    pub repaired: Vec<String>,
+    pub repaired: Vec<crate::error::Msg>,
 }
 
 /// Picks the format from the extension, else from the first non-blank character of `head`

@@ -498,8 +498,12 @@ impl Store {
 
     /// Finishes the imports whose process is gone: one stopped while staging is abandoned (its
     /// rows deleted, nothing published), one stopped while publishing is published to the end.
-    /// Returns what was done, one line per import.
-    pub fn repair_imports(&self, now: DateTime<Utc>, progress: &mut dyn FnMut(Progress)) -> Result<Vec<String>> {
+    /// Returns what was done, one line per import, in both languages.
+    pub fn repair_imports(
+        &self,
+        now: DateTime<Utc>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Vec<crate::error::Msg>> {
         let mut done = Vec::new();
         for u in self.unfinished_imports()? {
             if u.running {
@@ -510,18 +514,20 @@ impl Store {
             match u.state {
                 ImportState::Publishing => {
                     let p = self.publish_import(u.id, now, progress)?;
-                    done.push(format!(
-                        "import {} of {source}: its process stopped while publishing; the rest was published \
-                         ({} case(s) in all)",
-                        u.id, p.cases
+                    let (id, cases) = (u.id, p.cases);
+                    done.push(crate::msg!(
+                        "import {id} of {source}: its process stopped while publishing; the rest was published \
+                         ({cases} case(s) in all)",
+                        "导入 {id}（{source}）：其进程在发布时中止；其余部分已发布（共 {cases} 件）"
                     ));
                 }
                 _ => {
                     self.abandon_import(u.id)?;
-                    done.push(format!(
-                        "import {} of {source}: its process stopped before publishing; its {} staged row(s) were \
-                         removed, no case was published",
-                        u.id, u.staged
+                    let (id, staged) = (u.id, u.staged);
+                    done.push(crate::msg!(
+                        "import {id} of {source}: its process stopped before publishing; its {staged} staged row(s) \
+                         were removed, no case was published",
+                        "导入 {id}（{source}）：其进程在发布前中止；已删除其暂存的 {staged} 行，未发布任何案件"
                     ));
                 }
             }
