@@ -78,6 +78,8 @@ pub fn os_login() -> String {
 
 fn configure(conn: &mut Connection, path: &Path, writable: bool) -> Result<()> {
     wait::install(conn)?;
+    // The desk's worker runs some thirty statements over and over (rusqlite keeps 16 by default).
+    conn.set_prepared_statement_cache_capacity(64);
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // Every b-tree page is checked more closely as it is read: a write that touches a damaged
     // page fails on SQLITE_CORRUPT (and rolls back) instead of spreading the damage.

@@ -60,7 +60,11 @@ impl IncomingSort {
     /// The ORDER BY terms at `now`: a case past its clock never sits below one that is
     /// neither red nor past its clock.
     fn order_by(self, now: DateTime<Utc>) -> String {
-        let (late, _) = overdue("c.", &ts(now).to_string());
+        // By the minute: the statement's text (and so its prepared form, cached) stays the same
+        // for a minute instead of changing every second. A case past its clock sorts up within
+        // the minute; the desk re-reads every 30 s anyway.
+        let minute = ts(now).div_euclid(60) * 60;
+        let (late, _) = overdue("c.", &minute.to_string());
         let urgent = format!("(c.risk_rank >= {RED_RANK} OR c.risk_flags <> '' OR {late}) DESC");
         match self {
             IncomingSort::Urgency => format!("{urgent}, c.risk_rank DESC, c.assign_due, c.id"),
