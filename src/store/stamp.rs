@@ -133,17 +133,18 @@ pub fn around_checkpoint<T>(db: &Path, run: impl FnOnce() -> T) -> T {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::testing::TestResult;
 
-    fn file(dir: &tempfile::TempDir) -> PathBuf {
+    fn file(dir: &tempfile::TempDir) -> std::io::Result<PathBuf> {
         let p = dir.path().join("x.db");
-        std::fs::write(&p, b"one").unwrap();
-        p
+        std::fs::write(&p, b"one")?;
+        Ok(p)
     }
 
     #[test]
-    fn a_stamp_vouches_for_the_file_only_as_it_was_and_only_for_a_while() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let db = file(&dir);
+    fn a_stamp_vouches_for_the_file_only_as_it_was_and_only_for_a_while() -> TestResult {
+        let dir = tempfile::TempDir::new()?;
+        let db = file(&dir)?;
         let now = Utc::now();
         assert!(!trusted(&db, now), "no stamp yet");
         record_check(&db, state(&db), now);
@@ -151,42 +152,46 @@ mod tests {
         assert!(!trusted(&db, now + TRUST), "too old");
         assert!(!trusted(&db, now - Duration::seconds(5)), "from the future");
         // Another program rewrites it: the stamp no longer vouches for it.
-        std::fs::write(&db, b"rewritten by another program").unwrap();
+        std::fs::write(&db, b"rewritten by another program")?;
         assert!(!trusted(&db, now));
+        Ok(())
     }
 
     #[test]
-    fn a_checkpoint_on_a_stamped_file_keeps_it_stamped_and_one_on_a_changed_file_does_not() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let db = file(&dir);
+    fn a_checkpoint_on_a_stamped_file_keeps_it_stamped_and_one_on_a_changed_file_does_not() -> TestResult {
+        let dir = tempfile::TempDir::new()?;
+        let db = file(&dir)?;
         let then = Utc::now() - Duration::minutes(10);
         record_check(&db, state(&db), then);
-        around_checkpoint(&db, || std::fs::write(&db, b"checkpointed").unwrap());
+        around_checkpoint(&db, || std::fs::write(&db, b"checkpointed"))?;
         assert!(trusted(&db, Utc::now()), "our own checkpoint is vouched for");
         assert!(!trusted(&db, then + TRUST), "with the time of the check, not of the checkpoint");
-        std::fs::write(&db, b"changed by someone else").unwrap();
-        around_checkpoint(&db, || std::fs::write(&db, b"checkpointed again").unwrap());
+        std::fs::write(&db, b"changed by someone else")?;
+        around_checkpoint(&db, || std::fs::write(&db, b"checkpointed again"))?;
         assert!(!trusted(&db, Utc::now()), "a change nobody checked is never blessed");
+        Ok(())
     }
 
     #[test]
-    fn a_check_during_which_the_file_changed_stamps_nothing() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let db = file(&dir);
+    fn a_check_during_which_the_file_changed_stamps_nothing() -> TestResult {
+        let dir = tempfile::TempDir::new()?;
+        let db = file(&dir)?;
         let before = state(&db);
-        std::fs::write(&db, b"changed while checking").unwrap();
+        std::fs::write(&db, b"changed while checking")?;
         record_check(&db, before, Utc::now());
         assert!(!trusted(&db, Utc::now()));
         assert!(!stamp_path(&db).exists());
+        Ok(())
     }
 
     #[test]
-    fn a_torn_or_foreign_stamp_is_not_trusted() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let db = file(&dir);
+    fn a_torn_or_foreign_stamp_is_not_trusted() -> TestResult {
+        let dir = tempfile::TempDir::new()?;
+        let db = file(&dir)?;
         for text in ["", "v1 1 2", "v2 0 0 0 0 0 0 0 0 0 0", "garbage"] {
-            std::fs::write(stamp_path(&db), text).unwrap();
+            std::fs::write(stamp_path(&db), text)?;
             assert!(!trusted(&db, Utc::now()), "{text:?}");
         }
+        Ok(())
     }
 }
