@@ -376,39 +376,27 @@ impl Store {
     /// The agreements whose judicial-confirmation window closes within `judicial_warn_days`
     /// with no application yet, soonest first (at most `limit`).
     pub fn judicial_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<(String, DateTime<Utc>)>> {
-        let (from, to) = self.judicial_window(now);
+        let (from, [a, b]) = self.judicial_from(now);
         let window = chrono::Duration::days(self.policy.clocks.judicial_confirmation_days);
-        let sql = format!("SELECT c.ref, c.finished_at {} ORDER BY c.finished_at, c.id LIMIT ?3", judicial_from());
+        let sql = format!("SELECT c.ref, c.finished_at {from} ORDER BY c.finished_at, c.id LIMIT ?");
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![from, to, limit as i64], |r| {
-            Ok((r.get::<_, String>(0)?, from_ts(r.get(1)?) + window))
-        })?;
+        let rows =
+            stmt.query_map(params![a, b, limit as i64], |r| Ok((r.get::<_, String>(0)?, from_ts(r.get(1)?) + window)))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// How many agreements [`Store::judicial_due`] would list without a limit.
     pub fn judicial_due_count(&self, now: DateTime<Utc>) -> Result<u64> {
-        let (from, to) = self.judicial_window(now);
-        let sql = format!("SELECT count(*) {}", judicial_from());
-        Ok(self.conn.prepare_cached(&sql)?.query_row(params![from, to], |r| r.get(0))?)
+        let (from, range) = self.judicial_from(now);
+        Ok(self.conn.prepare_cached(&format!("SELECT count(*) {from}"))?.query_row(range, |r| r.get(0))?)
     }
 
-    /// The finish times `[from, to]` (Unix seconds) whose window closes between `now` and the
-    /// warning days after it.
-    fn judicial_window(&self, now: DateTime<Utc>) -> (i64, i64) {
+    /// The FROM … WHERE of those agreements under the office's clocks, and its parameters, read
+    /// from the partial index that holds exactly them (named: without statistics the planner
+    /// would take the status index and walk every resolved case).
+    fn judicial_from(&self, now: DateTime<Utc>) -> (String, [i64; 2]) {
         let c = &self.policy.clocks;
-        let window = c.judicial_confirmation_days * 86_400;
-        (ts(now) - window, ts(now) + c.judicial_warn_days * 86_400 - window)
+        let (clause, range) = super::sql::judicial_due_clause(c.judicial_confirmation_days, c.judicial_warn_days, now);
+        (format!("FROM cases c INDEXED BY cases_judicial_window WHERE {clause}"), range)
     }
-}
-
-/// The agreements with no application whose finish time lies in `[?1, ?2]`, read from the
-/// partial index that holds exactly them (named: without statistics the planner would take the
-/// status index and walk every resolved case).
-fn judicial_from() -> String {
-    format!(
-        "FROM cases c INDEXED BY cases_judicial_window WHERE c.status = '{}' AND c.judicial_applied_at IS NULL \
-         AND c.finished_at >= ?1 AND c.finished_at <= ?2",
-        crate::domain::Status::Resolved.code()
-    )
 }

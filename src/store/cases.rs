@@ -183,14 +183,9 @@ impl CaseFilter {
             clauses.push(format!("({})", any.join(" OR ")));
         }
         if let Some((window, warn)) = self.judicial_due {
-            clauses.push(format!(
-                "c.status = '{}' AND c.judicial_applied_at IS NULL AND c.finished_at IS NOT NULL \
-                 AND c.finished_at >= ? AND c.finished_at <= ?",
-                crate::domain::Status::Resolved.code()
-            ));
-            // The window closes `window` days after the finish: between now and `warn` days on.
-            let window = window * 86_400;
-            params.extend([Value::Integer(ts(now) - window), Value::Integer(ts(now) + warn * 86_400 - window)]);
+            let (clause, range) = super::sql::judicial_due_clause(window, warn, now);
+            clauses.push(clause);
+            params.extend(range.map(Value::Integer));
         }
         let sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
         (sql, params)

@@ -21,6 +21,19 @@ pub fn clock_column(clock: Clock) -> &'static str {
     }
 }
 
+/// The agreements with no application for judicial confirmation whose window (`window_days`
+/// after the finish) closes between `now` and `warn_days` later: the clause on `c` (two `?`, the
+/// finish times) and its parameters. Written to match the partial index `cases_judicial_window`
+/// (literal status, a range on `finished_at`), which holds exactly those agreements.
+pub fn judicial_due_clause(window_days: i64, warn_days: i64, now: DateTime<Utc>) -> (String, [i64; 2]) {
+    let clause = format!(
+        "c.status = '{}' AND c.judicial_applied_at IS NULL AND c.finished_at >= ? AND c.finished_at <= ?",
+        crate::domain::Status::Resolved.code()
+    );
+    let window = window_days * 86_400;
+    (clause, [ts(now) - window, ts(now) + warn_days * 86_400 - window])
+}
+
 /// `{alias}status IN ('a','b')` (or `= 'a'`, or `0` for an empty set) for a named status set.
 /// Status codes are lower-case identifiers (checked by the lifecycle tests), safe to quote.
 pub fn status_in(alias: &str, set: StatusSet) -> String {
