@@ -219,14 +219,10 @@ impl Store {
     ) -> Result<u64> {
         self.writable()?;
         let tx = self.begin()?;
-        // The statistics counts summed once for the batch, not case by case (store::report_blocks).
-        let bulk = super::report_blocks::Bulk::start(&tx)?;
+        // Row triggers set aside, their work done once for the batch (store::bulk).
+        let bulk = super::bulk::Bulk::start(&tx)?;
         let mut n = 0u64;
         let mut last_seq: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
-        let row_triggers = set_row_triggers_aside(&tx)?;
-        // Every index of `cases` takes its rows in its own order: a page cache that holds the
-        // indexes' working set saves re-reading pages from the OS (SQLite's default is 2 MB).
-        tx.execute_batch(&format!("PRAGMA cache_size = -{}", BULK_CACHE_KIB))?;
         {
             let mut case_stmt = tx.prepare_cached(insert_case_sql())?;
             let mut fu_stmt = tx.prepare_cached(
@@ -258,8 +254,6 @@ impl Store {
                 params![year, last],
             )?;
         }
-        restore_row_triggers(&tx, &row_triggers)?;
-        tx.execute_batch("PRAGMA cache_size = -2000")?;
         bulk.finish(&tx)?;
         audit(&tx, now, &self.actor, "generate", None, &json!({ "cases": n, "label": label }))?;
         tx.commit()?;
@@ -603,32 +597,4 @@ fn check_reason(reason: &str) -> Result<String> {
         )));
     }
     Ok(reason.to_string())
-}
-
-/// The page cache a bulk load uses, KiB.
-const BULK_CACHE_KIB: u32 = 128 * 1024;
-
-/// A bulk load's first step, inside its transaction (after the statistics' own
-/// [`super::report_blocks::Bulk::start`]): drops the other row triggers on `cases` and
-/// `followups` — the change feed's, one `changes` row per row inserted and a prune every 1,024 —
-/// returning their definitions. A desk needs no feed rows for a bulk load: the schema changes
-/// twice, so every desk reads everything again. Nothing else sees the gap: the transaction holds
-/// the write lock and readers see the state before it.
-fn set_row_triggers_aside(tx: &rusqlite::Transaction<'_>) -> Result<Vec<(String, String)>> {
-    let saved = tx
-        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name IN ('cases', 'followups')")?
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    for (name, _) in &saved {
-        tx.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
-    }
-    Ok(saved)
-}
-
-/// A bulk load's last step: the triggers set aside are back as they were.
-fn restore_row_triggers(tx: &rusqlite::Transaction<'_>, saved: &[(String, String)]) -> Result<()> {
-    for (_, sql) in saved {
-        tx.execute_batch(sql)?;
-    }
-    Ok(())
 }

@@ -2,6 +2,7 @@
 //! the organisation, cases, write commands with audit events, pane queries and the change watcher.
 
 mod aftercare;
+mod bulk;
 mod case_row;
 mod cases;
 mod commands;

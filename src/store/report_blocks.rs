@@ -123,40 +123,16 @@ fn upsert(selects: &[String]) -> String {
     )
 }
 
-/// A bulk insert (the generator) inside one transaction: the insert triggers are dropped while
-/// it inserts and the new rows are counted once at the end, grouped, then the triggers come back
-/// — all in the writer's transaction, so no other write can happen between and nothing is ever
-/// committed without its counts. Inserting row by row through the triggers costs ~20 upserts a
-/// case; summing the batch once costs a sort.
-pub struct Bulk {
-    cases_after: i64,
-    visits_after: i64,
-}
-
-impl Bulk {
-    /// Before the inserts: remembers where the new rows start, drops the insert triggers.
-    pub fn start(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<Bulk> {
-        let max = |t: &str| tx.query_row(&format!("SELECT coalesce(max(id), 0) FROM {t}"), [], |r| r.get::<_, i64>(0));
-        let bulk = Bulk { cases_after: max("cases")?, visits_after: max("followups")? };
-        for (name, ..) in GROUPS.iter().chain(VISIT_GROUPS.iter()) {
-            tx.execute_batch(&format!("DROP TRIGGER IF EXISTS stats_{name}_insert;"))?;
-        }
-        Ok(bulk)
-    }
-
-    /// After the inserts, before the commit: counts the new rows, restores the insert triggers.
-    pub fn finish(self, tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
-        let after = |table: &str| {
-            let from = if table == "cases" { self.cases_after } else { self.visits_after };
-            format!("(SELECT * FROM {table} WHERE id > {from})")
-        };
-        tx.execute_batch(&sum_rows(&GROUPS, after, ADD_ON_CONFLICT))?;
-        tx.execute_batch(&sum_rows(&VISIT_GROUPS, after, ADD_ON_CONFLICT))?;
-        for g in GROUPS.iter().chain(VISIT_GROUPS.iter()) {
-            tx.execute_batch(&insert_trigger(g))?;
-        }
-        Ok(())
-    }
+/// The counts of the rows inserted after `cases_after` / `visits_after` (ids), added to the
+/// counts in one grouped pass: what the insert triggers would have added row by row, for a bulk
+/// insert that set them aside ([`super::bulk::Bulk`]). Inserting row by row through the triggers
+/// costs ~20 upserts a case; summing the batch once costs a sort.
+pub fn sum_inserted_sql(cases_after: i64, visits_after: i64) -> String {
+    let after = |table: &str| {
+        let from = if table == "cases" { cases_after } else { visits_after };
+        format!("(SELECT * FROM {table} WHERE id > {from})")
+    };
+    sum_rows(&GROUPS, after, ADD_ON_CONFLICT) + &sum_rows(&VISIT_GROUPS, after, ADD_ON_CONFLICT)
 }
 
 /// The insert trigger of one group.
