@@ -183,7 +183,7 @@ fn trigger_cost() {
             )
             .expect("fill");
         let fill = start.elapsed();
-        // The generator sums its batch's counts once (store::report_blocks::Bulk) either way;
+        // The generator sums its batch's counts once (store::bulk::Bulk) either way;
         // the writes below run with the triggers, or with them dropped.
         if !triggers {
             let conn = rusqlite::Connection::open(&dir).expect("open");
