@@ -55,8 +55,9 @@ fn floor_sql(t: &str, w: i64) -> String {
 }
 
 /// The rows one case row `r` (`NEW`, `OLD` or a table alias) adds, times `sign` (`1` or `-1`),
-/// as a `UNION ALL` of SELECTs with the columns of [`COLUMNS`]; `from` is a FROM clause or "".
-fn contributions(r: &str, sign: &str, from: &str, which: &[Dim]) -> Vec<String> {
+/// as a `UNION ALL` of SELECTs with the columns of [`COLUMNS`], one per dim and block length of
+/// `spans`; `from` is a FROM clause or "".
+fn contributions(r: &str, sign: &str, from: &str, which: &[Dim], spans: &[i64]) -> Vec<String> {
     let withdrawn = format!("({})", status_in(&format!("{r}."), StatusSet::Withdrawn));
     let success = format!("({})", status_in(&format!("{r}."), StatusSet::Success));
     let mediated = format!("(NOT {withdrawn})");
@@ -93,7 +94,7 @@ fn contributions(r: &str, sign: &str, from: &str, which: &[Dim]) -> Vec<String> 
             Dim::VisitDone => ("done_at", "0, 0, 0".to_string(), &counted, "done_at"),
             Dim::VisitDue => ("due", "0, 0, 0".to_string(), &due, "due"),
         };
-        for w in SPANS {
+        for &w in spans {
             let block = floor_sql(&format!("{r}.{time}"), w * DAY);
             out.push(format!(
                 "SELECT {d}, {w}, {block}, {keys}, {values} {from} WHERE {r}.{when} IS NOT NULL",
@@ -123,23 +124,59 @@ fn upsert(selects: &[String]) -> String {
     )
 }
 
+/// The sums of a group of rows, in the order of [`COLUMNS`]' counts.
+const SUMS: &str = "sum(n), sum(mediated), sum(successful), sum(amount_fen), sum(oral), sum(performed), \
+     sum(judicial), sum(withdrawn), sum(over_clock)";
+
 /// The counts of the rows inserted after `cases_after` / `visits_after` (ids), added to the
-/// counts in one grouped pass: what the insert triggers would have added row by row, for a bulk
-/// insert that set them aside ([`super::bulk::Bulk`]). Inserting row by row through the triggers
-/// costs ~20 upserts a case; summing the batch once costs a sort.
+/// counts: what the insert triggers would have added row by row, for a bulk insert that set them
+/// aside ([`super::bulk::Bulk`]). Inserting row by row through the triggers costs ~20 upserts a
+/// case. Here only the one-day blocks are summed from the new rows (one contribution a row and
+/// dim, the same [`contributions`] the triggers add, sorted once, into a temporary table); each
+/// longer block is then summed from the blocks one step shorter (few rows: each span divides the
+/// next, `floor(floor(t / a) / b) = floor(t / ab)`); and all of them are added to
+/// `stats_blocks`, longest first.
 pub fn sum_inserted_sql(cases_after: i64, visits_after: i64) -> String {
     let after = |table: &str| {
         let from = if table == "cases" { cases_after } else { visits_after };
         format!("(SELECT * FROM {table} WHERE id > {from})")
     };
-    sum_rows(&GROUPS, after, ADD_ON_CONFLICT) + &sum_rows(&VISIT_GROUPS, after, ADD_ON_CONFLICT)
+    let mut sql = String::new();
+    let day = SPANS[SPANS.len() - 1];
+    for w in SPANS {
+        sql.push_str(&format!("CREATE TEMP TABLE bulk_span_{w} ({COLUMNS});\n"));
+    }
+    for (_, table, dims, _, _) in GROUPS.iter().chain(VISIT_GROUPS.iter()).copied() {
+        sql.push_str(&format!(
+            "INSERT INTO temp.bulk_span_{day} ({COLUMNS}) SELECT dim, span, block, k1, k2, k3, {SUMS} FROM (\
+             SELECT 0 AS dim, 0 AS span, 0 AS block, 0 AS k1, 0 AS k2, 0 AS k3, 0 AS n, 0 AS mediated, 0 AS successful, \
+             0 AS amount_fen, 0 AS oral, 0 AS performed, 0 AS judicial, 0 AS withdrawn, 0 AS over_clock WHERE 0 \
+             UNION ALL {}) GROUP BY dim, block, k1, k2, k3;\n",
+            contributions("c", "1", &format!("FROM {} c", after(table)), dims, &[day]).join(" UNION ALL ")
+        ));
+    }
+    for pair in SPANS.windows(2).rev() {
+        let (long, short) = (pair[0], pair[1]);
+        let block = floor_sql("block", long / short);
+        sql.push_str(&format!(
+            "INSERT INTO temp.bulk_span_{long} ({COLUMNS}) SELECT dim, {long}, {block}, k1, k2, k3, {SUMS} \
+             FROM temp.bulk_span_{short} GROUP BY dim, {block}, k1, k2, k3;\n"
+        ));
+    }
+    for w in SPANS {
+        sql.push_str(&format!(
+            "INSERT INTO stats_blocks ({COLUMNS}) SELECT {COLUMNS} FROM temp.bulk_span_{w} WHERE true {ADD_ON_CONFLICT};\n\
+             DROP TABLE temp.bulk_span_{w};\n"
+        ));
+    }
+    sql
 }
 
 /// The insert trigger of one group.
 fn insert_trigger(&(name, table, dims, _, time): &Group) -> String {
     format!(
         "CREATE TRIGGER stats_{name}_insert AFTER INSERT ON {table} WHEN NEW.{time} IS NOT NULL BEGIN\n{}\nEND;\n",
-        upsert(&contributions("NEW", "1", "", dims))
+        upsert(&contributions("NEW", "1", "", dims, &SPANS))
     )
 }
 
@@ -212,10 +249,10 @@ fn triggers(groups: &[Group]) -> String {
         sql.push_str(&insert_trigger(&(name, table, dims, columns, time)));
         sql.push_str(&format!(
             "CREATE TRIGGER stats_{name}_delete AFTER DELETE ON {table} WHEN OLD.{time} IS NOT NULL BEGIN\n{}\nEND;\n",
-            upsert(&contributions("OLD", "-1", "", dims))
+            upsert(&contributions("OLD", "-1", "", dims, &SPANS))
         ));
-        let mut both = contributions("OLD", "-1", "", dims);
-        both.extend(contributions("NEW", "1", "", dims));
+        let mut both = contributions("OLD", "-1", "", dims, &SPANS);
+        both.extend(contributions("NEW", "1", "", dims, &SPANS));
         sql.push_str(&format!(
             "CREATE TRIGGER stats_{name}_update AFTER UPDATE ON {table} \
              WHEN (OLD.{time} IS NOT NULL OR NEW.{time} IS NOT NULL) AND ({}) BEGIN\n{}\nEND;\n",
@@ -240,14 +277,12 @@ fn fill(groups: &[Group]) -> String {
 fn sum_rows(groups: &[Group], source: impl Fn(&str) -> String, conflict: &str) -> String {
     let mut sql = String::new();
     for (_, table, dims, _, _) in groups.iter().copied() {
-        let sums = "sum(n), sum(mediated), sum(successful), sum(amount_fen), sum(oral), sum(performed), \
-                    sum(judicial), sum(withdrawn), sum(over_clock)";
         sql.push_str(&format!(
-            "INSERT INTO stats_blocks ({COLUMNS}) SELECT dim, span, block, k1, k2, k3, {sums} FROM (\
+            "INSERT INTO stats_blocks ({COLUMNS}) SELECT dim, span, block, k1, k2, k3, {SUMS} FROM (\
              SELECT 0 AS dim, 0 AS span, 0 AS block, 0 AS k1, 0 AS k2, 0 AS k3, 0 AS n, 0 AS mediated, 0 AS successful, \
              0 AS amount_fen, 0 AS oral, 0 AS performed, 0 AS judicial, 0 AS withdrawn, 0 AS over_clock WHERE 0 \
              UNION ALL {}) WHERE true GROUP BY dim, span, block, k1, k2, k3 {conflict};\n",
-            contributions("c", "1", &format!("FROM {} c", source(table)), dims).join(" UNION ALL ")
+            contributions("c", "1", &format!("FROM {} c", source(table)), dims, &SPANS).join(" UNION ALL ")
         ));
     }
     sql
