@@ -1,6 +1,7 @@
 //! The generator's bulk load (issue 13: the generator at scale) sets the row triggers aside and
-//! does their work once at the end: the statistics counts it leaves equal the counts the
-//! triggers build row by row, and every trigger is back afterwards.
+//! does their work once at the end (and, for a batch as large as the table, the indexes too): the
+//! statistics counts it leaves equal the counts the triggers build row by row, and every trigger
+//! and index is back afterwards.
 
 use chrono::{TimeZone, Utc};
 use duty_desk::domain::{Org, Policy};
@@ -24,13 +25,24 @@ fn counts(conn: &rusqlite::Connection) -> Vec<Row> {
 }
 
 fn triggers(conn: &rusqlite::Connection) -> Vec<(String, String)> {
-    let mut stmt = conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name").unwrap();
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    schema(conn, "trigger")
+}
+
+fn indexes(conn: &rusqlite::Connection) -> Vec<(String, String)> {
+    schema(conn, "index")
+}
+
+/// Every `kind` in the schema: name, table and SQL (NULL for a constraint's own index).
+fn schema(conn: &rusqlite::Connection, kind: &str) -> Vec<(String, String)> {
+    let mut stmt = conn
+        .prepare("SELECT name, tbl_name || ': ' || coalesce(sql, '') FROM sqlite_schema WHERE type = ?1 ORDER BY name")
+        .unwrap();
+    let rows = stmt.query_map([kind], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
     rows.map(Result::unwrap).collect()
 }
 
 #[test]
-fn a_bulk_load_leaves_the_counts_the_triggers_would_have_and_every_trigger_in_place() {
+fn a_bulk_load_leaves_the_counts_the_triggers_would_have_and_every_trigger_and_index_in_place() {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("bulk.db");
     let now = Utc.with_ymd_and_hms(2026, 11, 20, 6, 30, 0).unwrap();
@@ -38,14 +50,22 @@ fn a_bulk_load_leaves_the_counts_the_triggers_would_have_and_every_trigger_in_pl
         let mut store = Store::create(&path).unwrap();
         let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
         store.init_org(&org, &Policy::default(), now).unwrap();
-        let before = triggers(&rusqlite::Connection::open(&path).unwrap());
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let before = (triggers(&conn), indexes(&conn));
+        assert!(before.1.iter().any(|(name, _)| name == "cases_stats"), "the cases' indexes are there");
         let (org, policy) = (store.org().clone(), store.policy().clone());
         let cases = generate(&org, &policy, 7, 3_000, now).map(|g| (g.case, g.followups));
         assert_eq!(store.insert_generated(cases, "bulk test", now).unwrap(), 3_000);
         before
     };
     let conn = rusqlite::Connection::open(&path).unwrap();
-    assert_eq!(triggers(&conn), before, "every trigger is back, as it was");
+    assert_eq!(triggers(&conn), before.0, "every trigger is back, as it was");
+    assert_eq!(indexes(&conn), before.1, "every index is back, as it was");
+    assert_eq!(
+        conn.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)).unwrap(),
+        "ok",
+        "the indexes rebuilt hold every row"
+    );
     let bulk = counts(&conn);
     assert!(bulk.len() > 100, "the load was counted: {} rows", bulk.len());
 

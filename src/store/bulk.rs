@@ -3,53 +3,85 @@
 //! statistics counts' (~20 upserts a case) — is set aside while it inserts, and their work is
 //! done once at the end: the statistics counts of the new rows summed in one grouped pass
 //! ([`super::report_blocks::sum_inserted_sql`]), the triggers back exactly as `sqlite_schema`
-//! held them. The change feed needs no rows: the schema changes twice, so every desk reads
-//! everything again. Nothing else sees the gap: the transaction holds the write lock, readers
-//! see the state before it, and nothing is ever committed without its counts.
+//! held them. When the batch is at least as large as what the tables hold, their secondary
+//! indexes are set aside too and built again at the end from `sqlite_schema`'s own SQL (one
+//! sort per index instead of ~20 random-order b-tree inserts per row; any index added later is
+//! covered the same way; the unique constraints' own indexes stay, so a duplicate still fails).
+//! The change feed needs no rows: the schema changes, so every desk reads everything again.
+//! Nothing else sees the gap: the transaction holds the write lock, readers see the state before
+//! it, and nothing is ever committed without its counts, triggers and indexes.
 
 use rusqlite::Transaction;
 
 use crate::error::Result;
 
-/// The page cache a bulk insert uses, KiB: every index of `cases` takes its rows in its own
-/// order, and a cache that holds the indexes' working set saves re-reading pages from the OS
-/// (SQLite's default is 2 MB).
+/// The page cache a bulk insert uses, KiB, for the database and for the temporary tables that
+/// sum the counts: every index of `cases` left in place takes its rows in its own order, and a
+/// cache that holds the indexes' working set saves re-reading pages from the OS (SQLite's default
+/// is 2 MB); the sorts that build the indexes and sum the counts keep up to this much in memory
+/// before they spill.
 const BULK_CACHE_KIB: u32 = 128 * 1024;
 
 /// SQLite's default page cache, set back afterwards (`-KiB`).
 const DEFAULT_CACHE: &str = "-2000";
 
-/// A bulk insert in progress: where the new rows start and the triggers set aside.
+/// Threads a large sort may use (SQLite's helper threads merge spilled runs in parallel).
+const SORT_THREADS: u32 = 2;
+
+/// The tables whose row triggers (and, for a large batch, indexes) are set aside.
+const TABLES: &str = "('cases', 'followups')";
+
+/// A bulk insert in progress: where the new rows start, the triggers and indexes set aside.
 pub struct Bulk {
     cases_after: i64,
     visits_after: i64,
     triggers: Vec<(String, String)>,
+    indexes: Vec<(String, String)>,
 }
 
 impl Bulk {
-    /// Before the inserts: remembers where the new rows start, drops the row triggers.
-    pub fn start(tx: &Transaction<'_>) -> Result<Bulk> {
+    /// Before the inserts of about `rows` cases: remembers where the new rows start, drops the
+    /// row triggers, and the secondary indexes when `rows` is at least the cases already there.
+    pub fn start(tx: &Transaction<'_>, rows: u64) -> Result<Bulk> {
         let max = |t: &str| tx.query_row(&format!("SELECT coalesce(max(id), 0) FROM {t}"), [], |r| r.get::<_, i64>(0));
-        let triggers = tx
-            .prepare(
-                "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name IN ('cases', 'followups')",
-            )?
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        for (name, _) in &triggers {
-            tx.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
-        }
-        tx.execute_batch(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}"))?;
-        Ok(Bulk { cases_after: max("cases")?, visits_after: max("followups")?, triggers })
+        let existing: i64 = tx.query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?;
+        let triggers = set_aside(tx, "trigger")?;
+        let indexes = match u64::try_from(existing).is_ok_and(|e| rows >= e) {
+            true => set_aside(tx, "index")?,
+            false => Vec::new(),
+        };
+        tx.execute_batch(&format!(
+            "PRAGMA cache_size = -{BULK_CACHE_KIB}; PRAGMA temp.cache_size = -{BULK_CACHE_KIB}; \
+             PRAGMA threads = {SORT_THREADS}"
+        ))?;
+        Ok(Bulk { cases_after: max("cases")?, visits_after: max("followups")?, triggers, indexes })
     }
 
-    /// After the inserts, before the commit: the triggers back, the new rows counted.
+    /// After the inserts, before the commit: the indexes and triggers back, the new rows counted.
     pub fn finish(self, tx: &Transaction<'_>) -> Result<()> {
-        tx.execute_batch(&format!("PRAGMA cache_size = {DEFAULT_CACHE}"))?;
-        for (_, sql) in &self.triggers {
+        for (_, sql) in self.indexes.iter().chain(&self.triggers) {
             tx.execute_batch(sql)?;
         }
         tx.execute_batch(&super::report_blocks::sum_inserted_sql(self.cases_after, self.visits_after))?;
+        tx.execute_batch(&format!(
+            "PRAGMA cache_size = {DEFAULT_CACHE}; PRAGMA temp.cache_size = {DEFAULT_CACHE}; PRAGMA threads = 0"
+        ))?;
         Ok(())
     }
+}
+
+/// Drops every `kind` (trigger or index) of the tables that `sqlite_schema` holds SQL for (not the
+/// indexes of UNIQUE and PRIMARY KEY constraints), in schema order; returns their names and SQL.
+fn set_aside(tx: &Transaction<'_>, kind: &str) -> Result<Vec<(String, String)>> {
+    let found = tx
+        .prepare(&format!(
+            "SELECT name, sql FROM sqlite_schema WHERE type = ?1 AND tbl_name IN {TABLES} AND sql IS NOT NULL \
+             ORDER BY rowid"
+        ))?
+        .query_map([kind], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (name, _) in &found {
+        tx.execute_batch(&format!("DROP {} \"{}\"", kind.to_uppercase(), name.replace('"', "\"\"")))?;
+    }
+    Ok(found)
 }

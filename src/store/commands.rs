@@ -219,8 +219,9 @@ impl Store {
     ) -> Result<u64> {
         self.writable()?;
         let tx = self.begin()?;
-        // Row triggers set aside, their work done once for the batch (store::bulk).
-        let bulk = super::bulk::Bulk::start(&tx)?;
+        // Row triggers (and, for a batch as large as the table, indexes) set aside, their work
+        // done once for the batch (store::bulk).
+        let bulk = super::bulk::Bulk::start(&tx, cases.size_hint().0 as u64)?;
         let mut n = 0u64;
         let mut last_seq: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
         {

@@ -50,7 +50,7 @@ pub enum Dim {
 }
 
 /// `floor(t / w)` for the trigger (SQLite's `/` truncates toward zero).
-fn floor_sql(t: &str, w: &str) -> String {
+fn floor_sql(t: &str, w: impl std::fmt::Display) -> String {
     format!("(CASE WHEN {t} >= 0 THEN {t} / {w} ELSE ({t} + 1) / {w} - 1 END)")
 }
 
@@ -117,10 +117,10 @@ fn constants(name: &str, values: impl Iterator<Item = i64>) -> String {
 
 /// The rows one case row `r` (`NEW`, `OLD` or the alias `c` of `source`) adds to the counts of
 /// `dims`, times `sign` (`1` or `-1`): one SELECT with the columns of [`COLUMNS`], a row per
-/// dimension and block length (joined with the constants `d.dim` and `s.span`). Where the
+/// dimension and block length of `spans` (joined with the constants `d.dim` and `s.span`). Where the
 /// dimensions read different columns the SELECT picks by `d.dim`, so each expression is
 /// written once: the triggers stay small enough that every write parses and compiles them fast.
-fn contributions(r: &str, sign: &str, source: Option<&str>, dims: &[Dim]) -> String {
+fn contributions(r: &str, sign: &str, source: Option<&str>, dims: &[Dim], spans: &[i64]) -> String {
     let parts: Vec<(i64, Vec<String>)> = dims
         .iter()
         .map(|&d| {
@@ -146,13 +146,13 @@ fn contributions(r: &str, sign: &str, source: Option<&str>, dims: &[Dim]) -> Str
         [(d, _)] => (d.to_string(), Vec::new()),
         _ => ("d.dim".to_string(), vec![format!("{} d", constants("dim", parts.iter().map(|(d, _)| *d)))]),
     };
-    from.insert(0, format!("{} s", constants("span", SPANS.into_iter())));
+    from.insert(0, format!("{} s", constants("span", spans.iter().copied())));
     if let Some(source) = source {
         from.insert(0, format!("{source} {r}"));
     }
     format!(
         "SELECT {dim}, s.span, {block}, {keys}, {values} FROM {from} WHERE {time} IS NOT NULL",
-        block = floor_sql(time, &format!("(s.span * {DAY})")),
+        block = floor_sql(time, format!("(s.span * {DAY})")),
         keys = keys.join(", "),
         values = values.join(", "),
         from = from.join(", "),
@@ -178,23 +178,59 @@ fn upsert(selects: &[String]) -> String {
     )
 }
 
+/// The sums of a group of rows, in the order of [`COLUMNS`]' counts.
+const SUMS: &str = "sum(n), sum(mediated), sum(successful), sum(amount_fen), sum(oral), sum(performed), \
+     sum(judicial), sum(withdrawn), sum(over_clock)";
+
 /// The counts of the rows inserted after `cases_after` / `visits_after` (ids), added to the
-/// counts in one grouped pass: what the insert triggers would have added row by row, for a bulk
-/// insert that set them aside ([`super::bulk::Bulk`]). Inserting row by row through the triggers
-/// costs ~20 upserts a case; summing the batch once costs a sort.
+/// counts: what the insert triggers would have added row by row, for a bulk insert that set them
+/// aside ([`super::bulk::Bulk`]). Inserting row by row through the triggers costs ~20 upserts a
+/// case. Here only the one-day blocks are summed from the new rows (one contribution a row and
+/// dim, the same [`contributions`] the triggers add, sorted once, into a temporary table); each
+/// longer block is then summed from the blocks one step shorter (few rows: each span divides the
+/// next, `floor(floor(t / a) / b) = floor(t / ab)`); and all of them are added to
+/// `stats_blocks`, longest first.
 pub fn sum_inserted_sql(cases_after: i64, visits_after: i64) -> String {
     let after = |table: &str| {
         let from = if table == "cases" { cases_after } else { visits_after };
         format!("(SELECT * FROM {table} WHERE id > {from})")
     };
-    sum_rows(&GROUPS, after, ADD_ON_CONFLICT) + &sum_rows(&VISIT_GROUPS, after, ADD_ON_CONFLICT)
+    let mut sql = String::new();
+    let day = SPANS[SPANS.len() - 1];
+    for w in SPANS {
+        sql.push_str(&format!("CREATE TEMP TABLE bulk_span_{w} ({COLUMNS});\n"));
+    }
+    for (_, table, dims, _, _) in GROUPS.iter().chain(VISIT_GROUPS.iter()).copied() {
+        sql.push_str(&format!(
+            "INSERT INTO temp.bulk_span_{day} ({COLUMNS}) SELECT dim, span, block, k1, k2, k3, {SUMS} FROM (\
+             SELECT 0 AS dim, 0 AS span, 0 AS block, 0 AS k1, 0 AS k2, 0 AS k3, 0 AS n, 0 AS mediated, 0 AS successful, \
+             0 AS amount_fen, 0 AS oral, 0 AS performed, 0 AS judicial, 0 AS withdrawn, 0 AS over_clock WHERE 0 \
+             UNION ALL {}) GROUP BY dim, block, k1, k2, k3;\n",
+            contributions("c", "1", Some(&after(table)), dims, &[day])
+        ));
+    }
+    for pair in SPANS.windows(2).rev() {
+        let (long, short) = (pair[0], pair[1]);
+        let block = floor_sql("block", long / short);
+        sql.push_str(&format!(
+            "INSERT INTO temp.bulk_span_{long} ({COLUMNS}) SELECT dim, {long}, {block}, k1, k2, k3, {SUMS} \
+             FROM temp.bulk_span_{short} GROUP BY dim, {block}, k1, k2, k3;\n"
+        ));
+    }
+    for w in SPANS {
+        sql.push_str(&format!(
+            "INSERT INTO stats_blocks ({COLUMNS}) SELECT {COLUMNS} FROM temp.bulk_span_{w} WHERE true {ADD_ON_CONFLICT};\n\
+             DROP TABLE temp.bulk_span_{w};\n"
+        ));
+    }
+    sql
 }
 
 /// The insert trigger of one group.
 fn insert_trigger(&(name, table, dims, _, time): &Group) -> String {
     format!(
         "CREATE TRIGGER stats_{name}_insert AFTER INSERT ON {table} WHEN NEW.{time} IS NOT NULL BEGIN\n{}\nEND;\n",
-        upsert(&[contributions("NEW", "1", None, dims)])
+        upsert(&[contributions("NEW", "1", None, dims, &SPANS)])
     )
 }
 
@@ -280,9 +316,9 @@ fn triggers(groups: &[Group]) -> String {
         sql.push_str(&insert_trigger(&(name, table, dims, columns, time)));
         sql.push_str(&format!(
             "CREATE TRIGGER stats_{name}_delete AFTER DELETE ON {table} WHEN OLD.{time} IS NOT NULL BEGIN\n{}\nEND;\n",
-            upsert(&[contributions("OLD", "-1", None, dims)])
+            upsert(&[contributions("OLD", "-1", None, dims, &SPANS)])
         ));
-        let both = [contributions("OLD", "-1", None, dims), contributions("NEW", "1", None, dims)];
+        let both = [contributions("OLD", "-1", None, dims, &SPANS), contributions("NEW", "1", None, dims, &SPANS)];
         sql.push_str(&format!(
             "CREATE TRIGGER stats_{name}_update AFTER UPDATE ON {table} \
              WHEN (OLD.{time} IS NOT NULL OR NEW.{time} IS NOT NULL) AND ({}) BEGIN\n{}\nEND;\n",
@@ -307,14 +343,12 @@ fn fill(groups: &[Group]) -> String {
 fn sum_rows(groups: &[Group], source: impl Fn(&str) -> String, conflict: &str) -> String {
     let mut sql = String::new();
     for (_, table, dims, _, _) in groups.iter().copied() {
-        let sums = "sum(n), sum(mediated), sum(successful), sum(amount_fen), sum(oral), sum(performed), \
-                    sum(judicial), sum(withdrawn), sum(over_clock)";
         sql.push_str(&format!(
-            "INSERT INTO stats_blocks ({COLUMNS}) SELECT dim, span, block, k1, k2, k3, {sums} FROM (\
+            "INSERT INTO stats_blocks ({COLUMNS}) SELECT dim, span, block, k1, k2, k3, {SUMS} FROM (\
              SELECT 0 AS dim, 0 AS span, 0 AS block, 0 AS k1, 0 AS k2, 0 AS k3, 0 AS n, 0 AS mediated, 0 AS successful, \
              0 AS amount_fen, 0 AS oral, 0 AS performed, 0 AS judicial, 0 AS withdrawn, 0 AS over_clock WHERE 0 \
              UNION ALL {}) WHERE true GROUP BY dim, span, block, k1, k2, k3 {conflict};\n",
-            contributions("c", "1", Some(&source(table)), dims)
+            contributions("c", "1", Some(&source(table)), dims, &SPANS)
         ));
     }
     sql
