@@ -223,13 +223,19 @@ struct Held<'a> {
     open: &'a HashMap<i64, OpenCase>,
 }
 
+/// Incoming's cases when the desk holds them all: without a filter Incoming is every unassigned
+/// open case (`None` with a filter: its SQL decides).
+fn waiting<'a>(q: &ViewQuery, open: &'a HashMap<i64, OpenCase>) -> Option<Vec<&'a OpenCase>> {
+    (q.incoming == crate::store::CaseFilter::default())
+        .then(|| open.values().filter(|c| StatusSet::Unassigned.contains(c.status)).collect())
+}
+
 /// Incoming's count and overdue count: without a filter, counted from the open cases held
 /// (Incoming is every unassigned one); with one, by the filter's SQL.
 fn incoming_counts(s: &Store, q: &ViewQuery, open: &HashMap<i64, OpenCase>, now: DateTime<Utc>) -> Result<(u64, u64)> {
-    if q.incoming == crate::store::CaseFilter::default() {
-        let waiting = open.values().filter(|c| StatusSet::Unassigned.contains(c.status));
-        let (total, overdue) = waiting.fold((0u64, 0u64), |(t, o), c| (t + 1, o + u64::from(c.is_overdue(now))));
-        return Ok((total, overdue));
+    if let Some(queue) = waiting(q, open) {
+        let overdue = queue.iter().filter(|c| c.is_overdue(now)).count();
+        return Ok((queue.len() as u64, overdue as u64));
     }
     let (count, _) = incoming_sql(&q.incoming, q.incoming_sort, q.incoming_offset, q.incoming_limit.max(1), now);
     let late = crate::store::CaseFilter { unassigned: true, status: None, overdue: true, ..q.incoming.clone() };
@@ -243,7 +249,13 @@ fn patch_incoming(s: &Store, q: &ViewQuery, view: Held<'_>, now: DateTime<Utc>) 
         return read_incoming(s, q, now);
     }
     let limit = q.incoming_limit.max(1);
-    let ids = s.incoming_ids(&incoming_ids_sql(&q.incoming, q.incoming_sort, q.incoming_offset, limit, now))?;
+    let ids = match waiting(q, view.open) {
+        Some(mut queue) => {
+            q.incoming_sort.sort_open(&mut queue, now);
+            queue.iter().skip(q.incoming_offset).take(limit).map(|c| c.id).collect()
+        }
+        None => s.incoming_ids(&incoming_ids_sql(&q.incoming, q.incoming_sort, q.incoming_offset, limit, now))?,
+    };
     let mut held: HashMap<i64, &crate::domain::Case> =
         old.rows.iter().filter(|c| !changed.contains(&c.id)).map(|c| (c.id, c)).collect();
     let missing: Vec<i64> = ids.iter().copied().filter(|id| !held.contains_key(id)).collect();
