@@ -161,18 +161,19 @@ pub fn all_open_sql() -> String {
 impl Store {
     /// The last sequence in the feed (0 when empty).
     pub fn feed_seq(&self) -> Result<i64> {
-        Ok(self.conn.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0))?)
+        Ok(self.conn.prepare_cached("SELECT coalesce(max(seq), 0) FROM changes")?.query_row([], |r| r.get(0))?)
     }
 
     /// `PRAGMA schema_version`: changes whenever any process changes the schema.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row("PRAGMA schema_version", [], |r| r.get(0))?)
+        Ok(self.conn.prepare_cached("PRAGMA schema_version")?.query_row([], |r| r.get(0))?)
     }
 
     /// What changed after sequence `after`; [`Since::Behind`] when rows after it were pruned or
     /// more than `max` rows came since.
     pub fn changes_since(&self, after: i64, max: usize) -> Result<Since> {
-        let oldest: Option<i64> = self.conn.query_row("SELECT min(seq) FROM changes", [], |r| r.get(0))?;
+        let oldest: Option<i64> =
+            self.conn.prepare_cached("SELECT min(seq) FROM changes")?.query_row([], |r| r.get(0))?;
         if oldest.is_some_and(|o| o > after + 1) {
             return Ok(Since::Behind);
         }
@@ -236,7 +237,8 @@ impl Store {
         for chunk in ids.chunks(500) {
             let marks = vec!["?"; chunk.len()].join(",");
             let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id IN ({marks})");
-            let mut stmt = self.conn.prepare(&sql)?;
+            // Cached: a desk patching its page asks for the same one or two ids' shape again.
+            let mut stmt = self.conn.prepare_cached(&sql)?;
             let rows = stmt.query_map(params_from_iter(chunk.iter()), case_from_row)?;
             out.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
         }

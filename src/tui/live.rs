@@ -4,7 +4,7 @@
 //! Workload from them at `now`; Incoming and Follow-ups are re-queried only when a change touches
 //! them. It reads everything again when it has fallen behind the feed or the schema changed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -45,7 +45,7 @@ pub struct Live {
     schema: i64,
     query: ViewQuery,
     org: Arc<Org>,
-    open: HashMap<i64, OpenCase>,
+    open: OpenCases,
     incoming: Arc<IncomingPage>,
     followups_overdue: u64,
     followups: Arc<Vec<FollowupRow>>,
@@ -66,7 +66,7 @@ impl Live {
                 schema: s.schema_version()?,
                 query: query.clone(),
                 org: Arc::new(Org::default()),
-                open: s.all_open()?.into_iter().map(|c| (c.id, c)).collect(),
+                open: OpenCases::from(s.all_open()?),
                 incoming: Arc::new(read_incoming(s, query, now)?),
                 followups_overdue,
                 followups: Arc::new(followups),
@@ -119,7 +119,7 @@ impl Live {
             for c in s.open_among(&set.cases)? {
                 touches_incoming |= unassigned(&c);
                 counts.iter_mut().for_each(|k| k.add(&c, now));
-                self.open.insert(c.id, c);
+                self.open.insert(c);
             }
             self.counts = counts;
             let shown = |id: &i64| self.followups.iter().any(|f| f.case_id == *id);
@@ -210,20 +210,54 @@ impl Live {
 struct Held<'a> {
     page: &'a IncomingPage,
     changed: &'a std::collections::BTreeSet<i64>,
-    open: &'a HashMap<i64, OpenCase>,
+    open: &'a OpenCases,
 }
 
-/// Incoming's cases when the desk holds them all: without a filter Incoming is every unassigned
-/// open case (`None` with a filter: its SQL decides).
-fn waiting<'a>(q: &ViewQuery, open: &'a HashMap<i64, OpenCase>) -> Option<Vec<&'a OpenCase>> {
-    (q.incoming == crate::store::CaseFilter::default())
-        .then(|| open.values().filter(|c| StatusSet::Unassigned.contains(c.status)).collect())
+/// The open cases a desk holds, and which of them wait for assignment (Incoming without a
+/// filter).
+#[derive(Debug, Clone, Default)]
+struct OpenCases {
+    all: HashMap<i64, OpenCase>,
+    unassigned: BTreeSet<i64>,
+}
+
+impl From<Vec<OpenCase>> for OpenCases {
+    fn from(cases: Vec<OpenCase>) -> OpenCases {
+        let mut open = OpenCases::default();
+        cases.into_iter().for_each(|c| open.insert(c));
+        open
+    }
+}
+
+impl OpenCases {
+    fn insert(&mut self, c: OpenCase) {
+        if StatusSet::Unassigned.contains(c.status) {
+            self.unassigned.insert(c.id);
+        }
+        self.all.insert(c.id, c);
+    }
+
+    fn remove(&mut self, id: &i64) -> Option<OpenCase> {
+        self.unassigned.remove(id);
+        self.all.remove(id)
+    }
+
+    fn values(&self) -> impl Iterator<Item = &OpenCase> {
+        self.all.values()
+    }
+
+    /// Incoming's cases when the desk holds them all: without a filter Incoming is every
+    /// unassigned open case (`None` with a filter: its SQL decides).
+    fn waiting(&self, q: &ViewQuery) -> Option<Vec<&OpenCase>> {
+        (q.incoming == crate::store::CaseFilter::default())
+            .then(|| self.unassigned.iter().filter_map(|id| self.all.get(id)).collect())
+    }
 }
 
 /// Incoming's count and overdue count: without a filter, counted from the open cases held
 /// (Incoming is every unassigned one); with one, by the filter's SQL.
-fn incoming_counts(s: &Store, q: &ViewQuery, open: &HashMap<i64, OpenCase>, now: DateTime<Utc>) -> Result<(u64, u64)> {
-    if let Some(queue) = waiting(q, open) {
+fn incoming_counts(s: &Store, q: &ViewQuery, open: &OpenCases, now: DateTime<Utc>) -> Result<(u64, u64)> {
+    if let Some(queue) = open.waiting(q) {
         let overdue = queue.iter().filter(|c| c.is_overdue(now)).count();
         return Ok((queue.len() as u64, overdue as u64));
     }
@@ -239,7 +273,7 @@ fn patch_incoming(s: &Store, q: &ViewQuery, view: Held<'_>, now: DateTime<Utc>) 
         return read_incoming(s, q, now);
     }
     let limit = q.incoming_limit.max(1);
-    let ids = match waiting(q, view.open) {
+    let ids = match view.open.waiting(q) {
         Some(mut queue) => {
             q.incoming_sort.sort_open(&mut queue, now);
             queue.iter().skip(q.incoming_offset).take(limit).map(|c| c.id).collect()
