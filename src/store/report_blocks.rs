@@ -50,14 +50,13 @@ pub enum Dim {
 }
 
 /// `floor(t / w)` for the trigger (SQLite's `/` truncates toward zero).
-fn floor_sql(t: &str, w: i64) -> String {
+fn floor_sql(t: &str, w: impl std::fmt::Display) -> String {
     format!("(CASE WHEN {t} >= 0 THEN {t} / {w} ELSE ({t} + 1) / {w} - 1 END)")
 }
 
-/// The rows one case row `r` (`NEW`, `OLD` or a table alias) adds, times `sign` (`1` or `-1`),
-/// as a `UNION ALL` of SELECTs with the columns of [`COLUMNS`], one per dim and block length of
-/// `spans`; `from` is a FROM clause or "".
-fn contributions(r: &str, sign: &str, from: &str, which: &[Dim], spans: &[i64]) -> Vec<String> {
+/// What one dimension of the counts reads of a row `r`: the date it goes by, its three keys and
+/// the nine counted values (times `sign`).
+fn dim_columns(r: &str, sign: &str, dim: Dim) -> (String, [String; 3], [String; 9]) {
     let withdrawn = format!("({})", status_in(&format!("{r}."), StatusSet::Withdrawn));
     let success = format!("({})", status_in(&format!("{r}."), StatusSet::Success));
     let mediated = format!("(NOT {withdrawn})");
@@ -75,34 +74,89 @@ fn contributions(r: &str, sign: &str, from: &str, which: &[Dim], spans: &[i64]) 
         t(format!("({ok} AND {r}.judicial_confirmation <> 0)")),
         t(withdrawn.clone()),
         t(format!("({mediated} AND {r}.mediation_due IS NOT NULL AND {r}.finished_at > {r}.mediation_due)")),
-    ]
-    .join(", ");
-    let counted = format!("{sign}, 0, 0, 0, 0, 0, 0, 0, 0");
-    let due = format!("{sign}, 0, 0, 0, 0, {sign} * ({r}.done_at IS NOT NULL), 0, 0, 0");
+    ];
+    let zero = || "0".to_string();
+    let counted = [sign.to_string(), zero(), zero(), zero(), zero(), zero(), zero(), zero(), zero()];
+    let due = [
+        sign.to_string(),
+        zero(),
+        zero(),
+        zero(),
+        zero(),
+        format!("{sign} * ({r}.done_at IS NOT NULL)"),
+        zero(),
+        zero(),
+        zero(),
+    ];
     let minutes = format!("(({r}.assigned_at - {r}.received_at) / 60)");
-    let mut out = Vec::new();
-    for &dim in which {
-        let (time, keys, values, when) = match dim {
-            Dim::Place => ("finished_at", format!("{r}.area_id, {r}.committee_id, 0"), &finished, "finished_at"),
-            Dim::Kind => ("finished_at", format!("{r}.category, {r}.source, {r}.tier"), &finished, "finished_at"),
-            Dim::Mediator => {
-                ("finished_at", format!("coalesce({r}.lead_mediator_id, 0), 0, 0"), &finished, "finished_at")
+    let col = |c: &str| format!("{r}.{c}");
+    let (time, keys, values) = match dim {
+        Dim::Place => ("finished_at", [col("area_id"), col("committee_id"), zero()], finished),
+        Dim::Kind => ("finished_at", [col("category"), col("source"), col("tier")], finished),
+        Dim::Mediator => ("finished_at", [format!("coalesce({r}.lead_mediator_id, 0)"), zero(), zero()], finished),
+        Dim::Received => ("received_at", [zero(), zero(), zero()], counted),
+        Dim::WaitHour => ("assigned_at", [format!("{minutes} / 60"), zero(), zero()], counted),
+        Dim::WaitMinute => ("assigned_at", [minutes, zero(), zero()], counted),
+        Dim::VisitDone => ("done_at", [zero(), zero(), zero()], counted),
+        Dim::VisitDue => ("due", [zero(), zero(), zero()], due),
+    };
+    (col(time), keys, values)
+}
+
+/// `(SELECT a AS name UNION ALL SELECT b …)`: a constant column to join with.
+fn constants(name: &str, values: impl Iterator<Item = i64>) -> String {
+    let selects: Vec<String> = values
+        .enumerate()
+        .map(|(i, v)| match i {
+            0 => format!("SELECT {v} AS {name}"),
+            _ => format!("SELECT {v}"),
+        })
+        .collect();
+    format!("({})", selects.join(" UNION ALL "))
+}
+
+/// The rows one case row `r` (`NEW`, `OLD` or the alias `c` of `source`) adds to the counts of
+/// `dims`, times `sign` (`1` or `-1`): one SELECT with the columns of [`COLUMNS`], a row per
+/// dimension and block length of `spans` (joined with the constants `d.dim` and `s.span`). Where the
+/// dimensions read different columns the SELECT picks by `d.dim`, so each expression is
+/// written once: the triggers stay small enough that every write parses and compiles them fast.
+fn contributions(r: &str, sign: &str, source: Option<&str>, dims: &[Dim], spans: &[i64]) -> String {
+    let parts: Vec<(i64, Vec<String>)> = dims
+        .iter()
+        .map(|&d| {
+            let (time, keys, values) = dim_columns(r, sign, d);
+            (d as i64, [time].into_iter().chain(keys).chain(values).collect())
+        })
+        .collect();
+    // One expression per column (the date, three keys, nine values): the common one, or a pick
+    // by dimension.
+    let picked: Vec<String> = (0..13)
+        .map(|i| {
+            let column = |c: &[String]| c.get(i).cloned().unwrap_or_default();
+            let first = parts.first().map(|(_, c)| column(c)).unwrap_or_default();
+            if parts.iter().all(|(_, c)| column(c) == first) {
+                return first;
             }
-            Dim::Received => ("received_at", "0, 0, 0".to_string(), &counted, "received_at"),
-            Dim::WaitHour => ("assigned_at", format!("{minutes} / 60, 0, 0"), &counted, "assigned_at"),
-            Dim::WaitMinute => ("assigned_at", format!("{minutes}, 0, 0"), &counted, "assigned_at"),
-            Dim::VisitDone => ("done_at", "0, 0, 0".to_string(), &counted, "done_at"),
-            Dim::VisitDue => ("due", "0, 0, 0".to_string(), &due, "due"),
-        };
-        for &w in spans {
-            let block = floor_sql(&format!("{r}.{time}"), w * DAY);
-            out.push(format!(
-                "SELECT {d}, {w}, {block}, {keys}, {values} {from} WHERE {r}.{when} IS NOT NULL",
-                d = dim as i64
-            ));
-        }
+            let arms: Vec<String> = parts.iter().map(|(d, c)| format!("WHEN {d} THEN {}", column(c))).collect();
+            format!("(CASE d.dim {} END)", arms.join(" "))
+        })
+        .collect();
+    let (time, keys, values) = (&picked[0], &picked[1..4], &picked[4..]);
+    let (dim, mut from) = match parts.as_slice() {
+        [(d, _)] => (d.to_string(), Vec::new()),
+        _ => ("d.dim".to_string(), vec![format!("{} d", constants("dim", parts.iter().map(|(d, _)| *d)))]),
+    };
+    from.insert(0, format!("{} s", constants("span", spans.iter().copied())));
+    if let Some(source) = source {
+        from.insert(0, format!("{source} {r}"));
     }
-    out
+    format!(
+        "SELECT {dim}, s.span, {block}, {keys}, {values} FROM {from} WHERE {time} IS NOT NULL",
+        block = floor_sql(time, format!("(s.span * {DAY})")),
+        keys = keys.join(", "),
+        values = values.join(", "),
+        from = from.join(", "),
+    )
 }
 
 /// The columns of `stats_blocks` after its key.
@@ -152,7 +206,7 @@ pub fn sum_inserted_sql(cases_after: i64, visits_after: i64) -> String {
              SELECT 0 AS dim, 0 AS span, 0 AS block, 0 AS k1, 0 AS k2, 0 AS k3, 0 AS n, 0 AS mediated, 0 AS successful, \
              0 AS amount_fen, 0 AS oral, 0 AS performed, 0 AS judicial, 0 AS withdrawn, 0 AS over_clock WHERE 0 \
              UNION ALL {}) GROUP BY dim, block, k1, k2, k3;\n",
-            contributions("c", "1", &format!("FROM {} c", after(table)), dims, &[day]).join(" UNION ALL ")
+            contributions("c", "1", Some(&after(table)), dims, &[day])
         ));
     }
     for pair in SPANS.windows(2).rev() {
@@ -176,7 +230,7 @@ pub fn sum_inserted_sql(cases_after: i64, visits_after: i64) -> String {
 fn insert_trigger(&(name, table, dims, _, time): &Group) -> String {
     format!(
         "CREATE TRIGGER stats_{name}_insert AFTER INSERT ON {table} WHEN NEW.{time} IS NOT NULL BEGIN\n{}\nEND;\n",
-        upsert(&contributions("NEW", "1", "", dims, &SPANS))
+        upsert(&[contributions("NEW", "1", None, dims, &SPANS)])
     )
 }
 
@@ -241,6 +295,19 @@ pub fn visit_schema() -> String {
     sql
 }
 
+/// The triggers written again in the compact form of [`contributions`] (databases made before
+/// it carry one SELECT per dimension and block length: ~64 KB of trigger SQL that every process
+/// parses at open and every write to a case compiles). The counts are unchanged.
+pub fn compact_triggers() -> String {
+    let mut sql = String::new();
+    for (name, ..) in GROUPS.iter().chain(VISIT_GROUPS.iter()) {
+        for event in ["insert", "delete", "update"] {
+            sql.push_str(&format!("DROP TRIGGER IF EXISTS stats_{name}_{event};\n"));
+        }
+    }
+    sql + &triggers(&GROUPS) + &triggers(&VISIT_GROUPS)
+}
+
 /// The triggers of `groups`.
 fn triggers(groups: &[Group]) -> String {
     let mut sql = String::new();
@@ -249,10 +316,9 @@ fn triggers(groups: &[Group]) -> String {
         sql.push_str(&insert_trigger(&(name, table, dims, columns, time)));
         sql.push_str(&format!(
             "CREATE TRIGGER stats_{name}_delete AFTER DELETE ON {table} WHEN OLD.{time} IS NOT NULL BEGIN\n{}\nEND;\n",
-            upsert(&contributions("OLD", "-1", "", dims, &SPANS))
+            upsert(&[contributions("OLD", "-1", None, dims, &SPANS)])
         ));
-        let mut both = contributions("OLD", "-1", "", dims, &SPANS);
-        both.extend(contributions("NEW", "1", "", dims, &SPANS));
+        let both = [contributions("OLD", "-1", None, dims, &SPANS), contributions("NEW", "1", None, dims, &SPANS)];
         sql.push_str(&format!(
             "CREATE TRIGGER stats_{name}_update AFTER UPDATE ON {table} \
              WHEN (OLD.{time} IS NOT NULL OR NEW.{time} IS NOT NULL) AND ({}) BEGIN\n{}\nEND;\n",
@@ -282,7 +348,7 @@ fn sum_rows(groups: &[Group], source: impl Fn(&str) -> String, conflict: &str) -
              SELECT 0 AS dim, 0 AS span, 0 AS block, 0 AS k1, 0 AS k2, 0 AS k3, 0 AS n, 0 AS mediated, 0 AS successful, \
              0 AS amount_fen, 0 AS oral, 0 AS performed, 0 AS judicial, 0 AS withdrawn, 0 AS over_clock WHERE 0 \
              UNION ALL {}) WHERE true GROUP BY dim, span, block, k1, k2, k3 {conflict};\n",
-            contributions("c", "1", &format!("FROM {} c", source(table)), dims, &SPANS).join(" UNION ALL ")
+            contributions("c", "1", Some(&source(table)), dims, &SPANS)
         ));
     }
     sql
@@ -373,6 +439,18 @@ mod tests {
 
     fn days(c: &Cover) -> i64 {
         c.blocks.iter().map(|(w, a, b)| w * (b - a)).sum::<i64>() * DAY + c.raw.iter().map(|(a, b)| b - a).sum::<i64>()
+    }
+
+    #[test]
+    fn each_trigger_writes_its_counts_in_one_select_written_once() {
+        let sql = compact_triggers();
+        // Every process parses the whole schema when it opens the file: the counts' triggers
+        // were ~64 KB with a SELECT per dimension and block length.
+        assert!(sql.len() < 32 * 1024, "{} bytes of trigger SQL", sql.len());
+        let insert = insert_trigger(&GROUPS[0]);
+        // The upsert's, the one SELECT of the counts, and the constants of block lengths and dimensions.
+        assert_eq!(insert.matches("SELECT").count(), 2 + SPANS.len() + 3, "{insert}");
+        assert_eq!(insert.matches("NEW.agreement").count(), 1, "{insert}");
     }
 
     #[test]

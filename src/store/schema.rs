@@ -215,6 +215,10 @@ CREATE INDEX followups_due ON followups(due, done_at);
     // The follow-up visits done and due, counted the same way (a year's overdue visits were a
     // scan of the year's visits).
     Migration::Generated(super::report_blocks::visit_schema),
+    // The statistics triggers in their compact form (one SELECT per group instead of one per
+    // dimension and block length): every process parses the schema at open, and every write to
+    // a case compiles its triggers.
+    Migration::Generated(super::report_blocks::compact_triggers),
 ];
 
 /// The SQL of every migration, generated ones built once.
