@@ -42,7 +42,19 @@ fn schema(conn: &rusqlite::Connection, kind: &str) -> Vec<(String, String)> {
 }
 
 #[test]
-fn a_bulk_load_leaves_the_counts_the_triggers_would_have_and_every_trigger_and_index_in_place() {
+fn a_bulk_load_into_a_file_nobody_else_has_open_leaves_the_counts_the_triggers_would_have_and_every_trigger_and_index_in_place(
+) {
+    load_and_compare(false);
+}
+
+#[test]
+fn a_bulk_load_beside_an_open_reader_stays_in_wal_and_leaves_the_same() {
+    load_and_compare(true);
+}
+
+/// Generates 3,000 cases into a new database (`reader`: with another connection open on it, so
+/// the load stays in WAL mode) and compares what it left with what the triggers build.
+fn load_and_compare(reader: bool) {
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("bulk.db");
     let now = Utc.with_ymd_and_hms(2026, 11, 20, 6, 30, 0).unwrap();
@@ -53,12 +65,24 @@ fn a_bulk_load_leaves_the_counts_the_triggers_would_have_and_every_trigger_and_i
         let conn = rusqlite::Connection::open(&path).unwrap();
         let before = (triggers(&conn), indexes(&conn));
         assert!(before.1.iter().any(|(name, _)| name == "cases_stats"), "the cases' indexes are there");
+        let open = if reader { Some(conn) } else { None };
         let (org, policy) = (store.org().clone(), store.policy().clone());
         let cases = generate(&org, &policy, 7, 3_000, now).map(|g| (g.case, g.followups));
         assert_eq!(store.insert_generated(cases, "bulk test", now).unwrap(), 3_000);
+        if let Some(conn) = open {
+            let n: i64 = conn.query_row("SELECT count(*) FROM cases", [], |r| r.get(0)).unwrap();
+            assert_eq!(n, 3_000, "the reader sees the load once it is committed");
+        }
         before
     };
+    for side in ["-wal", "-shm"] {
+        let mut p = path.clone().into_os_string();
+        p.push(side);
+        assert!(std::path::Path::new(&p).exists(), "{side} is kept for read-only desks");
+    }
     let conn = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal", "the database is back in WAL mode");
     assert_eq!(triggers(&conn), before.0, "every trigger is back, as it was");
     assert_eq!(indexes(&conn), before.1, "every index is back, as it was");
     assert_eq!(

@@ -10,8 +10,21 @@
 //! The change feed needs no rows: the schema changes, so every desk reads everything again.
 //! Nothing else sees the gap: the transaction holds the write lock, readers see the state before
 //! it, and nothing is ever committed without its counts, triggers and indexes.
+//!
+//! A large batch into a database no other connection has open ([`leave_wal`]: a new demo file)
+//! runs under SQLite's rollback journal instead of the WAL, and the database goes back to WAL
+//! after the commit. In WAL mode the whole batch is written twice (to the log, then checkpointed
+//! into the file), and every page the index builds and the sums read back is looked up in a
+//! log as large as the database (SQLite searches its hash tables one 4,096-frame segment at a
+//! time, so at 10 million cases each page read costs more than the sort it feeds). With the
+//! rollback journal the new pages are written once, straight into the file, and only the few
+//! pages that existed before go to the journal: a crash rolls the file back to what it was
+//! (never a half-written database that looks complete). A desk that opens the file during
+//! such a load waits for the write lock and, after [`super::BUSY_TIMEOUT`], is told the
+//! database is busy; a desk that had it open keeps the load in WAL mode, where it goes on
+//! reading the state before the load.
 
-use rusqlite::Transaction;
+use rusqlite::{Connection, Transaction};
 
 use crate::error::Result;
 
@@ -44,9 +57,8 @@ impl Bulk {
     /// row triggers, and the secondary indexes when `rows` is at least the cases already there.
     pub fn start(tx: &Transaction<'_>, rows: u64) -> Result<Bulk> {
         let max = |t: &str| tx.query_row(&format!("SELECT coalesce(max(id), 0) FROM {t}"), [], |r| r.get::<_, i64>(0));
-        let existing: i64 = tx.query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?;
         let triggers = set_aside(tx, "trigger")?;
-        let indexes = match u64::try_from(existing).is_ok_and(|e| rows >= e) {
+        let indexes = match large(tx, rows)? {
             true => set_aside(tx, "index")?,
             false => Vec::new(),
         };
@@ -67,6 +79,53 @@ impl Bulk {
             "PRAGMA cache_size = {DEFAULT_CACHE}; PRAGMA temp.cache_size = {DEFAULT_CACHE}; PRAGMA threads = 0"
         ))?;
         Ok(())
+    }
+}
+
+/// Whether a batch of `rows` cases is large for the database: at least the cases already there.
+fn large(conn: &Connection, rows: u64) -> Result<bool> {
+    let existing: i64 = conn.query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?;
+    Ok(u64::try_from(existing).is_ok_and(|e| rows >= e))
+}
+
+/// Before a bulk insert of about `rows` cases, outside its transaction: when the batch is large
+/// and no other connection has the database open, switches it from WAL to the rollback journal
+/// (the log deleted, not kept), and says whether it did; [`back_to_wal`] after the commit or the
+/// rollback. Another connection open makes SQLite refuse at once (SQLITE_BUSY, no waiting): the
+/// load then stays in WAL mode.
+pub fn leave_wal(conn: &Connection, rows: u64) -> Result<bool> {
+    if !large(conn, rows)? {
+        return Ok(false);
+    }
+    super::persist_wal(conn, false);
+    match conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0)) {
+        Ok(mode) if mode.eq_ignore_ascii_case("delete") => Ok(true),
+        Ok(_) => {
+            super::persist_wal(conn, true);
+            Ok(false)
+        }
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
+            super::persist_wal(conn, true);
+            Ok(false)
+        }
+        Err(e) => {
+            super::persist_wal(conn, true);
+            Err(e.into())
+        }
+    }
+}
+
+/// After a bulk insert that [`leave_wal`] took out of WAL mode: back to WAL, the log kept again
+/// when the last connection closes (as every writable connection sets it).
+pub fn back_to_wal(conn: &Connection) -> Result<()> {
+    let mode = super::switch_to_wal(conn)?;
+    super::persist_wal(conn, true);
+    match mode.eq_ignore_ascii_case("wal") {
+        true => Ok(()),
+        false => Err(crate::error::Error::Db(crate::msg!(
+            "could not switch the database back to WAL after the bulk load (got {mode})",
+            "批量写入后无法把数据库切换回 WAL 模式（得到 {mode}）"
+        ))),
     }
 }
 

@@ -218,10 +218,32 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<u64> {
         self.writable()?;
+        let rows = cases.size_hint().0 as u64;
+        // A large batch into a file nobody else has open: written once, under the rollback
+        // journal, as the database's own write (the checked stamp follows it) (store::bulk).
+        if super::bulk::leave_wal(&self.conn, rows)? {
+            let path = self.path.clone();
+            return super::stamp::around_checkpoint(&path, || {
+                let n = self.insert_generated_tx(cases, rows, label, now);
+                let back = super::bulk::back_to_wal(&self.conn);
+                let n = n?;
+                back.map(|()| n)
+            });
+        }
+        self.insert_generated_tx(cases, rows, label, now)
+    }
+
+    fn insert_generated_tx(
+        &mut self,
+        cases: impl Iterator<Item = (Case, Vec<Followup>)>,
+        rows: u64,
+        label: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
         let tx = self.begin()?;
         // Row triggers (and, for a batch as large as the table, indexes) set aside, their work
         // done once for the batch (store::bulk).
-        let bulk = super::bulk::Bulk::start(&tx, cases.size_hint().0 as u64)?;
+        let bulk = super::bulk::Bulk::start(&tx, rows)?;
         let mut n = 0u64;
         let mut last_seq: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
         {

@@ -95,7 +95,7 @@ fn configure(conn: &mut Connection, path: &Path, writable: bool) -> Result<()> {
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
-        persist_wal(conn);
+        persist_wal(conn, true);
         // SQLite's automatic checkpoint, the same size, through the checked stamp.
         let db = path.to_path_buf();
         conn.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: std::ffi::c_int| {
@@ -131,8 +131,9 @@ fn switch_to_wal(conn: &Connection) -> Result<String> {
 
 /// Keeps the `-wal` and `-shm` files when the last writer closes, so officers with read-only
 /// access can always open the database (SQLite cannot create them for a reader).
-fn persist_wal(conn: &Connection) {
-    let mut on: std::ffi::c_int = 1;
+/// (`on` false: the log is deleted when WAL mode ends, [`bulk::leave_wal`].)
+fn persist_wal(conn: &Connection, on: bool) {
+    let mut on: std::ffi::c_int = on.into();
     // SAFETY: the handle is live for the duration of the call; SQLITE_FCNTL_PERSIST_WAL reads
     // and writes one c_int through the pointer, which points at `on`.
     unsafe {
