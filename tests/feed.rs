@@ -7,7 +7,7 @@ use duty_desk::domain::{
     AgreementForm, Category, Complexity, FollowupChannel, FollowupOutcome, NewCase, Org, Party, Policy, RiskFlags,
     RiskLevel, Source, Status, Tier,
 };
-use duty_desk::store::{CaseFilter, Expect, FollowupRecord, Store};
+use duty_desk::store::{CaseFilter, Expect, FollowupRecord, IncomingSort, Store};
 use duty_desk::tui::live::Live;
 use duty_desk::tui::snapshot::{Snapshot, ViewQuery};
 use proptest::prelude::*;
@@ -82,7 +82,8 @@ fn intake(w: &World, complexity: u8, risk: bool, category: u8, area: usize, at: 
         area: w.villages[area % w.villages.len()].clone(),
         complexity: [Complexity::Simple, Complexity::General, Complexity::Major, Complexity::Critical]
             [complexity as usize % 4],
-        risk_flags: RiskFlags::default(),
+        // Every third area's cases are flagged (urgent without being red).
+        risk_flags: RiskFlags { media: area.is_multiple_of(3), ..RiskFlags::default() },
         risk_level: if risk { RiskLevel::Red } else { RiskLevel::None },
         partners: Vec::new(),
     }
@@ -157,6 +158,9 @@ fn queries() -> Vec<ViewQuery> {
         ViewQuery { incoming: CaseFilter { overdue: true, ..CaseFilter::default() }, ..base.clone() },
         ViewQuery { incoming: CaseFilter { tier: Some(Tier::Town), ..CaseFilter::default() }, ..base.clone() },
         ViewQuery { incoming_offset: 2, ..base.clone() },
+        // Every order (a desk without a filter pages its held cases in memory).
+        ViewQuery { incoming_sort: IncomingSort::Oldest, ..base.clone() },
+        ViewQuery { incoming_sort: IncomingSort::Category, incoming_offset: 1, ..base.clone() },
         // The cursor's case, which the writes may take off the list.
         ViewQuery { incoming_anchor: Some("WH-2023-00002".into()), ..base },
     ]
@@ -185,7 +189,7 @@ proptest! {
     fn a_desk_patched_from_the_feed_equals_a_desk_that_read_everything(
         seed_cases in 0usize..6,
         steps in prop::collection::vec((0usize..3, op(), 0i64..72, any::<bool>()), 1..40),
-        q in 0usize..5,
+        q in 0usize..7,
     ) {
         let mut w = world(3);
         let path = w._dir.path().join("desk.db");

@@ -12,7 +12,7 @@ use super::panes::PaneSql;
 use super::sql::{case_from_row, coded, from_ts, status_in, CASE_COLUMNS};
 use super::Store;
 use crate::domain::lifecycle::{rule, Clock};
-use crate::domain::{Case, Status, StatusSet, Tier};
+use crate::domain::{Case, Category, Status, StatusSet, Tier};
 use crate::error::Result;
 
 /// How many feed rows are kept; older ones are pruned (a desk further behind reads everything).
@@ -96,6 +96,14 @@ pub struct OpenCase {
     pub assign_due: DateTime<Utc>,
     /// Mediation deadline.
     pub mediation_due: Option<DateTime<Utc>>,
+    /// When it was received.
+    pub received_at: DateTime<Utc>,
+    /// Its category.
+    pub category: Category,
+    /// Risk rank (`sql::risk_rank`): colour, complexity, any flag.
+    pub risk_rank: i64,
+    /// Any risk flag set (routing's rule 3).
+    pub flagged: bool,
 }
 
 impl OpenCase {
@@ -103,6 +111,16 @@ impl OpenCase {
     /// status has passed `now`.
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
         self.running_due().is_some_and(|d| d < now)
+    }
+
+    /// Whether the clock running in the status had passed at `t`, as SQL's overdue term says
+    /// it ([`super::sql::overdue`]): `None` (SQL's NULL) for a running clock without a deadline.
+    pub fn late_at(&self, t: DateTime<Utc>) -> Option<bool> {
+        match rule(self.status).clock {
+            Some(Clock::Assign) => Some(self.assign_due < t),
+            Some(Clock::Mediation) => self.mediation_due.map(|d| d < t),
+            None => Some(false),
+        }
     }
 
     /// The deadline of the clock running in the status, if one runs.
@@ -115,7 +133,9 @@ impl OpenCase {
     }
 }
 
-const OPEN_COLUMNS: &str = "c.id, c.status, c.tier, c.committee_id, c.lead_mediator_id, c.assign_due, c.mediation_due";
+const OPEN_COLUMNS: &str =
+    "c.id, c.status, c.tier, c.committee_id, c.lead_mediator_id, c.assign_due, c.mediation_due, \
+     c.received_at, c.category, c.risk_rank, c.risk_flags <> ''";
 
 fn open_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OpenCase> {
     Ok(OpenCase {
@@ -126,6 +146,10 @@ fn open_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OpenCase> {
         lead_mediator_id: r.get(4)?,
         assign_due: from_ts(r.get(5)?),
         mediation_due: r.get::<_, Option<i64>>(6)?.map(from_ts),
+        received_at: from_ts(r.get(7)?),
+        category: coded(r, 8)?,
+        risk_rank: r.get(9)?,
+        flagged: r.get(10)?,
     })
 }
 
@@ -137,18 +161,19 @@ pub fn all_open_sql() -> String {
 impl Store {
     /// The last sequence in the feed (0 when empty).
     pub fn feed_seq(&self) -> Result<i64> {
-        Ok(self.conn.query_row("SELECT coalesce(max(seq), 0) FROM changes", [], |r| r.get(0))?)
+        Ok(self.conn.prepare_cached("SELECT coalesce(max(seq), 0) FROM changes")?.query_row([], |r| r.get(0))?)
     }
 
     /// `PRAGMA schema_version`: changes whenever any process changes the schema.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row("PRAGMA schema_version", [], |r| r.get(0))?)
+        Ok(self.conn.prepare_cached("PRAGMA schema_version")?.query_row([], |r| r.get(0))?)
     }
 
     /// What changed after sequence `after`; [`Since::Behind`] when rows after it were pruned or
     /// more than `max` rows came since.
     pub fn changes_since(&self, after: i64, max: usize) -> Result<Since> {
-        let oldest: Option<i64> = self.conn.query_row("SELECT min(seq) FROM changes", [], |r| r.get(0))?;
+        let oldest: Option<i64> =
+            self.conn.prepare_cached("SELECT min(seq) FROM changes")?.query_row([], |r| r.get(0))?;
         if oldest.is_some_and(|o| o > after + 1) {
             return Ok(Since::Behind);
         }
@@ -212,7 +237,8 @@ impl Store {
         for chunk in ids.chunks(500) {
             let marks = vec!["?"; chunk.len()].join(",");
             let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id IN ({marks})");
-            let mut stmt = self.conn.prepare(&sql)?;
+            // Cached: a desk patching its page asks for the same one or two ids' shape again.
+            let mut stmt = self.conn.prepare_cached(&sql)?;
             let rows = stmt.query_map(params_from_iter(chunk.iter()), case_from_row)?;
             out.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
         }

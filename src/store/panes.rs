@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, params_from_iter, types::Value, OptionalExtension};
 
 use super::cases::CaseFilter;
+use super::feed::OpenCase;
 use super::sql::{case_from_row, coded, from_ts, opt_ts, overdue, status_in, ts, CASE_COLUMNS};
 use super::Store;
 use crate::domain::suggest::{suggest, Load, SuggestFor, Suggestion};
@@ -58,12 +59,9 @@ impl IncomingSort {
     }
 
     /// The ORDER BY terms at `now`: a case past its clock never sits below one that is
-    /// neither red nor past its clock.
+    /// neither red nor past its clock. [`IncomingSort::sort_open`] is its twin in memory.
     fn order_by(self, now: DateTime<Utc>) -> String {
-        // By the minute: the statement's text (and so its prepared form, cached) stays the same
-        // for a minute instead of changing every second. A case past its clock sorts up within
-        // the minute; the desk re-reads every 30 s anyway.
-        let minute = ts(now).div_euclid(60) * 60;
+        let minute = ts(order_minute(now));
         let (late, _) = overdue("c.", &minute.to_string());
         let urgent = format!("(c.risk_rank >= {RED_RANK} OR c.risk_flags <> '' OR {late}) DESC");
         match self {
@@ -72,6 +70,32 @@ impl IncomingSort {
             IncomingSort::Category => format!("c.category, {urgent}, c.risk_rank DESC, c.assign_due, c.id"),
         }
     }
+
+    /// Sorts open cases as [`IncomingSort::order_by`] orders their rows at `now`, term for term
+    /// (SQL's NULL included: a running clock without a deadline is neither late nor on time,
+    /// and sorts after both): what a desk holding the open cases pages Incoming by.
+    pub fn sort_open(self, cases: &mut [&OpenCase], now: DateTime<Utc>) {
+        let minute = order_minute(now);
+        // `(red OR flagged OR late) DESC`: true, then false, then NULL.
+        let urgent = |c: &OpenCase| match (c.risk_rank >= RED_RANK || c.flagged, c.late_at(minute)) {
+            (true, _) | (_, Some(true)) => 2,
+            (false, Some(false)) => 1,
+            (false, None) => 0,
+        };
+        let urgency = |c: &OpenCase| (std::cmp::Reverse(urgent(c)), std::cmp::Reverse(c.risk_rank), c.assign_due, c.id);
+        match self {
+            IncomingSort::Urgency => cases.sort_by_key(|c| urgency(c)),
+            IncomingSort::Oldest => cases.sort_by_key(|c| (c.received_at, c.id)),
+            IncomingSort::Category => cases.sort_by_key(|c| (c.category.code(), urgency(c))),
+        }
+    }
+}
+
+/// The instant Incoming's order is taken at: `now` to the minute, so the statement's text (and
+/// so its prepared form, cached) stays the same for a minute instead of changing every second.
+/// A case past its clock sorts up within the minute; the desk re-reads every 30 s anyway.
+fn order_minute(now: DateTime<Utc>) -> DateTime<Utc> {
+    from_ts(ts(now).div_euclid(60) * 60)
 }
 
 /// The lowest `risk_rank` of a red case (see `sql::risk_rank`).

@@ -4,18 +4,17 @@
 //! Workload from them at `now`; Incoming and Follow-ups are re-queried only when a change touches
 //! them. It reads everything again when it has fallen behind the feed or the schema changed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use super::counts::Counts;
 use super::snapshot::{Snapshot, ViewQuery, FOLLOWUP_ROWS, FOLLOWUP_SOON_DAYS};
 use crate::domain::{Org, StatusSet};
 use crate::error::Result;
 use crate::store::feed::{OpenCase, Since};
-use crate::store::{
-    incoming_ids_sql, incoming_sql, Board, FollowupRow, IncomingPage, RoutingMatrix, Store, WorkloadRow,
-};
+use crate::store::{incoming_ids_sql, incoming_sql, Board, FollowupRow, IncomingPage, Store};
 
 /// More feed rows than this since the last look: reading everything is cheaper than patching.
 pub const PATCH_MAX: usize = 2_000;
@@ -46,13 +45,13 @@ pub struct Live {
     schema: i64,
     query: ViewQuery,
     org: Arc<Org>,
-    open: HashMap<i64, OpenCase>,
+    open: OpenCases,
     incoming: Arc<IncomingPage>,
     followups_overdue: u64,
     followups: Arc<Vec<FollowupRow>>,
     aftercare: Arc<Board>,
-    /// The Routing matrix and Workload as last counted, and whether the open cases changed since.
-    counted: Option<(DateTime<Utc>, RoutingMatrix, Arc<Vec<WorkloadRow>>)>,
+    /// The Routing matrix and Workload counts, patched case by case while they hold.
+    counts: Option<Counts>,
 }
 
 impl Live {
@@ -67,12 +66,12 @@ impl Live {
                 schema: s.schema_version()?,
                 query: query.clone(),
                 org: Arc::new(Org::default()),
-                open: s.all_open()?.into_iter().map(|c| (c.id, c)).collect(),
+                open: OpenCases::from(s.all_open()?),
                 incoming: Arc::new(read_incoming(s, query, now)?),
                 followups_overdue,
                 followups: Arc::new(followups),
                 aftercare: Arc::new(s.aftercare_board(now, FOLLOWUP_ROWS)?),
-                counted: None,
+                counts: None,
             })
         })?;
         store.reload_org()?;
@@ -108,18 +107,21 @@ impl Live {
             let mut patch = Patch { cases: set.cases.len(), org: set.org, ..Patch::default() };
             let unassigned = |c: &OpenCase| StatusSet::Unassigned.contains(c.status);
             let mut touches_incoming = set.org;
-            if !set.cases.is_empty() || set.org {
-                self.counted = None;
-            }
+            // The counts follow the changed cases while they hold (another organisation: count
+            // again).
+            let mut counts = self.counts.take().filter(|k| k.valid_at(now) && !set.org);
             for id in &set.cases {
                 if let Some(old) = self.open.remove(id) {
                     touches_incoming |= unassigned(&old);
+                    counts.iter_mut().for_each(|k| k.remove(&old, now));
                 }
             }
             for c in s.open_among(&set.cases)? {
                 touches_incoming |= unassigned(&c);
-                self.open.insert(c.id, c);
+                counts.iter_mut().for_each(|k| k.add(&c, now));
+                self.open.insert(c);
             }
+            self.counts = counts;
             let shown = |id: &i64| self.followups.iter().any(|f| f.case_id == *id);
             let touches_followups = set.org || !set.followups.is_empty() || set.cases.iter().any(shown);
             if touches_incoming {
@@ -178,21 +180,15 @@ impl Live {
         Ok(())
     }
 
-    /// The panes' data at `now`: the matrix and workload counted from the open cases in memory
-    /// (counted again only when the open cases changed or a clock ran out since the last count);
-    /// the rest shared with the view, not copied.
+    /// The panes' data at `now`: the matrix and workload from the counts of the open cases in
+    /// memory (counted again only once a clock has run out since they were counted); the rest
+    /// shared with the view, not copied.
     pub fn snapshot(&mut self, now: DateTime<Utc>) -> Snapshot {
-        let (matrix, workload) = match &self.counted {
-            Some((valid_until, m, w)) if now < *valid_until => (*m, w.clone()),
-            _ => {
-                let (m, w) = (
-                    matrix(&self.org, self.open.values(), now),
-                    Arc::new(workload(&self.org, self.open.values(), now)),
-                );
-                self.counted = Some((next_clock(self.open.values(), now), m, w.clone()));
-                (m, w)
-            }
+        let counts = match &mut self.counts {
+            Some(k) if k.valid_at(now) => k,
+            stale => stale.insert(Counts::count(&self.org, self.open.values(), now)),
         };
+        let (matrix, workload) = (counts.matrix(), counts.workload(&self.org));
         Snapshot {
             taken_at: now,
             query: self.query.clone(),
@@ -207,12 +203,6 @@ impl Live {
     }
 }
 
-/// The first instant after `now` at which one of the open cases' running clocks runs out (the
-/// overdue counts change then); far in the future when none runs.
-fn next_clock<'a>(open: impl Iterator<Item = &'a OpenCase>, now: DateTime<Utc>) -> DateTime<Utc> {
-    open.filter_map(|c| c.running_due()).filter(|d| *d >= now).min().unwrap_or(DateTime::<Utc>::MAX_UTC)
-}
-
 /// Incoming again, re-reading only the rows that changed or are new on the page: the count
 /// and the page's ids come from the index, rows still shown and unchanged are kept.
 /// What a desk holds when it patches Incoming: the page shown, the cases just changed, and the
@@ -220,16 +210,56 @@ fn next_clock<'a>(open: impl Iterator<Item = &'a OpenCase>, now: DateTime<Utc>) 
 struct Held<'a> {
     page: &'a IncomingPage,
     changed: &'a std::collections::BTreeSet<i64>,
-    open: &'a HashMap<i64, OpenCase>,
+    open: &'a OpenCases,
+}
+
+/// The open cases a desk holds, and which of them wait for assignment (Incoming without a
+/// filter).
+#[derive(Debug, Clone, Default)]
+struct OpenCases {
+    all: HashMap<i64, OpenCase>,
+    unassigned: BTreeSet<i64>,
+}
+
+impl From<Vec<OpenCase>> for OpenCases {
+    fn from(cases: Vec<OpenCase>) -> OpenCases {
+        let mut open = OpenCases::default();
+        cases.into_iter().for_each(|c| open.insert(c));
+        open
+    }
+}
+
+impl OpenCases {
+    fn insert(&mut self, c: OpenCase) {
+        if StatusSet::Unassigned.contains(c.status) {
+            self.unassigned.insert(c.id);
+        }
+        self.all.insert(c.id, c);
+    }
+
+    fn remove(&mut self, id: &i64) -> Option<OpenCase> {
+        self.unassigned.remove(id);
+        self.all.remove(id)
+    }
+
+    fn values(&self) -> impl Iterator<Item = &OpenCase> {
+        self.all.values()
+    }
+
+    /// Incoming's cases when the desk holds them all: without a filter Incoming is every
+    /// unassigned open case (`None` with a filter: its SQL decides).
+    fn waiting(&self, q: &ViewQuery) -> Option<Vec<&OpenCase>> {
+        (q.incoming == crate::store::CaseFilter::default())
+            .then(|| self.unassigned.iter().filter_map(|id| self.all.get(id)).collect())
+    }
 }
 
 /// Incoming's count and overdue count: without a filter, counted from the open cases held
 /// (Incoming is every unassigned one); with one, by the filter's SQL.
-fn incoming_counts(s: &Store, q: &ViewQuery, open: &HashMap<i64, OpenCase>, now: DateTime<Utc>) -> Result<(u64, u64)> {
-    if q.incoming == crate::store::CaseFilter::default() {
-        let waiting = open.values().filter(|c| StatusSet::Unassigned.contains(c.status));
-        let (total, overdue) = waiting.fold((0u64, 0u64), |(t, o), c| (t + 1, o + u64::from(c.is_overdue(now))));
-        return Ok((total, overdue));
+fn incoming_counts(s: &Store, q: &ViewQuery, open: &OpenCases, now: DateTime<Utc>) -> Result<(u64, u64)> {
+    if let Some(queue) = open.waiting(q) {
+        let overdue = queue.iter().filter(|c| c.is_overdue(now)).count();
+        return Ok((queue.len() as u64, overdue as u64));
     }
     let (count, _) = incoming_sql(&q.incoming, q.incoming_sort, q.incoming_offset, q.incoming_limit.max(1), now);
     let late = crate::store::CaseFilter { unassigned: true, status: None, overdue: true, ..q.incoming.clone() };
@@ -243,7 +273,13 @@ fn patch_incoming(s: &Store, q: &ViewQuery, view: Held<'_>, now: DateTime<Utc>) 
         return read_incoming(s, q, now);
     }
     let limit = q.incoming_limit.max(1);
-    let ids = s.incoming_ids(&incoming_ids_sql(&q.incoming, q.incoming_sort, q.incoming_offset, limit, now))?;
+    let ids = match view.open.waiting(q) {
+        Some(mut queue) => {
+            q.incoming_sort.sort_open(&mut queue, now);
+            queue.iter().skip(q.incoming_offset).take(limit).map(|c| c.id).collect()
+        }
+        None => s.incoming_ids(&incoming_ids_sql(&q.incoming, q.incoming_sort, q.incoming_offset, limit, now))?,
+    };
     let mut held: HashMap<i64, &crate::domain::Case> =
         old.rows.iter().filter(|c| !changed.contains(&c.id)).map(|c| (c.id, c)).collect();
     let missing: Vec<i64> = ids.iter().copied().filter(|id| !held.contains_key(id)).collect();
@@ -274,46 +310,4 @@ fn read_incoming(s: &Store, q: &ViewQuery, now: DateTime<Utc>) -> Result<Incomin
         q.incoming_anchor.as_deref(),
         now,
     )
-}
-
-/// The Routing matrix counted from open cases (those of committees the organisation knows).
-pub fn matrix<'a>(org: &Org, open: impl Iterator<Item = &'a OpenCase>, now: DateTime<Utc>) -> RoutingMatrix {
-    let kinds: HashMap<i64, usize> = org.committees.iter().map(|k| (k.id, k.kind.matrix_column())).collect();
-    let mut m = RoutingMatrix::default();
-    for c in open {
-        if let Some(&col) = kinds.get(&c.committee_id) {
-            let cell = &mut m.cells[c.tier as usize][col];
-            cell.0 += 1;
-            cell.1 += u64::from(c.is_overdue(now));
-        }
-    }
-    m
-}
-
-/// The Workload rows counted from open cases, one per mediator in organisation order.
-pub fn workload<'a>(org: &Org, open: impl Iterator<Item = &'a OpenCase>, now: DateTime<Utc>) -> Vec<WorkloadRow> {
-    let mut loads: HashMap<i64, (u32, u32)> = HashMap::new();
-    for c in open {
-        if let (Some(m), true) = (c.lead_mediator_id, StatusSet::Led.contains(c.status)) {
-            let e = loads.entry(m).or_default();
-            e.0 += 1;
-            e.1 += u32::from(c.is_overdue(now));
-        }
-    }
-    org.mediators
-        .iter()
-        .map(|m| {
-            let (open, overdue) = loads.get(&m.id).copied().unwrap_or_default();
-            WorkloadRow {
-                mediator_id: m.id,
-                name: m.name.clone(),
-                committees: m.committees.clone(),
-                open,
-                capacity: m.capacity,
-                overdue,
-                on_duty: m.on_duty,
-                grid_worker: m.grid_worker,
-            }
-        })
-        .collect()
 }

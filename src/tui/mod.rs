@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod aftercare_words;
+pub mod counts;
 pub mod event;
 pub mod i18n;
 pub mod keymap;

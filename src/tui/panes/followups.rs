@@ -83,7 +83,7 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     let free = usize::from(inner.height).saturating_sub(lines.len() + extras.len());
     lines.extend(std::iter::repeat_n(Line::default(), free));
     lines.extend(extras);
-    frame.render_widget(Paragraph::new(lines), inner);
+    crate::tui::ui::widgets::write_lines(frame, inner, &lines);
 }
 
 /// How many lines [`aftercare_lines`] gives: one for the overdue items (if any), one per tier

@@ -202,7 +202,7 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         }
         lines.push(line);
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    crate::tui::ui::widgets::write_lines(frame, inner, &lines);
 }
 
 /// The Incoming pane.

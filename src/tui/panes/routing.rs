@@ -158,7 +158,7 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     ]));
     let hint = if col == ROW_LABEL { s.tier_committees() } else { s.cell_cases() };
     lines.push(Line::from(Span::styled(cell(hint, usize::from(inner.width)), theme.muted)));
-    frame.render_widget(Paragraph::new(lines), inner);
+    crate::tui::ui::widgets::write_lines(frame, inner, &lines);
 }
 
 /// The Routing pane.

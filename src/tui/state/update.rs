@@ -166,7 +166,12 @@ pub(crate) fn recompute_views(s: &mut State) {
         .collect();
     s.workload_selected = s.workload_selected.min(s.workload_view.len().saturating_sub(1));
     s.followups_selected = s.followups_selected.min(s.followups_view.len().saturating_sub(1));
-    let total = snap.incoming.total as usize;
+    clamp_incoming(s);
+}
+
+/// Keeps the Incoming cursor inside the list.
+fn clamp_incoming(s: &mut State) {
+    let total = s.snap.as_ref().map_or(0, |snap| snap.incoming.total as usize);
     s.incoming_selected = s.incoming_selected.min(total.saturating_sub(1));
 }
 
@@ -186,8 +191,17 @@ fn apply_snapshot(s: &mut State, snap: Box<Snapshot>, fx: &mut Vec<Effect>) {
     for c in &snap.incoming.rows {
         s.seen.insert(c.reference.clone(), c.version);
     }
+    // The Workload and Follow-ups lists filtered and sorted again only when their rows are new
+    // (the worker shares unchanged rows between snapshots).
+    let same_lists = s.snap.as_ref().is_some_and(|old| {
+        std::sync::Arc::ptr_eq(&old.workload, &snap.workload) && std::sync::Arc::ptr_eq(&old.followups, &snap.followups)
+    });
     s.snap = Some(snap);
-    recompute_views(s);
+    if same_lists {
+        clamp_incoming(s);
+    } else {
+        recompute_views(s);
+    }
     super::follow::follow_incoming(s, fx);
     drill::refresh(s, fx);
 }

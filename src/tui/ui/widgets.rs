@@ -13,6 +13,16 @@ pub fn cell(text: &str, cols: usize) -> String {
     pad(&sanitize(text), cols)
 }
 
+/// Lines of cells already cut to width, written straight into the frame's buffer, one a row,
+/// each cut at the area's right edge. A pane's rows need no wrapping or alignment, and a
+/// Paragraph's line composer cost most of drawing a pane.
+pub fn write_lines(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, lines: &[ratatui::text::Line<'_>]) {
+    let buf = frame.buffer_mut();
+    for (line, y) in lines.iter().zip(area.top()..area.bottom()) {
+        buf.set_line(area.x, y, line, area.width);
+    }
+}
+
 /// A styled span of exactly `cols` columns.
 pub fn span<'a>(text: &str, cols: usize, style: Style) -> Span<'a> {
     Span::styled(cell(text, cols), style)
