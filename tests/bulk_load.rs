@@ -6,7 +6,7 @@
 use chrono::{TimeZone, Utc};
 use duty_desk::domain::{Org, Policy};
 use duty_desk::ingest::generate::generate;
-use duty_desk::store::Store;
+use duty_desk::store::{stamp, Store};
 use tempfile::TempDir;
 
 type Row = Vec<rusqlite::types::Value>;
@@ -66,6 +66,7 @@ fn load_and_compare(reader: bool) {
         let before = (triggers(&conn), indexes(&conn));
         assert!(before.1.iter().any(|(name, _)| name == "cases_stats"), "the cases' indexes are there");
         let open = if reader { Some(conn) } else { None };
+        assert!(stamp::trusted(&path, Utc::now()), "the new file was checked and stamped");
         let (org, policy) = (store.org().clone(), store.policy().clone());
         let cases = generate(&org, &policy, 7, 3_000, now).map(|g| (g.case, g.followups));
         assert_eq!(store.insert_generated(cases, "bulk test", now).unwrap(), 3_000);
@@ -75,6 +76,7 @@ fn load_and_compare(reader: bool) {
         }
         before
     };
+    assert!(stamp::trusted(&path, Utc::now()), "the load is the database's own write: still stamped");
     for side in ["-wal", "-shm"] {
         let mut p = path.clone().into_os_string();
         p.push(side);

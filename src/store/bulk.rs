@@ -24,6 +24,8 @@
 //! database is busy; a desk that had it open keeps the load in WAL mode, where it goes on
 //! reading the state before the load.
 
+use std::path::Path;
+
 use rusqlite::{Connection, Transaction};
 
 use crate::error::Result;
@@ -93,12 +95,17 @@ fn large(conn: &Connection, rows: u64) -> Result<bool> {
 /// (the log deleted, not kept), and says whether it did; [`back_to_wal`] after the commit or the
 /// rollback. Another connection open makes SQLite refuse at once (SQLITE_BUSY, no waiting): the
 /// load then stays in WAL mode.
-pub fn leave_wal(conn: &Connection, rows: u64) -> Result<bool> {
+/// The switch checkpoints the log into the file `path`, as the database's own checkpoint (the
+/// checked stamp follows it).
+pub fn leave_wal(conn: &Connection, path: &Path, rows: u64) -> Result<bool> {
     if !large(conn, rows)? {
         return Ok(false);
     }
     super::persist_wal(conn, false);
-    match conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0)) {
+    let switched = super::stamp::around_checkpoint(path, || {
+        conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0))
+    });
+    match switched {
         Ok(mode) if mode.eq_ignore_ascii_case("delete") => Ok(true),
         Ok(_) => {
             super::persist_wal(conn, true);

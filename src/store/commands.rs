@@ -221,7 +221,7 @@ impl Store {
         let rows = cases.size_hint().0 as u64;
         // A large batch into a file nobody else has open: written once, under the rollback
         // journal, as the database's own write (the checked stamp follows it) (store::bulk).
-        if super::bulk::leave_wal(&self.conn, rows)? {
+        if super::bulk::leave_wal(&self.conn, &self.path, rows)? {
             let path = self.path.clone();
             return super::stamp::around_checkpoint(&path, || {
                 let n = self.insert_generated_tx(cases, rows, label, now);
