@@ -245,8 +245,8 @@ impl Desk {
         s.chunks.iter().find(|c| c.1 >= end).map(|c| (c.0, end))
     }
 
-    fn cpu_ticks(&self) -> u64 {
-        cpu_ticks(self.pid)
+    fn cpu_secs(&self) -> f64 {
+        cpu_secs(self.pid)
     }
 }
 
@@ -263,6 +263,23 @@ fn nz(n: u16) -> std::num::NonZeroU16 {
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// CPU seconds a process has run: the scheduler's nanoseconds on CPU summed over its threads
+/// (`/proc/PID/task/*/schedstat`), or utime + stime in clock ticks where the kernel keeps no
+/// schedstat. Ticks (10 ms) are too coarse for one desk's few milliseconds per change.
+fn cpu_secs(pid: u32) -> f64 {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).into_iter().flatten().flatten();
+    let ns: Option<u64> = tasks
+        .map(|t| {
+            let s = std::fs::read_to_string(t.path().join("schedstat")).ok()?;
+            s.split_whitespace().next()?.parse::<u64>().ok()
+        })
+        .sum();
+    match ns {
+        Some(ns) if ns > 0 => ns as f64 / 1e9,
+        _ => cpu_ticks(pid) as f64 / clk_tck(),
+    }
 }
 
 /// utime + stime of a process, in clock ticks.
@@ -597,18 +614,17 @@ fn lists_load(screen: &str, word: &str) -> bool {
 fn pane_floor(db: &Path, n: usize, r: &mut Report) {
     let now = Utc::now();
     let store = Store::open(db, false).expect("open the store (a scratch copy: an older schema is upgraded)");
-    let tck = clk_tck();
     let me = std::process::id();
-    // CPU seconds per call (process ticks over at least a second of calls) and the call count.
+    // CPU seconds per call (over at least a second of calls) and the call count.
     let time = |f: &mut dyn FnMut()| {
         f();
-        let (c0, t0) = (cpu_ticks(me), Instant::now());
+        let (c0, t0) = (cpu_secs(me), Instant::now());
         let mut k = 0usize;
         while k < 3 || (t0.elapsed() < Duration::from_secs(1) && k < 2000) {
             f();
             k += 1;
         }
-        ((cpu_ticks(me) - c0) as f64 / tck / k as f64, k)
+        ((cpu_secs(me) - c0) / k as f64, k)
     };
     let ours: BTreeMap<&str, (f64, usize)> = [
         (
@@ -714,7 +730,6 @@ fn sqlite_floor(db: &Path, queries: &[(&str, String, usize)]) -> Option<Vec<f64>
 // ───────────────────────────── N desks ─────────────────────────────
 
 fn many_desks(db: &Path, home: &Path, o: &Opts, n: usize, desks: usize, r: &mut Report) {
-    let tck = clk_tck();
     let t = Instant::now();
     let all: Vec<Desk> = (0..desks)
         .map(|_| {
@@ -730,7 +745,7 @@ fn many_desks(db: &Path, home: &Path, o: &Opts, n: usize, desks: usize, r: &mut 
     for d in &all {
         d.settle(Duration::from_millis(500), Duration::from_secs(10));
     }
-    let cpu = |all: &[Desk]| all.iter().map(|d| d.cpu_ticks()).sum::<u64>() as f64 / tck;
+    let cpu = |all: &[Desk]| all.iter().map(|d| d.cpu_secs()).sum::<f64>();
     // Each desk checks the file once after its first frame (a quick check, unless the checked
     // stamp vouches for it): wait until that is over, up to a minute, before measuring.
     let quiet = Instant::now() + Duration::from_secs(60);
