@@ -113,8 +113,9 @@ pub struct IncomingPage {
     pub anchor: Option<usize>,
     /// Index of the first row.
     pub offset: usize,
-    /// The rows, most urgent first.
-    pub rows: Vec<Case>,
+    /// The rows, most urgent first (shared: a desk patching its page keeps the rows that did
+    /// not change instead of copying every case).
+    pub rows: Vec<std::sync::Arc<Case>>,
 }
 
 /// Open cases by tier (rows: village, town, district, city) and committee column.
@@ -366,7 +367,9 @@ impl Store {
         };
         let sql = format!("SELECT {CASE_COLUMNS} FROM cases c {clause} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(params), case_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = stmt
+            .query_map(params_from_iter(params), |r| case_from_row(r).map(std::sync::Arc::new))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(IncomingPage { total, overdue: overdue_count, anchor: position, offset, rows })
     }
 

@@ -280,12 +280,11 @@ fn patch_incoming(s: &Store, q: &ViewQuery, view: Held<'_>, now: DateTime<Utc>) 
         }
         None => s.incoming_ids(&incoming_ids_sql(&q.incoming, q.incoming_sort, q.incoming_offset, limit, now))?,
     };
-    let mut held: HashMap<i64, &crate::domain::Case> =
-        old.rows.iter().filter(|c| !changed.contains(&c.id)).map(|c| (c.id, c)).collect();
+    let mut held: HashMap<i64, Arc<crate::domain::Case>> =
+        old.rows.iter().filter(|c| !changed.contains(&c.id)).map(|c| (c.id, c.clone())).collect();
     let missing: Vec<i64> = ids.iter().copied().filter(|id| !held.contains_key(id)).collect();
-    let fetched = s.cases_by_ids(&missing)?;
-    held.extend(fetched.iter().map(|c| (c.id, c)));
-    let rows: Vec<crate::domain::Case> = ids.iter().filter_map(|id| held.get(id).map(|c| (*c).clone())).collect();
+    held.extend(s.cases_by_ids(&missing)?.into_iter().map(|c| (c.id, Arc::new(c))));
+    let rows: Vec<Arc<crate::domain::Case>> = ids.iter().filter_map(|id| held.get(id).cloned()).collect();
     // The cursor's case: on this page, or found (and the page moved to it) by a full read.
     let anchor = match q.incoming_anchor.as_deref() {
         None => None,

@@ -54,7 +54,7 @@ impl PalettePopup {
     fn run(state: &State, cmd: Command) -> Step {
         let Some(snap) = state.snap.as_ref() else { return Step::Close };
         if let Command::Assign { reference, mediator_id, force: false } = &cmd {
-            let case = snap.incoming.rows.iter().find(|c| &c.reference == reference);
+            let case = snap.incoming.rows.iter().find(|c| &c.reference == reference).map(|c| &**c);
             let questions =
                 palette::assign_questions(&snap.org, &snap.workload, case, *mediator_id, state.strings.lang);
             if !questions.is_empty() {

@@ -13,7 +13,7 @@ fn case_shown<'a>(s: &'a State, reference: &str) -> Option<&'a Case> {
             return Some(&d.case);
         }
     }
-    s.snap.as_ref()?.incoming.rows.iter().find(|c| c.reference == reference)
+    s.snap.as_ref()?.incoming.rows.iter().find(|c| c.reference == reference).map(|c| &**c)
 }
 
 /// Why escalating `reference` cannot be done, before asking to confirm it: a city case has no

@@ -250,7 +250,7 @@ impl State {
     pub fn selected_case(&self) -> Option<&crate::domain::Case> {
         let snap = self.snap.as_ref()?;
         let i = self.incoming_selected.checked_sub(snap.incoming.offset)?;
-        snap.incoming.rows.get(i)
+        snap.incoming.rows.get(i).map(|c| &**c)
     }
 
     /// The selected Workload row.

@@ -435,10 +435,12 @@ fn start_transfer(s: &mut State) {
     let Some(snap) = s.snap.as_ref() else { return };
     let in_drill = s.drill.as_ref().and_then(|d| d.selected_case()).filter(|c| c.reference == reference);
     let case =
-        snap.incoming.rows.iter().find(|c| c.reference == reference).or(in_drill).cloned().or_else(|| match &s.popup {
-            Some(Popup::Detail(DetailPopup { detail: Some(d), .. })) => Some(d.case.clone()),
-            _ => None,
-        });
+        snap.incoming.rows.iter().find(|c| c.reference == reference).map(|c| &**c).or(in_drill).cloned().or_else(
+            || match &s.popup {
+                Some(Popup::Detail(DetailPopup { detail: Some(d), .. })) => Some(d.case.clone()),
+                _ => None,
+            },
+        );
     let Some(case) = case else { return };
     let org = &snap.org;
     let area = org.area(case.area_id).map(|a| a.code.clone()).unwrap_or_default();
