@@ -189,7 +189,10 @@ fn apply_snapshot(s: &mut State, snap: Box<Snapshot>, fx: &mut Vec<Effect>) {
         s.seen.clear();
     }
     for c in &snap.incoming.rows {
-        s.seen.insert(c.reference.clone(), c.version);
+        // Only what is new or changed: most rows are as the last snapshot had them.
+        if s.seen.get(&c.reference) != Some(&c.version) {
+            s.seen.insert(c.reference.clone(), c.version);
+        }
     }
     // The Workload and Follow-ups lists filtered and sorted again only when their rows are new
     // (the worker shares unchanged rows between snapshots).
