@@ -886,9 +886,7 @@ fn main() {
         // A file in service is vouched for by its writers' checks (the checked stamp); a fresh
         // copy is not, and every desk would quick-check all of it on opening (128 desks at 1M:
         // minutes of CPU, inside the idle and change measurements). Check the copy once.
-        Store::open(&db, false)
-            .and_then(|mut s| s.quick_check())
-            .expect("the scratch copy passes its quick check");
+        Store::open(&db, false).and_then(|mut s| s.quick_check()).expect("the scratch copy passes its quick check");
         pane_floor(&db, n, &mut r);
         one_desk(&db, home.path(), &o, n, &mut r);
         for &k in &o.desks {
