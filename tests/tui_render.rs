@@ -278,3 +278,18 @@ fn the_help_ends_with_the_mouse_and_scrolls_to_it_at_80x24() {
         assert!(end.contains("/50 ↑"), "the indicator shows the last line:\n{end}");
     }
 }
+
+#[test]
+fn a_province_sized_ref_is_shown_whole() {
+    // Past 99,999 cases a year the sequence has more digits (`WH-2026-4270329`): the ref column
+    // widens instead of cutting the digits an officer reads the case by.
+    let d = desk();
+    let long = "WH-2026-4270329";
+    let conn = rusqlite::Connection::open(d.dir.path().join("desk.db")).unwrap();
+    conn.execute("UPDATE cases SET ref = ?1 WHERE ref = ?2", [long, d.refs[0].as_str()]).unwrap();
+    for lang in [Lang::En, Lang::Zh] {
+        let s = state(&d, lang, (80, 24));
+        let text = screen(&s, &Theme::default());
+        assert!(text.contains(long), "{lang:?}: {text}");
+    }
+}

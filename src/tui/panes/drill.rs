@@ -289,11 +289,14 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         }
         DrillKind::Cases(_) => {
             let clock_w = clock_width(s.lang);
-            let fixed = 2 + 15 + (clock_w + 1) + 5 + 11 + 11 + 9;
+            let ref_w = crate::tui::ui::widgets::ref_width(
+                d.cases.iter().flat_map(|p| p.rows.iter()).map(|c| c.reference.as_str()),
+            );
+            let fixed = 2 + (ref_w + 1) + (clock_w + 1) + 5 + 11 + 11 + 9;
             let committee_w = w.saturating_sub(fixed + 1);
             let mut header = format!(
                 "  {} {} {} {} {} {}",
-                cell(s.col_ref, 14),
+                cell(s.col_ref, ref_w),
                 cell(s.col_clock, clock_w),
                 cell(s.col_risk, 4),
                 cell(s.col_category, 10),
@@ -326,7 +329,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
                     let lang = s.lang;
                     let mut spans = vec![
                         Span::styled(if marked { "* " } else { "  " }, theme.marked),
-                        span(&c.reference, 14, Style::default()),
+                        span(&c.reference, ref_w, Style::default()),
                         Span::raw(" "),
                         clock,
                         Span::raw(" "),

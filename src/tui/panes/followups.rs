@@ -42,7 +42,8 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         return;
     };
     let w = usize::from(inner.width);
-    let (ref_w, days_w, med_w) = (14, 6, 8);
+    let ref_w = crate::tui::ui::widgets::ref_width(snap.followups.iter().map(|r| r.case_ref.as_str()));
+    let (days_w, med_w) = (6, 8);
     let cat_w = w.saturating_sub(ref_w + days_w + med_w + 3);
     let mut lines = vec![Line::from(vec![
         Span::styled(cell(s.col_ref, ref_w), theme.header),

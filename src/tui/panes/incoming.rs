@@ -19,7 +19,9 @@ use crate::tui::state::{
 };
 use crate::tui::theme::Theme;
 use crate::tui::ui::pane_block;
-use crate::tui::ui::widgets::{cell, clock_style, clock_text, clock_width, risk_style, short_duration, span, ListRows};
+use crate::tui::ui::widgets::{
+    cell, clock_style, clock_text, clock_width, ref_width, risk_style, short_duration, span, ListRows,
+};
 use crate::tui::worker::Request;
 
 /// A column: header text, width, and how to draw a case in it.
@@ -101,6 +103,8 @@ fn columns(state: &State, inner: usize) -> Vec<Column> {
     let mut all = all;
     // Durations read `23小时` in zh: the clock and age columns are wider there.
     all[1].width = clock_width(s.lang);
+    let shown = state.snap.as_ref().map(|snap| snap.incoming.rows.as_slice()).unwrap_or_default();
+    all[0].width = ref_width(shown.iter().map(|c| c.reference.as_str()));
     if s.lang == Lang::Zh {
         all[4].width = 6;
     }

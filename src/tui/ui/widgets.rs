@@ -23,6 +23,13 @@ pub fn write_lines(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, 
     }
 }
 
+/// The columns a list's case refs get: the longest ref shown, at least 14 (`WH-2026-00125`). A
+/// province numbers past 99,999 cases a year (`WH-2026-4270329`): cut, the ref an officer reads
+/// to find a case would lose its last digits.
+pub fn ref_width<'a>(refs: impl Iterator<Item = &'a str>) -> usize {
+    refs.map(crate::domain::text::width).max().unwrap_or(0).max(14)
+}
+
 /// A styled span of exactly `cols` columns.
 pub fn span<'a>(text: &str, cols: usize, style: Style) -> Span<'a> {
     Span::styled(cell(text, cols), style)
