@@ -298,13 +298,18 @@ fn init_check_and_backup_say_so_in_chinese() {
     assert!(said.starts_with("backed up "), "{said}");
 }
 
+/// A CSV file of one valid case, received in a village of the demo organisation.
+fn one_case_csv(db: &Db, name: &str) -> std::path::PathBuf {
+    let csv = "received_at,source,category,applicant_name,summary,area\n\
+               2023-01-01,walk_in,neighbour,张三,吵架,WH-HBW-01-01\n";
+    db.file(name, csv.as_bytes())
+}
+
 /// The lines of write commands (import, escalate) follow the language; English is unchanged.
 #[test]
 fn write_command_lines_are_in_chinese_under_lang_zh() {
     let db = Db::demo(3);
-    let csv = "received_at,source,category,applicant_name,summary,area\n\
-               2023-01-01,walk_in,neighbour,张三,吵架,WH-HBW-01-01\n";
-    let file = db.file("good.csv", csv.as_bytes());
+    let file = one_case_csv(&db, "good.csv");
     let f = file.to_str().unwrap();
     let zh = |args: &[&str]| {
         let o = db.cmd(&[&["--lang", "zh"], args].concat()).output().unwrap();
@@ -342,9 +347,7 @@ fn a_bad_rules_file_is_refused_in_chinese() {
 #[test]
 fn import_progress_and_a_blocked_close_are_in_chinese() {
     let db = Db::demo(2);
-    let csv = "received_at,source,category,applicant_name,summary,area\n\
-               2023-01-01,walk_in,neighbour,张三,吵架,WH-HBW-01-01\n";
-    let file = db.file("one.csv", csv.as_bytes());
+    let file = one_case_csv(&db, "one.csv");
     let o = db.cmd(&["--lang", "zh", "import", "--progress", file.to_str().unwrap()]).output().unwrap();
     let (out, err) = (String::from_utf8(o.stdout).unwrap(), String::from_utf8(o.stderr).unwrap());
     assert!(o.status.success(), "{err}");

@@ -110,7 +110,7 @@ impl OpenCase {
     /// The overdue rule of `domain::lifecycle` on the compact row: the clock running in the
     /// status has passed `now`.
     pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
-        self.running_due().is_some_and(|d| d < now)
+        self.late_at(now) == Some(true)
     }
 
     /// Whether the clock running in the status had passed at `t`, as SQL's overdue term says
