@@ -220,3 +220,25 @@ impl Counts {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_dimension_is_summed_under_its_own_number() {
+        for (i, d) in DIMS.iter().enumerate() {
+            assert_eq!(*d as usize, i);
+        }
+    }
+
+    #[test]
+    fn codes_are_interned_by_their_text() {
+        let mut c = Counts::default();
+        let a = c.code("walk_in");
+        let b = c.code(String::from("walk_in").leak());
+        assert_eq!(a, b);
+        assert_ne!(c.code("phone"), a);
+        assert_eq!(c.codes, ["walk_in", "phone"]);
+    }
+}
