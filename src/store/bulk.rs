@@ -17,7 +17,9 @@
 //!
 //! The cases are generated (and counted) on a thread of their own while this one inserts them
 //! ([`insert`]: batches over a bounded channel, given back to be freed where they were made); the
-//! rows are bound borrowed from the cases, not copied. SQLite's foreign key enforcement (a lookup
+//! rows are bound borrowed from the cases, not copied, [`ROWS`] rows a statement (its own cost —
+//! cursors opened and closed, its program started and halted — shared by as many rows), each case
+//! with the id SQLite would give it (the largest so far plus one), so its follow-ups know it. SQLite's foreign key enforcement (a lookup
 //! in each parent table per row) is off for the load and the same check made in Rust against the
 //! parents' ids ([`Parents`]); a failing check fails the load as SQLite's would.
 //!
@@ -37,9 +39,9 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::mpsc;
 
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{Connection, Transaction};
 
-use super::case_row::{insert_case, insert_case_sql};
+use super::case_row::{bind_case_with_id, case_values_with_id, insert_cases_with_ids_sql};
 use super::sql::ts;
 use crate::domain::{Case, Followup};
 use crate::error::Result;
@@ -50,6 +52,10 @@ pub use counts::Counts;
 
 /// Cases sent from the generating thread to the inserting one at a time.
 const BATCH: usize = 1024;
+
+/// Rows a bulk load's INSERT statement writes at once (the statement's own cost — cursors opened
+/// and closed, its program started and halted — shared by as many rows).
+const ROWS: usize = 32;
 
 /// Batches the generating thread may run ahead of the inserts.
 const BATCHES_AHEAD: usize = 8;
@@ -82,15 +88,15 @@ const KEPT_INDEXES: [&str; 6] = [
 /// The tables whose row triggers (and, for a large batch, indexes) are set aside.
 const TABLES: &str = "('cases', 'followups')";
 
-/// A bulk insert in progress: where the new rows start, the triggers and indexes set aside.
+/// A bulk insert in progress: the triggers and indexes set aside.
 pub struct Bulk {
     triggers: Vec<(String, String)>,
     indexes: Vec<(String, String)>,
 }
 
 impl Bulk {
-    /// Before the inserts of about `rows` cases: remembers where the new rows start, drops the
-    /// row triggers, and the secondary indexes when `rows` is at least the cases already there.
+    /// Before the inserts of about `rows` cases: drops the row triggers, and the secondary indexes
+    /// (but [`KEPT_INDEXES`]) when `rows` is at least the cases already there.
     pub fn start(tx: &Transaction<'_>, rows: u64) -> Result<Bulk> {
         let triggers = set_aside(tx, "trigger")?;
         let indexes = match large(tx, rows)? {
@@ -174,32 +180,64 @@ fn insert_batches(
 ) -> Result<(u64, BTreeMap<i64, i64>)> {
     let mut n = 0u64;
     let mut last_seq: BTreeMap<i64, i64> = BTreeMap::new();
-    let mut case_stmt = tx.prepare_cached(insert_case_sql())?;
-    let mut fu_stmt = tx.prepare_cached(
-        "INSERT INTO followups (case_id, due, done_at, channel, outcome, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
+    // The ids SQLite would give the rows (the largest so far plus one), given in the statement,
+    // so a follow-up knows its case's id before the case's statement runs.
+    let mut next_id: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM cases", [], |r| r.get(0))?;
+    let mut cases_many = tx.prepare(&insert_cases_with_ids_sql(ROWS))?;
+    let mut cases_one = tx.prepare(&insert_cases_with_ids_sql(1))?;
+    let per_case = case_values_with_id();
+    let visits_sql = |rows: usize| {
+        format!(
+            "INSERT INTO followups (case_id, due, done_at, channel, outcome, note) VALUES {}",
+            vec!["(?, ?, ?, ?, ?, ?)"; rows].join(", ")
+        )
+    };
+    let mut visits_many = tx.prepare(&visits_sql(ROWS))?;
+    let mut visits_one = tx.prepare(&visits_sql(1))?;
     for batch in receive {
-        for (case, followups) in &batch {
-            if let Some(p) = parents {
-                p.check(case)?;
+        let mut visits: Vec<(i64, &Followup)> = Vec::with_capacity(batch.len() * 2);
+        for chunk in batch.chunks(ROWS) {
+            let stmt = if chunk.len() == ROWS { &mut cases_many } else { &mut cases_one };
+            for (i, (case, followups)) in chunk.iter().enumerate() {
+                if let Some(p) = parents {
+                    p.check(case)?;
+                }
+                if let Some((year, seq)) = super::commands::ref_year_seq(&case.reference) {
+                    let e = last_seq.entry(year).or_insert(0);
+                    *e = (*e).max(seq);
+                }
+                visits.extend(followups.iter().map(|f| (next_id, f)));
+                let first = if chunk.len() == ROWS { per_case * i + 1 } else { 1 };
+                bind_case_with_id(stmt, first, next_id, case)?;
+                if chunk.len() != ROWS {
+                    stmt.raw_execute()?;
+                }
+                next_id += 1;
+                n += 1;
             }
-            let id = insert_case(&mut case_stmt, case)?;
-            if let Some((year, seq)) = super::commands::ref_year_seq(&case.reference) {
-                let e = last_seq.entry(year).or_insert(0);
-                *e = (*e).max(seq);
+            if chunk.len() == ROWS {
+                stmt.raw_execute()?;
             }
-            for f in followups {
-                fu_stmt.execute(params![
-                    id,
-                    ts(f.due),
-                    f.done_at.map(ts),
-                    f.channel.map(|c| c.code()),
-                    f.outcome.map(|o| o.code()),
-                    f.note
-                ])?;
-            }
-            n += 1;
         }
+        for chunk in visits.chunks(ROWS) {
+            let stmt = if chunk.len() == ROWS { &mut visits_many } else { &mut visits_one };
+            for (i, (case_id, f)) in chunk.iter().enumerate() {
+                let first = if chunk.len() == ROWS { 6 * i + 1 } else { 1 };
+                stmt.raw_bind_parameter(first, case_id)?;
+                stmt.raw_bind_parameter(first + 1, ts(f.due))?;
+                stmt.raw_bind_parameter(first + 2, f.done_at.map(ts))?;
+                stmt.raw_bind_parameter(first + 3, f.channel.map(|c| c.code()))?;
+                stmt.raw_bind_parameter(first + 4, f.outcome.map(|o| o.code()))?;
+                stmt.raw_bind_parameter(first + 5, &f.note)?;
+                if chunk.len() != ROWS {
+                    stmt.raw_execute()?;
+                }
+            }
+            if chunk.len() == ROWS {
+                stmt.raw_execute()?;
+            }
+        }
+        drop(visits);
         // The generating side gone (it finished): the batch is freed here.
         let _ = give_back.send(batch);
     }

@@ -189,6 +189,28 @@ pub fn insert_case_sql() -> &'static str {
     })
 }
 
+/// The INSERT of `rows` whole case rows in one statement, each with its id given: the id, then
+/// every written column of [`CASE_ROW`], per row (a bulk load, [`bind_case_with_id`]).
+pub fn insert_cases_with_ids_sql(rows: usize) -> String {
+    let cols: Vec<&str> = CASE_ROW.iter().filter(|c| c.write.is_some()).map(|c| c.name).collect();
+    let row = format!("({})", vec!["?"; cols.len() + 1].join(", "));
+    format!("INSERT INTO cases (id, {}) VALUES {}", cols.join(", "), vec![row; rows].join(", "))
+}
+
+/// How many values [`bind_case_with_id`] binds for a row.
+pub fn case_values_with_id() -> usize {
+    CASE_ROW.iter().filter(|c| c.write.is_some()).count() + 1
+}
+
+/// Binds the row `c` with id `id` of [`insert_cases_with_ids_sql`] from parameter `first` on.
+pub fn bind_case_with_id(stmt: &mut rusqlite::Statement<'_>, first: usize, id: i64, c: &Case) -> rusqlite::Result<()> {
+    stmt.raw_bind_parameter(first, id)?;
+    for (i, write) in CASE_ROW.iter().filter_map(|col| col.write).enumerate() {
+        stmt.raw_bind_parameter(first + 1 + i, write(c))?;
+    }
+    Ok(())
+}
+
 /// Executes [`insert_case_sql`] for `c` on a prepared statement; returns the new id.
 pub fn insert_case(stmt: &mut rusqlite::Statement<'_>, c: &Case) -> rusqlite::Result<i64> {
     stmt.insert(rusqlite::params_from_iter(CASE_ROW.iter().filter_map(|col| col.write.map(|w| w(c)))))

@@ -94,6 +94,9 @@ pub struct Counts {
     code_ix: Map<&'static str, i64>,
 }
 
+/// Rows one INSERT statement adds to `stats_blocks`.
+const ROWS: usize = 32;
+
 /// The dimensions a case row adds to, each with its date.
 const CASE_DIMS: [Dim; 6] = [Dim::Place, Dim::Kind, Dim::Mediator, Dim::Received, Dim::WaitHour, Dim::WaitMinute];
 
@@ -164,15 +167,20 @@ impl Counts {
 
     /// Adds the sums to `stats_blocks` (the triggers' upsert; a plain insert into an empty table)
     /// for every block length, in its key order: per dimension and block length, the blocks in
-    /// order, each summed from its one-day blocks.
+    /// order, each summed from its one-day blocks; [`ROWS`] rows a statement.
     pub fn write(self, tx: &Transaction<'_>) -> Result<()> {
-        let marks: Vec<String> = (1..=15).map(|i| format!("?{i}")).collect();
         let empty: bool = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM stats_blocks)", [], |r| r.get(0))?;
         let conflict = if empty { "" } else { ADD_ON_CONFLICT };
-        let mut stmt =
-            tx.prepare(&format!("INSERT INTO stats_blocks ({COLUMNS}) VALUES ({}) {conflict}", marks.join(", ")))?;
+        let sql = |rows: usize| {
+            let row = format!("({})", vec!["?"; 15].join(", "));
+            // `WHERE true`-free VALUES: an upsert after VALUES parses without ambiguity.
+            format!("INSERT INTO stats_blocks ({COLUMNS}) VALUES {} {conflict}", vec![row; rows].join(", "))
+        };
+        let mut many = tx.prepare(&sql(ROWS))?;
+        let mut one = tx.prepare(&sql(1))?;
         let mut spans = SPANS;
         spans.sort_unstable();
+        let mut rows: Vec<(i64, [Key; 3], Values)> = Vec::new();
         for (dim, days) in DIMS.iter().zip(&self.sums) {
             let key = |k: i64| match dim {
                 Dim::Kind => Key::Text(usize::try_from(k).ok().and_then(|i| self.codes.get(i)).copied().unwrap_or("")),
@@ -184,7 +192,7 @@ impl Counts {
                 // The days of each block of `span` days are consecutive in `order`: a block's
                 // sums are complete when the next day falls in another block.
                 let mut block_sums: Map<[i64; 3], Values> = Map::default();
-                let mut rows: Vec<([Key; 3], Values)> = Vec::new();
+                rows.clear();
                 for (i, day) in order.iter().enumerate() {
                     let block = day.div_euclid(span);
                     for (keys, values) in days.get(day).into_iter().flatten() {
@@ -196,22 +204,33 @@ impl Counts {
                     if order.get(i + 1).is_some_and(|next| next.div_euclid(span) == block) {
                         continue;
                     }
-                    rows.clear();
-                    rows.extend(block_sums.drain().map(|(keys, values)| (keys.map(key), values)));
-                    rows.sort_unstable_by_key(|r| r.0);
-                    for (keys, values) in &rows {
-                        stmt.raw_bind_parameter(1, *dim as i64)?;
-                        stmt.raw_bind_parameter(2, span)?;
-                        stmt.raw_bind_parameter(3, block)?;
-                        for (i, k) in keys.iter().enumerate() {
+                    let from = rows.len();
+                    rows.extend(block_sums.drain().map(|(keys, values)| (block, keys.map(key), values)));
+                    if let Some(these) = rows.get_mut(from..) {
+                        these.sort_unstable_by_key(|r| r.1);
+                    }
+                }
+                for chunk in rows.chunks(ROWS) {
+                    let stmt = if chunk.len() == ROWS { &mut many } else { &mut one };
+                    for (i, (block, keys, values)) in chunk.iter().enumerate() {
+                        let first = if chunk.len() == ROWS { 15 * i + 1 } else { 1 };
+                        stmt.raw_bind_parameter(first, *dim as i64)?;
+                        stmt.raw_bind_parameter(first + 1, span)?;
+                        stmt.raw_bind_parameter(first + 2, block)?;
+                        for (j, k) in keys.iter().enumerate() {
                             match k {
-                                Key::Int(v) => stmt.raw_bind_parameter(4 + i, v)?,
-                                Key::Text(t) => stmt.raw_bind_parameter(4 + i, t)?,
+                                Key::Int(v) => stmt.raw_bind_parameter(first + 3 + j, v)?,
+                                Key::Text(t) => stmt.raw_bind_parameter(first + 3 + j, t)?,
                             }
                         }
-                        for (i, v) in values.iter().enumerate() {
-                            stmt.raw_bind_parameter(7 + i, v)?;
+                        for (j, v) in values.iter().enumerate() {
+                            stmt.raw_bind_parameter(first + 6 + j, v)?;
                         }
+                        if chunk.len() != ROWS {
+                            stmt.raw_execute()?;
+                        }
+                    }
+                    if chunk.len() == ROWS {
                         stmt.raw_execute()?;
                     }
                 }
