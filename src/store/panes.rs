@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, params_from_iter, types::Value, OptionalExtension};
+use rusqlite::{params_from_iter, types::Value, OptionalExtension};
 
 use super::cases::CaseFilter;
 use super::feed::OpenCase;
@@ -287,10 +287,16 @@ const LAST_ASSIGNED_SQL: &str = "SELECT id, last_assigned_at FROM mediators WHER
 /// every follow-up ever due (about a million at 1M cases) instead of the pending ones.
 const FOLLOWUPS_OVERDUE_SQL: &str =
     "SELECT count(*) FROM followups INDEXED BY followups_pending WHERE done_at IS NULL AND due < ?1";
-const FOLLOWUPS_ROWS_SQL: &str =
-    "SELECT f.id, c.ref, c.category, f.due, m.name, c.area_id, c.id, c.version FROM followups f \
-     JOIN cases c ON c.id = f.case_id LEFT JOIN mediators m ON m.id = c.lead_mediator_id \
-     WHERE f.done_at IS NULL AND f.due < ?1 ORDER BY f.due, f.id LIMIT ?2";
+/// The first `limit` pending follow-ups due before `?1` (the limit is written into the text, see
+/// [`super::sql::limit`]).
+fn followups_rows_sql(limit: usize) -> String {
+    format!(
+        "SELECT f.id, c.ref, c.category, f.due, m.name, c.area_id, c.id, c.version FROM followups f \
+         JOIN cases c ON c.id = f.case_id LEFT JOIN mediators m ON m.id = c.lead_mediator_id \
+         WHERE f.done_at IS NULL AND f.due < ?1 ORDER BY f.due, f.id {}",
+        super::sql::limit(limit)
+    )
+}
 
 /// `(pane, query name, statement)` for every statement the panes run, built by the same
 /// functions the pane methods use: Incoming's count and page (default filter, urgency order),
@@ -317,10 +323,7 @@ pub fn pane_queries(
         (
             "Follow-ups",
             "follow-ups rows",
-            PaneSql {
-                sql: FOLLOWUPS_ROWS_SQL.into(),
-                params: vec![Value::Integer(horizon), Value::Integer(followup_rows as i64)],
-            },
+            PaneSql { sql: followups_rows_sql(followup_rows), params: vec![Value::Integer(horizon)] },
         ),
     ]
 }
@@ -447,11 +450,11 @@ impl Store {
     /// Pending follow-ups due before `now + soon_days`, overdue first (most overdue on top);
     /// also the number of overdue ones in all.
     pub fn followups_due(&self, now: DateTime<Utc>, soon_days: i64, limit: usize) -> Result<(u64, Vec<FollowupRow>)> {
-        let overdue: u64 = self.conn.query_row(FOLLOWUPS_OVERDUE_SQL, [ts(now)], |r| r.get(0))?;
-        let mut stmt = self.conn.prepare(FOLLOWUPS_ROWS_SQL)?;
+        let overdue: u64 = self.conn.prepare_cached(FOLLOWUPS_OVERDUE_SQL)?.query_row([ts(now)], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare_cached(&followups_rows_sql(limit))?;
         let horizon = ts(now + Duration::days(soon_days));
         let rows = stmt
-            .query_map(params![horizon, limit as i64], |r| {
+            .query_map([horizon], |r| {
                 let due = from_ts(r.get(3)?);
                 Ok(FollowupRow {
                     followup_id: r.get(0)?,
@@ -473,12 +476,12 @@ impl Store {
     pub fn open_cases_of(&self, mediator_id: i64, limit: usize) -> Result<Vec<Case>> {
         let sql = format!(
             "SELECT {CASE_COLUMNS} FROM cases c WHERE c.lead_mediator_id = ?1 AND {} \
-             ORDER BY c.mediation_due LIMIT ?2",
-            status_in("c.", StatusSet::Led)
+             ORDER BY c.mediation_due {}",
+            status_in("c.", StatusSet::Led),
+            super::sql::limit(limit)
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt
-            .query_map(params_from_iter([Value::Integer(mediator_id), Value::Integer(limit as i64)]), case_from_row)?;
+        let rows = stmt.query_map([mediator_id], case_from_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }
