@@ -96,18 +96,38 @@ pub fn looks_masked(s: &str) -> bool {
 
 /// Display width in terminal columns (CJK = 2).
 pub fn width(s: &str) -> usize {
+    if s.is_ascii() {
+        // One column a printable byte; the controls take none.
+        return s.bytes().filter(|b| (b' '..=b'~').contains(b)).count();
+    }
     s.chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
 /// Cuts `s` to at most `max` columns, ending with `…` when cut; never splits a wide character.
 pub fn truncate(s: &str, max: usize) -> String {
-    if width(s) <= max {
-        return s.to_string();
+    let mut out = String::new();
+    push_cut(&mut out, s, max);
+    out
+}
+
+/// Pads (or cuts) `s` to exactly `cols` display columns.
+pub fn pad(s: &str, cols: usize) -> String {
+    let mut out = String::with_capacity(s.len() + cols);
+    let w = push_cut(&mut out, s, cols);
+    out.extend(std::iter::repeat_n(' ', cols.saturating_sub(w)));
+    out
+}
+
+/// Appends `s` cut to at most `max` columns (as [`truncate`] cuts it); the columns appended.
+fn push_cut(out: &mut String, s: &str, max: usize) -> usize {
+    let whole = width(s);
+    if whole <= max {
+        out.push_str(s);
+        return whole;
     }
     if max == 0 {
-        return String::new();
+        return 0;
     }
-    let mut out = String::new();
     let mut w = 0;
     for c in s.chars() {
         let cw = c.width().unwrap_or(0);
@@ -118,14 +138,7 @@ pub fn truncate(s: &str, max: usize) -> String {
         w += cw;
     }
     out.push('…');
-    out
-}
-
-/// Pads (or cuts) `s` to exactly `cols` display columns.
-pub fn pad(s: &str, cols: usize) -> String {
-    let t = truncate(s, cols);
-    let w = width(&t);
-    format!("{t}{}", " ".repeat(cols.saturating_sub(w)))
+    w + 1
 }
 
 /// Formats fen as yuan with two decimals, e.g. `12345` → `123.45`.
@@ -225,6 +238,24 @@ mod tests {
         #[test]
         fn truncate_never_exceeds_width(s in "\\PC{0,40}", max in 0usize..30) {
             prop_assert!(width(&truncate(&s, max)) <= max);
+        }
+
+        /// `pad` is `truncate` then spaces to exactly the width; text that fits is kept whole.
+        #[test]
+        fn pad_is_the_cut_text_then_spaces(s in "(\\PC|[\\t\\x7f]){0,30}", cols in 0usize..30) {
+            let cut = truncate(&s, cols);
+            let padded = pad(&s, cols);
+            prop_assert_eq!(width(&padded), cols.max(width(&cut)));
+            prop_assert_eq!(padded.trim_end_matches(' '), cut.trim_end_matches(' '));
+            if width(&s) <= cols {
+                prop_assert_eq!(&cut, &s);
+            }
+        }
+
+        /// The ASCII shortcut measures as the per-character rule does.
+        #[test]
+        fn ascii_width_is_the_per_character_width(s in "[\\x00-\\x7f]{0,40}") {
+            prop_assert_eq!(width(&s), s.chars().map(|c| c.width().unwrap_or(0)).sum::<usize>());
         }
     }
 }
