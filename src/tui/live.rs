@@ -275,7 +275,7 @@ fn patch_incoming(s: &Store, q: &ViewQuery, view: Held<'_>, now: DateTime<Utc>) 
     let limit = q.incoming_limit.max(1);
     let ids = match view.open.waiting(q) {
         Some(mut queue) => {
-            q.incoming_sort.sort_open(&mut queue, now);
+            q.incoming_sort.sort_open_first(&mut queue, q.incoming_offset + limit, now);
             queue.iter().skip(q.incoming_offset).take(limit).map(|c| c.id).collect()
         }
         None => s.incoming_ids(&incoming_ids_sql(&q.incoming, q.incoming_sort, q.incoming_offset, limit, now))?,
