@@ -59,7 +59,7 @@ impl IncomingSort {
     }
 
     /// The ORDER BY terms at `now`: a case past its clock never sits below one that is
-    /// neither red nor past its clock. [`IncomingSort::sort_open_first`] is its twin in memory.
+    /// neither red nor past its clock. [`IncomingSort::cmp_open`] is its twin in memory.
     fn order_by(self, now: DateTime<Utc>) -> String {
         let minute = ts(order_minute(now));
         let (late, _) = overdue("c.", &minute.to_string());
@@ -71,13 +71,11 @@ impl IncomingSort {
         }
     }
 
-    /// Puts the first `n` of `cases` in the order [`IncomingSort::order_by`] orders their rows at
-    /// `now`, term for term (SQL's NULL included: a running clock without a deadline is neither
-    /// late nor on time, and sorts after both); the rest follow in no order. What a desk holding
-    /// the open cases pages Incoming by: a page needs the cases up to its end, not the whole
-    /// queue sorted. Every order ends with the id, so the first `n` are a full sort's first `n`.
-    pub fn sort_open_first(self, cases: &mut [&OpenCase], n: usize, now: DateTime<Utc>) {
-        let minute = order_minute(now);
+    /// Compares two open cases as [`IncomingSort::order_by`] orders their rows at the minute
+    /// `minute` ([`order_minute`]), term for term (SQL's NULL included: a running clock without
+    /// a deadline is neither late nor on time, and sorts after both): what a desk holding the
+    /// open cases pages Incoming by. Every order ends with the id, so no two cases tie.
+    pub fn cmp_open(self, a: &OpenCase, b: &OpenCase, minute: DateTime<Utc>) -> std::cmp::Ordering {
         // `(red OR flagged OR late) DESC`: true, then false, then NULL.
         let urgent = |c: &OpenCase| match (c.risk_rank >= RED_RANK || c.flagged, c.late_at(minute)) {
             (true, _) | (_, Some(true)) => 2,
@@ -86,26 +84,17 @@ impl IncomingSort {
         };
         let urgency = |c: &OpenCase| (std::cmp::Reverse(urgent(c)), std::cmp::Reverse(c.risk_rank), c.assign_due, c.id);
         match self {
-            IncomingSort::Urgency => first_by_key(cases, n, |c| urgency(c)),
-            IncomingSort::Oldest => first_by_key(cases, n, |c| (c.received_at, c.id)),
-            IncomingSort::Category => first_by_key(cases, n, |c| (c.category.code(), urgency(c))),
+            IncomingSort::Urgency => urgency(a).cmp(&urgency(b)),
+            IncomingSort::Oldest => (a.received_at, a.id).cmp(&(b.received_at, b.id)),
+            IncomingSort::Category => (a.category.code(), urgency(a)).cmp(&(b.category.code(), urgency(b))),
         }
     }
-}
-
-/// Sorts the `n` smallest of `items` by `key` to the front: selects them, then sorts only them.
-fn first_by_key<T, K: Ord>(items: &mut [T], n: usize, key: impl Fn(&T) -> K) {
-    let n = n.min(items.len());
-    if n < items.len() {
-        items.select_nth_unstable_by_key(n, &key);
-    }
-    items[..n].sort_unstable_by_key(key);
 }
 
 /// The instant Incoming's order is taken at: `now` to the minute, so the statement's text (and
 /// so its prepared form, cached) stays the same for a minute instead of changing every second.
 /// A case past its clock sorts up within the minute; the desk re-reads every 30 s anyway.
-fn order_minute(now: DateTime<Utc>) -> DateTime<Utc> {
+pub fn order_minute(now: DateTime<Utc>) -> DateTime<Utc> {
     from_ts(ts(now).div_euclid(60) * 60)
 }
 
@@ -494,23 +483,5 @@ impl Store {
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([mediator_id], case_from_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::first_by_key;
-    use proptest::prelude::*;
-
-    proptest! {
-        /// The first `n` after a selection are the first `n` of a full sort.
-        #[test]
-        fn the_first_n_are_a_full_sorts_first_n(mut items in prop::collection::vec(0u8..20, 0..60), n in 0usize..70) {
-            let mut sorted = items.clone();
-            sorted.sort_unstable();
-            first_by_key(&mut items, n, |&x| x);
-            let n = n.min(items.len());
-            prop_assert_eq!(&items[..n], &sorted[..n]);
-        }
     }
 }
