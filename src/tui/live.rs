@@ -254,7 +254,7 @@ impl OpenCases {
             self.unassigned.insert(c.id);
             if let Some(q) = self.queue.as_mut() {
                 let at = q.place(&c).unwrap_or_else(|at| at);
-                q.rows.insert(at, c.clone());
+                q.rows.insert(at, c);
             }
         }
         self.all.insert(c.id, c);
@@ -288,7 +288,7 @@ impl OpenCases {
         }
         let (sort, minute) = (q.incoming_sort, order_minute(now));
         if !self.queue.as_ref().is_some_and(|k| k.sort == sort && k.minute == minute) {
-            let mut rows: Vec<OpenCase> = self.unassigned.iter().filter_map(|id| self.all.get(id).cloned()).collect();
+            let mut rows: Vec<OpenCase> = self.unassigned.iter().filter_map(|id| self.all.get(id).copied()).collect();
             rows.sort_unstable_by(|a, b| sort.cmp_open(a, b, minute));
             self.queue = Some(Queue { sort, minute, rows });
         }
