@@ -27,7 +27,7 @@ pub fn write_lines(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, 
 /// ASCII written one cell a byte. Most of a desk's text is refs, digits, times and (in English)
 /// words: splitting it into graphemes and measuring each was a third of drawing a frame. Any
 /// other span (CJK, marks, controls) goes through ratatui's own writer.
-fn set_line(buf: &mut ratatui::buffer::Buffer, x: u16, y: u16, line: &ratatui::text::Line<'_>, max_width: u16) {
+pub fn set_line(buf: &mut ratatui::buffer::Buffer, x: u16, y: u16, line: &ratatui::text::Line<'_>, max_width: u16) {
     let (mut x, mut remaining) = (x, max_width);
     for span in line {
         if remaining == 0 {
