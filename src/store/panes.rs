@@ -1,6 +1,7 @@
 //! Pane queries: Incoming (paged), the Routing matrix, Workload per mediator, Follow-ups due.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params_from_iter, types::Value, OptionalExtension};
@@ -130,10 +131,10 @@ pub struct RoutingMatrix {
 pub struct WorkloadRow {
     /// Mediator id.
     pub mediator_id: i64,
-    /// Name.
-    pub name: String,
+    /// Name (shared: a desk builds the rows again after every assignment, without copying).
+    pub name: Arc<str>,
     /// The codes of every committee the mediator sits on (the first is shown).
-    pub committees: Vec<String>,
+    pub committees: Arc<[String]>,
     /// Open cases led.
     pub open: u32,
     /// Capacity.
@@ -423,8 +424,8 @@ impl Store {
                 let l = loads.get(&m.id).copied().unwrap_or_default();
                 WorkloadRow {
                     mediator_id: m.id,
-                    name: m.name.clone(),
-                    committees: m.committees.clone(),
+                    name: m.name.as_str().into(),
+                    committees: m.committees.as_slice().into(),
                     open: l.open,
                     capacity: m.capacity,
                     overdue: l.overdue,

@@ -190,7 +190,7 @@ impl Live {
             Some(k) if k.valid_at(now) => k,
             stale => stale.insert(Counts::count(&self.org, self.open.values(), now)),
         };
-        let (matrix, workload) = (counts.matrix(), counts.workload(&self.org));
+        let (matrix, workload) = (counts.matrix(), counts.workload());
         Snapshot {
             taken_at: now,
             query: self.query.clone(),
