@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use ratatui::style::Style;
 use ratatui::text::Span;
+use unicode_width::UnicodeWidthChar;
 
 use crate::domain::text::{pad, sanitize};
 use crate::domain::{ClockState, Lang, RiskLevel};
@@ -23,10 +24,11 @@ pub fn write_lines(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, 
     }
 }
 
-/// [`Buffer::set_line`](ratatui::buffer::Buffer::set_line), cell for cell, with printable
-/// ASCII written one cell a byte. Most of a desk's text is refs, digits, times and (in English)
-/// words: splitting it into graphemes and measuring each was a third of drawing a frame. Any
-/// other span (CJK, marks, controls) goes through ratatui's own writer.
+/// [`Buffer::set_line`](ratatui::buffer::Buffer::set_line), cell for cell, with a span made only
+/// of characters that are each a grapheme of their own ([`alone`]) written a character at a
+/// time. Most of a desk's text is refs, digits, times, words, Chinese and bars: splitting it
+/// into graphemes and measuring each was a third of drawing a frame. Any other span (accents,
+/// marks, emoji, controls) goes through ratatui's own writer.
 pub fn set_line(buf: &mut ratatui::buffer::Buffer, x: u16, y: u16, line: &ratatui::text::Line<'_>, max_width: u16) {
     let (mut x, mut remaining) = (x, max_width);
     for span in line {
@@ -35,13 +37,22 @@ pub fn set_line(buf: &mut ratatui::buffer::Buffer, x: u16, y: u16, line: &ratatu
         }
         let style = line.style.patch(span.style);
         let text = span.content.as_ref();
-        let end = if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
-            let room = buf.area.right().saturating_sub(x).min(remaining);
-            let n = u16::try_from(text.len()).unwrap_or(u16::MAX).min(room);
-            for (b, cx) in text.bytes().zip(x..x + n) {
-                buf[(cx, y)].set_char(char::from(b)).set_style(style);
+        let end = if text.chars().all(alone) {
+            let right = buf.area.right().min(x.saturating_add(remaining));
+            let mut cx = x;
+            for c in text.chars() {
+                let w = u16::try_from(c.width().unwrap_or(0)).unwrap_or(u16::MAX);
+                if cx.saturating_add(w) > right {
+                    break;
+                }
+                buf[(cx, y)].set_char(c).set_style(style);
+                // A wide character hides the cell after it.
+                for hidden in cx + 1..cx + w {
+                    buf[(hidden, y)].reset();
+                }
+                cx += w;
             }
-            x + n
+            cx
         } else {
             buf.set_stringn(x, y, text, usize::from(remaining), style).0
         };
@@ -140,6 +151,19 @@ pub fn bar(open: u32, capacity: u32, cols: usize) -> String {
     let cap = capacity.max(1) as usize;
     let filled = ((open as usize).min(cap) * cols).div_ceil(cap).min(cols);
     format!("{}{}", "█".repeat(filled), "░".repeat(cols - filled))
+}
+
+/// A character that is always a grapheme of its own, one or two columns wide, never joined to
+/// its neighbours: printable ASCII, the box-drawing and block characters of bars and frames,
+/// `·…“”`, CJK ideographs, the common CJK punctuation and the full-width forms.
+fn alone(c: char) -> bool {
+    matches!(c,
+        ' '..='~'
+        | '\u{b7}' | '\u{2026}' | '\u{201c}' | '\u{201d}'
+        | '\u{2500}'..='\u{259f}'
+        | '\u{3001}' | '\u{3002}' | '\u{300a}' | '\u{300b}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{ff01}'..='\u{ff5e}')
 }
 
 #[cfg(test)]
