@@ -21,19 +21,29 @@ pub fn is_hostile(c: char) -> bool {
 /// assert_eq!(sanitize("邻里\t纠纷\x1b]0;title\x07\u{202e}"), "邻里 纠纷]0;title");
 /// ```
 pub fn sanitize(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if is_hostile(c) => {}
-            // Joiners and emoji/text presentation selectors make terminals disagree on widths
-            // (a ZWJ family is 2 columns in one, 6 in another): shown without them, every
-            // character takes the width `width` counts and borders stay in line.
-            '\u{200d}' | '\u{fe0e}' | '\u{fe0f}' => {}
-            c => out.push(c),
-        }
+    s.chars().filter_map(clean).collect()
+}
+
+/// [`sanitize`] without a copy when there is nothing to take out (most text).
+pub fn sanitized(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().all(|c| clean(c) == Some(c)) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(sanitize(s))
     }
-    out
+}
+
+/// What [`sanitize`] makes of one character: itself, a space, or nothing.
+fn clean(c: char) -> Option<char> {
+    match c {
+        '\t' | '\n' | '\r' => Some(' '),
+        c if is_hostile(c) => None,
+        // Joiners and emoji/text presentation selectors make terminals disagree on widths
+        // (a ZWJ family is 2 columns in one, 6 in another): shown without them, every
+        // character takes the width `width` counts and borders stay in line.
+        '\u{200d}' | '\u{fe0e}' | '\u{fe0f}' => None,
+        c => Some(c),
+    }
 }
 
 /// The first hostile character in `s` (tabs and newlines allowed when `multiline`), if any.
@@ -233,6 +243,7 @@ mod tests {
         fn sanitized_text_has_no_hostile_chars(s in any::<String>()) {
             let out = sanitize(&s);
             prop_assert!(out.chars().all(|c| !is_hostile(c)));
+            prop_assert_eq!(sanitized(&s), out.as_str());
         }
 
         #[test]

@@ -165,10 +165,13 @@ impl Live {
         Ok(())
     }
 
-    /// Re-reads what depends on the time alone (Incoming's overdue filter, Follow-ups due).
+    /// Re-reads what depends on the time alone (Incoming's order and overdue filter,
+    /// Follow-ups due): Incoming as after a change that changed no case (without a filter, from
+    /// the queue held).
     pub fn refresh_time(&mut self, store: &Store, now: DateTime<Utc>) -> Result<()> {
         store.read_consistent(|s| {
-            self.incoming = Arc::new(read_incoming(s, &self.query, now)?);
+            let held = Held { page: &self.incoming, changed: &BTreeSet::new(), open: &mut self.open };
+            self.incoming = Arc::new(patch_incoming(s, &self.query, held, now)?);
             self.read_followups(s, now)
         })
     }

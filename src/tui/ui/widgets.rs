@@ -5,13 +5,13 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use unicode_width::UnicodeWidthChar;
 
-use crate::domain::text::{pad, sanitize};
+use crate::domain::text::{pad, sanitized};
 use crate::domain::{ClockState, Lang, RiskLevel};
 use crate::tui::theme::Theme;
 
 /// Database text made safe and cut/padded to exactly `cols` display columns.
 pub fn cell(text: &str, cols: usize) -> String {
-    pad(&sanitize(text), cols)
+    pad(&sanitized(text), cols)
 }
 
 /// Lines of cells already cut to width, written straight into the frame's buffer, one a row,
