@@ -1,8 +1,10 @@
 //! The desk's live view of the database, patched from the change feed: after a change it reads
 //! only the feed rows since its last sequence and the changed cases' compact rows, keeps the open
-//! cases in memory (a few thousand even at millions of cases) and counts the Routing matrix and
-//! Workload from them at `now`; Incoming and Follow-ups are re-queried only when a change touches
-//! them. It reads everything again when it has fallen behind the feed or the schema changed.
+//! cases in memory (a few thousand even at millions of cases), counts the Routing matrix and
+//! Workload from them at `now`, and keeps the unassigned ones in Incoming's order, so an
+//! unfiltered Incoming page is cut from memory; a filtered Incoming and Follow-ups are re-queried
+//! only when a change touches them. It reads everything again when it has fallen behind the feed
+//! or the schema changed.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
