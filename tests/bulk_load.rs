@@ -104,3 +104,66 @@ fn load_and_compare(reader: bool) {
     .unwrap();
     assert_eq!(counts(&conn), bulk, "the bulk load's counts differ from the triggers' row by row");
 }
+
+#[test]
+fn a_second_load_into_a_database_with_cases_adds_its_counts_to_those_already_there() {
+    // A batch smaller than the table keeps the indexes in place and adds its counts onto rows
+    // the first load left (the same blocks and keys): the sums must equal a recount by the
+    // triggers, row by row.
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("twice.db");
+    let now = Utc.with_ymd_and_hms(2026, 11, 20, 6, 30, 0).unwrap();
+    {
+        let mut store = Store::create(&path).unwrap();
+        let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
+        store.init_org(&org, &Policy::default(), now).unwrap();
+        let (org, policy) = (store.org().clone(), store.policy().clone());
+        let first = generate(&org, &policy, 3, 2_000, now).map(|g| (g.case, g.followups));
+        assert_eq!(store.insert_generated(first, "first", now).unwrap(), 2_000);
+        // Other refs (another city code), the same days and keys.
+        let mut org2 = org.clone();
+        org2.city_code = "WX".to_string();
+        let second = generate(&org2, &policy, 4, 1_500, now).map(|g| (g.case, g.followups));
+        assert_eq!(store.insert_generated(second, "second", now).unwrap(), 1_500);
+    }
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    assert_eq!(conn.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)).unwrap(), "ok");
+    let bulk = counts(&conn);
+    conn.execute_batch(
+        "CREATE TEMP TABLE c AS SELECT * FROM cases; CREATE TEMP TABLE f AS SELECT * FROM followups;
+         DELETE FROM followups; DELETE FROM cases; DELETE FROM stats_blocks;
+         INSERT INTO cases SELECT * FROM temp.c; INSERT INTO followups SELECT * FROM temp.f;",
+    )
+    .unwrap();
+    assert_eq!(counts(&conn), bulk, "two loads' counts differ from the triggers' row by row");
+}
+
+#[test]
+fn a_case_whose_committee_does_not_exist_is_refused_as_the_foreign_key_would_and_nothing_is_loaded() {
+    // The load checks the cases' foreign keys itself (SQLite's enforcement is off while it runs):
+    // a case naming a committee that is not there fails the whole load, as it did before.
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("fk.db");
+    let now = Utc.with_ymd_and_hms(2026, 11, 20, 6, 30, 0).unwrap();
+    let mut store = Store::create(&path).unwrap();
+    let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
+    store.init_org(&org, &Policy::default(), now).unwrap();
+    let (org, policy) = (store.org().clone(), store.policy().clone());
+    let mut cases: Vec<_> = generate(&org, &policy, 5, 500, now).map(|g| (g.case, g.followups)).collect();
+    cases[250].0.committee_id = 999_999;
+    let err = store.insert_generated(cases.clone().into_iter(), "bad", now).unwrap_err();
+    assert!(format!("{err}").contains("FOREIGN KEY"), "{err}");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let n: i64 = conn.query_row("SELECT count(*) FROM cases", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 0, "nothing of the refused load is there");
+    let stats: i64 = conn.query_row("SELECT count(*) FROM stats_blocks", [], |r| r.get(0)).unwrap();
+    assert_eq!(stats, 0, "nor any of its counts");
+    drop(conn);
+    // The store's own foreign keys are enforced again afterwards, and a good load goes in.
+    cases[250].0.committee_id = cases[249].0.committee_id;
+    cases[250].0.tier = cases[249].0.tier;
+    assert_eq!(store.insert_generated(cases.into_iter(), "good", now).unwrap(), 500);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let bad: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(bad, 0);
+}

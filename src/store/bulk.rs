@@ -1,39 +1,62 @@
 //! A bulk insert inside one transaction (the generator): every row trigger on `cases` and
 //! `followups` — the change feed's (a `changes` row per row, a prune every 1,024) and the
 //! statistics counts' (~20 upserts a case) — is set aside while it inserts, and their work is
-//! done once at the end: the statistics counts of the new rows summed in one grouped pass
-//! ([`super::report_blocks::sum_inserted_sql`]), the triggers back exactly as `sqlite_schema`
-//! held them. When the batch is at least as large as what the tables hold, their secondary
-//! indexes are set aside too and built again at the end from `sqlite_schema`'s own SQL (one
-//! sort per index instead of ~20 random-order b-tree inserts per row; any index added later is
-//! covered the same way; the unique constraints' own indexes stay, so a duplicate still fails).
+//! done once at the end: the statistics counts of the new rows summed in Rust while they were
+//! generated ([`Counts`], the same contributions as the triggers' SQL, per one-day block in a hash
+//! map, the longer blocks summed from those) and added to `stats_blocks` in its key order; the
+//! triggers back exactly as `sqlite_schema` held them. When the batch is at least as large as
+//! what the tables hold, their secondary indexes are set aside too and built again at the end
+//! from `sqlite_schema`'s own SQL (one sort per index instead of a b-tree insert per row and
+//! index; any index added later is covered the same way; the unique constraints' own indexes
+//! stay, so a duplicate still fails) — except the few partial indexes that hold a small share of
+//! the rows ([`KEPT_INDEXES`]), which cost a row little more than their WHERE while building one
+//! again costs a scan of the whole table.
 //! The change feed needs no rows: the schema changes, so every desk reads everything again.
 //! Nothing else sees the gap: the transaction holds the write lock, readers see the state before
 //! it, and nothing is ever committed without its counts, triggers and indexes.
 //!
+//! The cases are generated (and counted) on a thread of their own while this one inserts them
+//! ([`insert`]: batches over a bounded channel, given back to be freed where they were made); the
+//! rows are bound borrowed from the cases, not copied. SQLite's foreign key enforcement (a lookup
+//! in each parent table per row) is off for the load and the same check made in Rust against the
+//! parents' ids ([`Parents`]); a failing check fails the load as SQLite's would.
+//!
 //! A large batch into a database no other connection has open ([`leave_wal`]: a new demo file)
 //! runs under SQLite's rollback journal instead of the WAL, and the database goes back to WAL
 //! after the commit. In WAL mode the whole batch is written twice (to the log, then checkpointed
-//! into the file), and every page the index builds and the sums read back is looked up in a
-//! log as large as the database (SQLite searches its hash tables one 4,096-frame segment at a
-//! time, so at 10 million cases each page read costs more than the sort it feeds). With the
-//! rollback journal the new pages are written once, straight into the file, and only the few
-//! pages that existed before go to the journal: a crash rolls the file back to what it was
-//! (never a half-written database that looks complete). A desk that opens the file during
-//! such a load waits for the write lock and, after [`super::BUSY_TIMEOUT`], is told the
-//! database is busy; a desk that had it open keeps the load in WAL mode, where it goes on
-//! reading the state before the load.
+//! into the file), and every page the index builds read back is looked up in a log as large as
+//! the database (SQLite searches its hash tables one 4,096-frame segment at a time, so at 10
+//! million cases each page read costs more than the sort it feeds). With the rollback journal
+//! the new pages are written once, straight into the file, and only the few pages that existed
+//! before go to the journal: a crash rolls the file back to what it was (never a half-written
+//! database that looks complete). A desk that opens the file during such a load waits for the
+//! write lock and, after [`super::BUSY_TIMEOUT`], is told the database is busy; a desk that had
+//! it open keeps the load in WAL mode, where it goes on reading the state before the load.
 
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
+use std::sync::mpsc;
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::{params, Connection, Transaction};
 
+use super::case_row::{insert_case, insert_case_sql};
+use super::sql::ts;
+use crate::domain::{Case, Followup};
 use crate::error::Result;
 
-/// The page cache a bulk insert uses, KiB, for the database and for the temporary tables that
-/// sum the counts: every index of `cases` left in place takes its rows in its own order, and a
-/// cache that holds the indexes' working set saves re-reading pages from the OS (SQLite's default
-/// is 2 MB); the sorts that build the indexes and sum the counts keep up to this much in memory
+mod counts;
+
+pub use counts::Counts;
+
+/// Cases sent from the generating thread to the inserting one at a time.
+const BATCH: usize = 1024;
+
+/// Batches the generating thread may run ahead of the inserts.
+const BATCHES_AHEAD: usize = 8;
+
+/// The page cache a bulk insert uses, KiB: every index of `cases` left in place takes its rows in
+/// its own order, and a cache that holds the indexes' working set saves re-reading pages from the
+/// OS (SQLite's default is 2 MB); the sorts that build the indexes keep up to this much in memory
 /// before they spill.
 const BULK_CACHE_KIB: u32 = 128 * 1024;
 
@@ -43,13 +66,24 @@ const DEFAULT_CACHE: &str = "-2000";
 /// Threads a large sort may use (SQLite's helper threads merge spilled runs in parallel).
 const SORT_THREADS: u32 = 2;
 
+/// The partial indexes a large batch keeps in place: each holds a small share of a generated
+/// history (open cases, agreements not yet taken to court, pending visits, arrivals), so a row
+/// costs them little more than their WHERE, while building one again costs a scan of the whole
+/// table (seconds at 10 million cases) for a few rows.
+const KEPT_INDEXES: [&str; 6] = [
+    "cases_incoming",
+    "cases_open_by_mediator",
+    "cases_open_by_committee",
+    "cases_arrived",
+    "cases_judicial_window",
+    "followups_pending",
+];
+
 /// The tables whose row triggers (and, for a large batch, indexes) are set aside.
 const TABLES: &str = "('cases', 'followups')";
 
 /// A bulk insert in progress: where the new rows start, the triggers and indexes set aside.
 pub struct Bulk {
-    cases_after: i64,
-    visits_after: i64,
     triggers: Vec<(String, String)>,
     indexes: Vec<(String, String)>,
 }
@@ -58,7 +92,6 @@ impl Bulk {
     /// Before the inserts of about `rows` cases: remembers where the new rows start, drops the
     /// row triggers, and the secondary indexes when `rows` is at least the cases already there.
     pub fn start(tx: &Transaction<'_>, rows: u64) -> Result<Bulk> {
-        let max = |t: &str| tx.query_row(&format!("SELECT coalesce(max(id), 0) FROM {t}"), [], |r| r.get::<_, i64>(0));
         let triggers = set_aside(tx, "trigger")?;
         let indexes = match large(tx, rows)? {
             true => set_aside(tx, "index")?,
@@ -68,19 +101,172 @@ impl Bulk {
             "PRAGMA cache_size = -{BULK_CACHE_KIB}; PRAGMA temp.cache_size = -{BULK_CACHE_KIB}; \
              PRAGMA threads = {SORT_THREADS}"
         ))?;
-        Ok(Bulk { cases_after: max("cases")?, visits_after: max("followups")?, triggers, indexes })
+        Ok(Bulk { triggers, indexes })
     }
 
-    /// After the inserts, before the commit: the indexes and triggers back, the new rows counted.
-    pub fn finish(self, tx: &Transaction<'_>) -> Result<()> {
+    /// After the inserts, before the commit: the indexes and triggers back, the new rows'
+    /// `counts` added.
+    pub fn finish(self, tx: &Transaction<'_>, counts: Counts) -> Result<()> {
         for (_, sql) in self.indexes.iter().chain(&self.triggers) {
             tx.execute_batch(sql)?;
         }
-        tx.execute_batch(&super::report_blocks::sum_inserted_sql(self.cases_after, self.visits_after))?;
+        counts.write(tx)?;
         tx.execute_batch(&format!(
             "PRAGMA cache_size = {DEFAULT_CACHE}; PRAGMA temp.cache_size = {DEFAULT_CACHE}; PRAGMA threads = 0"
         ))?;
         Ok(())
+    }
+}
+
+/// The inserts of a bulk load: `cases` generated (and counted, [`Counts`]) on a thread of their
+/// own while this one inserts them, a bounded channel between; returns the cases inserted, the
+/// last ref sequence per year among them, and their counts. An insert that fails stops the
+/// generating thread (its channel closes) and its error is returned.
+pub fn insert<I>(tx: &Transaction<'_>, cases: I, parents: Option<&Parents>) -> Result<(u64, BTreeMap<i64, i64>, Counts)>
+where
+    I: Iterator<Item = (Case, Vec<Followup>)> + Send,
+{
+    std::thread::scope(|scope| {
+        let (send, receive) = mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
+        // The batches come back once inserted, to be freed where they were allocated (freeing
+        // on the other thread contends for the allocator's lock).
+        let (give_back, take_back) = mpsc::channel::<Batch>();
+        let generating = scope.spawn(move || {
+            let mut counts = Counts::default();
+            let mut batch = Vec::with_capacity(BATCH);
+            for (case, followups) in cases {
+                counts.case(&case);
+                for f in &followups {
+                    counts.followup(f);
+                }
+                batch.push((case, followups));
+                if batch.len() == BATCH {
+                    let mut next = take_back.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH));
+                    next.clear();
+                    if send.send(std::mem::replace(&mut batch, next)).is_err() {
+                        return counts;
+                    }
+                }
+            }
+            if !batch.is_empty() {
+                // A closed channel: the inserts failed, and say why.
+                let _ = send.send(batch);
+            }
+            counts
+        });
+        let inserted = insert_batches(tx, receive, give_back, parents);
+        let counts = generating.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (n, last_seq) = inserted?;
+        Ok((n, last_seq, counts))
+    })
+}
+
+/// Cases with their follow-ups, on their way to the inserts.
+type Batch = Vec<(Case, Vec<Followup>)>;
+
+/// Inserts the batches `receive` brings until the generating side closes it, giving each back
+/// once inserted.
+fn insert_batches(
+    tx: &Transaction<'_>,
+    receive: mpsc::Receiver<Batch>,
+    give_back: mpsc::Sender<Batch>,
+    parents: Option<&Parents>,
+) -> Result<(u64, BTreeMap<i64, i64>)> {
+    let mut n = 0u64;
+    let mut last_seq: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut case_stmt = tx.prepare_cached(insert_case_sql())?;
+    let mut fu_stmt = tx.prepare_cached(
+        "INSERT INTO followups (case_id, due, done_at, channel, outcome, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for batch in receive {
+        for (case, followups) in &batch {
+            if let Some(p) = parents {
+                p.check(case)?;
+            }
+            let id = insert_case(&mut case_stmt, case)?;
+            if let Some((year, seq)) = super::commands::ref_year_seq(&case.reference) {
+                let e = last_seq.entry(year).or_insert(0);
+                *e = (*e).max(seq);
+            }
+            for f in followups {
+                fu_stmt.execute(params![
+                    id,
+                    ts(f.due),
+                    f.done_at.map(ts),
+                    f.channel.map(|c| c.code()),
+                    f.outcome.map(|o| o.code()),
+                    f.note
+                ])?;
+            }
+            n += 1;
+        }
+        // The generating side gone (it finished): the batch is freed here.
+        let _ = give_back.send(batch);
+    }
+    Ok((n, last_seq))
+}
+
+/// The foreign keys of the rows a bulk load writes, as the schema declares them: (table,
+/// column, parent table, parent column).
+const FOREIGN_KEYS: [(&str, &str, &str, &str); 4] = [
+    ("cases", "area_id", "areas", "id"),
+    ("cases", "committee_id", "committees", "id"),
+    ("cases", "lead_mediator_id", "mediators", "id"),
+    ("followups", "case_id", "cases", "id"),
+];
+
+/// The parent ids a bulk load's cases may refer to, for checking its foreign keys in Rust while
+/// SQLite's enforcement is off for the load (each row's check cost SQLite a lookup in each parent
+/// table). A follow-up's case is the case just inserted, always there.
+pub struct Parents {
+    areas: HashSet<i64>,
+    committees: HashSet<i64>,
+    mediators: HashSet<i64>,
+}
+
+impl Parents {
+    /// The parents' ids, when the foreign keys of `cases` and `followups` are exactly
+    /// [`FOREIGN_KEYS`] (`None` otherwise: SQLite then checks them, as for any write).
+    pub fn read(conn: &Connection) -> Result<Option<Parents>> {
+        let mut declared: Vec<(String, String, String, String)> = conn
+            .prepare(
+                "SELECT m.name, f.\"from\", f.\"table\", coalesce(f.\"to\", '') FROM \
+                 (SELECT 'cases' AS name UNION ALL SELECT 'followups') m, pragma_foreign_key_list(m.name) f",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        declared.sort();
+        let mut expected: Vec<(String, String, String, String)> = FOREIGN_KEYS
+            .iter()
+            .map(|(t, c, p, pc)| (t.to_string(), c.to_string(), p.to_string(), pc.to_string()))
+            .collect();
+        expected.sort();
+        if declared != expected {
+            return Ok(None);
+        }
+        let ids = |table: &str| -> Result<HashSet<i64>> {
+            Ok(conn
+                .prepare(&format!("SELECT id FROM {table}"))?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?)
+        };
+        Ok(Some(Parents { areas: ids("areas")?, committees: ids("committees")?, mediators: ids("mediators")? }))
+    }
+
+    /// What SQLite's foreign key enforcement would say of the case row: its area, committee and
+    /// lead mediator (when it has one) exist.
+    fn check(&self, c: &Case) -> Result<()> {
+        let ok = self.areas.contains(&c.area_id)
+            && self.committees.contains(&c.committee_id)
+            && c.lead_mediator_id.is_none_or(|m| self.mediators.contains(&m));
+        match ok {
+            true => Ok(()),
+            false => Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                Some(format!("FOREIGN KEY constraint failed (case {})", c.reference)),
+            )
+            .into()),
+        }
     }
 }
 
@@ -139,12 +325,13 @@ pub fn back_to_wal(conn: &Connection) -> Result<()> {
 /// Drops every `kind` (trigger or index) of the tables that `sqlite_schema` holds SQL for (not the
 /// indexes of UNIQUE and PRIMARY KEY constraints), in schema order; returns their names and SQL.
 fn set_aside(tx: &Transaction<'_>, kind: &str) -> Result<Vec<(String, String)>> {
-    let found = tx
+    let found: Vec<(String, String)> = tx
         .prepare(&format!(
             "SELECT name, sql FROM sqlite_schema WHERE type = ?1 AND tbl_name IN {TABLES} AND sql IS NOT NULL \
              ORDER BY rowid"
         ))?
         .query_map([kind], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .filter(|r| !matches!(r, Ok((name, _)) if KEPT_INDEXES.contains(&name.as_str())))
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (name, _) in &found {
         tx.execute_batch(&format!("DROP {} \"{}\"", kind.to_uppercase(), name.replace('"', "\"\"")))?;

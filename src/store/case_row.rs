@@ -10,14 +10,15 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use rusqlite::types::{Type, Value};
+use rusqlite::types::{ToSqlOutput, Type, Value, ValueRef};
 use rusqlite::Row;
 
 use super::sql::{from_ts, risk_rank, ts};
 use crate::domain::{Case, RiskFlags};
 
-/// How a column is written: from the case, or not at all (the row id SQLite assigns).
-type Write = Option<fn(&Case) -> Value>;
+/// How a column is written: from the case (its text borrowed, not copied, where the case holds
+/// it), or not at all (the row id SQLite assigns).
+type Write = Option<fn(&Case) -> ToSqlOutput<'_>>;
 /// How a column is read back into the case being built; `None` for derived columns.
 type Read = Option<fn(&mut Case, &Row<'_>, usize) -> rusqlite::Result<()>>;
 
@@ -34,12 +35,28 @@ pub struct Column {
     read: Read,
 }
 
-fn text(s: &str) -> Value {
-    Value::Text(s.to_string())
+fn text(s: &str) -> ToSqlOutput<'_> {
+    ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes()))
 }
 
-fn opt_time(t: Option<chrono::DateTime<chrono::Utc>>) -> Value {
-    t.map_or(Value::Null, |t| Value::Integer(ts(t)))
+fn owned_text(s: String) -> ToSqlOutput<'static> {
+    ToSqlOutput::Owned(Value::Text(s))
+}
+
+fn int(i: i64) -> ToSqlOutput<'static> {
+    ToSqlOutput::Owned(Value::Integer(i))
+}
+
+fn null() -> ToSqlOutput<'static> {
+    ToSqlOutput::Owned(Value::Null)
+}
+
+fn opt_int(i: Option<i64>) -> ToSqlOutput<'static> {
+    i.map_or(null(), int)
+}
+
+fn opt_time(t: Option<chrono::DateTime<chrono::Utc>>) -> ToSqlOutput<'static> {
+    opt_int(t.map(ts))
 }
 
 fn coded<T: std::str::FromStr<Err = String>>(r: &Row<'_>, i: usize) -> rusqlite::Result<T> {
@@ -76,7 +93,7 @@ pub const CASE_ROW: &[Column] = &[
         }),
     },
     col!("ref", "TEXT", |c| text(&c.reference), |m, r, i| m.reference = r.get(i)?),
-    col!("received_at", "INTEGER", |c| Value::Integer(ts(c.received_at)), |m, r, i| m.received_at = from_ts(r.get(i)?)),
+    col!("received_at", "INTEGER", |c| int(ts(c.received_at)), |m, r, i| m.received_at = from_ts(r.get(i)?)),
     col!("source", "TEXT", |c| text(c.source.code()), |m, r, i| m.source = coded(r, i)?),
     col!("category", "TEXT", |c| text(c.category.code()), |m, r, i| m.category = coded(r, i)?),
     col!("applicant_name", "TEXT", |c| text(&c.applicant.name), |m, r, i| m.applicant.name = r.get(i)?),
@@ -86,53 +103,49 @@ pub const CASE_ROW: &[Column] = &[
     col!("respondent_phone", "TEXT", |c| text(&c.respondent.phone), |m, r, i| m.respondent.phone = r.get(i)?),
     col!("respondent_id_no", "TEXT", |c| text(&c.respondent.id_no), |m, r, i| m.respondent.id_no = r.get(i)?),
     col!("summary", "TEXT", |c| text(&c.summary), |m, r, i| m.summary = r.get(i)?),
-    col!("amount_fen", "INTEGER", |c| Value::Integer(c.amount_fen), |m, r, i| m.amount_fen = r.get(i)?),
-    col!("area_id", "INTEGER", |c| Value::Integer(c.area_id), |m, r, i| m.area_id = r.get(i)?),
+    col!("amount_fen", "INTEGER", |c| int(c.amount_fen), |m, r, i| m.amount_fen = r.get(i)?),
+    col!("area_id", "INTEGER", |c| int(c.area_id), |m, r, i| m.area_id = r.get(i)?),
     col!("complexity", "TEXT", |c| text(c.complexity.code()), |m, r, i| m.complexity = coded(r, i)?),
-    col!("risk_flags", "TEXT", |c| text(&c.risk_flags.to_codes()), |m, r, i| m.risk_flags =
+    col!("risk_flags", "TEXT", |c| owned_text(c.risk_flags.to_codes()), |m, r, i| m.risk_flags =
         RiskFlags::parse(&r.get::<_, String>(i)?).map_err(|e| conversion(i, e))?),
     col!("risk_level", "TEXT", |c| text(c.risk_level.code()), |m, r, i| m.risk_level = coded(r, i)?),
     // Derived from the risk fields for the Incoming order; written, never read back.
-    Column { name: "risk_rank", sql_type: "INTEGER", write: Some(|c| Value::Integer(risk_rank(c))), read: None },
+    Column { name: "risk_rank", sql_type: "INTEGER", write: Some(|c| int(risk_rank(c))), read: None },
     col!("status", "TEXT", |c| text(c.status.code()), |m, r, i| m.status = coded(r, i)?),
     col!("tier", "TEXT", |c| text(c.tier.code()), |m, r, i| m.tier = coded(r, i)?),
-    col!("committee_id", "INTEGER", |c| Value::Integer(c.committee_id), |m, r, i| m.committee_id = r.get(i)?),
-    col!("joint", "INTEGER", |c| Value::Integer(i64::from(c.joint)), |m, r, i| m.joint = r.get(i)?),
-    col!("lead_mediator_id", "INTEGER", |c| c.lead_mediator_id.map_or(Value::Null, Value::Integer), |m, r, i| m
-        .lead_mediator_id =
-        r.get(i)?),
-    col!("partners", "TEXT", |c| text(&c.partners.join(",")), |m, r, i| m.partners =
+    col!("committee_id", "INTEGER", |c| int(c.committee_id), |m, r, i| m.committee_id = r.get(i)?),
+    col!("joint", "INTEGER", |c| int(i64::from(c.joint)), |m, r, i| m.joint = r.get(i)?),
+    col!("lead_mediator_id", "INTEGER", |c| opt_int(c.lead_mediator_id), |m, r, i| m.lead_mediator_id = r.get(i)?),
+    col!("partners", "TEXT", |c| owned_text(c.partners.join(",")), |m, r, i| m.partners =
         r.get::<_, String>(i)?.split(',').filter(|p| !p.is_empty()).map(str::to_string).collect()),
-    col!("assign_due", "INTEGER", |c| Value::Integer(ts(c.assign_due)), |m, r, i| m.assign_due = from_ts(r.get(i)?)),
+    col!("assign_due", "INTEGER", |c| int(ts(c.assign_due)), |m, r, i| m.assign_due = from_ts(r.get(i)?)),
     col!("mediation_due", "INTEGER", |c| opt_time(c.mediation_due), |m, r, i| m.mediation_due =
         super::sql::opt_ts(r, i)?),
     col!("assigned_at", "INTEGER", |c| opt_time(c.assigned_at), |m, r, i| m.assigned_at = super::sql::opt_ts(r, i)?),
     col!("finished_at", "INTEGER", |c| opt_time(c.finished_at), |m, r, i| m.finished_at = super::sql::opt_ts(r, i)?),
-    col!("agreement", "TEXT", |c| c.agreement.map_or(Value::Null, |a| text(a.code())), |m, r, i| m.agreement =
+    col!("agreement", "TEXT", |c| c.agreement.map_or(null(), |a| text(a.code())), |m, r, i| m.agreement =
         r.get::<_, Option<String>>(i)?.map(|a| a.parse()).transpose().map_err(|e| conversion(i, e))?),
     col!("performance_due", "INTEGER", |c| opt_time(c.performance_due), |m, r, i| m.performance_due =
         super::sql::opt_ts(r, i)?),
-    col!("performed", "INTEGER", |c| Value::Integer(i64::from(c.performed)), |m, r, i| m.performed = r.get(i)?),
-    col!("judicial_confirmation", "INTEGER", |c| Value::Integer(i64::from(c.judicial_confirmation)), |m, r, i| m
+    col!("performed", "INTEGER", |c| int(i64::from(c.performed)), |m, r, i| m.performed = r.get(i)?),
+    col!("judicial_confirmation", "INTEGER", |c| int(i64::from(c.judicial_confirmation)), |m, r, i| m
         .judicial_confirmation =
         r.get(i)?),
     col!("outcome_note", "TEXT", |c| text(&c.outcome_note), |m, r, i| m.outcome_note = r.get(i)?),
-    col!("version", "INTEGER", |c| Value::Integer(c.version), |m, r, i| m.version = r.get(i)?),
+    col!("version", "INTEGER", |c| int(c.version), |m, r, i| m.version = r.get(i)?),
     col!("arrived_at", "INTEGER", |c| opt_time(c.arrived_at), |m, r, i| m.arrived_at = super::sql::opt_ts(r, i)?),
     col!("mediation_started_at", "INTEGER", |c| opt_time(c.mediation_started_at), |m, r, i| m.mediation_started_at =
         super::sql::opt_ts(r, i)?),
     col!("session_place", "TEXT", |c| text(&c.session_place), |m, r, i| m.session_place = r.get(i)?),
     col!("session_mediators", "TEXT", |c| text(&c.session_mediators), |m, r, i| m.session_mediators = r.get(i)?),
-    col!("extended_days", "INTEGER", |c| Value::Integer(c.extended_days), |m, r, i| m.extended_days = r.get(i)?),
-    col!("amount_agreed_fen", "INTEGER", |c| c.amount_agreed_fen.map_or(Value::Null, Value::Integer), |m, r, i| m
-        .amount_agreed_fen =
-        r.get(i)?),
-    col!("told_route", "TEXT", |c| c.told_route.map_or(Value::Null, |a| text(a.code())), |m, r, i| m.told_route =
+    col!("extended_days", "INTEGER", |c| int(c.extended_days), |m, r, i| m.extended_days = r.get(i)?),
+    col!("amount_agreed_fen", "INTEGER", |c| opt_int(c.amount_agreed_fen), |m, r, i| m.amount_agreed_fen = r.get(i)?),
+    col!("told_route", "TEXT", |c| c.told_route.map_or(null(), |a| text(a.code())), |m, r, i| m.told_route =
         r.get::<_, Option<String>>(i)?.map(|a| a.parse()).transpose().map_err(|e| conversion(i, e))?),
     col!("judicial_applied_at", "INTEGER", |c| opt_time(c.judicial_applied_at), |m, r, i| m.judicial_applied_at =
         super::sql::opt_ts(r, i)?),
     col!("judicial_court", "TEXT", |c| text(&c.judicial_court), |m, r, i| m.judicial_court = r.get(i)?),
-    col!("referred_to", "TEXT", |c| c.referred_to.map_or(Value::Null, |a| text(a.code())), |m, r, i| m.referred_to =
+    col!("referred_to", "TEXT", |c| c.referred_to.map_or(null(), |a| text(a.code())), |m, r, i| m.referred_to =
         r.get::<_, Option<String>>(i)?.map(|a| a.parse()).transpose().map_err(|e| conversion(i, e))?),
     col!("referred_body", "TEXT", |c| text(&c.referred_body), |m, r, i| m.referred_body = r.get(i)?),
     col!("referred_at", "INTEGER", |c| opt_time(c.referred_at), |m, r, i| m.referred_at = super::sql::opt_ts(r, i)?),
@@ -184,7 +197,17 @@ pub fn insert_case(stmt: &mut rusqlite::Statement<'_>, c: &Case) -> rusqlite::Re
 /// The values [`insert_case`] binds for `c`, in [`insert_case_sql`]'s order (a staged import
 /// keeps them until it publishes).
 pub fn case_values(c: &Case) -> Vec<Value> {
-    CASE_ROW.iter().filter_map(|col| col.write.map(|w| w(c))).collect()
+    CASE_ROW
+        .iter()
+        .filter_map(|col| col.write.map(|w| w(c)))
+        .map(|v| match v {
+            // Borrowed text is a `&str` of the case: always UTF-8, never refused.
+            ToSqlOutput::Borrowed(v) => Value::try_from(v).unwrap_or(Value::Null),
+            ToSqlOutput::Owned(v) => v,
+            // The columns above write only these two.
+            _ => Value::Null,
+        })
+        .collect()
 }
 
 /// The place of column `name` among the values of [`case_values`].

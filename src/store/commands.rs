@@ -66,7 +66,7 @@ pub(super) fn next_ref(tx: &Transaction<'_>, city: &str, year: i32) -> Result<St
 }
 
 /// The year and sequence number of a ref like `WH-2023-04085`.
-fn ref_year_seq(reference: &str) -> Option<(i64, i64)> {
+pub(super) fn ref_year_seq(reference: &str) -> Option<(i64, i64)> {
     let mut parts = reference.rsplitn(3, '-');
     let seq = parts.next()?.parse().ok()?;
     let year = parts.next()?.parse().ok()?;
@@ -213,7 +213,7 @@ impl Store {
     /// event for the batch; refs are taken as given and the ref counters moved past them.
     pub fn insert_generated(
         &mut self,
-        cases: impl Iterator<Item = (Case, Vec<Followup>)>,
+        cases: impl Iterator<Item = (Case, Vec<Followup>)> + Send,
         label: &str,
         now: DateTime<Utc>,
     ) -> Result<u64> {
@@ -235,41 +235,39 @@ impl Store {
 
     fn insert_generated_tx(
         &mut self,
-        cases: impl Iterator<Item = (Case, Vec<Followup>)>,
+        cases: impl Iterator<Item = (Case, Vec<Followup>)> + Send,
         rows: u64,
         label: &str,
         now: DateTime<Utc>,
     ) -> Result<u64> {
+        // Foreign keys checked in Rust for the load (store::bulk::Parents); SQLite's own
+        // enforcement can only be switched outside a transaction, and is switched back after.
+        let parents = super::bulk::Parents::read(&self.conn)?;
+        let enforced: bool = self.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+        if parents.is_some() && enforced {
+            self.conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        }
+        let n = self.insert_generated_in_tx(cases, rows, label, now, parents.as_ref());
+        if parents.is_some() && enforced {
+            self.conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        }
+        n
+    }
+
+    fn insert_generated_in_tx(
+        &mut self,
+        cases: impl Iterator<Item = (Case, Vec<Followup>)> + Send,
+        rows: u64,
+        label: &str,
+        now: DateTime<Utc>,
+        parents: Option<&super::bulk::Parents>,
+    ) -> Result<u64> {
         let tx = self.begin()?;
         // Row triggers (and, for a batch as large as the table, indexes) set aside, their work
-        // done once for the batch (store::bulk).
+        // done once for the batch; the cases generated and counted on a thread of their own
+        // while this one inserts them (store::bulk).
         let bulk = super::bulk::Bulk::start(&tx, rows)?;
-        let mut n = 0u64;
-        let mut last_seq: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
-        {
-            let mut case_stmt = tx.prepare_cached(insert_case_sql())?;
-            let mut fu_stmt = tx.prepare_cached(
-                "INSERT INTO followups (case_id, due, done_at, channel, outcome, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for (case, followups) in cases {
-                let id = insert_case(&mut case_stmt, &case)?;
-                if let Some((year, seq)) = ref_year_seq(&case.reference) {
-                    let e = last_seq.entry(year).or_insert(0);
-                    *e = (*e).max(seq);
-                }
-                for f in followups {
-                    fu_stmt.execute(params![
-                        id,
-                        ts(f.due),
-                        f.done_at.map(ts),
-                        f.channel.map(|c| c.code()),
-                        f.outcome.map(|o| o.code()),
-                        f.note
-                    ])?;
-                }
-                n += 1;
-            }
-        }
+        let (n, last_seq, counts) = super::bulk::insert(&tx, cases, parents)?;
         for (year, last) in &last_seq {
             tx.execute(
                 "INSERT INTO ref_seq (year, last) VALUES (?1, ?2) \
@@ -277,7 +275,7 @@ impl Store {
                 params![year, last],
             )?;
         }
-        bulk.finish(&tx)?;
+        bulk.finish(&tx, counts)?;
         audit(&tx, now, &self.actor, "generate", None, &json!({ "cases": n, "label": label }))?;
         tx.commit()?;
         Ok(n)

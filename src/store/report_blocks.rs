@@ -160,11 +160,12 @@ fn contributions(r: &str, sign: &str, source: Option<&str>, dims: &[Dim], spans:
 }
 
 /// The columns of `stats_blocks` after its key.
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "dim, span, block, k1, k2, k3, n, mediated, successful, amount_fen, oral, performed, judicial, withdrawn, over_clock";
 
 /// An upsert's tail that adds the new counts to a row already there.
-const ADD_ON_CONFLICT: &str = "ON CONFLICT (dim, span, block, k1, k2, k3) DO UPDATE SET n = n + excluded.n, \
+pub(super) const ADD_ON_CONFLICT: &str =
+    "ON CONFLICT (dim, span, block, k1, k2, k3) DO UPDATE SET n = n + excluded.n, \
      mediated = mediated + excluded.mediated, successful = successful + excluded.successful, \
      amount_fen = amount_fen + excluded.amount_fen, oral = oral + excluded.oral, \
      performed = performed + excluded.performed, judicial = judicial + excluded.judicial, \
@@ -195,50 +196,6 @@ fn upsert(selects: &[String]) -> String {
 /// The sums of a group of rows, in the order of [`COLUMNS`]' counts.
 const SUMS: &str = "sum(n), sum(mediated), sum(successful), sum(amount_fen), sum(oral), sum(performed), \
      sum(judicial), sum(withdrawn), sum(over_clock)";
-
-/// The counts of the rows inserted after `cases_after` / `visits_after` (ids), added to the
-/// counts: what the insert triggers would have added row by row, for a bulk insert that set them
-/// aside ([`super::bulk::Bulk`]). Inserting row by row through the triggers costs ~20 upserts a
-/// case. Here only the one-day blocks are summed from the new rows (one contribution a row and
-/// dim, the same [`contributions`] the triggers add, sorted once, into a temporary table); each
-/// longer block is then summed from the blocks one step shorter (few rows: each span divides the
-/// next, `floor(floor(t / a) / b) = floor(t / ab)`); and all of them are added to
-/// `stats_blocks`, longest first.
-pub fn sum_inserted_sql(cases_after: i64, visits_after: i64) -> String {
-    let after = |table: &str| {
-        let from = if table == "cases" { cases_after } else { visits_after };
-        format!("(SELECT * FROM {table} WHERE id > {from})")
-    };
-    let mut sql = String::new();
-    let day = SPANS[SPANS.len() - 1];
-    for w in SPANS {
-        sql.push_str(&format!("CREATE TEMP TABLE bulk_span_{w} ({COLUMNS});\n"));
-    }
-    for (_, table, dims, _, _) in GROUPS.iter().chain(VISIT_GROUPS.iter()).copied() {
-        sql.push_str(&format!(
-            "INSERT INTO temp.bulk_span_{day} ({COLUMNS}) SELECT dim, span, block, k1, k2, k3, {SUMS} FROM (\
-             SELECT 0 AS dim, 0 AS span, 0 AS block, 0 AS k1, 0 AS k2, 0 AS k3, 0 AS n, 0 AS mediated, 0 AS successful, \
-             0 AS amount_fen, 0 AS oral, 0 AS performed, 0 AS judicial, 0 AS withdrawn, 0 AS over_clock WHERE 0 \
-             UNION ALL {}) GROUP BY dim, block, k1, k2, k3;\n",
-            contributions("c", "1", Some(&after(table)), dims, &[day])
-        ));
-    }
-    for pair in SPANS.windows(2).rev() {
-        let (long, short) = (pair[0], pair[1]);
-        let block = floor_sql("block", long / short);
-        sql.push_str(&format!(
-            "INSERT INTO temp.bulk_span_{long} ({COLUMNS}) SELECT dim, {long}, {block}, k1, k2, k3, {SUMS} \
-             FROM temp.bulk_span_{short} GROUP BY dim, {block}, k1, k2, k3;\n"
-        ));
-    }
-    for w in SPANS {
-        sql.push_str(&format!(
-            "INSERT INTO stats_blocks ({COLUMNS}) SELECT {COLUMNS} FROM temp.bulk_span_{w} WHERE true {ADD_ON_CONFLICT};\n\
-             DROP TABLE temp.bulk_span_{w};\n"
-        ));
-    }
-    sql
-}
 
 /// The insert trigger of one group.
 fn insert_trigger(&(name, table, dims, _, time): &Group) -> String {
