@@ -86,7 +86,7 @@ fn the_workload_key_asks_then_toggles_the_selected_mediator() {
     let fx = update(&mut s, o);
     assert!(fx.is_empty(), "asks first");
     match &s.popup {
-        Some(Popup::Confirm(c)) => assert!(c.text.contains(&m.name), "{}", c.text),
+        Some(Popup::Confirm(c)) => assert!(c.text.contains(&*m.name), "{}", c.text),
         other => panic!("no confirm: {other:?}"),
     }
     let fx = update(&mut s, Action::Input(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE)));

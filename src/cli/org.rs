@@ -214,7 +214,7 @@ pub(super) fn mediator_records(store: &crate::store::Store, committee: Option<&s
             let m = store.org().mediator(r.mediator_id);
             MediatorRecord {
                 id: r.mediator_id,
-                name: r.name,
+                name: r.name.to_string(),
                 committees: m.map(|m| m.committees.clone()).unwrap_or_default(),
                 grid_worker: r.grid_worker,
                 on_duty: r.on_duty,

@@ -21,19 +21,29 @@ pub fn is_hostile(c: char) -> bool {
 /// assert_eq!(sanitize("邻里\t纠纷\x1b]0;title\x07\u{202e}"), "邻里 纠纷]0;title");
 /// ```
 pub fn sanitize(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if is_hostile(c) => {}
-            // Joiners and emoji/text presentation selectors make terminals disagree on widths
-            // (a ZWJ family is 2 columns in one, 6 in another): shown without them, every
-            // character takes the width `width` counts and borders stay in line.
-            '\u{200d}' | '\u{fe0e}' | '\u{fe0f}' => {}
-            c => out.push(c),
-        }
+    s.chars().filter_map(clean).collect()
+}
+
+/// [`sanitize`] without a copy when there is nothing to take out (most text).
+pub fn sanitized(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().all(|c| clean(c) == Some(c)) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(sanitize(s))
     }
-    out
+}
+
+/// What [`sanitize`] makes of one character: itself, a space, or nothing.
+fn clean(c: char) -> Option<char> {
+    match c {
+        '\t' | '\n' | '\r' => Some(' '),
+        c if is_hostile(c) => None,
+        // Joiners and emoji/text presentation selectors make terminals disagree on widths
+        // (a ZWJ family is 2 columns in one, 6 in another): shown without them, every
+        // character takes the width `width` counts and borders stay in line.
+        '\u{200d}' | '\u{fe0e}' | '\u{fe0f}' => None,
+        c => Some(c),
+    }
 }
 
 /// The first hostile character in `s` (tabs and newlines allowed when `multiline`), if any.
@@ -96,18 +106,38 @@ pub fn looks_masked(s: &str) -> bool {
 
 /// Display width in terminal columns (CJK = 2).
 pub fn width(s: &str) -> usize {
+    if s.is_ascii() {
+        // One column a printable byte; the controls take none.
+        return s.bytes().filter(|b| (b' '..=b'~').contains(b)).count();
+    }
     s.chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
 /// Cuts `s` to at most `max` columns, ending with `…` when cut; never splits a wide character.
 pub fn truncate(s: &str, max: usize) -> String {
-    if width(s) <= max {
-        return s.to_string();
+    let mut out = String::new();
+    push_cut(&mut out, s, max);
+    out
+}
+
+/// Pads (or cuts) `s` to exactly `cols` display columns.
+pub fn pad(s: &str, cols: usize) -> String {
+    let mut out = String::with_capacity(s.len() + cols);
+    let w = push_cut(&mut out, s, cols);
+    out.extend(std::iter::repeat_n(' ', cols.saturating_sub(w)));
+    out
+}
+
+/// Appends `s` cut to at most `max` columns (as [`truncate`] cuts it); the columns appended.
+fn push_cut(out: &mut String, s: &str, max: usize) -> usize {
+    let whole = width(s);
+    if whole <= max {
+        out.push_str(s);
+        return whole;
     }
     if max == 0 {
-        return String::new();
+        return 0;
     }
-    let mut out = String::new();
     let mut w = 0;
     for c in s.chars() {
         let cw = c.width().unwrap_or(0);
@@ -118,14 +148,7 @@ pub fn truncate(s: &str, max: usize) -> String {
         w += cw;
     }
     out.push('…');
-    out
-}
-
-/// Pads (or cuts) `s` to exactly `cols` display columns.
-pub fn pad(s: &str, cols: usize) -> String {
-    let t = truncate(s, cols);
-    let w = width(&t);
-    format!("{t}{}", " ".repeat(cols.saturating_sub(w)))
+    w + 1
 }
 
 /// Formats fen as yuan with two decimals, e.g. `12345` → `123.45`.
@@ -220,11 +243,30 @@ mod tests {
         fn sanitized_text_has_no_hostile_chars(s in any::<String>()) {
             let out = sanitize(&s);
             prop_assert!(out.chars().all(|c| !is_hostile(c)));
+            prop_assert_eq!(sanitized(&s), out.as_str());
         }
 
         #[test]
         fn truncate_never_exceeds_width(s in "\\PC{0,40}", max in 0usize..30) {
             prop_assert!(width(&truncate(&s, max)) <= max);
+        }
+
+        /// `pad` is `truncate` then spaces to exactly the width; text that fits is kept whole.
+        #[test]
+        fn pad_is_the_cut_text_then_spaces(s in "(\\PC|[\\t\\x7f]){0,30}", cols in 0usize..30) {
+            let cut = truncate(&s, cols);
+            let padded = pad(&s, cols);
+            prop_assert_eq!(width(&padded), cols.max(width(&cut)));
+            prop_assert_eq!(padded.trim_end_matches(' '), cut.trim_end_matches(' '));
+            if width(&s) <= cols {
+                prop_assert_eq!(&cut, &s);
+            }
+        }
+
+        /// The ASCII shortcut measures as the per-character rule does.
+        #[test]
+        fn ascii_width_is_the_per_character_width(s in "[\\x00-\\x7f]{0,40}") {
+            prop_assert_eq!(width(&s), s.chars().map(|c| c.width().unwrap_or(0)).sum::<usize>());
         }
     }
 }

@@ -103,10 +103,9 @@ impl Store {
         } else {
             " WHERE ?1 IS NOT NULL"
         };
-        let sql = format!("{ITEM_SELECT}{cond} ORDER BY r.status <> 'open', r.due, r.id LIMIT ?2");
+        let sql = format!("{ITEM_SELECT}{cond} ORDER BY r.status <> 'open', r.due, r.id {}", super::sql::limit(limit));
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows =
-            stmt.query_map(params![ts(now), i64::try_from(limit).unwrap_or(i64::MAX)], |r| self.item_from_row(r))?;
+        let rows = stmt.query_map([ts(now)], |r| self.item_from_row(r))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
@@ -378,10 +377,10 @@ impl Store {
     pub fn judicial_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<(String, DateTime<Utc>)>> {
         let (from, [a, b]) = self.judicial_from(now);
         let window = chrono::Duration::days(self.policy.clocks.judicial_confirmation_days);
-        let sql = format!("SELECT c.ref, c.finished_at {from} ORDER BY c.finished_at, c.id LIMIT ?");
+        let sql =
+            format!("SELECT c.ref, c.finished_at {from} ORDER BY c.finished_at, c.id {}", super::sql::limit(limit));
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows =
-            stmt.query_map(params![a, b, limit as i64], |r| Ok((r.get::<_, String>(0)?, from_ts(r.get(1)?) + window)))?;
+        let rows = stmt.query_map(params![a, b], |r| Ok((r.get::<_, String>(0)?, from_ts(r.get(1)?) + window)))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 

@@ -158,6 +158,25 @@ pub fn all_open_sql() -> String {
     format!("SELECT {OPEN_COLUMNS} FROM cases c WHERE {}", status_in("c.", StatusSet::Open))
 }
 
+/// The first `n` changes after `?1`, oldest first.
+fn changes_after_sql(n: usize) -> String {
+    format!("SELECT seq, kind, case_id FROM changes WHERE seq > ?1 ORDER BY seq {}", super::sql::limit(n))
+}
+
+/// Whole cases with one of `n` ids.
+fn cases_by_ids_sql(n: usize) -> String {
+    format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id IN ({})", vec!["?"; n].join(","))
+}
+
+/// The compact rows of the open cases with one of `n` ids.
+fn open_among_sql(n: usize) -> String {
+    format!(
+        "SELECT {OPEN_COLUMNS} FROM cases c WHERE c.id IN ({}) AND {}",
+        vec!["?"; n].join(","),
+        status_in("c.", StatusSet::Open)
+    )
+}
+
 impl Store {
     /// The last sequence in the feed (0 when empty).
     pub fn feed_seq(&self) -> Result<i64> {
@@ -177,9 +196,8 @@ impl Store {
         if oldest.is_some_and(|o| o > after + 1) {
             return Ok(Since::Behind);
         }
-        let mut stmt =
-            self.conn.prepare_cached("SELECT seq, kind, case_id FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
-        let mut rows = stmt.query(rusqlite::params![after, max as i64 + 1])?;
+        let mut stmt = self.conn.prepare_cached(&changes_after_sql(max + 1))?;
+        let mut rows = stmt.query([after])?;
         let mut set = ChangeSet { last_seq: after, ..ChangeSet::default() };
         let mut n = 0;
         while let Some(r) = rows.next()? {
@@ -235,10 +253,8 @@ impl Store {
     pub fn cases_by_ids(&self, ids: &[i64]) -> Result<Vec<Case>> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
-            let marks = vec!["?"; chunk.len()].join(",");
-            let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id IN ({marks})");
             // Cached: a desk patching its page asks for the same one or two ids' shape again.
-            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let mut stmt = self.conn.prepare_cached(&cases_by_ids_sql(chunk.len()))?;
             let rows = stmt.query_map(params_from_iter(chunk.iter()), case_from_row)?;
             out.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
         }
@@ -257,15 +273,45 @@ impl Store {
         let mut out = Vec::new();
         let list: Vec<i64> = ids.iter().copied().collect();
         for chunk in list.chunks(500) {
-            let marks = vec!["?"; chunk.len()].join(",");
-            let sql = format!(
-                "SELECT {OPEN_COLUMNS} FROM cases c WHERE c.id IN ({marks}) AND {}",
-                status_in("c.", StatusSet::Open)
-            );
-            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let mut stmt = self.conn.prepare_cached(&open_among_sql(chunk.len()))?;
             let rows = stmt.query_map(params_from_iter(chunk.iter().map(|&i| Value::Integer(i))), open_from_row)?;
             out.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::testing::TestResult;
+    use rusqlite::StatementStatus;
+
+    /// A statement a desk runs on every change is compiled once: run again with new values, it
+    /// is not prepared again (a bound `LIMIT ?`, for one, would be; see [`super::super::sql::limit`]).
+    #[test]
+    fn the_statements_a_desk_runs_per_change_are_compiled_once() -> TestResult {
+        let mut conn = rusqlite::Connection::open_in_memory()?;
+        crate::store::schema::migrate(&mut conn)?;
+        let now = chrono::Utc::now();
+        let mut statements: Vec<(String, PaneSql)> = super::super::panes::pane_queries(now, 20, 7, 10)
+            .into_iter()
+            .map(|(pane, name, q)| (format!("{pane}: {name}"), q))
+            .collect();
+        let ids = || vec![Value::Integer(1), Value::Integer(2)];
+        statements.extend([
+            ("the change feed".into(), PaneSql { sql: changes_after_sql(4096), params: vec![Value::Integer(0)] }),
+            ("changed cases".into(), PaneSql { sql: cases_by_ids_sql(2), params: ids() }),
+            ("changed open cases".into(), PaneSql { sql: open_among_sql(2), params: ids() }),
+        ]);
+        for (name, q) in statements {
+            let mut stmt = conn.prepare(&q.sql)?;
+            for _ in 0..3 {
+                let mut rows = stmt.query(params_from_iter(q.params.iter()))?;
+                while rows.next()?.is_some() {}
+            }
+            assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0, "{name} was compiled again: {}", q.sql);
+        }
+        Ok(())
     }
 }

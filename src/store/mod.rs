@@ -36,8 +36,8 @@ pub use commands::{Expect, FollowupRecord};
 pub use drill::{CaseListPage, CommitteeCount};
 pub use life::{OutcomeRecord, Referral, Session};
 pub use panes::{
-    incoming_ids_sql, incoming_sql, pane_queries, FollowupRow, IncomingPage, IncomingSort, PaneSql, RoutingMatrix,
-    WorkloadRow, MATRIX_COLUMNS,
+    incoming_ids_sql, incoming_sql, order_minute, pane_queries, FollowupRow, IncomingPage, IncomingSort, PaneSql,
+    RoutingMatrix, WorkloadRow, MATRIX_COLUMNS,
 };
 pub use screening::{ScreeningRecord, ScreeningRow};
 

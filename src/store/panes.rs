@@ -1,9 +1,10 @@
 //! Pane queries: Incoming (paged), the Routing matrix, Workload per mediator, Follow-ups due.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, params_from_iter, types::Value, OptionalExtension};
+use rusqlite::{params_from_iter, types::Value, OptionalExtension};
 
 use super::cases::CaseFilter;
 use super::feed::OpenCase;
@@ -59,7 +60,7 @@ impl IncomingSort {
     }
 
     /// The ORDER BY terms at `now`: a case past its clock never sits below one that is
-    /// neither red nor past its clock. [`IncomingSort::sort_open`] is its twin in memory.
+    /// neither red nor past its clock. [`IncomingSort::cmp_open`] is its twin in memory.
     fn order_by(self, now: DateTime<Utc>) -> String {
         let minute = ts(order_minute(now));
         let (late, _) = overdue("c.", &minute.to_string());
@@ -71,11 +72,11 @@ impl IncomingSort {
         }
     }
 
-    /// Sorts open cases as [`IncomingSort::order_by`] orders their rows at `now`, term for term
-    /// (SQL's NULL included: a running clock without a deadline is neither late nor on time,
-    /// and sorts after both): what a desk holding the open cases pages Incoming by.
-    pub fn sort_open(self, cases: &mut [&OpenCase], now: DateTime<Utc>) {
-        let minute = order_minute(now);
+    /// Compares two open cases as [`IncomingSort::order_by`] orders their rows at the minute
+    /// `minute` ([`order_minute`]), term for term (SQL's NULL included: a running clock without
+    /// a deadline is neither late nor on time, and sorts after both): what a desk holding the
+    /// open cases pages Incoming by. Every order ends with the id, so no two cases tie.
+    pub fn cmp_open(self, a: &OpenCase, b: &OpenCase, minute: DateTime<Utc>) -> std::cmp::Ordering {
         // `(red OR flagged OR late) DESC`: true, then false, then NULL.
         let urgent = |c: &OpenCase| match (c.risk_rank >= RED_RANK || c.flagged, c.late_at(minute)) {
             (true, _) | (_, Some(true)) => 2,
@@ -84,9 +85,9 @@ impl IncomingSort {
         };
         let urgency = |c: &OpenCase| (std::cmp::Reverse(urgent(c)), std::cmp::Reverse(c.risk_rank), c.assign_due, c.id);
         match self {
-            IncomingSort::Urgency => cases.sort_by_key(|c| urgency(c)),
-            IncomingSort::Oldest => cases.sort_by_key(|c| (c.received_at, c.id)),
-            IncomingSort::Category => cases.sort_by_key(|c| (c.category.code(), urgency(c))),
+            IncomingSort::Urgency => urgency(a).cmp(&urgency(b)),
+            IncomingSort::Oldest => (a.received_at, a.id).cmp(&(b.received_at, b.id)),
+            IncomingSort::Category => (a.category.code(), urgency(a)).cmp(&(b.category.code(), urgency(b))),
         }
     }
 }
@@ -94,7 +95,7 @@ impl IncomingSort {
 /// The instant Incoming's order is taken at: `now` to the minute, so the statement's text (and
 /// so its prepared form, cached) stays the same for a minute instead of changing every second.
 /// A case past its clock sorts up within the minute; the desk re-reads every 30 s anyway.
-fn order_minute(now: DateTime<Utc>) -> DateTime<Utc> {
+pub fn order_minute(now: DateTime<Utc>) -> DateTime<Utc> {
     from_ts(ts(now).div_euclid(60) * 60)
 }
 
@@ -130,10 +131,10 @@ pub struct RoutingMatrix {
 pub struct WorkloadRow {
     /// Mediator id.
     pub mediator_id: i64,
-    /// Name.
-    pub name: String,
+    /// Name (shared: a desk builds the rows again after every assignment, without copying).
+    pub name: Arc<str>,
     /// The codes of every committee the mediator sits on (the first is shown).
-    pub committees: Vec<String>,
+    pub committees: Arc<[String]>,
     /// Open cases led.
     pub open: u32,
     /// Capacity.
@@ -287,10 +288,16 @@ const LAST_ASSIGNED_SQL: &str = "SELECT id, last_assigned_at FROM mediators WHER
 /// every follow-up ever due (about a million at 1M cases) instead of the pending ones.
 const FOLLOWUPS_OVERDUE_SQL: &str =
     "SELECT count(*) FROM followups INDEXED BY followups_pending WHERE done_at IS NULL AND due < ?1";
-const FOLLOWUPS_ROWS_SQL: &str =
-    "SELECT f.id, c.ref, c.category, f.due, m.name, c.area_id, c.id, c.version FROM followups f \
-     JOIN cases c ON c.id = f.case_id LEFT JOIN mediators m ON m.id = c.lead_mediator_id \
-     WHERE f.done_at IS NULL AND f.due < ?1 ORDER BY f.due, f.id LIMIT ?2";
+/// The first `limit` pending follow-ups due before `?1` (the limit is written into the text, see
+/// [`super::sql::limit`]).
+fn followups_rows_sql(limit: usize) -> String {
+    format!(
+        "SELECT f.id, c.ref, c.category, f.due, m.name, c.area_id, c.id, c.version FROM followups f \
+         JOIN cases c ON c.id = f.case_id LEFT JOIN mediators m ON m.id = c.lead_mediator_id \
+         WHERE f.done_at IS NULL AND f.due < ?1 ORDER BY f.due, f.id {}",
+        super::sql::limit(limit)
+    )
+}
 
 /// `(pane, query name, statement)` for every statement the panes run, built by the same
 /// functions the pane methods use: Incoming's count and page (default filter, urgency order),
@@ -317,10 +324,7 @@ pub fn pane_queries(
         (
             "Follow-ups",
             "follow-ups rows",
-            PaneSql {
-                sql: FOLLOWUPS_ROWS_SQL.into(),
-                params: vec![Value::Integer(horizon), Value::Integer(followup_rows as i64)],
-            },
+            PaneSql { sql: followups_rows_sql(followup_rows), params: vec![Value::Integer(horizon)] },
         ),
     ]
 }
@@ -420,8 +424,8 @@ impl Store {
                 let l = loads.get(&m.id).copied().unwrap_or_default();
                 WorkloadRow {
                     mediator_id: m.id,
-                    name: m.name.clone(),
-                    committees: m.committees.clone(),
+                    name: m.name.as_str().into(),
+                    committees: m.committees.as_slice().into(),
                     open: l.open,
                     capacity: m.capacity,
                     overdue: l.overdue,
@@ -447,11 +451,11 @@ impl Store {
     /// Pending follow-ups due before `now + soon_days`, overdue first (most overdue on top);
     /// also the number of overdue ones in all.
     pub fn followups_due(&self, now: DateTime<Utc>, soon_days: i64, limit: usize) -> Result<(u64, Vec<FollowupRow>)> {
-        let overdue: u64 = self.conn.query_row(FOLLOWUPS_OVERDUE_SQL, [ts(now)], |r| r.get(0))?;
-        let mut stmt = self.conn.prepare(FOLLOWUPS_ROWS_SQL)?;
+        let overdue: u64 = self.conn.prepare_cached(FOLLOWUPS_OVERDUE_SQL)?.query_row([ts(now)], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare_cached(&followups_rows_sql(limit))?;
         let horizon = ts(now + Duration::days(soon_days));
         let rows = stmt
-            .query_map(params![horizon, limit as i64], |r| {
+            .query_map([horizon], |r| {
                 let due = from_ts(r.get(3)?);
                 Ok(FollowupRow {
                     followup_id: r.get(0)?,
@@ -473,12 +477,12 @@ impl Store {
     pub fn open_cases_of(&self, mediator_id: i64, limit: usize) -> Result<Vec<Case>> {
         let sql = format!(
             "SELECT {CASE_COLUMNS} FROM cases c WHERE c.lead_mediator_id = ?1 AND {} \
-             ORDER BY c.mediation_due LIMIT ?2",
-            status_in("c.", StatusSet::Led)
+             ORDER BY c.mediation_due {}",
+            status_in("c.", StatusSet::Led),
+            super::sql::limit(limit)
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt
-            .query_map(params_from_iter([Value::Integer(mediator_id), Value::Integer(limit as i64)]), case_from_row)?;
+        let rows = stmt.query_map([mediator_id], case_from_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }

@@ -13,6 +13,14 @@ use crate::domain::Case;
 
 pub use super::case_row::{case_from_row, insert_case, insert_case_sql, CASE_COLUMNS};
 
+/// A `LIMIT` clause with the count written into the text. A bound `LIMIT ?` costs a compile on
+/// every run: SQLite folds a bound limit into the plan as a constant, so binding it (even the
+/// same value, even the first time) expires the statement and the next step prepares it again.
+/// The count is ours (a page size, a batch), never typed text.
+pub fn limit(n: usize) -> String {
+    format!("LIMIT {n}")
+}
+
 /// The column holding each clock's deadline (a checked mapping: every clock has one).
 pub fn clock_column(clock: Clock) -> &'static str {
     match clock {

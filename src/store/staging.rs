@@ -333,9 +333,12 @@ impl Store {
         loop {
             let tx = self.begin()?;
             let n = tx.execute(
-                "DELETE FROM import_rows WHERE import_id = ?1 AND seq IN \
-                 (SELECT seq FROM import_rows WHERE import_id = ?1 ORDER BY seq LIMIT ?2)",
-                params![id, i64::try_from(DISCARD_BATCH).unwrap_or(1)],
+                &format!(
+                    "DELETE FROM import_rows WHERE import_id = ?1 AND seq IN \
+                     (SELECT seq FROM import_rows WHERE import_id = ?1 ORDER BY seq {})",
+                    super::sql::limit(DISCARD_BATCH)
+                ),
+                [id],
             )?;
             if n == 0 {
                 tx.execute(
@@ -375,14 +378,14 @@ impl Store {
                     )))
                 }
             };
-        let limit = i64::try_from(PUBLISH_BATCH).unwrap_or(1);
         loop {
             let tx = self.begin()?;
             let rows: Vec<(i64, i32, String)> = {
-                let mut stmt = tx.prepare_cached(
-                    "SELECT seq, year, row FROM import_rows WHERE import_id = ?1 ORDER BY seq LIMIT ?2",
-                )?;
-                let rows = stmt.query_map(params![id, limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                let mut stmt = tx.prepare_cached(&format!(
+                    "SELECT seq, year, row FROM import_rows WHERE import_id = ?1 ORDER BY seq {}",
+                    super::sql::limit(PUBLISH_BATCH)
+                ))?;
+                let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
                 rows.collect::<rusqlite::Result<_>>()?
             };
             let Some(last_seq) = rows.last().map(|r| r.0) else {

@@ -23,6 +23,9 @@ pub struct Counts {
     matrix: RoutingMatrix,
     /// `(open, overdue)` cases led, per mediator.
     loads: HashMap<i64, (u64, u64)>,
+    /// Each mediator's Workload row with no cases, in organisation order: the names and
+    /// committees are shared by every build of the rows, not copied.
+    blank: Vec<WorkloadRow>,
     /// The Workload rows as last built from `loads` (`None`: the loads changed since).
     workload: Option<Arc<Vec<WorkloadRow>>>,
 }
@@ -35,6 +38,20 @@ impl Counts {
             columns: org.committees.iter().map(|k| (k.id, k.kind.matrix_column())).collect(),
             matrix: RoutingMatrix::default(),
             loads: HashMap::new(),
+            blank: org
+                .mediators
+                .iter()
+                .map(|m| WorkloadRow {
+                    mediator_id: m.id,
+                    name: m.name.as_str().into(),
+                    committees: m.committees.as_slice().into(),
+                    open: 0,
+                    capacity: m.capacity,
+                    overdue: 0,
+                    on_duty: m.on_duty,
+                    grid_worker: m.grid_worker,
+                })
+                .collect(),
             workload: None,
         };
         for c in open {
@@ -87,26 +104,16 @@ impl Counts {
 
     /// The Workload rows, one per mediator in organisation order (built again only after a
     /// led case changed).
-    pub fn workload(&mut self, org: &Org) -> Arc<Vec<WorkloadRow>> {
-        let loads = &self.loads;
+    pub fn workload(&mut self) -> Arc<Vec<WorkloadRow>> {
+        let (loads, blank) = (&self.loads, &self.blank);
         self.workload
             .get_or_insert_with(|| {
                 Arc::new(
-                    org.mediators
+                    blank
                         .iter()
-                        .map(|m| {
-                            let (open, overdue) = loads.get(&m.id).copied().unwrap_or_default();
-                            let (open, overdue) = (narrow(open), narrow(overdue));
-                            WorkloadRow {
-                                mediator_id: m.id,
-                                name: m.name.clone(),
-                                committees: m.committees.clone(),
-                                open,
-                                capacity: m.capacity,
-                                overdue,
-                                on_duty: m.on_duty,
-                                grid_worker: m.grid_worker,
-                            }
+                        .map(|b| {
+                            let (open, overdue) = loads.get(&b.mediator_id).copied().unwrap_or_default();
+                            WorkloadRow { open: narrow(open), overdue: narrow(overdue), ..b.clone() }
                         })
                         .collect(),
                 )

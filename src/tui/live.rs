@@ -1,8 +1,10 @@
 //! The desk's live view of the database, patched from the change feed: after a change it reads
 //! only the feed rows since its last sequence and the changed cases' compact rows, keeps the open
-//! cases in memory (a few thousand even at millions of cases) and counts the Routing matrix and
-//! Workload from them at `now`; Incoming and Follow-ups are re-queried only when a change touches
-//! them. It reads everything again when it has fallen behind the feed or the schema changed.
+//! cases in memory (a few thousand even at millions of cases), counts the Routing matrix and
+//! Workload from them at `now`, and keeps the unassigned ones in Incoming's order, so an
+//! unfiltered Incoming page is cut from memory; a filtered Incoming and Follow-ups are re-queried
+//! only when a change touches them. It reads everything again when it has fallen behind the feed
+//! or the schema changed.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -14,7 +16,9 @@ use super::snapshot::{Snapshot, ViewQuery, FOLLOWUP_ROWS, FOLLOWUP_SOON_DAYS};
 use crate::domain::{Org, StatusSet};
 use crate::error::Result;
 use crate::store::feed::{OpenCase, Since};
-use crate::store::{incoming_ids_sql, incoming_sql, Board, FollowupRow, IncomingPage, Store};
+use crate::store::{
+    incoming_ids_sql, incoming_sql, order_minute, Board, FollowupRow, IncomingPage, IncomingSort, Store,
+};
 
 /// More feed rows than this since the last look: reading everything is cheaper than patching.
 pub const PATCH_MAX: usize = 2_000;
@@ -125,7 +129,7 @@ impl Live {
             let shown = |id: &i64| self.followups.iter().any(|f| f.case_id == *id);
             let touches_followups = set.org || !set.followups.is_empty() || set.cases.iter().any(shown);
             if touches_incoming {
-                let held = Held { page: &self.incoming, changed: &set.cases, open: &self.open };
+                let held = Held { page: &self.incoming, changed: &set.cases, open: &mut self.open };
                 self.incoming = Arc::new(patch_incoming(s, &self.query, held, now)?);
                 patch.incoming = true;
             }
@@ -163,10 +167,13 @@ impl Live {
         Ok(())
     }
 
-    /// Re-reads what depends on the time alone (Incoming's overdue filter, Follow-ups due).
+    /// Re-reads what depends on the time alone (Incoming's order and overdue filter,
+    /// Follow-ups due): Incoming as after a change that changed no case (without a filter, from
+    /// the queue held).
     pub fn refresh_time(&mut self, store: &Store, now: DateTime<Utc>) -> Result<()> {
         store.read_consistent(|s| {
-            self.incoming = Arc::new(read_incoming(s, &self.query, now)?);
+            let held = Held { page: &self.incoming, changed: &BTreeSet::new(), open: &mut self.open };
+            self.incoming = Arc::new(patch_incoming(s, &self.query, held, now)?);
             self.read_followups(s, now)
         })
     }
@@ -188,7 +195,7 @@ impl Live {
             Some(k) if k.valid_at(now) => k,
             stale => stale.insert(Counts::count(&self.org, self.open.values(), now)),
         };
-        let (matrix, workload) = (counts.matrix(), counts.workload(&self.org));
+        let (matrix, workload) = (counts.matrix(), counts.workload());
         Snapshot {
             taken_at: now,
             query: self.query.clone(),
@@ -210,15 +217,32 @@ impl Live {
 struct Held<'a> {
     page: &'a IncomingPage,
     changed: &'a std::collections::BTreeSet<i64>,
-    open: &'a OpenCases,
+    open: &'a mut OpenCases,
 }
 
 /// The open cases a desk holds, and which of them wait for assignment (Incoming without a
-/// filter).
+/// filter), kept in Incoming's order once it has been asked for.
 #[derive(Debug, Clone, Default)]
 struct OpenCases {
     all: HashMap<i64, OpenCase>,
     unassigned: BTreeSet<i64>,
+    queue: Option<Queue>,
+}
+
+/// The unassigned cases in one Incoming order as of one minute: a changed case is taken out and
+/// put back in its place (a binary search), so a change does not sort the whole queue again.
+/// Another order or another minute (a case may have turned late) sorts it afresh.
+#[derive(Debug, Clone)]
+struct Queue {
+    sort: IncomingSort,
+    minute: DateTime<Utc>,
+    rows: Vec<OpenCase>,
+}
+
+impl Queue {
+    fn place(&self, c: &OpenCase) -> std::result::Result<usize, usize> {
+        self.rows.binary_search_by(|probe| self.sort.cmp_open(probe, c, self.minute))
+    }
 }
 
 impl From<Vec<OpenCase>> for OpenCases {
@@ -233,31 +257,54 @@ impl OpenCases {
     fn insert(&mut self, c: OpenCase) {
         if StatusSet::Unassigned.contains(c.status) {
             self.unassigned.insert(c.id);
+            if let Some(q) = self.queue.as_mut() {
+                let at = q.place(&c).unwrap_or_else(|at| at);
+                q.rows.insert(at, c);
+            }
         }
         self.all.insert(c.id, c);
     }
 
     fn remove(&mut self, id: &i64) -> Option<OpenCase> {
-        self.unassigned.remove(id);
-        self.all.remove(id)
+        let old = self.all.remove(id)?;
+        if self.unassigned.remove(id) {
+            if let Some(q) = self.queue.as_mut() {
+                match q.place(&old) {
+                    Ok(at) => {
+                        q.rows.remove(at);
+                    }
+                    // Not where its order puts it: never expected, but sort afresh next time.
+                    Err(_) => self.queue = None,
+                }
+            }
+        }
+        Some(old)
     }
 
     fn values(&self) -> impl Iterator<Item = &OpenCase> {
         self.all.values()
     }
 
-    /// Incoming's cases when the desk holds them all: without a filter Incoming is every
-    /// unassigned open case (`None` with a filter: its SQL decides).
-    fn waiting(&self, q: &ViewQuery) -> Option<Vec<&OpenCase>> {
-        (q.incoming == crate::store::CaseFilter::default())
-            .then(|| self.unassigned.iter().filter_map(|id| self.all.get(id)).collect())
+    /// Incoming's cases in order when the desk holds them all: without a filter Incoming is
+    /// every unassigned open case (`None` with a filter: its SQL decides).
+    fn waiting(&mut self, q: &ViewQuery, now: DateTime<Utc>) -> Option<&[OpenCase]> {
+        if q.incoming != crate::store::CaseFilter::default() {
+            return None;
+        }
+        let (sort, minute) = (q.incoming_sort, order_minute(now));
+        if !self.queue.as_ref().is_some_and(|k| k.sort == sort && k.minute == minute) {
+            let mut rows: Vec<OpenCase> = self.unassigned.iter().filter_map(|id| self.all.get(id).copied()).collect();
+            rows.sort_unstable_by(|a, b| sort.cmp_open(a, b, minute));
+            self.queue = Some(Queue { sort, minute, rows });
+        }
+        self.queue.as_ref().map(|k| k.rows.as_slice())
     }
 }
 
 /// Incoming's count and overdue count: without a filter, counted from the open cases held
 /// (Incoming is every unassigned one); with one, by the filter's SQL.
-fn incoming_counts(s: &Store, q: &ViewQuery, open: &OpenCases, now: DateTime<Utc>) -> Result<(u64, u64)> {
-    if let Some(queue) = open.waiting(q) {
+fn incoming_counts(s: &Store, q: &ViewQuery, queue: Option<&[OpenCase]>, now: DateTime<Utc>) -> Result<(u64, u64)> {
+    if let Some(queue) = queue {
         let overdue = queue.iter().filter(|c| c.is_overdue(now)).count();
         return Ok((queue.len() as u64, overdue as u64));
     }
@@ -273,11 +320,9 @@ fn patch_incoming(s: &Store, q: &ViewQuery, view: Held<'_>, now: DateTime<Utc>) 
         return read_incoming(s, q, now);
     }
     let limit = q.incoming_limit.max(1);
-    let ids = match view.open.waiting(q) {
-        Some(mut queue) => {
-            q.incoming_sort.sort_open(&mut queue, now);
-            queue.iter().skip(q.incoming_offset).take(limit).map(|c| c.id).collect()
-        }
+    let queue = view.open.waiting(q, now);
+    let ids = match queue {
+        Some(queue) => queue.iter().skip(q.incoming_offset).take(limit).map(|c| c.id).collect(),
         None => s.incoming_ids(&incoming_ids_sql(&q.incoming, q.incoming_sort, q.incoming_offset, limit, now))?,
     };
     let mut held: HashMap<i64, Arc<crate::domain::Case>> =
@@ -296,7 +341,7 @@ fn patch_incoming(s: &Store, q: &ViewQuery, view: Held<'_>, now: DateTime<Utc>) 
             None => None,
         },
     };
-    let (total, overdue) = incoming_counts(s, q, view.open, now)?;
+    let (total, overdue) = incoming_counts(s, q, queue, now)?;
     Ok(IncomingPage { total, overdue, anchor, offset: q.incoming_offset, rows })
 }
 

@@ -42,7 +42,10 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         return;
     };
     let w = usize::from(inner.width);
-    let ref_w = crate::tui::ui::widgets::ref_width(snap.followups.iter().map(|r| r.case_ref.as_str()));
+    let rows = ListRows::new(inner, 1, aftercare_len(snap), state.followups_selected);
+    let (visible, start) = (rows.visible, rows.start);
+    let shown = || state.followups_view.iter().skip(start).take(visible).map(|&i| &snap.followups[i]);
+    let ref_w = crate::tui::ui::widgets::ref_width(shown().map(|r| r.case_ref.as_str()));
     let (days_w, med_w) = (6, 8);
     let cat_w = w.saturating_sub(ref_w + days_w + med_w + 3);
     let mut lines = vec![Line::from(vec![
@@ -58,10 +61,7 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
         lines.push(Line::from(Span::styled(s.no_followups, theme.muted)));
     }
     let extras = aftercare_lines(snap, state, theme, w);
-    let rows = ListRows::new(inner, 1, aftercare_len(snap), state.followups_selected);
-    let (visible, start) = (rows.visible, rows.start);
-    for (vi, &i) in state.followups_view.iter().enumerate().skip(start).take(visible) {
-        let r = &snap.followups[i];
+    for (vi, r) in (start..).zip(shown()) {
         let (text, style) = if r.days_overdue > 0 {
             (format!("!{}{}", r.days_overdue, s.days_overdue), theme.overdue)
         } else {

@@ -136,7 +136,7 @@ fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: &Theme) {
     let s = state.strings;
     let Some(snap) = state.snap.as_ref() else {
         frame.render_widget(
-            Paragraph::new(s.loading).block(pane_block(state, theme, Pane::Incoming, String::new())),
+            Paragraph::new(s.loading).block(pane_block(state, theme, Pane::Incoming, String::new()).block()),
             area,
         );
         return;

@@ -122,7 +122,7 @@ impl PaneComponent for Workload {
                 // Enter on a mediator lists the open cases they lead.
                 if let Some(m) = s.selected_mediator() {
                     let filter = CaseFilter { open: true, mediator_id: Some(m.mediator_id), ..CaseFilter::default() };
-                    let title = m.name.clone();
+                    let title = m.name.to_string();
                     drill::open(s, title, DrillKind::Cases(Box::new(filter)), fx);
                 }
                 return;

@@ -124,11 +124,16 @@ fn apply(s: &mut State, action: Action, fx: &mut Vec<Effect>) {
 pub(crate) fn recompute_views(s: &mut State) {
     let Some(snap) = s.snap.as_ref() else { return };
     let f = s.workload_filter.clone();
+    // Without a filter every row is shown: no row is matched (an officer seldom filters).
+    let unfiltered = |f: &str| f.trim().is_empty();
     let mut view: Vec<usize> = snap
         .workload
         .iter()
         .enumerate()
         .filter(|(_, r)| {
+            if unfiltered(&f) {
+                return true;
+            }
             use crate::domain::search::matches as pinyin_matches;
             pinyin_matches(&r.name, &f)
                 || r.committees.iter().any(|code| {
@@ -143,13 +148,14 @@ pub(crate) fn recompute_views(s: &mut State) {
         .collect();
     let rows = &snap.workload;
     match s.workload_sort {
-        WorkloadSort::Load => view.sort_by_key(|&i| {
+        // The mediator id ends each order: no ties, so the unstable sorts give the one order.
+        WorkloadSort::Load => view.sort_unstable_by_key(|&i| {
             (
                 std::cmp::Reverse(u64::from(rows[i].open) * 1000 / u64::from(rows[i].capacity.max(1))),
                 rows[i].mediator_id,
             )
         }),
-        WorkloadSort::Overdue => view.sort_by_key(|&i| {
+        WorkloadSort::Overdue => view.sort_unstable_by_key(|&i| {
             (std::cmp::Reverse(rows[i].overdue), std::cmp::Reverse(rows[i].open), rows[i].mediator_id)
         }),
         WorkloadSort::Name => view.sort_by_cached_key(|&i| sort_key(&rows[i].name)),
@@ -161,7 +167,7 @@ pub(crate) fn recompute_views(s: &mut State) {
         .followups
         .iter()
         .enumerate()
-        .filter(|(_, r)| matches(&r.case_ref, &ff) || matches(&r.mediator, &ff))
+        .filter(|(_, r)| unfiltered(&ff) || matches(&r.case_ref, &ff) || matches(&r.mediator, &ff))
         .map(|(i, _)| i)
         .collect();
     s.workload_selected = s.workload_selected.min(s.workload_view.len().saturating_sub(1));

@@ -2,6 +2,7 @@
 //! the status bar and the open popup. It reads the state and mutates nothing; every text from
 //! the database is sanitised on the way in.
 
+pub mod pane_frame;
 mod status;
 pub mod view;
 pub mod widgets;
@@ -11,6 +12,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use self::pane_frame::PaneFrame;
 use super::panes::{Pane, PANES};
 use super::state::State;
 use super::theme::Theme;
@@ -89,19 +91,16 @@ fn pane_areas(main: Rect) -> Vec<Rect> {
     out
 }
 
-/// The focused-or-not block around a pane, titled `N Title` with extra title text.
-pub(crate) fn pane_block<'a>(state: &State, theme: &Theme, pane: Pane, extra: String) -> ratatui::widgets::Block<'a> {
-    use ratatui::widgets::{Block, BorderType};
+/// The focused-or-not frame around a pane, titled `N Title` with extra title text.
+pub(crate) fn pane_block(state: &State, theme: &Theme, pane: Pane, extra: String) -> PaneFrame {
     let focused = state.focus == pane && state.popup.is_none();
     let n = pane.index() + 1;
-    let title = format!(" {n} {} ", pane.title(state.strings));
-    let mut block = Block::bordered()
-        .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
-        .border_style(if focused { theme.border_focused } else { theme.border })
-        .title(Line::from(title).style(if focused { theme.title_focused } else { theme.title }));
-    if !extra.is_empty() {
-        let extra = crate::domain::text::sanitize(&extra);
-        block = block.title(Line::from(format!(" {extra} ")).style(theme.muted).right_aligned());
-    }
-    block
+    let title = Line::from(format!(" {n} {} ", pane.title(state.strings))).style(if focused {
+        theme.title_focused
+    } else {
+        theme.title
+    });
+    let extra = (!extra.is_empty())
+        .then(|| Line::from(format!(" {} ", crate::domain::text::sanitize(&extra))).style(theme.muted));
+    PaneFrame::new(focused, if focused { theme.border_focused } else { theme.border }, title, extra)
 }

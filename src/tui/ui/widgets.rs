@@ -3,14 +3,15 @@
 use chrono::{DateTime, Utc};
 use ratatui::style::Style;
 use ratatui::text::Span;
+use unicode_width::UnicodeWidthChar;
 
-use crate::domain::text::{pad, sanitize};
+use crate::domain::text::{pad, sanitized};
 use crate::domain::{ClockState, Lang, RiskLevel};
 use crate::tui::theme::Theme;
 
 /// Database text made safe and cut/padded to exactly `cols` display columns.
 pub fn cell(text: &str, cols: usize) -> String {
-    pad(&sanitize(text), cols)
+    pad(&sanitized(text), cols)
 }
 
 /// Lines of cells already cut to width, written straight into the frame's buffer, one a row,
@@ -19,7 +20,44 @@ pub fn cell(text: &str, cols: usize) -> String {
 pub fn write_lines(frame: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect, lines: &[ratatui::text::Line<'_>]) {
     let buf = frame.buffer_mut();
     for (line, y) in lines.iter().zip(area.top()..area.bottom()) {
-        buf.set_line(area.x, y, line, area.width);
+        set_line(buf, area.x, y, line, area.width);
+    }
+}
+
+/// [`Buffer::set_line`](ratatui::buffer::Buffer::set_line), cell for cell, with a span made only
+/// of characters that are each a grapheme of their own ([`alone`]) written a character at a
+/// time. Most of a desk's text is refs, digits, times, words, Chinese and bars: splitting it
+/// into graphemes and measuring each was a third of drawing a frame. Any other span (accents,
+/// marks, emoji, controls) goes through ratatui's own writer.
+pub fn set_line(buf: &mut ratatui::buffer::Buffer, x: u16, y: u16, line: &ratatui::text::Line<'_>, max_width: u16) {
+    let (mut x, mut remaining) = (x, max_width);
+    for span in line {
+        if remaining == 0 {
+            break;
+        }
+        let style = line.style.patch(span.style);
+        let text = span.content.as_ref();
+        let end = if text.chars().all(alone) {
+            let right = buf.area.right().min(x.saturating_add(remaining));
+            let mut cx = x;
+            for c in text.chars() {
+                let w = u16::try_from(c.width().unwrap_or(0)).unwrap_or(u16::MAX);
+                if cx.saturating_add(w) > right {
+                    break;
+                }
+                buf[(cx, y)].set_char(c).set_style(style);
+                // A wide character hides the cell after it.
+                for hidden in cx + 1..cx + w {
+                    buf[(hidden, y)].reset();
+                }
+                cx += w;
+            }
+            cx
+        } else {
+            buf.set_stringn(x, y, text, usize::from(remaining), style).0
+        };
+        remaining = remaining.saturating_sub(end.saturating_sub(x));
+        x = end;
     }
 }
 
@@ -115,9 +153,80 @@ pub fn bar(open: u32, capacity: u32, cols: usize) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(cols - filled))
 }
 
+/// A character that is always a grapheme of its own, one or two columns wide, never joined to
+/// its neighbours: printable ASCII, the box-drawing and block characters of bars and frames,
+/// `·…“”`, CJK ideographs, the common CJK punctuation and the full-width forms.
+fn alone(c: char) -> bool {
+    matches!(c,
+        ' '..='~'
+        | '\u{b7}' | '\u{2026}' | '\u{201c}' | '\u{201d}'
+        | '\u{2500}'..='\u{259f}'
+        | '\u{3001}' | '\u{3002}' | '\u{300a}' | '\u{300b}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{ff01}'..='\u{ff5e}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::style::{Color, Modifier};
+    use ratatui::text::Line;
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "WH-2026-00125",
+            " ",
+            "ab",
+            "~",
+            "!3d",
+            "楼上漏水",
+            "王",
+            "é",
+            "e\u{301}",
+            "👍",
+            "\t",
+            "\u{7f}",
+            "x\r\ny",
+            "",
+        ])
+        .prop_map(str::to_string)
+    }
+
+    fn styled() -> impl Strategy<Value = Style> {
+        (any::<bool>(), any::<bool>()).prop_map(|(fg, bold)| {
+            let s = if fg { Style::default().fg(Color::Red) } else { Style::default() };
+            if bold {
+                s.add_modifier(Modifier::BOLD)
+            } else {
+                s
+            }
+        })
+    }
+
+    proptest! {
+        /// The fast writer leaves every cell as ratatui's `set_line` would: ASCII, CJK, marks,
+        /// emoji and controls, cut at the width and at the buffer's edge, over older content.
+        #[test]
+        fn lines_are_written_as_ratatui_writes_them(
+            spans in prop::collection::vec((prop::collection::vec(piece(), 0..4), styled()), 0..5),
+            line_style in styled(),
+            x in 0u16..12,
+            width in 0u16..40,
+        ) {
+            let line = Line::from(
+                spans.iter().map(|(p, st)| Span::styled(p.concat(), *st)).collect::<Vec<_>>(),
+            ).style(line_style);
+            let area = Rect::new(0, 0, 24, 2);
+            let mut ours = Buffer::filled(area, ratatui::buffer::Cell::new("#"));
+            let mut theirs = ours.clone();
+            set_line(&mut ours, x, 1, &line, width);
+            theirs.set_line(x, 1, &line, width);
+            prop_assert_eq!(ours, theirs);
+        }
+    }
 
     #[test]
     fn bars_and_durations() {
