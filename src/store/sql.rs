@@ -16,9 +16,11 @@ pub use super::case_row::{case_from_row, insert_case, insert_case_sql, CASE_COLU
 /// A `LIMIT` clause with the count written into the text. A bound `LIMIT ?` costs a compile on
 /// every run: SQLite folds a bound limit into the plan as a constant, so binding it (even the
 /// same value, even the first time) expires the statement and the next step prepares it again.
-/// The count is ours (a page size, a batch), never typed text.
+/// The count is ours (a page size, a batch, `usize::MAX` for all), never typed text; past
+/// SQLite's largest integer it is that integer (a larger literal would be read as a real number,
+/// which `LIMIT` refuses).
 pub fn limit(n: usize) -> String {
-    format!("LIMIT {n}")
+    format!("LIMIT {}", i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 /// The column holding each clock's deadline (a checked mapping: every clock has one).
@@ -111,6 +113,17 @@ mod tests {
     use super::*;
     use crate::domain::testing::TestResult;
     use crate::domain::Status;
+
+    #[test]
+    fn every_limit_is_one_sqlite_takes() -> TestResult {
+        let conn = rusqlite::Connection::open_in_memory()?;
+        for n in [0, 1, 120, usize::MAX] {
+            let rows: i64 =
+                conn.query_row(&format!("SELECT count(*) FROM (SELECT 1 {})", limit(n)), [], |r| r.get(0))?;
+            assert_eq!(rows, i64::from(n > 0), "{}", limit(n));
+        }
+        Ok(())
+    }
 
     #[test]
     fn the_generated_fragments_can_use_the_generated_partial_indexes() -> TestResult {
