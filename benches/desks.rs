@@ -563,12 +563,18 @@ fn one_desk(db: &Path, home: &Path, o: &Opts, n: usize, r: &mut Report) {
     d.settle(Duration::from_millis(500), Duration::from_secs(5));
     let start = d.len();
     std::thread::sleep(o.idle);
-    let (all, non_clock, frames) = idle_bytes(&d, start);
+    let idle = idle_bytes(&d, start);
     r.row(
         &format!("bytes written in {:.0} s idle (all / outside clock row)", o.idle.as_secs_f64()),
-        format!("{all} / {non_clock} B ({frames} fr)"),
+        format!("{} / {} B ({} fr)", idle.all, idle.non_clock, idle.frames),
+        "",
+        None,
+    );
+    r.row(
+        "  of which outside the turn of a minute",
+        format!("{} B ({} of {} fr at a turn)", idle.unclocked, idle.turns, idle.frames),
         "0 B (clock aside)",
-        Some(non_clock == 0),
+        Some(idle.unclocked == 0),
     );
 
     let kb = vm_hwm_kb(d.pid);
@@ -581,27 +587,45 @@ fn one_desk(db: &Path, home: &Path, o: &Opts, n: usize, r: &mut Report) {
     );
 }
 
-/// Bytes written since `start`: in all, and in frames that changed more than the bottom row
-/// (where the status bar's clock is), and the number of frames.
-fn idle_bytes(d: &Desk, start: usize) -> (usize, usize, usize) {
+/// What a desk wrote while nothing changed in the database.
+struct Idle {
+    /// Every byte.
+    all: usize,
+    /// Bytes of frames that changed more than the bottom row (where the status bar's clock is).
+    non_clock: usize,
+    /// Bytes of frames that changed something while the clock did not turn: with no change in
+    /// the database, nothing but time should move the screen, and the desk redraws for time only
+    /// when the minute turns (the clock with the countdowns and overdue counts it moves).
+    unclocked: usize,
+    /// Frames, and of those the ones at the turn of a minute (the clock row changed).
+    frames: usize,
+    turns: usize,
+}
+
+fn idle_bytes(d: &Desk, start: usize) -> Idle {
     let s = d.shared.0.lock().unwrap();
     let mut p = vt100::Parser::new(nz(ROWS), nz(COLS), 0);
     p.process(&s.out[..start]);
     let mut rest = start;
-    let (mut non_clock, mut frames) = (0, 0);
+    let mut idle = Idle { all: s.out.len() - start, non_clock: 0, unclocked: 0, frames: 0, turns: 0 };
     while rest < s.out.len() {
         let end = find(&s.out[rest..], SYNC_END).map(|i| rest + i + SYNC_END.len()).unwrap_or(s.out.len());
         let before: Vec<String> = p.screen().rows(0, COLS).collect();
         p.process(&s.out[rest..end]);
         let after: Vec<String> = p.screen().rows(0, COLS).collect();
         let changed: Vec<usize> = (0..before.len()).filter(|&i| before[i] != after[i]).collect();
+        let turn = changed.contains(&(ROWS as usize - 1));
         if changed.iter().any(|&i| i + 1 != ROWS as usize) {
-            non_clock += end - rest;
+            idle.non_clock += end - rest;
         }
-        frames += 1;
+        if !turn {
+            idle.unclocked += end - rest;
+        }
+        idle.frames += 1;
+        idle.turns += usize::from(turn);
         rest = end;
     }
-    (s.out.len() - start, non_clock, frames)
+    idle
 }
 
 fn lists_load(screen: &str, word: &str) -> bool {
