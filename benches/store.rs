@@ -38,7 +38,7 @@ fn database_of(n: usize) -> PathBuf {
         let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).expect("demo org");
         let mut store = Store::create(&path).expect("create");
         store.init_org(&org, &Policy::default(), Utc::now()).expect("init");
-        let org = store.org().clone();
+        let org = store.org().unwrap().clone();
         let policy = store.policy().clone();
         store
             .insert_generated(
@@ -66,7 +66,7 @@ fn panes(c: &mut Criterion) {
     }
     let path = database();
     let store = Store::open(&path, true).expect("open");
-    let org = Arc::new(store.org().clone());
+    let org = Arc::new(store.org().unwrap().clone());
     let now = Utc::now();
     let query = ViewQuery { incoming_limit: 300, ..ViewQuery::default() };
     let n = cases();
@@ -173,7 +173,7 @@ fn trigger_cost() {
         let _ = std::fs::remove_file(&dir);
         let mut store = Store::create(&dir).expect("create");
         store.init_org(&org, &Policy::default(), Utc::now()).expect("init");
-        let (org2, policy) = (store.org().clone(), store.policy().clone());
+        let (org2, policy) = (store.org().unwrap().clone(), store.policy().clone());
         let start = Instant::now();
         store
             .insert_generated(
@@ -196,7 +196,7 @@ fn trigger_cost() {
         let now = Utc::now();
         let open =
             store.incoming(&CaseFilter::default(), IncomingSort::Urgency, 0, 300, None, now).expect("incoming").rows;
-        let mediator = store.org().mediators.first().map(|m| m.id).expect("a mediator");
+        let mediator = store.org().unwrap().mediators.first().map(|m| m.id).expect("a mediator");
         let start = Instant::now();
         let mut done = 0u32;
         for c in &open {

@@ -32,7 +32,7 @@ fn store() -> (TempDir, Store) {
 fn resolved(store: &mut Store) -> Case {
     let intake = common::village_dispute(store, now() - Duration::days(3));
     let case = store.add_case(&intake, now() - Duration::days(3)).unwrap();
-    let members: Vec<i64> = store.org().mediators.iter().map(|m| m.id).collect();
+    let members: Vec<i64> = store.org().unwrap().mediators.iter().map(|m| m.id).collect();
     let case = members
         .iter()
         .find_map(|&m| store.assign(&case.reference, m, Expect::Latest, true, now() - Duration::days(2)).ok())
@@ -169,11 +169,11 @@ fn rectify_assign_and_overdue_listing() {
     assert!(store.rectify_items(ItemFilter { overdue_only: true, open_only: true }, at(29), 10).unwrap().is_empty());
     assert_eq!(store.rectify_items(ItemFilter { overdue_only: true, open_only: true }, at(31), 10).unwrap().len(), 1);
     assert!(item.is_overdue(at(31)) && !item.is_overdue(at(29)));
-    let committee = store.org().committees[0].code.clone();
+    let committee = store.org().unwrap().committees[0].code.clone();
     let c = store.rectify_assign(item.id, &committee, at(16)).unwrap();
     assert_eq!(c.owner, committee);
     assert!(c.owner_mediator_id.is_none() && c.owner_committee_id.is_some());
-    let m = store.org().mediators[1].clone();
+    let m = store.org().unwrap().mediators[1].clone();
     let c = store.rectify_assign(item.id, &m.id.to_string(), at(16)).unwrap();
     assert_eq!(c.owner_mediator_id, Some(m.id));
     assert!(store.rectify_assign(item.id, "nobody-such", at(16)).is_err());
@@ -209,7 +209,7 @@ mod screening {
     use duty_desk::store::ScreeningRecord;
 
     fn village_committee(store: &Store) -> String {
-        let org = store.org();
+        let org = store.org().unwrap();
         org.committees
             .iter()
             .find(|c| c.kind == CommitteeKind::Geographic && org.committee_tier(c) == Some(Tier::Village))
@@ -261,7 +261,8 @@ mod screening {
     fn a_finding_becomes_a_case_in_the_same_step_and_bad_input_stores_nothing() {
         let (_d, mut store) = store();
         let code = village_committee(&store);
-        let village = store.org().areas.iter().find(|a| a.level == Tier::Village).map(|a| a.code.clone()).unwrap();
+        let village =
+            store.org().unwrap().areas.iter().find(|a| a.level == Tier::Village).map(|a| a.code.clone()).unwrap();
         let finding = NewCase {
             received_at: now() - Duration::hours(2),
             source: Source::WalkIn,
@@ -294,7 +295,7 @@ mod screening {
     }
 
     fn committee_of(store: &Store, tier: Tier) -> String {
-        let org = store.org();
+        let org = store.org().unwrap();
         org.committees
             .iter()
             .find(|c| c.kind == CommitteeKind::Geographic && org.committee_tier(c) == Some(tier))

@@ -75,7 +75,7 @@ fn a_done_item_and_a_recorded_screening_leave_the_foot() {
     let text = followups_pane(&d, Lang::En, (80, 24));
     assert!(text.contains("Items overdue 1"), "{text}");
     // Every district committee screens its quarter and the one before: the district line goes.
-    let org = d.store.org().clone();
+    let org = d.store.org().unwrap().clone();
     let today = NaiveDate::from_ymd_opt(2023, 5, 10).unwrap();
     for c in org.committees.iter().filter(|c| {
         c.kind == duty_desk::domain::CommitteeKind::Geographic && org.committee_tier(c) == Some(Tier::District)

@@ -67,7 +67,7 @@ fn load_and_compare(reader: bool) {
         assert!(before.1.iter().any(|(name, _)| name == "cases_stats"), "the cases' indexes are there");
         let open = if reader { Some(conn) } else { None };
         assert!(stamp::trusted(&path, Utc::now()), "the new file was checked and stamped");
-        let (org, policy) = (store.org().clone(), store.policy().clone());
+        let (org, policy) = (store.org().unwrap().clone(), store.policy().clone());
         let cases = generate(&org, &policy, 7, 3_000, now).map(|g| (g.case, g.followups));
         assert_eq!(store.insert_generated(cases, "bulk test", now).unwrap(), 3_000);
         if let Some(conn) = open {
@@ -117,7 +117,7 @@ fn a_second_load_into_a_database_with_cases_adds_its_counts_to_those_already_the
         let mut store = Store::create(&path).unwrap();
         let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
         store.init_org(&org, &Policy::default(), now).unwrap();
-        let (org, policy) = (store.org().clone(), store.policy().clone());
+        let (org, policy) = (store.org().unwrap().clone(), store.policy().clone());
         let first = generate(&org, &policy, 3, 2_000, now).map(|g| (g.case, g.followups));
         assert_eq!(store.insert_generated(first, "first", now).unwrap(), 2_000);
         // Other refs (another city code), the same days and keys.
@@ -148,7 +148,7 @@ fn a_case_whose_committee_does_not_exist_is_refused_as_the_foreign_key_would_and
     let mut store = Store::create(&path).unwrap();
     let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
     store.init_org(&org, &Policy::default(), now).unwrap();
-    let (org, policy) = (store.org().clone(), store.policy().clone());
+    let (org, policy) = (store.org().unwrap().clone(), store.policy().clone());
     let mut cases: Vec<_> = generate(&org, &policy, 5, 500, now).map(|g| (g.case, g.followups)).collect();
     cases[250].0.committee_id = 999_999;
     let err = store.insert_generated(cases.clone().into_iter(), "bad", now).unwrap_err();

@@ -15,7 +15,7 @@ fn the_demo_year_reproduces_the_published_figures() {
     let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
     let as_of = NaiveDate::from_ymd_opt(2023, 9, 30).unwrap();
     store.init_org(&org, &Policy::default(), chrono::Utc::now()).unwrap();
-    let (org, policy) = (store.org().clone(), store.policy().clone());
+    let (org, policy) = (store.org().unwrap().clone(), store.policy().clone());
     let (cases, now) = calibrated_year(&org, &policy, 2023, 2023, as_of, PUBLISHED_2023_Q1_Q3).unwrap();
     store.insert_generated(cases.into_iter().map(|g| (g.case, g.followups)), "test", now).unwrap();
     let period = Period::range(NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(), as_of).unwrap();

@@ -528,9 +528,9 @@ mod stale_writes {
         let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
         a.init_org(&org, &Policy::default(), now()).unwrap();
         let case = a.add_case(&intake(&a), now() - Duration::days(20)).unwrap();
-        let code = a.org().committee(case.committee_id).map(|c| c.code.clone()).unwrap();
+        let code = a.org().unwrap().committee(case.committee_id).map(|c| c.code.clone()).unwrap();
         let members: Vec<i64> =
-            a.org().mediators.iter().filter(|m| m.committees.contains(&code)).map(|m| m.id).collect();
+            a.org().unwrap().mediators.iter().filter(|m| m.committees.contains(&code)).map(|m| m.id).collect();
         assert!(members.len() >= 2, "the demo committee {code} has two mediators");
         let b = Store::open(&path, false).unwrap();
         (dir, a, b, case.reference, members)

@@ -13,7 +13,7 @@ fn loaded() -> Org {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::create(&dir.path().join("org.db")).unwrap();
     store.init_org(&org, &Policy::default(), chrono::Utc::now()).unwrap();
-    store.org().clone()
+    store.org().unwrap().clone()
 }
 
 /// DESIGN.md's list: each district's code and name, and its towns/streets.

@@ -26,7 +26,7 @@ fn arrive(d: &mut Desk, s: &mut State, risk: RiskLevel, minutes_later: i64) -> V
     let mut n = common::village_dispute(&d.store, at);
     n.risk_level = risk;
     d.store.add_case(&n, at).unwrap();
-    let snap = Snapshot::read(&d.store, &s.query, Arc::new(d.store.org().clone()), at).unwrap();
+    let snap = Snapshot::read(&d.store, &s.query, Arc::new(d.store.org().unwrap().clone()), at).unwrap();
     update(s, Action::Snapshot(Box::new(snap)))
 }
 
@@ -39,7 +39,7 @@ fn a_red_arrival_rings_once_and_an_ordinary_one_does_not() {
     let fx = arrive(&mut d, &mut s, RiskLevel::Yellow, 2);
     assert!(!fx.contains(&Effect::Bell), "{fx:?}");
     // The same red case in the next snapshot is not new: no second ring.
-    let snap = Snapshot::read(&d.store, &s.query, Arc::new(d.store.org().clone()), now()).unwrap();
+    let snap = Snapshot::read(&d.store, &s.query, Arc::new(d.store.org().unwrap().clone()), now()).unwrap();
     assert!(!update(&mut s, Action::Snapshot(Box::new(snap))).contains(&Effect::Bell));
 }
 

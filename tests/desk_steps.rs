@@ -250,7 +250,8 @@ fn an_agreement_near_its_judicial_deadline_is_warned_on_the_follow_ups_pane() {
     );
 
     let mut s = state(&d, Lang::Zh, (120, 40));
-    let snap = duty_desk::tui::snapshot::Snapshot::read(&d.store, &s.query, Arc::new(d.store.org().clone()), now());
+    let snap =
+        duty_desk::tui::snapshot::Snapshot::read(&d.store, &s.query, Arc::new(d.store.org().unwrap().clone()), now());
     update(&mut s, Action::Snapshot(Box::new(snap.unwrap())));
     let theme = duty_desk::tui::theme::Theme::load("default").unwrap();
     let screen = tui_support::screen(&s, &theme);

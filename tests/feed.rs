@@ -62,7 +62,8 @@ fn world(writers: usize) -> World {
     let path = dir.path().join("desk.db");
     let mut first = Store::create(&path).unwrap();
     first.init_org(&demo_org(), &Policy::default(), now()).unwrap();
-    let villages = first.org().areas.iter().filter(|a| a.level == Tier::Village).map(|a| a.code.clone()).collect();
+    let villages =
+        first.org().unwrap().areas.iter().filter(|a| a.level == Tier::Village).map(|a| a.code.clone()).collect();
     let mut all = vec![first];
     for _ in 1..writers {
         all.push(Store::open(&path, false).unwrap());
@@ -100,7 +101,7 @@ fn apply(w: &mut World, who: usize, op: &Op, at: DateTime<Utc>) {
     };
     let refs = w.refs.clone();
     let s = &mut w.writers[who % n];
-    let org = s.org().clone();
+    let org = s.org().unwrap().clone();
     match op {
         Op::Add { .. } => {
             if let Some(c) = new.and_then(|n| s.add_case(&n, at).ok()) {
@@ -176,7 +177,7 @@ fn shown(s: &Snapshot) -> impl PartialEq + std::fmt::Debug + '_ {
 fn assert_same(desk: &mut Live, path: &std::path::Path, query: &ViewQuery, at: DateTime<Utc>) {
     let mut fresh = Store::open(path, true).unwrap();
     let full = Live::read(&mut fresh, query, at).unwrap().snapshot(at);
-    let sql = Snapshot::read(&fresh, query, std::sync::Arc::new(fresh.org().clone()), at).unwrap();
+    let sql = Snapshot::read(&fresh, query, std::sync::Arc::new(fresh.org().unwrap().clone()), at).unwrap();
     let patched = desk.snapshot(at);
     assert_eq!(shown(&patched), shown(&full), "patched desk differs from a full read");
     assert_eq!(shown(&patched), shown(&sql), "patched desk differs from the store's aggregate queries");

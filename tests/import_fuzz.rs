@@ -42,7 +42,7 @@ fn world() -> World {
         .unwrap();
     assert!(out.status.success(), "demo: {}", String::from_utf8_lossy(&out.stderr));
     let store = duty_desk::store::Store::open(&db, true).unwrap();
-    World { org: store.org().clone(), policy: store.policy().clone(), now: Utc::now(), dir }
+    World { org: store.org().unwrap().clone(), policy: store.policy().clone(), now: Utc::now(), dir }
 }
 
 fn runner() -> TestRunner {

@@ -29,7 +29,7 @@ fn every_status() -> (TempDir, Store, Vec<Case>) {
     store.init_org(&demo_org(), &Policy::default(), now()).unwrap();
     let intake = common::village_dispute(&store, now() - Duration::days(9));
     let template = store.add_case(&intake, now()).unwrap();
-    let lead = store.org().mediators.first().map(|m| m.id).unwrap();
+    let lead = store.org().unwrap().mediators.first().map(|m| m.id).unwrap();
     let mut cases = Vec::new();
     for (i, &status) in Status::ALL.iter().enumerate() {
         for (j, overdue) in [false, true].into_iter().enumerate() {
@@ -104,7 +104,7 @@ fn every_status_reads_back_through_every_query() {
     assert_eq!(counted, stored.len() as u64);
 
     let query = ViewQuery { incoming_limit: 50, ..ViewQuery::default() };
-    let snap = Snapshot::read(&store, &query, std::sync::Arc::new(store.org().clone()), now()).unwrap();
+    let snap = Snapshot::read(&store, &query, std::sync::Arc::new(store.org().unwrap().clone()), now()).unwrap();
     assert_eq!(snap.incoming.total as usize, unassigned);
     assert_eq!(snap.matrix, matrix);
 }

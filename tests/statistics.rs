@@ -61,7 +61,7 @@ fn fixture() -> (TempDir, Store) {
     store.init_org(&org, &policy, local(8, 1, 0, 0)).unwrap();
     let intake = common::village_dispute(&store, local(9, 25, 10, 0));
     let h = store.add_case(&intake, local(9, 25, 10, 0)).unwrap(); // H
-    let lead = store.org().mediators.first().map(|m| m.id).unwrap();
+    let lead = store.org().unwrap().mediators.first().map(|m| m.id).unwrap();
     let far = local(12, 31, 0, 0);
     #[rustfmt::skip]
     let specs = [
@@ -270,7 +270,7 @@ fn screenings_on_time_count_the_duties_due_in_the_period_and_show_a_dash_when_no
     use duty_desk::domain::CommitteeKind;
     use duty_desk::store::ScreeningRecord;
     let (_dir, mut store) = fixture();
-    let org = store.org().clone();
+    let org = store.org().unwrap().clone();
     let geographic = |tier: Tier| {
         org.committees
             .iter()

@@ -59,7 +59,7 @@ fn apply(store: &Store, conn: &rusqlite::Connection, w: &Write) {
     match w {
         Write::Set { case, column, v } => {
             let Some(id) = pick(*case) else { return };
-            let org = store.org();
+            let org = store.org().unwrap();
             let code = |all: &[&str]| all[v.rem_euclid(all.len() as i64) as usize].to_string();
             let (col, value): (&str, rusqlite::types::Value) = match column {
                 0 => ("finished_at", if v % 5 == 0 { rusqlite::types::Value::Null } else { time_of(*v).into() }),
@@ -165,7 +165,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn fill(store: &mut Store, n: usize, seed: u64) {
-    let org = store.org().clone();
+    let org = store.org().unwrap().clone();
     let policy = store.policy().clone();
     store
         .insert_generated(generate(&org, &policy, seed, n, now()).map(|g| (g.case, g.followups)), "test", now())

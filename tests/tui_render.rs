@@ -123,7 +123,7 @@ fn step(d: &Desk, s: &mut State, status: Status, action: Action) {
     let r = s.selected_case().unwrap().reference.clone();
     let mut det = detail(d, &r);
     det.case.status = status;
-    det.case.lead_mediator_id = d.store.org().mediators.first().map(|m| m.id);
+    det.case.lead_mediator_id = d.store.org().unwrap().mediators.first().map(|m| m.id);
     update(s, Action::Reply(Box::new(Reply::Detail(det))));
     update(s, action);
 }

@@ -27,7 +27,7 @@ fn done(json: bool, case: &Case, store: &Store, line: impl FnOnce() -> String) -
         return say(&line());
     }
     let mut out = Out::new();
-    out.json_pretty(&CaseRecord::from_case(case, store.org(), store.policy().office.time_zone, false))?;
+    out.json_pretty(&CaseRecord::from_case(case, store.org()?, store.policy().office.time_zone, false))?;
     out.flush()
 }
 
@@ -59,8 +59,9 @@ pub fn assign(ctx: &Context, a: &AssignArgs) -> Result<()> {
 pub fn escalate(ctx: &Context, a: &EscalateArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
     let case = store.escalate(&a.reference, &a.reason, Expect::Latest, Utc::now())?;
+    let org = store.org()?;
     done(a.json, &case, &store, || {
-        let (r, to) = (sanitize(&case.reference), place(store.org(), &case, ctx.lang));
+        let (r, to) = (sanitize(&case.reference), place(org, &case, ctx.lang));
         msg!("{r}: escalated to {to}; unassigned", "{r}：已上报至 {to}；待分派").get(ctx.lang).to_string()
     })
 }
@@ -69,8 +70,9 @@ pub fn escalate(ctx: &Context, a: &EscalateArgs) -> Result<()> {
 pub fn transfer(ctx: &Context, a: &TransferArgs) -> Result<()> {
     let mut store = ctx.open_for_write()?;
     let case = store.transfer(&a.reference, &a.committee, Expect::Latest, Utc::now())?;
+    let org = store.org()?;
     done(a.json, &case, &store, || {
-        let (r, to) = (sanitize(&case.reference), place(store.org(), &case, ctx.lang));
+        let (r, to) = (sanitize(&case.reference), place(org, &case, ctx.lang));
         msg!("{r}: transferred to {to}; unassigned", "{r}：已转至 {to}；待分派").get(ctx.lang).to_string()
     })
 }

@@ -48,14 +48,14 @@ pub fn add(ctx: &Context, a: &AddArgs) -> Result<()> {
         Some(src) => read_record(src, tz)?,
         None => from_flags(a, tz, now)?,
     };
-    let errs = import::check(&new, store.org(), store.policy(), now);
+    let errs = import::check(&new, store.org()?, store.policy(), now);
     if !errs.is_empty() {
         return Err(refused(&errs));
     }
     let case = store.add_case(&new, now)?;
     let mut out = Out::new();
     if a.json.is_some() {
-        out.json_pretty(&CaseRecord::from_case(&case, store.org(), tz, false))?;
+        out.json_pretty(&CaseRecord::from_case(&case, store.org()?, tz, false))?;
     } else {
         out.line(&crate::domain::text::sanitize(&case.reference))?;
     }
@@ -323,7 +323,7 @@ pub fn list(ctx: &Context, a: &ListArgs) -> Result<()> {
     let committee_id = match &a.committee {
         Some(code) => Some(
             store
-                .org()
+                .org()?
                 .committee_by_code(code.trim())
                 .map(|c| c.id)
                 .ok_or_else(|| Error::missing(Thing::Committee, code.trim()))?,
@@ -345,14 +345,14 @@ pub fn list(ctx: &Context, a: &ListArgs) -> Result<()> {
         let cases = store.list_cases(&filter, 0, a.limit, now)?;
         let refs: Vec<String> = cases.iter().map(|c| c.reference.clone()).collect();
         store.log_reveals(&refs, now)?;
-        let mut p = printer(&store, ctx.lang, a);
+        let mut p = printer(&store, ctx.lang, a)?;
         p.begin()?;
         for c in &cases {
             p.case(c)?;
         }
         return p.end();
     }
-    let mut p = printer(&store, ctx.lang, a);
+    let mut p = printer(&store, ctx.lang, a)?;
     p.begin()?;
     if a.limit == 0 {
         store.for_each_case(&filter, now, |c| p.case(&c))?;
@@ -388,16 +388,16 @@ pub fn list(ctx: &Context, a: &ListArgs) -> Result<()> {
     Ok(())
 }
 
-fn printer<'a>(store: &'a Store, lang: Lang, a: &ListArgs) -> ListPrinter<'a> {
-    ListPrinter {
+fn printer<'a>(store: &'a Store, lang: Lang, a: &ListArgs) -> Result<ListPrinter<'a>> {
+    Ok(ListPrinter {
         out: Out::new(),
-        org: store.org(),
+        org: store.org()?,
         tz: store.policy().office.time_zone,
         lang,
         json: a.json,
         reveal: a.reveal,
         count: 0,
-    }
+    })
 }
 
 /// `show REF`: the case, its follow-ups and its audit trail (or its JSON record).
@@ -409,7 +409,7 @@ pub fn show(ctx: &Context, a: &ShowArgs) -> Result<()> {
     }
     let mut out = Out::new();
     if a.json {
-        out.json_pretty(&CaseRecord::from_case(&case, store.org(), store.policy().office.time_zone, a.reveal))?;
+        out.json_pretty(&CaseRecord::from_case(&case, store.org()?, store.policy().office.time_zone, a.reveal))?;
         return out.flush();
     }
     for line in super::detail::case_detail(&store, &case, ctx.lang, a.reveal)? {

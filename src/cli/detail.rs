@@ -15,7 +15,7 @@ const LABEL: usize = 16;
 pub fn case_detail(store: &Store, case: &Case, lang: Lang, reveal: bool) -> Result<Vec<String>> {
     let followups = store.followups_of(case.id)?;
     let trail = store.audit_of(case.id)?;
-    let input = DetailInput { org: store.org(), followups: &followups, trail: &trail, lang, reveal };
+    let input = DetailInput { org: store.org()?, followups: &followups, trail: &trail, lang, reveal };
     let tz = store.policy().office.time_zone;
     Ok(lines(&detail_view(case, input, &|t| office_time(tz, t)), lang))
 }

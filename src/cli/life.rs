@@ -29,7 +29,7 @@ fn expect(store: &Store, reference: &str, w: &WriteOpts) -> Result<Expect> {
 fn done(store: &Store, case: &Case, w: &WriteOpts, line: &str) -> Result<()> {
     let mut out = Out::new();
     if w.json {
-        out.json_pretty(&CaseRecord::from_case(case, store.org(), store.policy().office.time_zone, false))?;
+        out.json_pretty(&CaseRecord::from_case(case, store.org()?, store.policy().office.time_zone, false))?;
     } else {
         out.line(&format!("{}: {}", sanitize(&case.reference), sanitize(line)))?;
     }

@@ -61,7 +61,7 @@ struct InitRecord {
 pub fn demo(ctx: &Context, a: &DemoArgs) -> Result<()> {
     if !ctx.read_only {
         let mut store = Store::create(&ctx.db)?;
-        if !store.is_initialised() {
+        if !store.is_initialised()? {
             store.init_org(&demo_org()?, &Policy::default(), Utc::now())?;
         }
         let now = Utc::now();
@@ -77,7 +77,7 @@ pub fn demo(ctx: &Context, a: &DemoArgs) -> Result<()> {
             as_of: None,
         };
         if let (0, Some(year)) = (existing, a.year) {
-            let org = store.org().clone();
+            let org = store.org()?.clone();
             let policy = store.policy().clone();
             let as_of = a.as_of.or_else(|| chrono::NaiveDate::from_ymd_opt(year, 9, 30)).ok_or_else(|| {
                 Error::Usage(crate::msg!("--year {year} is not a year", "--year {year} 不是有效的年份"))
@@ -102,7 +102,7 @@ pub fn demo(ctx: &Context, a: &DemoArgs) -> Result<()> {
             .get(ctx.lang)
             .to_string();
         } else if existing == 0 && a.cases > 0 {
-            let org = store.org().clone();
+            let org = store.org()?.clone();
             let policy = store.policy().clone();
             let label = format!("demo --cases {} --seed {}", a.cases, a.seed);
             let cases = generate(&org, &policy, a.seed, a.cases, now).map(|g| (g.case, g.followups));
@@ -208,10 +208,11 @@ pub(super) struct MediatorRecord {
 /// The mediators (of one committee, or all) as `mediators --json` prints them.
 pub(super) fn mediator_records(store: &crate::store::Store, committee: Option<&str>) -> Result<Vec<MediatorRecord>> {
     let rows = store.workload(committee, Utc::now())?;
+    let org = store.org()?;
     Ok(rows
         .into_iter()
         .map(|r| {
-            let m = store.org().mediator(r.mediator_id);
+            let m = org.mediator(r.mediator_id);
             MediatorRecord {
                 id: r.mediator_id,
                 name: r.name.to_string(),
@@ -232,7 +233,7 @@ pub fn mediators(ctx: &Context, a: &MediatorsArgs) -> Result<()> {
     let store = ctx.open()?;
     let committee = a.committee.as_deref().map(str::trim);
     if let Some(c) = committee {
-        if store.org().committee_by_code(c).is_none() {
+        if store.org()?.committee_by_code(c).is_none() {
             return Err(Error::missing(Thing::Committee, c));
         }
     }

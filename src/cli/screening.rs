@@ -132,7 +132,7 @@ pub fn screening(ctx: &Context, a: &ScreeningArgs) -> Result<()> {
                 ]))?;
                 for d in &duties {
                     let name = store
-                        .org()
+                        .org()?
                         .committee(d.committee_id)
                         .map(|c| if l == crate::domain::Lang::Zh { c.name_zh.clone() } else { c.name_en.clone() })
                         .unwrap_or_default();

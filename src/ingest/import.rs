@@ -303,13 +303,13 @@ pub fn import(
     mut progress: impl FnMut(Progress),
 ) -> Result<Imported> {
     if dry_run {
-        let (format, records) = read_into(path, store.org(), store.policy(), now, &mut |_| Ok(()))?;
+        let (format, records) = read_into(path, store.org()?, store.policy(), now, &mut |_| Ok(()))?;
         return Ok(Imported { format, records, first_ref: None, last_ref: None, repaired: Vec::new() });
     }
     let repaired = store.repair_imports(now, &mut progress)?;
     let store: &Store = store;
     let mut stager = store.start_import(&reader::display_name(path), now, progress)?;
-    let read = read_into(path, store.org(), store.policy(), now, &mut |n| stager.push(&n));
+    let read = read_into(path, store.org()?, store.policy(), now, &mut |n| stager.push(&n));
     match read {
         Ok((format, records)) => {
             let done = stager.publish(now)?;

@@ -39,7 +39,8 @@ impl LiveIntake {
                     std::thread::sleep(tick);
                     waited += tick;
                 }
-                let new = random_intake(store.org(), &mut rng, Utc::now());
+                let Ok(org) = store.org() else { return };
+                let new = random_intake(org, &mut rng, Utc::now());
                 if store.add_case(&new, Utc::now()).is_err() {
                     return;
                 }

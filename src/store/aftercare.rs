@@ -71,12 +71,12 @@ pub struct ItemFilter {
 }
 
 impl Store {
-    fn item_from_row(&self, r: &rusqlite::Row<'_>) -> rusqlite::Result<RectifyItem> {
+    fn item_from_row(org: &crate::domain::Org, r: &rusqlite::Row<'_>) -> rusqlite::Result<RectifyItem> {
         let owner_mediator_id: Option<i64> = r.get(3)?;
         let owner_committee_id: Option<i64> = r.get(4)?;
         let owner = match (owner_mediator_id, owner_committee_id) {
-            (Some(m), _) => self.org.mediator(m).map(|m| m.name.clone()).unwrap_or_default(),
-            (None, Some(c)) => self.org.committee(c).map(|c| c.code.clone()).unwrap_or_default(),
+            (Some(m), _) => org.mediator(m).map(|m| m.name.clone()).unwrap_or_default(),
+            (None, Some(c)) => org.committee(c).map(|c| c.code.clone()).unwrap_or_default(),
             (None, None) => String::new(),
         };
         Ok(RectifyItem {
@@ -105,7 +105,8 @@ impl Store {
         };
         let sql = format!("{ITEM_SELECT}{cond} ORDER BY r.status <> 'open', r.due, r.id {}", super::sql::limit(limit));
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map([ts(now)], |r| self.item_from_row(r))?;
+        let org = self.org()?;
+        let rows = stmt.query_map([ts(now)], |r| Self::item_from_row(org, r))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
@@ -113,7 +114,8 @@ impl Store {
     pub fn rectify_items_of(&self, case_id: i64) -> Result<Vec<RectifyItem>> {
         let sql = format!("{ITEM_SELECT} WHERE r.case_id = ?1 ORDER BY r.id");
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map([case_id], |r| self.item_from_row(r))?;
+        let org = self.org()?;
+        let rows = stmt.query_map([case_id], |r| Self::item_from_row(org, r))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
@@ -156,7 +158,7 @@ impl Store {
         self.writable()?;
         let (mediator, committee) = match self.find_mediator(owner) {
             Ok(m) => (Some(m.id), None),
-            Err(_) => match self.org.committee_by_code(owner.trim()) {
+            Err(_) => match self.org()?.committee_by_code(owner.trim()) {
                 Some(c) => (None, Some(c.id)),
                 None => {
                     return Err(Error::NotFound(crate::msg!(
@@ -189,8 +191,9 @@ impl Store {
     /// One rectification item.
     pub fn rectify_item(&self, item: i64) -> Result<RectifyItem> {
         let sql = format!("{ITEM_SELECT} WHERE r.id = ?1");
+        let org = self.org()?;
         self.conn
-            .query_row(&sql, [item], |r| self.item_from_row(r))
+            .query_row(&sql, [item], |r| Self::item_from_row(org, r))
             .optional()?
             .ok_or_else(|| Error::NotFound(crate::msg!("no rectification item {item}", "没有编号为 {item} 的整改事项")))
     }

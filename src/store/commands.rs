@@ -111,16 +111,12 @@ impl Store {
                 let stale = Error::Stale {
                     case_ref: case.reference.clone(),
                     by: last_change(tx, case.id, self.policy.office.time_zone)?,
-                    lead: case.lead_mediator_id.and_then(|id| self.org.mediator(id)).map(|m| m.name.clone()),
+                    lead: self.mediator_name(case.lead_mediator_id)?,
                 };
                 Err(Error::Conflict(Msg::of(&stale)))
             }
             Expect::Unassigned if case.lead_mediator_id.is_some() || !StatusSet::Unassigned.contains(case.status) => {
-                let who = case
-                    .lead_mediator_id
-                    .and_then(|id| self.org.mediator(id))
-                    .map(|m| m.name.clone())
-                    .unwrap_or_else(|| case.status.en().to_lowercase());
+                let who = self.mediator_name(case.lead_mediator_id)?.unwrap_or_else(|| case.status.en().to_lowercase());
                 let taken = Error::Taken {
                     case_ref: case.reference.clone(),
                     lead: who,
@@ -160,7 +156,7 @@ impl Store {
         self.writable()?;
         let mut cases = Vec::with_capacity(new.len());
         for (i, n) in new.iter().enumerate() {
-            let errs = n.validate(&self.org, now);
+            let errs = n.validate(self.org()?, now);
             if let Some(e) = errs.first() {
                 let at = match new.len() > 1 {
                     true => msg!("record {}: ", "第 {} 条记录："; i + 1),
@@ -178,7 +174,7 @@ impl Store {
         {
             let mut stmt = tx.prepare_cached(insert_case_sql())?;
             for mut c in cases {
-                c.reference = next_ref(&tx, &self.org.city_code, tz.year_of(c.received_at))?;
+                c.reference = next_ref(&tx, &self.org()?.city_code, tz.year_of(c.received_at))?;
                 let id = insert_case(&mut stmt, &c)?;
                 audit(
                     &tx,
@@ -187,7 +183,7 @@ impl Store {
                     action,
                     Some(id),
                     &json!({
-                        "ref": c.reference, "committee": self.org.committee(c.committee_id).map(|k| k.code.as_str()),
+                        "ref": c.reference, "committee": self.org()?.committee(c.committee_id).map(|k| k.code.as_str()),
                         "tier": c.tier.code()
                     }),
                 )?;
@@ -203,9 +199,9 @@ impl Store {
         let route = self
             .policy
             .routing
-            .route(&self.org, n.source, &n.area, n.category, n.complexity, n.risk_level, n.risk_flags)
+            .route(self.org()?, n.source, &n.area, n.category, n.complexity, n.risk_level, n.risk_flags)
             .map_err(|e| Error::Invalid(msg!("cannot route the case: ", "无法分流该案件：").then(e.0)))?;
-        let area_id = self.org.area_by_code(&n.area).map(|a| a.id).unwrap_or_default();
+        let area_id = self.org()?.area_by_code(&n.area).map(|a| a.id).unwrap_or_default();
         Ok(n.clone().into_received(area_id, route, &self.policy.clocks))
     }
 
@@ -291,7 +287,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Case> {
         self.writable()?;
-        let mediator = self.org.mediator(mediator_id).cloned().ok_or_else(|| {
+        let mediator = self.mediator(mediator_id)?.ok_or_else(|| {
             Error::NotFound(msg!("no mediator with id {mediator_id}", "没有编号为 {mediator_id} 的调解员"))
         })?;
         let tx = self.begin()?;
@@ -336,7 +332,7 @@ impl Store {
             )));
         }
         tx.execute("UPDATE mediators SET last_assigned_at = ?1 WHERE id = ?2", params![ts(now), mediator_id])?;
-        let previous = case.lead_mediator_id.and_then(|id| self.org.mediator(id)).map(|m| m.name.clone());
+        let previous = self.mediator_name(case.lead_mediator_id)?;
         audit(
             &tx,
             now,
@@ -362,10 +358,10 @@ impl Store {
         let case = load_for_update(&tx, reference)?;
         self.check_expect(&tx, &case, expect)?;
         Self::require_open(&case, ("escalated", "升级"))?;
-        let area = self.org.area(case.area_id).map(|a| a.code.clone()).unwrap_or_default();
-        let from = self.org.committee(case.committee_id);
+        let area = self.org()?.area(case.area_id).map(|a| a.code.clone()).unwrap_or_default();
+        let from = self.org()?.committee(case.committee_id);
         let kind = from.map(|c| c.kind).unwrap_or(crate::domain::CommitteeKind::Geographic);
-        let route = route_up(&self.org, &area, case.tier, kind, case.complexity, case.joint)
+        let route = route_up(self.org()?, &area, case.tier, kind, case.complexity, case.joint)
             .map_err(|e| Error::Invalid(msg!("{}: ", "{}："; case.reference).then(e.0)))?;
         self.reroute(&tx, &case, route.tier, route.committee_id, now)?;
         if route.joint != case.joint {
@@ -380,7 +376,7 @@ impl Store {
             &json!({
                 "from_tier": case.tier.code(), "to_tier": route.tier.code(),
                 "from_committee": from.map(|c| c.code.as_str()),
-                "to_committee": self.org.committee(route.committee_id).map(|c| c.code.as_str()),
+                "to_committee": self.org()?.committee(route.committee_id).map(|c| c.code.as_str()),
                 "joint": route.joint, "reason": reason
             }),
         )?;
@@ -398,20 +394,20 @@ impl Store {
     ) -> Result<Case> {
         self.writable()?;
         let committee = self
-            .org
+            .org()?
             .committee_by_code(committee_code.trim())
             .cloned()
             .ok_or_else(|| Error::missing(crate::error::Thing::Committee, committee_code.trim()))?;
         let tier = self
-            .org
+            .org()?
             .committee_tier(&committee)
             .ok_or_else(|| Error::Db(msg!("committee {} has no area", "调委会 {} 没有所属地区"; committee.code)))?;
         let tx = self.begin()?;
         let case = load_for_update(&tx, reference)?;
         self.check_expect(&tx, &case, expect)?;
         Self::require_open(&case, ("transferred", "移交"))?;
-        let area = self.org.area(case.area_id).map(|a| a.code.clone()).unwrap_or_default();
-        if !self.org.covers(&committee, &area) {
+        let area = self.org()?.area(case.area_id).map(|a| a.code.clone()).unwrap_or_default();
+        if !self.org()?.covers(&committee, &area) {
             return Err(Error::Invalid(msg!(
                 "{} does not cover the case's area {area}; nothing was changed",
                 "{} 不负责该案件所在的地区 {area}；未作任何更改";
@@ -434,7 +430,7 @@ impl Store {
             "transfer",
             Some(case.id),
             &json!({
-                "from_committee": self.org.committee(case.committee_id).map(|c| c.code.as_str()),
+                "from_committee": self.org()?.committee(case.committee_id).map(|c| c.code.as_str()),
                 "to_committee": committee.code
             }),
         )?;

@@ -219,7 +219,7 @@ impl Store {
         }
         let (tx, case, to) = self.begin_event(reference, expect, Event::StartMediation)?;
         date_ok("date", session.at, case.received_at, ("the case was received", "收案"), now)?;
-        let lead = case.lead_mediator_id.and_then(|id| self.org.mediator(id)).map(|m| m.name.clone());
+        let lead = self.mediator_name(case.lead_mediator_id)?;
         let mut present: Vec<String> = session.mediators.iter().map(|m| m.trim().to_string()).collect();
         present.retain(|m| !m.is_empty());
         if present.is_empty() {

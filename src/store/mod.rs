@@ -44,11 +44,12 @@ pub use screening::{ScreeningRecord, ScreeningRow};
 /// How long a writer waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// An open duty-desk database with its organisation and policy loaded.
+/// An open duty-desk database with its policy loaded; the organisation is read when first asked
+/// for (a one-shot write such as `assign` needs one mediator, not the whole organisation).
 pub struct Store {
     conn: Connection,
     path: PathBuf,
-    org: Org,
+    org: std::cell::OnceCell<Org>,
     policy: Policy,
     actor: String,
     read_only: bool,
@@ -245,14 +246,19 @@ impl Store {
             }
             schema::migrate(&mut conn)?;
         }
-        let org = org::load_org(&conn)?;
         let policy = org::load_policy(&conn)?;
+        let org = std::cell::OnceCell::new();
         Ok(Store { conn, path: path.to_path_buf(), org, policy, actor: os_login(), read_only })
     }
 
-    /// The organisation as loaded at open (or last [`Store::reload_org`]).
-    pub fn org(&self) -> &Org {
-        &self.org
+    /// The organisation, read the first time it is asked for (or at the last
+    /// [`Store::reload_org`]).
+    pub fn org(&self) -> Result<&Org> {
+        if let Some(org) = self.org.get() {
+            return Ok(org);
+        }
+        let org = org::load_org(&self.conn)?;
+        Ok(self.org.get_or_init(|| org))
     }
 
     /// The office policy (routing rules and clocks) stored in the database.
@@ -276,13 +282,13 @@ impl Store {
     }
 
     /// True once an organisation has been loaded into the database.
-    pub fn is_initialised(&self) -> bool {
-        !self.org.areas.is_empty()
+    pub fn is_initialised(&self) -> Result<bool> {
+        Ok(!self.org()?.areas.is_empty())
     }
 
     /// Re-reads the organisation (mediators go on and off duty).
     pub fn reload_org(&mut self) -> Result<()> {
-        self.org = org::load_org(&self.conn)?;
+        self.org = std::cell::OnceCell::from(org::load_org(&self.conn)?);
         Ok(())
     }
 

@@ -58,24 +58,47 @@ pub fn load_org(conn: &Connection) -> Result<Org> {
         }
     }
     let mut mediators = Vec::new();
-    let mut stmt =
-        conn.prepare("SELECT id, name, phone, grid_worker, specialties, capacity, on_duty FROM mediators ORDER BY id")?;
+    let mut stmt = conn.prepare(&format!("{MEDIATOR_SELECT} ORDER BY id"))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let specialties: String = r.get(4)?;
-        mediators.push(Mediator {
-            id,
-            name: r.get(1)?,
-            phone: r.get(2)?,
-            grid_worker: r.get(3)?,
-            specialties: specialties.split(',').filter_map(|s| s.parse().ok()).collect(),
-            capacity: r.get(5)?,
-            on_duty: r.get(6)?,
-            committees: membership.remove(&id).unwrap_or_default(),
-        });
+        let mut m = mediator_from_row(r)?;
+        m.committees = membership.remove(&m.id).unwrap_or_default();
+        mediators.push(m);
     }
     Ok(Org { city_code: city_code.unwrap_or_default(), areas, committees, mediators })
+}
+
+/// A mediator's row (its committees come from `mediator_committees`).
+const MEDIATOR_SELECT: &str = "SELECT id, name, phone, grid_worker, specialties, capacity, on_duty FROM mediators";
+
+/// A mediator from a [`MEDIATOR_SELECT`] row, without its committees.
+fn mediator_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Mediator> {
+    let specialties: String = r.get(4)?;
+    Ok(Mediator {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        phone: r.get(2)?,
+        grid_worker: r.get(3)?,
+        specialties: specialties.split(',').filter_map(|s| s.parse().ok()).collect(),
+        capacity: r.get(5)?,
+        on_duty: r.get(6)?,
+        committees: Vec::new(),
+    })
+}
+
+/// One mediator by id, with the codes of their committees (in the order [`load_org`] gives).
+fn load_mediator(conn: &Connection, id: i64) -> Result<Option<Mediator>> {
+    let Some(mut m) =
+        conn.query_row(&format!("{MEDIATOR_SELECT} WHERE id = ?1"), [id], mediator_from_row).optional()?
+    else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare(
+        "SELECT k.code FROM mediator_committees mc JOIN committees k ON k.id = mc.committee_id \
+         WHERE mc.mediator_id = ?1 ORDER BY mc.committee_id",
+    )?;
+    m.committees = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(Some(m))
 }
 
 /// Reads the policy stored at init (defaults when none was stored).
@@ -92,7 +115,7 @@ impl Store {
     /// Loads an organisation and policy into an empty database, in one transaction.
     pub fn init_org(&mut self, org: &Org, policy: &Policy, now: DateTime<Utc>) -> Result<()> {
         self.writable()?;
-        if self.is_initialised() {
+        if self.is_initialised()? {
             return Err(Error::Invalid(crate::msg!(
                 "{} already holds an organisation; nothing was changed",
                 "{} 已有组织数据；未作任何更改";
@@ -163,22 +186,39 @@ impl Store {
             }),
         )?;
         tx.commit()?;
-        self.org = load_org(&self.conn)?;
+        self.org = std::cell::OnceCell::from(load_org(&self.conn)?);
         self.policy = load_policy(&self.conn)?;
         Ok(())
     }
 
+    /// One mediator by id: from the organisation when it has been read, else from its rows
+    /// alone (a one-shot write needs one mediator, not the whole organisation).
+    pub fn mediator(&self, id: i64) -> Result<Option<Mediator>> {
+        match self.org.get() {
+            Some(org) => Ok(org.mediator(id).cloned()),
+            None => load_mediator(&self.conn, id),
+        }
+    }
+
+    /// The name of the mediator `id` names, if any.
+    pub fn mediator_name(&self, id: Option<i64>) -> Result<Option<String>> {
+        Ok(match id {
+            Some(id) => self.mediator(id)?.map(|m| m.name),
+            None => None,
+        })
+    }
+
     /// Finds a mediator by id (digits) or exact name; an ambiguous name is refused.
-    pub fn find_mediator(&self, key: &str) -> Result<&Mediator> {
+    pub fn find_mediator(&self, key: &str) -> Result<Mediator> {
         let key = key.trim();
         if let Ok(id) = key.parse::<i64>() {
-            if let Some(m) = self.org.mediator(id) {
+            if let Some(m) = self.mediator(id)? {
                 return Ok(m);
             }
         }
-        let found: Vec<&Mediator> = self.org.mediators.iter().filter(|m| m.name == key).collect();
+        let found: Vec<&Mediator> = self.org()?.mediators.iter().filter(|m| m.name == key).collect();
         match found.as_slice() {
-            [m] => Ok(m),
+            [m] => Ok((*m).clone()),
             [] => Err(Error::missing(crate::error::Thing::MediatorIdOrName, key)),
             many => {
                 let (n, ids) = (many.len(), many.iter().map(|m| m.id.to_string()).collect::<Vec<_>>());
@@ -212,5 +252,60 @@ impl Store {
         )?;
         tx.commit()?;
         self.reload_org()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::testing::{small_org, TestResult};
+
+    /// One mediator read alone is the mediator the whole organisation holds, committees in the
+    /// same order; and finding one by id and assigning to them reads no more than that.
+    #[test]
+    fn one_mediator_read_alone_is_the_organisations_and_an_assignment_reads_no_more() -> TestResult {
+        let dir = tempfile::TempDir::new()?;
+        let path = dir.path().join("org.db");
+        let now = Utc::now();
+        let mut store = Store::create(&path)?;
+        let mut fixture = small_org();
+        // One mediator on two committees, listed out of id order.
+        let other =
+            fixture.committees.iter().map(|c| c.code.clone()).find(|c| !fixture.mediators[0].committees.contains(c));
+        fixture.mediators[0].committees.insert(0, other.ok_or("the fixture has two committees")?);
+        store.init_org(&fixture, &Policy::default(), now)?;
+        let org = load_org(&store.conn)?;
+        assert!(org.mediators.iter().any(|m| m.committees.len() > 1), "the fixture has a mediator on two committees");
+        for m in &org.mediators {
+            assert_eq!(load_mediator(&store.conn, m.id)?.as_ref(), Some(m));
+        }
+        assert_eq!(load_mediator(&store.conn, 999_999)?, None);
+        drop(store);
+
+        use crate::domain::{Category, Complexity, NewCase, Party, RiskFlags, RiskLevel, Source, Tier};
+        let village = org.areas.iter().find(|a| a.level == Tier::Village).map(|a| a.code.clone()).unwrap_or_default();
+        let party = |name: &str| Party { name: name.into(), phone: "13812345678".into(), id_no: String::new() };
+        let new = NewCase {
+            received_at: now,
+            source: Source::WalkIn,
+            category: Category::Neighbour,
+            applicant: party("张三"),
+            respondent: party("李四"),
+            summary: "楼上漏水".into(),
+            amount_fen: 0,
+            area: village,
+            complexity: Complexity::Simple,
+            risk_flags: RiskFlags::default(),
+            risk_level: RiskLevel::None,
+            partners: Vec::new(),
+        };
+        let case = Store::open(&path, false)?.add_case(&new, now)?;
+        let mut store = Store::open(&path, false)?;
+        let first = &org.mediators[0];
+        let found = store.find_mediator(&first.id.to_string())?;
+        store.assign(&case.reference, found.id, super::super::Expect::Latest, true, now)?;
+        assert_eq!(&found, first);
+        assert!(store.org.get().is_none(), "assigning by id read the whole organisation");
+        Ok(())
     }
 }

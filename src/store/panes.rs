@@ -344,7 +344,8 @@ impl Store {
     ) -> Result<IncomingPage> {
         let mut f = CaseFilter { unassigned: true, status: None, ..filter.clone() };
         if f.text_hits.is_none() {
-            f.text_hits = f.text.as_deref().map(|t| super::TextHits::find(&self.org, t));
+            let org = self.org()?;
+            f.text_hits = f.text.as_deref().map(|t| super::TextHits::find(org, t));
         }
         let (clause, params) = f.to_sql(now);
         let total = self.count_cases(&f, now)?;
@@ -416,7 +417,7 @@ impl Store {
     pub fn workload(&self, committee: Option<&str>, now: DateTime<Utc>) -> Result<Vec<WorkloadRow>> {
         let loads = self.mediator_loads(now)?;
         Ok(self
-            .org
+            .org()?
             .mediators
             .iter()
             .filter(|m| committee.is_none_or(|c| m.committees.iter().any(|mc| mc == c)))
@@ -439,10 +440,10 @@ impl Store {
     /// Ranked assignment candidates for a case.
     pub fn suggestions(&self, case: &Case, now: DateTime<Utc>) -> Result<Vec<Suggestion>> {
         let loads = self.mediator_loads(now)?;
-        let committee = self.org.committee(case.committee_id).map(|c| c.code.clone()).unwrap_or_default();
-        let area = self.org.area(case.area_id).map(|a| a.code.clone()).unwrap_or_default();
+        let committee = self.org()?.committee(case.committee_id).map(|c| c.code.clone()).unwrap_or_default();
+        let area = self.org()?.area(case.area_id).map(|a| a.code.clone()).unwrap_or_default();
         Ok(suggest(
-            &self.org,
+            self.org()?,
             &loads,
             SuggestFor { committee: &committee, area: &area, category: case.category, complexity: case.complexity },
         ))

@@ -131,7 +131,7 @@ impl Store {
         self.read_consistent(|st| {
             let mut cells = HashMap::new();
             let report = st.report_with(period, &[Dimension::Category], Some(&mut cells), exact)?;
-            let areas = st.area_tree(cells);
+            let areas = st.area_tree(cells)?;
             let tz = st.policy().office.time_zone;
             let mut trend = Vec::new();
             for m in trend_months(period) {
@@ -181,9 +181,9 @@ impl Store {
     }
 
     /// The area tree from (village, committee) cells: district → town/street → committee.
-    fn area_tree(&self, cells: HashMap<(i64, i64), Figures>) -> Vec<AreaNode> {
-        let org = self.org();
-        let keys = self.area_keys();
+    fn area_tree(&self, cells: HashMap<(i64, i64), Figures>) -> Result<Vec<AreaNode>> {
+        let org = self.org()?;
+        let keys = self.area_keys()?;
         let area = |id: i64| match org.area(id) {
             Some(a) => {
                 Label { sort: a.code.clone(), key: a.code.clone(), zh: a.name_zh.clone(), en: a.name_en.clone() }
@@ -196,7 +196,7 @@ impl Store {
             }
             None => Label { sort: format!("~{id}"), key: id.to_string(), zh: "?".into(), en: "?".into() },
         };
-        AreaNode::tree(
+        Ok(AreaNode::tree(
             cells
                 .into_iter()
                 .map(|((village, c), f)| {
@@ -204,7 +204,7 @@ impl Store {
                     (vec![area(district), area(town), committee(c)], f)
                 })
                 .collect(),
-        )
+        ))
     }
 
     /// The report, also adding each mediated case's figures to `cells` by (area, committee).
@@ -235,7 +235,7 @@ impl Store {
             over_clock: 0,
             cells,
             by,
-            area_keys: self.area_keys(),
+            area_keys: self.area_keys()?,
         };
         for &(a, b) in &cover.raw {
             self.tally_cases(a, b, e, &mut acc)?;
@@ -244,7 +244,7 @@ impl Store {
         let Acc { tally, rows, over_clock, .. } = acc;
         let mut r = tally.into_report(r);
         r.over_clock = over_clock;
-        r.breakdowns = by.iter().zip(rows).map(|(&dim, acc)| self.breakdown(dim, acc)).collect();
+        r.breakdowns = by.iter().zip(rows).map(|(&dim, acc)| self.breakdown(dim, acc)).collect::<Result<_>>()?;
 
         r.escalations = self.conn.query_row(
             "SELECT count(*) FROM audit WHERE action = 'escalate' AND at >= ?1 AND at < ?2",
@@ -556,25 +556,26 @@ impl Store {
         let done: HashSet<(i64, String)> =
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
         let (due, on_time) =
-            screening_duties(self.org(), &self.policy().screening, period, |c, p| done.contains(&(c, p.to_string())));
+            screening_duties(self.org()?, &self.policy().screening, period, |c, p| done.contains(&(c, p.to_string())));
         Ok((Some(opened), Some(closed), (due > 0).then_some(on_time)))
     }
 
     /// Village area id → (town id, district id), from the organisation.
-    fn area_keys(&self) -> HashMap<i64, (i64, i64)> {
-        let org = self.org();
-        org.areas
+    fn area_keys(&self) -> Result<HashMap<i64, (i64, i64)>> {
+        let org = self.org()?;
+        Ok(org
+            .areas
             .iter()
             .map(|a| {
                 let at = |level| org.ancestor_at(&a.code, level).map_or(a.id, |x| x.id);
                 (a.id, (at(Tier::Town), at(Tier::District)))
             })
-            .collect()
+            .collect())
     }
 
     /// The rows of one breakdown with their names, in code order.
-    fn breakdown(&self, by: Dimension, acc: HashMap<i64, Figures>) -> Breakdown {
-        let org = self.org();
+    fn breakdown(&self, by: Dimension, acc: HashMap<i64, Figures>) -> Result<Breakdown> {
+        let org = self.org()?;
         let names = |id: i64| -> Names {
             let s = |x: &str| x.to_string();
             match by {
@@ -605,6 +606,6 @@ impl Store {
             let (sort, key, name_zh, name_en) = names(id);
             sorted.insert(sort, Row { key, name_zh, name_en, figures });
         }
-        Breakdown { by, rows: sorted.into_values().collect() }
+        Ok(Breakdown { by, rows: sorted.into_values().collect() })
     }
 }

@@ -79,7 +79,7 @@ impl Store {
         let done: HashSet<(i64, String)> =
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
         let today = self.policy.office.time_zone.date_of(now);
-        Ok(duties(&self.org, &self.policy.screening, today, |c, p| done.contains(&(c, p.to_string()))))
+        Ok(duties(self.org()?, &self.policy.screening, today, |c, p| done.contains(&(c, p.to_string()))))
     }
 
     /// Records a screening and, in the same transaction, one case of source `screening` per
@@ -93,11 +93,11 @@ impl Store {
     ) -> Result<ScreeningRow> {
         self.writable()?;
         let committee = self
-            .org
+            .org()?
             .committee_by_code(rec.committee.trim())
             .ok_or_else(|| Error::missing(crate::error::Thing::Committee, rec.committee.trim()))?
             .clone();
-        let tier = self.org.committee_tier(&committee).unwrap_or(Tier::Village);
+        let tier = self.org()?.committee_tier(&committee).unwrap_or(Tier::Village);
         let period = period_for(&self.policy.screening, tier, rec.day).ok_or_else(|| {
             let (en, zh) = (tier.en(), tier.zh());
             Error::Invalid(crate::msg!(
@@ -123,7 +123,7 @@ impl Store {
         let mut cases = Vec::with_capacity(findings.len());
         for (i, n) in findings.iter().enumerate() {
             let n = NewCase { source: Source::Screening, ..n.clone() };
-            if let Some(e) = n.validate(&self.org, now).first() {
+            if let Some(e) = n.validate(self.org()?, now).first() {
                 let e = crate::error::Msg::from(e);
                 let (n, en, zh) = (i + 1, e.get(crate::domain::Lang::En), e.get(crate::domain::Lang::Zh));
                 return Err(Error::Invalid(crate::msg!(
@@ -153,7 +153,7 @@ impl Store {
         {
             let mut stmt = tx.prepare_cached(insert_case_sql())?;
             for mut c in cases {
-                c.reference = next_ref(&tx, &self.org.city_code, tz.year_of(c.received_at))?;
+                c.reference = next_ref(&tx, &self.org()?.city_code, tz.year_of(c.received_at))?;
                 let id = insert_case(&mut stmt, &c)?;
                 tx.execute("INSERT INTO screening_cases (screening_id, case_id) VALUES (?1, ?2)", params![sid, id])?;
                 audit(
@@ -192,10 +192,10 @@ impl Store {
             )?;
             for r in recs {
                 let c = self
-                    .org
+                    .org()?
                     .committee_by_code(&r.committee)
                     .ok_or_else(|| Error::missing(crate::error::Thing::Committee, r.committee.as_str()))?;
-                let tier = self.org.committee_tier(c).unwrap_or(Tier::Village);
+                let tier = self.org()?.committee_tier(c).unwrap_or(Tier::Village);
                 let period = period_for(&self.policy.screening, tier, r.day).ok_or_else(|| {
                     Error::Invalid(crate::msg!("{} has no screening duty", "{} 没有排查任务"; r.committee))
                 })?;
@@ -223,15 +223,16 @@ impl Store {
              WHERE x.screening_id = s.id) FROM screenings s {filter} ORDER BY s.screened_on DESC, s.id DESC"
         );
         let mut stmt = self.conn.prepare(&sql)?;
+        let org = self.org()?;
         let rows = stmt.query_map([arg], |r| {
             let committee_id: i64 = r.get(1)?;
-            let c = self.org.committee(committee_id);
+            let c = org.committee(committee_id);
             let day: String = r.get(3)?;
             let refs: Option<String> = r.get(9)?;
             Ok(ScreeningRow {
                 id: r.get(0)?,
                 committee: c.map(|c| c.code.clone()).unwrap_or_default(),
-                tier: c.and_then(|c| self.org.committee_tier(c)).unwrap_or(Tier::Village),
+                tier: c.and_then(|c| org.committee_tier(c)).unwrap_or(Tier::Village),
                 period: r.get(2)?,
                 date: day.parse().unwrap_or_default(),
                 screened_by: r.get(4)?,
@@ -257,7 +258,7 @@ impl Store {
         match committee {
             Some(code) => {
                 let c = self
-                    .org
+                    .org()?
                     .committee_by_code(code.trim())
                     .ok_or_else(|| Error::missing(crate::error::Thing::Committee, code.trim()))?;
                 self.screening_rows("WHERE s.committee_id = ?1", c.id.into())

@@ -411,9 +411,9 @@ impl Store {
                 let mut stmt = tx.prepare_cached(insert_case_sql())?;
                 for (_, year, row) in &rows {
                     let mut values = decode(row)?;
-                    let reference = next_ref(&tx, &self.org.city_code, *year)?;
+                    let reference = next_ref(&tx, &self.org()?.city_code, *year)?;
                     let committee = match values.get(committee_at) {
-                        Some(Value::Integer(c)) => self.org.committee(*c).map(|k| k.code.clone()),
+                        Some(Value::Integer(c)) => self.org()?.committee(*c).map(|k| k.code.clone()),
                         _ => None,
                     };
                     let tier = match values.get(tier_at) {

@@ -79,7 +79,7 @@ impl Live {
             })
         })?;
         store.reload_org()?;
-        live.org = Arc::new(store.org().clone());
+        live.org = Arc::new(store.org()?.clone());
         Ok(live)
     }
 
@@ -144,7 +144,7 @@ impl Live {
             Some(patch) => {
                 if patch.org {
                     store.reload_org()?;
-                    let fresh = store.org().clone();
+                    let fresh = store.org()?.clone();
                     if *self.org != fresh {
                         self.org = Arc::new(fresh);
                     }

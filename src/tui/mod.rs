@@ -75,7 +75,7 @@ pub fn run(opts: DeskOptions) -> Result<()> {
     let theme = Theme::choose(opts.theme.as_deref())?;
     let keymap = load_keymap(keymap_path().as_deref())?;
     let store = Store::open(&opts.db, opts.read_only)?;
-    if !store.is_initialised() {
+    if !store.is_initialised()? {
         let db = opts.db.display();
         return Err(Error::Invalid(crate::msg!(
             "{db} holds no organisation; run `duty-desk init` first",

@@ -327,7 +327,7 @@ impl Worker {
                         Err(e) => return Err(partial(&done, e)),
                     }
                 }
-                let name = s.org().mediator(mediator_id).map(|m| m.name.clone()).unwrap_or_default();
+                let name = s.org()?.mediator(mediator_id).map(|m| m.name.clone()).unwrap_or_default();
                 Reply::Done(format!("{} → {name}", done.join(", ")))
             }
             Request::AutoAssign { cases } => {
@@ -377,7 +377,7 @@ impl Worker {
             }
             Request::Duty { mediator_id, on_duty } => {
                 s.set_on_duty(mediator_id, on_duty, now)?;
-                let name = s.org().mediator(mediator_id).map(|m| m.name.clone()).unwrap_or_default();
+                let name = s.org()?.mediator(mediator_id).map(|m| m.name.clone()).unwrap_or_default();
                 Reply::Done(format!("{name} → {}", if on_duty { "on duty" } else { "off duty" }))
             }
             Request::Resolve { reference, write } => {

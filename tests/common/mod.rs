@@ -134,7 +134,7 @@ pub fn village_dispute(
     received_at: chrono::DateTime<chrono::Utc>,
 ) -> duty_desk::domain::NewCase {
     use duty_desk::domain::{Category, Complexity, NewCase, Party, RiskFlags, RiskLevel, Source, Tier};
-    let village = store.org().areas.iter().find(|a| a.level == Tier::Village).map(|a| a.code.clone());
+    let village = store.org().unwrap().areas.iter().find(|a| a.level == Tier::Village).map(|a| a.code.clone());
     NewCase {
         received_at,
         source: Source::WalkIn,

@@ -37,7 +37,7 @@ pub struct Desk {
 }
 
 fn villages(store: &Store) -> Vec<String> {
-    store.org().areas.iter().filter(|a| a.level == Tier::Village).map(|a| a.code.clone()).collect()
+    store.org().unwrap().areas.iter().filter(|a| a.level == Tier::Village).map(|a| a.code.clone()).collect()
 }
 
 fn new_case(
@@ -206,7 +206,7 @@ pub fn state(desk: &Desk, lang: duty_desk::domain::Lang, size: (u16, u16)) -> St
     );
     s.tz = desk.store.policy().office.time_zone;
     update(&mut s, Action::Resize(size.0, size.1));
-    let snap = Snapshot::read(&desk.store, &s.query, Arc::new(desk.store.org().clone()), now()).unwrap();
+    let snap = Snapshot::read(&desk.store, &s.query, Arc::new(desk.store.org().unwrap().clone()), now()).unwrap();
     update(&mut s, Action::Snapshot(Box::new(snap)));
     s
 }
