@@ -283,7 +283,7 @@ impl Store {
 
     /// True once an organisation has been loaded into the database.
     pub fn is_initialised(&self) -> Result<bool> {
-        Ok(!self.org()?.areas.is_empty())
+        Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM areas)", [], |r| r.get(0))?)
     }
 
     /// Re-reads the organisation (mediators go on and off duty).

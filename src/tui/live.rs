@@ -210,8 +210,6 @@ impl Live {
     }
 }
 
-/// Incoming again, re-reading only the rows that changed or are new on the page: the count
-/// and the page's ids come from the index, rows still shown and unchanged are kept.
 /// What a desk holds when it patches Incoming: the page shown, the cases just changed, and the
 /// open cases (as of the feed, the changed ones already re-read).
 struct Held<'a> {
@@ -313,6 +311,8 @@ fn incoming_counts(s: &Store, q: &ViewQuery, queue: Option<&[OpenCase]>, now: Da
     Ok((s.count_of(&count)?, s.count_cases(&late, now)?))
 }
 
+/// Incoming again, re-reading only the rows that changed or are new on the page: the count
+/// and the page's ids come from the index, rows still shown and unchanged are kept.
 fn patch_incoming(s: &Store, q: &ViewQuery, view: Held<'_>, now: DateTime<Utc>) -> Result<IncomingPage> {
     let (old, changed) = (view.page, view.changed);
     // A text search names labels and names from the organisation: read it whole.
