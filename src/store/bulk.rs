@@ -18,8 +18,10 @@
 //! The cases are generated (and counted) on a thread of their own while this one inserts them
 //! ([`insert`]: batches over a bounded channel, given back to be freed where they were made); the
 //! rows are bound borrowed from the cases, not copied, [`ROWS`] rows a statement (its own cost —
-//! cursors opened and closed, its program started and halted — shared by as many rows), each case
-//! with the id SQLite would give it (the largest so far plus one), so its follow-ups know it. SQLite's foreign key enforcement (a lookup
+//! cursors opened and closed, its program started and halted — shared by as many rows; `OR FAIL`
+//! and no explicit id, so SQLite keeps no statement journal for them), each case's follow-ups
+//! given the id SQLite gives the case (the largest so far plus one; checked after every
+//! statement). SQLite's foreign key enforcement (a lookup
 //! in each parent table per row) is off for the load and the same check made in Rust against the
 //! parents' ids ([`Parents`]); a failing check fails the load as SQLite's would.
 //!
@@ -41,7 +43,7 @@ use std::sync::mpsc;
 
 use rusqlite::{Connection, Transaction};
 
-use super::case_row::{bind_case_with_id, case_values_with_id, insert_cases_with_ids_sql};
+use super::case_row::{bind_case_at, case_values_per_row, insert_cases_many_sql};
 use super::sql::ts;
 use crate::domain::{Case, Followup};
 use crate::error::Result;
@@ -180,15 +182,16 @@ fn insert_batches(
 ) -> Result<(u64, BTreeMap<i64, i64>)> {
     let mut n = 0u64;
     let mut last_seq: BTreeMap<i64, i64> = BTreeMap::new();
-    // The ids SQLite would give the rows (the largest so far plus one), given in the statement,
-    // so a follow-up knows its case's id before the case's statement runs.
+    // The ids SQLite gives the rows (the largest so far plus one: nothing else writes inside the
+    // transaction), known before the case's statement runs so its follow-ups can name it; checked
+    // after every statement.
     let mut next_id: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM cases", [], |r| r.get(0))?;
-    let mut cases_many = tx.prepare(&insert_cases_with_ids_sql(ROWS))?;
-    let mut cases_one = tx.prepare(&insert_cases_with_ids_sql(1))?;
-    let per_case = case_values_with_id();
+    let mut cases_many = tx.prepare(&insert_cases_many_sql(ROWS))?;
+    let mut cases_one = tx.prepare(&insert_cases_many_sql(1))?;
+    let per_case = case_values_per_row();
     let visits_sql = |rows: usize| {
         format!(
-            "INSERT INTO followups (case_id, due, done_at, channel, outcome, note) VALUES {}",
+            "INSERT OR FAIL INTO followups (case_id, due, done_at, channel, outcome, note) VALUES {}",
             vec!["(?, ?, ?, ?, ?, ?)"; rows].join(", ")
         )
     };
@@ -208,15 +211,17 @@ fn insert_batches(
                 }
                 visits.extend(followups.iter().map(|f| (next_id, f)));
                 let first = if chunk.len() == ROWS { per_case * i + 1 } else { 1 };
-                bind_case_with_id(stmt, first, next_id, case)?;
+                bind_case_at(stmt, first, case)?;
                 if chunk.len() != ROWS {
                     stmt.raw_execute()?;
+                    expect_id(tx, next_id)?;
                 }
                 next_id += 1;
                 n += 1;
             }
             if chunk.len() == ROWS {
                 stmt.raw_execute()?;
+                expect_id(tx, next_id - 1)?;
             }
         }
         for chunk in visits.chunks(ROWS) {
@@ -242,6 +247,18 @@ fn insert_batches(
         let _ = give_back.send(batch);
     }
     Ok((n, last_seq))
+}
+
+/// That the last case inserted got the id `id` its follow-ups were given (SQLite's largest plus
+/// one), or an error: the load fails rather than attach visits to the wrong case.
+fn expect_id(tx: &Transaction<'_>, id: i64) -> Result<()> {
+    match tx.last_insert_rowid() {
+        got if got == id => Ok(()),
+        got => Err(crate::error::Error::Db(crate::msg!(
+            "the bulk load expected case id {id} and SQLite gave {got}; nothing was loaded",
+            "批量写入预期案件编号 {id}，SQLite 给出 {got}；未写入任何数据"
+        ))),
+    }
 }
 
 /// The foreign keys of the rows a bulk load writes, as the schema declares them: (table,

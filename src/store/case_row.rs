@@ -189,24 +189,27 @@ pub fn insert_case_sql() -> &'static str {
     })
 }
 
-/// The INSERT of `rows` whole case rows in one statement, each with its id given: the id, then
-/// every written column of [`CASE_ROW`], per row (a bulk load, [`bind_case_with_id`]).
-pub fn insert_cases_with_ids_sql(rows: usize) -> String {
+/// The INSERT of `rows` whole case rows in one statement: every written column of [`CASE_ROW`],
+/// per row (a bulk load, [`bind_case_at`]). `OR FAIL`, and no id given (SQLite gives the largest
+/// so far plus one): a failed constraint stops the statement without undoing its earlier rows,
+/// so SQLite keeps no statement journal (a copy of every page the statement changes) for it —
+/// an explicit id would bring one back (its integer check may abort) — and the load that fails
+/// rolls its whole transaction back.
+pub fn insert_cases_many_sql(rows: usize) -> String {
     let cols: Vec<&str> = CASE_ROW.iter().filter(|c| c.write.is_some()).map(|c| c.name).collect();
-    let row = format!("({})", vec!["?"; cols.len() + 1].join(", "));
-    format!("INSERT INTO cases (id, {}) VALUES {}", cols.join(", "), vec![row; rows].join(", "))
+    let row = format!("({})", vec!["?"; cols.len()].join(", "));
+    format!("INSERT OR FAIL INTO cases ({}) VALUES {}", cols.join(", "), vec![row; rows].join(", "))
 }
 
-/// How many values [`bind_case_with_id`] binds for a row.
-pub fn case_values_with_id() -> usize {
-    CASE_ROW.iter().filter(|c| c.write.is_some()).count() + 1
+/// How many values [`bind_case_at`] binds for a row.
+pub fn case_values_per_row() -> usize {
+    CASE_ROW.iter().filter(|c| c.write.is_some()).count()
 }
 
-/// Binds the row `c` with id `id` of [`insert_cases_with_ids_sql`] from parameter `first` on.
-pub fn bind_case_with_id(stmt: &mut rusqlite::Statement<'_>, first: usize, id: i64, c: &Case) -> rusqlite::Result<()> {
-    stmt.raw_bind_parameter(first, id)?;
+/// Binds the row `c` of [`insert_cases_many_sql`] from parameter `first` on.
+pub fn bind_case_at(stmt: &mut rusqlite::Statement<'_>, first: usize, c: &Case) -> rusqlite::Result<()> {
     for (i, write) in CASE_ROW.iter().filter_map(|col| col.write).enumerate() {
-        stmt.raw_bind_parameter(first + 1 + i, write(c))?;
+        stmt.raw_bind_parameter(first + i, write(c))?;
     }
     Ok(())
 }
