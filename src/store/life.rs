@@ -6,12 +6,12 @@
 //! event appended.
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, Transaction};
+use rusqlite::params;
 use serde_json::json;
 
 use super::commands::{audit, load_for_update, step, Expect};
 use super::sql::ts;
-use super::Store;
+use super::{Store, WriteTx};
 use crate::domain::lifecycle::{finishing_event, rule};
 use crate::domain::text::find_hostile;
 use crate::domain::{AgreementForm, Case, Event, ExtensionConsent, ReferralKind, Status, ToldRoute};
@@ -183,7 +183,7 @@ impl Store {
     /// case as it is now.
     fn commit_event(
         &self,
-        tx: Transaction<'_>,
+        tx: WriteTx<'_>,
         case: &Case,
         action: &str,
         detail: serde_json::Value,
@@ -196,7 +196,7 @@ impl Store {
 
     /// Opens the transaction, reads the case, checks the expected version and the event against
     /// the life-cycle table; returns the transaction, the case and the status it moves to.
-    fn begin_event(&self, reference: &str, expect: Expect, event: Event) -> Result<(Transaction<'_>, Case, Status)> {
+    fn begin_event(&self, reference: &str, expect: Expect, event: Event) -> Result<(WriteTx<'_>, Case, Status)> {
         self.writable()?;
         let tx = self.begin()?;
         let case = load_for_update(&tx, reference)?;

@@ -15,6 +15,7 @@ mod org;
 mod panes;
 mod report;
 mod report_blocks;
+mod report_fold;
 pub mod schema;
 mod screening;
 mod sql;
@@ -29,6 +30,11 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::domain::{Org, Policy};
 use crate::error::{Error, Result};
+
+/// Sums the statistics log into the counts inside the caller's transaction (what every write
+/// transaction of the store does before its commit), for a bench or test writing with plain SQL.
+#[doc(hidden)]
+pub use report_fold::fold as count_logged_rows;
 
 pub use aftercare::{closure_of, Board, Closure, ItemFilter};
 pub use cases::{CaseFilter, TextHits, CASE_PAGE_MAX};
@@ -381,13 +387,34 @@ fn create_shared_file(path: &Path) -> Result<()> {
 impl Store {
     /// Starts an IMMEDIATE transaction: the write lock is taken up front (waiting up to
     /// [`BUSY_TIMEOUT`]), so reads inside it see the state the write will change.
-    fn begin(&self) -> Result<rusqlite::Transaction<'_>> {
+    fn begin(&self) -> Result<WriteTx<'_>> {
         if wait::stopping() {
             return Err(Error::Db(crate::msg!(
                 "the program is ending; nothing was changed",
                 "程序正在退出；未作任何更改"
             )));
         }
-        Ok(rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?)
+        Ok(WriteTx(rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?))
+    }
+}
+
+/// A write transaction of the store ([`Store::begin`]). Its [`WriteTx::commit`] first counts the
+/// rows the statistics logs hold ([`report_fold::fold`]), so every write leaves the counts
+/// right in its own transaction; dropped uncommitted, it rolls back.
+pub(crate) struct WriteTx<'c>(rusqlite::Transaction<'c>);
+
+impl<'c> std::ops::Deref for WriteTx<'c> {
+    type Target = rusqlite::Transaction<'c>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl WriteTx<'_> {
+    /// Counts what the transaction logged, then commits.
+    pub(crate) fn commit(self) -> Result<()> {
+        report_fold::fold(&self.0)?;
+        self.0.commit()?;
+        Ok(())
     }
 }

@@ -114,9 +114,17 @@ impl Store {
     #[doc(hidden)]
     pub fn rebuild_statistics_counts(&self) -> Result<()> {
         let tx = self.begin()?;
-        tx.execute_batch(&format!("DELETE FROM stats_blocks;\n{}", report_blocks::fill_sql()))?;
+        tx.execute_batch(&report_blocks::refill_sql())?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Counts the rows written outside duty-desk that wait to be counted (what the next commit
+    /// of any duty-desk write does anyway), in a transaction of its own.
+    #[doc(hidden)]
+    pub fn count_pending_rows(&self) -> Result<()> {
+        self.writable()?;
+        self.begin()?.commit()
     }
 
     /// What the desk's Statistics screen shows for `period` (one consistent read): the report
@@ -129,6 +137,7 @@ impl Store {
 
     fn overview_with(&self, period: Period, exact: bool) -> Result<Overview> {
         self.read_consistent(|st| {
+            let exact = exact || st.counts_pending()?;
             let mut cells = HashMap::new();
             let report = st.report_with(period, &[Dimension::Category], Some(&mut cells), exact)?;
             let areas = st.area_tree(cells)?;
@@ -217,6 +226,7 @@ impl Store {
         cells: Option<&mut HashMap<(i64, i64), Figures>>,
         exact: bool,
     ) -> Result<Report> {
+        let exact = exact || self.counts_pending()?;
         let tz = self.policy().office.time_zone;
         let (start, end) = period.utc_range(tz);
         let (s, e) = (ts(start), ts(end));
@@ -259,6 +269,13 @@ impl Store {
         r.rectifications_closed = closed;
         r.screenings_on_time = screened;
         Ok(r)
+    }
+
+    /// Whether rows written outside duty-desk wait to be counted ([`super::report_fold::fold`] counts
+    /// them at the next commit of a duty-desk write): until then the figures are read from the
+    /// cases, exact but slower.
+    fn counts_pending(&self) -> Result<bool> {
+        Ok(self.conn.prepare_cached(&report_blocks::pending_sql())?.query_row([], |r| r.get(0))?)
     }
 
     /// Cases received in `[s, e)`: whole days from the counts, partial days from the index.

@@ -2,15 +2,20 @@
 //! per block of whole UTC days (1, 8 and 64 days long) and per breakdown key, the counts the
 //! report sums — finished cases (by area × committee, by category × source × tier, by lead
 //! mediator), received cases, and the assignment waits (by hour and by minute, for an exact
-//! median). Triggers on `cases` keep it in the same transaction as every write (insert, update,
-//! delete: the old row's contribution subtracted, the new one's added), so every writer — CLI,
-//! desk, import, generator — keeps it right without knowing it exists.
+//! median). Every write keeps it right in its own transaction, the old row's contribution
+//! subtracted and the new one's added: small triggers on `cases` and `followups` log the rows
+//! ([`pending_schema`]) and each commit of the store sums the log (`report_fold`), so every
+//! writer — CLI, desk, import, generator — keeps it right without knowing it exists. What a row
+//! contributes is written here once, as SQL ([`contributions`]): the migrations' fills, the
+//! rebuild, and the fold of a value of an unexpected type run it; `report_fold` and the
+//! generator's `bulk::Counts` are its Rust twins, each compared with it by tests. (Until issue
+//! 13 the triggers themselves ran it, 17 KB of SQL every process parsed at open.)
 //!
 //! A period's UTC range `[s, e)` is cut by [`cover`] into at most two partial days at its ends
 //! (read from the cases through the covering indexes, exactly as before) and whole UTC days in
 //! between (read as a handful of blocks), so any office time zone's day boundary stays exact.
-//! Follow-up visits are counted the same way (done by day done, due by day due, triggers on
-//! `followups`, a later migration: [`visit_schema`]).
+//! Follow-up visits are counted the same way (done by day done, due by day due, a later
+//! migration: [`visit_schema`]).
 //!
 //! What day counts cannot say — "performed by the period's end", which needs a second date — is
 //! corrected from the few agreements finished inside the blocks and performed after the period's
@@ -224,7 +229,7 @@ const FINISHED_COLUMNS: [&str; 13] = [
 ];
 
 /// The groups of counts: trigger name, table, dims, the columns they read, the date they go by.
-type Group = (&'static str, &'static str, &'static [Dim], &'static [&'static str], &'static str);
+pub type Group = (&'static str, &'static str, &'static [Dim], &'static [&'static str], &'static str);
 const GROUPS: [Group; 3] = [
     ("finished", "cases", &[Dim::Place, Dim::Kind, Dim::Mediator], &FINISHED_COLUMNS, "finished_at"),
     ("received", "cases", &[Dim::Received], &["received_at"], "received_at"),
@@ -302,29 +307,120 @@ fn triggers(groups: &[Group]) -> String {
     sql
 }
 
-/// Sums the counts of the rows already there into `stats_blocks` (empty).
-pub fn fill_sql() -> String {
-    fill(&GROUPS) + &fill(&VISIT_GROUPS)
+/// Empties the counts and the rows waiting to be counted, and sums the counts of the rows
+/// there again from scratch.
+pub fn refill_sql() -> String {
+    let mut sql = String::from("DELETE FROM stats_blocks;\n");
+    for (_, pending, _, _) in LOGS {
+        sql.push_str(&format!("DELETE FROM {pending};\n"));
+    }
+    sql + &fill(&GROUPS) + &fill(&VISIT_GROUPS)
 }
 
 fn fill(groups: &[Group]) -> String {
-    sum_rows(groups, |table| table.to_string(), "")
+    groups.iter().map(|g| sum_rows(g, g.1, "1", "", "")).collect()
 }
 
-/// Adds the counts of the rows `source(table)` reads (a table, or a subquery over one) to
-/// `stats_blocks`; `conflict` is "" for an empty table or [`ADD_ON_CONFLICT`].
-fn sum_rows(groups: &[Group], source: impl Fn(&str) -> String, conflict: &str) -> String {
+/// Adds the counts of the rows of `source` (a table), each times `sign` (`1`, or the column
+/// `c.sign`), to `stats_blocks`, one group's dimensions; `conflict` is "" for an empty table or
+/// [`ADD_ON_CONFLICT`], `having` a condition on the sums (or "").
+fn sum_rows(&(_, _, dims, _, _): &Group, source: &str, sign: &str, conflict: &str, having: &str) -> String {
+    format!(
+        "INSERT INTO stats_blocks ({COLUMNS}) SELECT dim, span, block, k1, k2, k3, {SUMS} FROM (\
+         SELECT 0 AS dim, 0 AS span, 0 AS block, 0 AS k1, 0 AS k2, 0 AS k3, 0 AS n, 0 AS mediated, 0 AS successful, \
+         0 AS amount_fen, 0 AS oral, 0 AS performed, 0 AS judicial, 0 AS withdrawn, 0 AS over_clock WHERE 0 \
+         UNION ALL {}) WHERE true GROUP BY dim, span, block, k1, k2, k3 {having}{conflict};\n",
+        contributions("c", sign, Some(source), dims, &SPANS)
+    )
+}
+
+/// The rows waiting to be counted (issue 13: an `assign` under 10 ms): a table, the table it
+/// logs, the columns the counts read of it, and its groups of counts.
+pub type Log = (&'static str, &'static str, &'static [&'static str], &'static [Group]);
+
+/// Every column of `cases` a group of counts reads.
+pub const CASE_LOG_COLUMNS: [&str; 15] = [
+    "finished_at",
+    "status",
+    "category",
+    "source",
+    "tier",
+    "area_id",
+    "committee_id",
+    "lead_mediator_id",
+    "amount_fen",
+    "agreement",
+    "performed_at",
+    "judicial_confirmation",
+    "mediation_due",
+    "received_at",
+    "assigned_at",
+];
+
+/// The two logs: the cases' rows and the follow-up visits' rows.
+pub const LOGS: [Log; 2] = [
+    ("cases", "stats_pending_cases", &CASE_LOG_COLUMNS, &GROUPS),
+    ("followups", "stats_pending_visits", &["due", "done_at"], &VISIT_GROUPS),
+];
+
+/// The migration from counts kept by triggers to counts kept at each commit (issue 13).
+///
+/// The triggers that computed every row's contributions (17 KB of SQL that every process
+/// parsed when it opened the file — half of an `assign`'s instructions — and that every
+/// statement writing a case compiled) give way to triggers that only log the row: each insert
+/// or delete, and each update of a column a count reads, adds the old row (sign −1) and the new
+/// one (sign +1) to `stats_pending_cases` or `stats_pending_visits`; `report_fold::fold` sums
+/// them into `stats_blocks` in the same transaction, just before the commit. The logging
+/// triggers log every writer's rows: a write from outside duty-desk is counted at the next
+/// commit of one, and until then the report reads its figures from the cases ([`pending_sql`]).
+pub fn pending_schema() -> String {
     let mut sql = String::new();
-    for (_, table, dims, _, _) in groups.iter().copied() {
+    for (name, ..) in GROUPS.iter().chain(VISIT_GROUPS.iter()) {
+        for event in ["insert", "delete", "update"] {
+            sql.push_str(&format!("DROP TRIGGER IF EXISTS stats_{name}_{event};\n"));
+        }
+    }
+    sql.push_str(&format!("DROP TRIGGER IF EXISTS {ADD_VIEW}_upsert;\nDROP VIEW IF EXISTS {ADD_VIEW};\n"));
+    for (table, pending, columns, _) in LOGS {
+        let row = |r: &str, sign: &str| {
+            let values: Vec<String> = columns.iter().map(|c| format!("{r}.{c}")).collect();
+            format!("({sign}, {})", values.join(", "))
+        };
+        let changed: Vec<String> = columns.iter().map(|c| format!("OLD.{c} IS NOT NEW.{c}")).collect();
         sql.push_str(&format!(
-            "INSERT INTO stats_blocks ({COLUMNS}) SELECT dim, span, block, k1, k2, k3, {SUMS} FROM (\
-             SELECT 0 AS dim, 0 AS span, 0 AS block, 0 AS k1, 0 AS k2, 0 AS k3, 0 AS n, 0 AS mediated, 0 AS successful, \
-             0 AS amount_fen, 0 AS oral, 0 AS performed, 0 AS judicial, 0 AS withdrawn, 0 AS over_clock WHERE 0 \
-             UNION ALL {}) WHERE true GROUP BY dim, span, block, k1, k2, k3 {conflict};\n",
-            contributions("c", "1", Some(&source(table)), dims, &SPANS)
+            "CREATE TABLE {pending} (sign INTEGER NOT NULL, {});\n\
+             CREATE TRIGGER {pending}_insert AFTER INSERT ON {table} BEGIN INSERT INTO {pending} VALUES {}; END;\n\
+             CREATE TRIGGER {pending}_delete AFTER DELETE ON {table} BEGIN INSERT INTO {pending} VALUES {}; END;\n\
+             CREATE TRIGGER {pending}_update AFTER UPDATE ON {table} WHEN {} BEGIN \
+             INSERT INTO {pending} VALUES {}, {}; END;\n",
+            columns.join(", "),
+            row("NEW", "1"),
+            row("OLD", "-1"),
+            changed.join(" OR "),
+            row("OLD", "-1"),
+            row("NEW", "1"),
         ));
     }
     sql
+}
+
+/// Whether any row waits to be counted (written outside duty-desk since its last commit).
+pub fn pending_sql() -> String {
+    let any: Vec<String> = LOGS.iter().map(|(_, pending, ..)| format!("EXISTS (SELECT 1 FROM {pending})")).collect();
+    format!("SELECT {}", any.join(" OR "))
+}
+
+/// The SQL that adds the rows of log `log` (an index of [`LOGS`]) to the counts, one statement
+/// per group, through the triggers' own [`contributions`]: only the sums that change something
+/// (a case's old and new rows cancel in the groups whose columns did not change). What
+/// `report_fold` does in Rust, and what it falls back to for a value of an unexpected type.
+pub fn fold_sql(log: usize) -> Vec<String> {
+    let nonzero = format!("HAVING {} ", SUMS.replace(", ", " <> 0 OR ") + " <> 0");
+    LOGS.get(log)
+        .map(|(_, pending, _, groups)| {
+            groups.iter().map(|g| sum_rows(g, pending, "c.sign", ADD_ON_CONFLICT, &nonzero)).collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The agreements finished in `[?2, ?3)` and performed at or after `?4` (the period's end) whose
@@ -425,6 +521,26 @@ mod tests {
         // The one SELECT of the counts, and the constants of block lengths and dimensions.
         assert_eq!(insert.matches("SELECT").count(), 1 + SPANS.len() + 3, "{insert}");
         assert_eq!(insert.matches("NEW.agreement").count(), 1, "{insert}");
+    }
+
+    #[test]
+    fn the_logging_triggers_are_small_and_log_every_column_a_count_reads() {
+        let sql = pending_schema();
+        let triggers: String = sql.lines().filter(|l| l.starts_with("CREATE TRIGGER")).collect();
+        // Every process parses the whole schema when it opens the file, and every statement
+        // writing a case compiles its triggers: the triggers that computed the counts were 17 KB.
+        assert!(triggers.len() < 3 * 1024, "{} bytes of trigger SQL", triggers.len());
+        assert!(!triggers.contains("stats_blocks"), "the triggers only log rows");
+        for (i, (_, pending, columns, groups)) in LOGS.iter().enumerate() {
+            assert_eq!(triggers.matches(&format!("INSERT INTO {pending} VALUES")).count(), 3);
+            for (_, _, _, read, time) in groups.iter() {
+                for c in read.iter().chain([time]) {
+                    assert!(columns.contains(c), "{pending} logs {c}");
+                }
+            }
+            assert_eq!(fold_sql(i).len(), groups.len());
+            assert!(fold_sql(i).iter().all(|s| s.matches("ON CONFLICT").count() == 1 && s.contains("c.sign")));
+        }
     }
 
     #[test]
