@@ -25,7 +25,7 @@ use std::sync::mpsc;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-use super::super::files;
+use super::super::{files, WriteTx};
 use super::{insert_followups, FollowupStatements, BULK_CACHE_KIB, KEPT_INDEXES};
 use crate::domain::Followup;
 use crate::error::Result;
@@ -81,8 +81,8 @@ impl Scratch {
 
     /// The load's transaction, deferred: its first write takes the write lock on the database
     /// (the scratch file, which the other connection writes, is only read at the end).
-    pub fn begin(conn: &Connection) -> Result<Transaction<'_>> {
-        Ok(Transaction::new_unchecked(conn, TransactionBehavior::Deferred)?)
+    pub(crate) fn begin(conn: &Connection) -> Result<WriteTx<'_>> {
+        Ok(WriteTx(Transaction::new_unchecked(conn, TransactionBehavior::Deferred)?))
     }
 
     /// After the load's transaction ended: detached, and the file removed (by the drop).
