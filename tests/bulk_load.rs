@@ -157,6 +157,7 @@ fn a_case_whose_committee_does_not_exist_is_refused_as_the_foreign_key_would_and
     cases[250].0.committee_id = 999_999;
     let err = store.insert_generated(cases.clone().into_iter(), "bad", now).unwrap_err();
     assert!(format!("{err}").contains("FOREIGN KEY"), "{err}");
+    assert!(!files_in(&dir).iter().any(|n| n.contains("bulk")), "no scratch file left: {:?}", files_in(&dir));
     let conn = rusqlite::Connection::open(&path).unwrap();
     let n: i64 = conn.query_row("SELECT count(*) FROM cases", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 0, "nothing of the refused load is there");
@@ -168,6 +169,75 @@ fn a_case_whose_committee_does_not_exist_is_refused_as_the_foreign_key_would_and
     cases[250].0.tier = cases[249].0.tier;
     assert_eq!(store.insert_generated(cases.into_iter(), "good", now).unwrap(), 500);
     let conn = rusqlite::Connection::open(&path).unwrap();
+    let bad: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(bad, 0);
+}
+
+/// The files in `dir`, by name.
+fn files_in(dir: &TempDir) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_new_files_follow_ups_built_in_a_scratch_file_are_exactly_those_generated_and_the_file_is_gone() {
+    // A load into an empty follow-ups table builds them on a second connection in a scratch file
+    // beside the database and copies them in (store::bulk::Scratch): the same rows, ids and
+    // cases as a plain load writes (1, 2, ... in generated order, each naming its case), every
+    // index holding them, and no scratch file left.
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("scratch.db");
+    let now = Utc.with_ymd_and_hms(2026, 11, 20, 6, 30, 0).unwrap();
+    let mut store = Store::create(&path).unwrap();
+    let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
+    store.init_org(&org, &Policy::default(), now).unwrap();
+    let (org, policy) = (store.org().unwrap().clone(), store.policy().clone());
+    let generated: Vec<_> = generate(&org, &policy, 11, 2_500, now).map(|g| (g.case, g.followups)).collect();
+    assert_eq!(store.insert_generated(generated.clone().into_iter(), "scratch", now).unwrap(), 2_500);
+    drop(store);
+    assert!(!files_in(&dir).iter().any(|n| n.contains("bulk")), "no scratch file left: {:?}", files_in(&dir));
+
+    type Visit = (i64, i64, i64, Option<i64>, Option<String>, Option<String>, String);
+    let expected: Vec<Visit> = generated
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (_, fs))| fs.iter().map(move |f| (i as i64 + 1, f)))
+        .enumerate()
+        .map(|(j, (case_id, f))| {
+            (
+                j as i64 + 1,
+                case_id,
+                f.due.timestamp(),
+                f.done_at.map(|t| t.timestamp()),
+                f.channel.map(|c| c.code().to_string()),
+                f.outcome.map(|o| o.code().to_string()),
+                f.note.clone(),
+            )
+        })
+        .collect();
+    assert!(expected.len() > 1_000, "the load had follow-ups: {}", expected.len());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let stored: Vec<Visit> = conn
+        .prepare("SELECT id, case_id, due, done_at, channel, outcome, note FROM followups ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(stored == expected, "the follow-ups differ from those generated");
+    let refs: Vec<(i64, String)> = conn
+        .prepare("SELECT id, ref FROM cases ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let want: Vec<(i64, String)> =
+        generated.iter().enumerate().map(|(i, (c, _))| (i as i64 + 1, c.reference.clone())).collect();
+    assert_eq!(refs, want, "the cases got the ids their follow-ups name");
+    assert_eq!(conn.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)).unwrap(), "ok");
     let bad: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
     assert_eq!(bad, 0);
 }

@@ -23,7 +23,10 @@
 //! given the id SQLite gives the case (the largest so far plus one; checked after every
 //! statement). SQLite's foreign key enforcement (a lookup
 //! in each parent table per row) is off for the load and the same check made in Rust against the
-//! parents' ids ([`Parents`]); a failing check fails the load as SQLite's would.
+//! parents' ids ([`Parents`]); a failing check fails the load as SQLite's would. A large load
+//! into an empty `followups` builds the follow-ups and their indexes on a third thread, in a
+//! scratch file with a connection of its own, while this one inserts the cases and builds their
+//! indexes, and copies them in at the end with SQLite's transfer ([`Scratch`]).
 //!
 //! A large batch into a database no other connection has open ([`leave_wal`]: a new demo file)
 //! runs under SQLite's rollback journal instead of the WAL, and the database goes back to WAL
@@ -39,6 +42,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
 use rusqlite::{Connection, Transaction};
@@ -49,8 +53,10 @@ use crate::domain::{Case, Followup};
 use crate::error::Result;
 
 mod counts;
+mod scratch;
 
 pub use counts::Counts;
+pub use scratch::Scratch;
 
 /// Cases sent from the generating thread to the inserting one at a time.
 const BATCH: usize = 1024;
@@ -90,30 +96,34 @@ const KEPT_INDEXES: [&str; 6] = [
 /// The tables whose row triggers (and, for a large batch, indexes) are set aside.
 const TABLES: &str = "('cases', 'followups')";
 
-/// A bulk insert in progress: the triggers and indexes set aside.
-pub struct Bulk {
+/// A bulk insert in progress: the triggers and indexes set aside, and the scratch file that
+/// builds the follow-ups when there is one.
+pub struct Bulk<'s> {
     triggers: Vec<(String, String)>,
     indexes: Vec<(String, String)>,
+    scratch: Option<&'s Scratch>,
 }
 
-impl Bulk {
+impl<'s> Bulk<'s> {
     /// Before the inserts of about `rows` cases: drops the row triggers, and the secondary indexes
-    /// (but [`KEPT_INDEXES`]) when `rows` is at least the cases already there.
-    pub fn start(tx: &Transaction<'_>, rows: u64) -> Result<Bulk> {
-        let triggers = set_aside(tx, "trigger")?;
+    /// (but [`KEPT_INDEXES`]) when `rows` is at least the cases already there — but the
+    /// follow-ups' when `scratch` builds them (their table is empty: they cost nothing, and the
+    /// transfer needs them in place).
+    pub fn start(tx: &Transaction<'_>, rows: u64, scratch: Option<&'s Scratch>) -> Result<Bulk<'s>> {
+        let triggers = set_aside(tx, "trigger", |_| true)?;
         let indexes = match large(tx, rows)? {
-            true => set_aside(tx, "index")?,
+            true => set_aside(tx, "index", |name| !scratch.is_some_and(|s| s.has_index(name)))?,
             false => Vec::new(),
         };
         tx.execute_batch(&format!(
             "PRAGMA cache_size = -{BULK_CACHE_KIB}; PRAGMA temp.cache_size = -{BULK_CACHE_KIB}; \
              PRAGMA threads = {SORT_THREADS}"
         ))?;
-        Ok(Bulk { triggers, indexes })
+        Ok(Bulk { triggers, indexes, scratch })
     }
 
-    /// After the inserts, before the commit: the indexes and triggers back, the new rows'
-    /// `counts` added.
+    /// After the inserts ([`insert`] built the indexes again), before the commit: the triggers
+    /// back, the new rows' `counts` added.
     pub fn finish(self, tx: &Transaction<'_>, counts: Counts) -> Result<()> {
         for (_, sql) in self.indexes.iter().chain(&self.triggers) {
             tx.execute_batch(sql)?;
@@ -124,31 +134,70 @@ impl Bulk {
         ))?;
         Ok(())
     }
+
+    /// The indexes set aside built again (each by one sort), from `sqlite_schema`'s own SQL.
+    fn build_indexes(&mut self, tx: &Transaction<'_>) -> Result<()> {
+        for (_, sql) in std::mem::take(&mut self.indexes) {
+            tx.execute_batch(&sql)?;
+        }
+        Ok(())
+    }
 }
 
 /// The inserts of a bulk load: `cases` generated (and counted, [`Counts`]) on a thread of their
-/// own while this one inserts them, a bounded channel between; returns the cases inserted, the
-/// last ref sequence per year among them, and their counts. An insert that fails stops the
-/// generating thread (its channel closes) and its error is returned.
-pub fn insert<I>(tx: &Transaction<'_>, cases: I, parents: Option<&Parents>) -> Result<(u64, BTreeMap<i64, i64>, Counts)>
+/// own while this one inserts them, a bounded channel between, and the indexes `bulk` set aside
+/// built again; returns the cases inserted, the last ref sequence per year among them, and their
+/// counts. With a scratch file ([`Scratch`]) the follow-ups go to a third thread, which inserts
+/// them there and builds their indexes while this one does the cases', and are then copied in.
+/// An insert that fails on either side stops the others (their channels close) and its error is
+/// returned.
+pub fn insert<I>(
+    tx: &Transaction<'_>,
+    cases: I,
+    parents: Option<&Parents>,
+    bulk: &mut Bulk<'_>,
+) -> Result<(u64, BTreeMap<i64, i64>, Counts)>
 where
     I: Iterator<Item = (Case, Vec<Followup>)> + Send,
 {
+    // The ids SQLite gives the cases (the largest so far plus one: nothing else writes inside the
+    // transaction), known before a case's statement runs so its follow-ups can name it; checked
+    // after every statement.
+    let first_id: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM cases", [], |r| r.get(0))?;
+    let scratch = bulk.scratch;
+    let failed = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let (send, receive) = mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
         // The batches come back once inserted, to be freed where they were allocated (freeing
         // on the other thread contends for the allocator's lock).
         let (give_back, take_back) = mpsc::channel::<Batch>();
+        let (to_scratch, building) = match scratch {
+            Some(s) => {
+                let (send, receive) = mpsc::sync_channel::<Vec<Followup>>(BATCHES_AHEAD);
+                let failed = &failed;
+                (Some(send), Some(scope.spawn(move || s.build(receive, failed))))
+            }
+            None => (None, None),
+        };
         let generating = scope.spawn(move || {
             let mut counts = Counts::default();
             let mut batch = Vec::with_capacity(BATCH);
-            for (case, followups) in cases {
+            let mut visits: Vec<Followup> = Vec::new();
+            for (id, (case, mut followups)) in (first_id..).zip(cases) {
                 counts.case(&case);
                 for f in &followups {
                     counts.followup(f);
                 }
+                if to_scratch.is_some() {
+                    visits.extend(followups.drain(..).map(|f| Followup { case_id: id, ..f }));
+                }
                 batch.push((case, followups));
                 if batch.len() == BATCH {
+                    if let Some(to) = &to_scratch {
+                        if to.send(std::mem::take(&mut visits)).is_err() {
+                            return counts;
+                        }
+                    }
                     let mut next = take_back.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH));
                     next.clear();
                     if send.send(std::mem::replace(&mut batch, next)).is_err() {
@@ -156,15 +205,31 @@ where
                     }
                 }
             }
+            // A closed channel: that side failed, and says why.
+            if let Some(to) = &to_scratch {
+                let _ = to.send(visits);
+            }
             if !batch.is_empty() {
-                // A closed channel: the inserts failed, and say why.
                 let _ = send.send(batch);
             }
             counts
         });
-        let inserted = insert_batches(tx, receive, give_back, parents);
+        let mut done = insert_batches(tx, receive, give_back, parents, first_id).and_then(|inserted| {
+            bulk.build_indexes(tx)?;
+            Ok(inserted)
+        });
+        if done.is_err() {
+            failed.store(true, Ordering::Relaxed);
+        }
         let counts = generating.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let (n, last_seq) = inserted?;
+        if let (Some(building), Some(s)) = (building, scratch) {
+            let built = building.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            done = match (done, built) {
+                (Ok(inserted), Ok(())) => s.transfer(tx).map(|()| inserted),
+                (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+            };
+        }
+        let (n, last_seq) = done?;
         Ok((n, last_seq, counts))
     })
 }
@@ -173,30 +238,21 @@ where
 type Batch = Vec<(Case, Vec<Followup>)>;
 
 /// Inserts the batches `receive` brings until the generating side closes it, giving each back
-/// once inserted.
+/// once inserted; the first case gets the id `first_id`.
 fn insert_batches(
     tx: &Transaction<'_>,
     receive: mpsc::Receiver<Batch>,
     give_back: mpsc::Sender<Batch>,
     parents: Option<&Parents>,
+    first_id: i64,
 ) -> Result<(u64, BTreeMap<i64, i64>)> {
     let mut n = 0u64;
     let mut last_seq: BTreeMap<i64, i64> = BTreeMap::new();
-    // The ids SQLite gives the rows (the largest so far plus one: nothing else writes inside the
-    // transaction), known before the case's statement runs so its follow-ups can name it; checked
-    // after every statement.
-    let mut next_id: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM cases", [], |r| r.get(0))?;
+    let mut next_id = first_id;
     let mut cases_many = tx.prepare(&insert_cases_many_sql(ROWS))?;
     let mut cases_one = tx.prepare(&insert_cases_many_sql(1))?;
     let per_case = case_values_per_row();
-    let visits_sql = |rows: usize| {
-        format!(
-            "INSERT OR FAIL INTO followups (case_id, due, done_at, channel, outcome, note) VALUES {}",
-            vec!["(?, ?, ?, ?, ?, ?)"; rows].join(", ")
-        )
-    };
-    let mut visits_many = tx.prepare(&visits_sql(ROWS))?;
-    let mut visits_one = tx.prepare(&visits_sql(1))?;
+    let mut visit_stmts = FollowupStatements::prepare(tx)?;
     for batch in receive {
         let mut visits: Vec<(i64, &Followup)> = Vec::with_capacity(batch.len() * 2);
         for chunk in batch.chunks(ROWS) {
@@ -224,29 +280,52 @@ fn insert_batches(
                 expect_id(tx, next_id - 1)?;
             }
         }
-        for chunk in visits.chunks(ROWS) {
-            let stmt = if chunk.len() == ROWS { &mut visits_many } else { &mut visits_one };
-            for (i, (case_id, f)) in chunk.iter().enumerate() {
-                let first = if chunk.len() == ROWS { 6 * i + 1 } else { 1 };
-                stmt.raw_bind_parameter(first, case_id)?;
-                stmt.raw_bind_parameter(first + 1, ts(f.due))?;
-                stmt.raw_bind_parameter(first + 2, f.done_at.map(ts))?;
-                stmt.raw_bind_parameter(first + 3, f.channel.map(|c| c.code()))?;
-                stmt.raw_bind_parameter(first + 4, f.outcome.map(|o| o.code()))?;
-                stmt.raw_bind_parameter(first + 5, &f.note)?;
-                if chunk.len() != ROWS {
-                    stmt.raw_execute()?;
-                }
-            }
-            if chunk.len() == ROWS {
-                stmt.raw_execute()?;
-            }
-        }
-        drop(visits);
+        insert_followups(&mut visit_stmts, &visits)?;
         // The generating side gone (it finished): the batch is freed here.
         let _ = give_back.send(batch);
     }
     Ok((n, last_seq))
+}
+
+/// The INSERTs of follow-ups: [`ROWS`] rows a statement, and one.
+struct FollowupStatements<'c> {
+    many: rusqlite::Statement<'c>,
+    one: rusqlite::Statement<'c>,
+}
+
+impl<'c> FollowupStatements<'c> {
+    fn prepare(conn: &'c Connection) -> Result<FollowupStatements<'c>> {
+        let sql = |rows: usize| {
+            format!(
+                "INSERT OR FAIL INTO followups (case_id, due, done_at, channel, outcome, note) VALUES {}",
+                vec!["(?, ?, ?, ?, ?, ?)"; rows].join(", ")
+            )
+        };
+        Ok(FollowupStatements { many: conn.prepare(&sql(ROWS))?, one: conn.prepare(&sql(1))? })
+    }
+}
+
+/// Inserts the follow-ups `visits` (each with its case's id).
+fn insert_followups(stmts: &mut FollowupStatements<'_>, visits: &[(i64, &Followup)]) -> Result<()> {
+    for chunk in visits.chunks(ROWS) {
+        let stmt = if chunk.len() == ROWS { &mut stmts.many } else { &mut stmts.one };
+        for (i, (case_id, f)) in chunk.iter().enumerate() {
+            let first = if chunk.len() == ROWS { 6 * i + 1 } else { 1 };
+            stmt.raw_bind_parameter(first, case_id)?;
+            stmt.raw_bind_parameter(first + 1, ts(f.due))?;
+            stmt.raw_bind_parameter(first + 2, f.done_at.map(ts))?;
+            stmt.raw_bind_parameter(first + 3, f.channel.map(|c| c.code()))?;
+            stmt.raw_bind_parameter(first + 4, f.outcome.map(|o| o.code()))?;
+            stmt.raw_bind_parameter(first + 5, &f.note)?;
+            if chunk.len() != ROWS {
+                stmt.raw_execute()?;
+            }
+        }
+        if chunk.len() == ROWS {
+            stmt.raw_execute()?;
+        }
+    }
+    Ok(())
 }
 
 /// That the last case inserted got the id `id` its follow-ups were given (SQLite's largest plus
@@ -378,15 +457,16 @@ pub fn back_to_wal(conn: &Connection) -> Result<()> {
 }
 
 /// Drops every `kind` (trigger or index) of the tables that `sqlite_schema` holds SQL for (not the
-/// indexes of UNIQUE and PRIMARY KEY constraints), in schema order; returns their names and SQL.
-fn set_aside(tx: &Transaction<'_>, kind: &str) -> Result<Vec<(String, String)>> {
+/// indexes of UNIQUE and PRIMARY KEY constraints, nor [`KEPT_INDEXES`]) whose name `wanted`, in
+/// schema order; returns their names and SQL.
+fn set_aside(tx: &Transaction<'_>, kind: &str, wanted: impl Fn(&str) -> bool) -> Result<Vec<(String, String)>> {
     let found: Vec<(String, String)> = tx
         .prepare(&format!(
             "SELECT name, sql FROM sqlite_schema WHERE type = ?1 AND tbl_name IN {TABLES} AND sql IS NOT NULL \
              ORDER BY rowid"
         ))?
         .query_map([kind], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-        .filter(|r| !matches!(r, Ok((name, _)) if KEPT_INDEXES.contains(&name.as_str())))
+        .filter(|r| !matches!(r, Ok((name, _)) if KEPT_INDEXES.contains(&name.as_str()) || !wanted(name)))
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (name, _) in &found {
         tx.execute_batch(&format!("DROP {} \"{}\"", kind.to_uppercase(), name.replace('"', "\"\"")))?;

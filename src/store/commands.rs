@@ -243,7 +243,15 @@ impl Store {
         if parents.is_some() && enforced {
             self.conn.execute_batch("PRAGMA foreign_keys = OFF")?;
         }
-        let n = self.insert_generated_in_tx(cases, rows, label, now, parents.as_ref());
+        // A large load's follow-ups built on the second core in a scratch file (store::bulk::Scratch).
+        let scratch = match parents.is_some() {
+            true => super::bulk::Scratch::attach(&self.conn, &self.path, rows)?,
+            false => None,
+        };
+        let n = self.insert_generated_in_tx(cases, rows, label, now, parents.as_ref(), scratch.as_ref());
+        if let Some(s) = scratch {
+            s.detach(&self.conn);
+        }
         if parents.is_some() && enforced {
             self.conn.execute_batch("PRAGMA foreign_keys = ON")?;
         }
@@ -257,13 +265,17 @@ impl Store {
         label: &str,
         now: DateTime<Utc>,
         parents: Option<&super::bulk::Parents>,
+        scratch: Option<&super::bulk::Scratch>,
     ) -> Result<u64> {
-        let tx = self.begin()?;
+        let tx = match scratch {
+            Some(_) => super::bulk::Scratch::begin(&self.conn)?,
+            None => self.begin()?,
+        };
         // Row triggers (and, for a batch as large as the table, indexes) set aside, their work
         // done once for the batch; the cases generated and counted on a thread of their own
         // while this one inserts them (store::bulk).
-        let bulk = super::bulk::Bulk::start(&tx, rows)?;
-        let (n, last_seq, counts) = super::bulk::insert(&tx, cases, parents)?;
+        let mut bulk = super::bulk::Bulk::start(&tx, rows, scratch)?;
+        let (n, last_seq, counts) = super::bulk::insert(&tx, cases, parents, &mut bulk)?;
         for (year, last) in &last_seq {
             tx.execute(
                 "INSERT INTO ref_seq (year, last) VALUES (?1, ?2) \
