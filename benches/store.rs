@@ -94,9 +94,9 @@ fn panes(c: &mut Criterion) {
 
 /// The period's statistics at 1,000,000 cases (by default): a year's and a month's figures with a
 /// breakdown, and everything the desk's Statistics screen asks for a year; then one line per
-/// figure with its median and the 100 ms target. Design: per-block counts kept by triggers
+/// figure with its median and the 100 ms target. Design: per-block counts kept at each commit
 /// (`store::report_blocks`) for a period's whole UTC days, the cases themselves for its partial
-/// days; README "Statistics" says why. Then what the triggers cost the writers: the generator
+/// days; README "Statistics" says why. Then what the counts cost the writers: the generator
 /// and `assign` with and without them.
 fn statistics(c: &mut Criterion) {
     if !wanted("statistics") {
@@ -136,7 +136,7 @@ fn statistics(c: &mut Criterion) {
         t[t.len() / 2]
     };
     let mediated = store.report(year, &[]).expect("report").figures.mediated;
-    println!("\nstatistics at {n} cases (period figures with a breakdown; target < {} ms; design: per-block counts kept by triggers + the partial days from the cases):", STATS_TARGET.as_millis());
+    println!("\nstatistics at {n} cases (period figures with a breakdown; target < {} ms; design: per-block counts kept at each commit + the partial days from the cases):", STATS_TARGET.as_millis());
     for (what, took) in [
         (
             format!("a year ({mediated} mediated), by district"),
@@ -168,7 +168,7 @@ fn statistics(c: &mut Criterion) {
 fn trigger_cost() {
     let n: usize = std::env::var("DUTY_DESK_BENCH_TRIGGER_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).expect("demo org");
-    println!("\nwhat the statistics counts cost the writers ({n} generated cases, their counts summed once; then up to 300 assignments of its unassigned cases and 300 updates of finished cases, each in its own transaction, with the triggers and with them dropped):");
+    println!("\nwhat the statistics counts cost the writers ({n} generated cases, their counts summed once; then up to 300 assignments of its unassigned cases and 300 updates of finished cases, each in its own transaction, with the triggers that log the rows a count reads (summed at each commit) and with them dropped):");
     for triggers in [true, false] {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-triggers-{triggers}.db"));
         let _ = std::fs::remove_file(&dir);
@@ -226,7 +226,7 @@ fn trigger_cost() {
             )
             .expect("update");
             // What every write transaction of the store does before its commit.
-            duty_desk::store::count_logged_rows(&tx).expect("count");
+            duty_desk::store::count_logged_rows_in(&tx).expect("count");
             tx.commit().expect("commit");
         }
         let finish = start.elapsed() / (ids.len().max(1) as u32);

@@ -103,7 +103,7 @@ fn load_and_compare(reader: bool) {
          INSERT INTO cases SELECT * FROM temp.c; INSERT INTO followups SELECT * FROM temp.f;",
     )
     .unwrap();
-    Store::open(&path, false).unwrap().count_pending_rows().unwrap();
+    Store::open(&path, false).unwrap().count_logged_rows().unwrap();
     assert_eq!(counts(&conn), bulk, "the bulk load's counts differ from the triggers' row by row");
 }
 
@@ -138,7 +138,7 @@ fn a_second_load_into_a_database_with_cases_adds_its_counts_to_those_already_the
          INSERT INTO cases SELECT * FROM temp.c; INSERT INTO followups SELECT * FROM temp.f;",
     )
     .unwrap();
-    Store::open(&path, false).unwrap().count_pending_rows().unwrap();
+    Store::open(&path, false).unwrap().count_logged_rows().unwrap();
     assert_eq!(counts(&conn), bulk, "two loads' counts differ from the triggers' row by row");
 }
 

@@ -252,7 +252,7 @@ proptest! {
         // Rows written outside duty-desk and not yet counted: the figures come from the cases.
         check(&store, &periods)?;
         // The next commit of a duty-desk write counts them.
-        store.count_pending_rows().unwrap();
+        store.count_logged_rows().unwrap();
         prop_assert_eq!(pending(&conn), 0, "the commit counted every logged row");
         check(&store, &periods)?;
         // A second bulk insert (the generator sums its batch once, without the insert
@@ -267,7 +267,7 @@ proptest! {
         prop_assert_eq!(triggers, 6, "every statistics trigger is back after a bulk insert");
         apply(&store, &conn, &Write::Insert { case: 3 });
         check(&store, &periods)?;
-        store.count_pending_rows().unwrap();
+        store.count_logged_rows().unwrap();
         check(&store, &periods)?;
         let kept = counts(&conn);
         store.rebuild_statistics_counts().unwrap();

@@ -34,7 +34,7 @@ use crate::error::{Error, Result};
 /// Sums the statistics log into the counts inside the caller's transaction (what every write
 /// transaction of the store does before its commit), for a bench or test writing with plain SQL.
 #[doc(hidden)]
-pub use report_fold::fold as count_logged_rows;
+pub use report_fold::fold as count_logged_rows_in;
 
 pub use aftercare::{closure_of, Board, Closure, ItemFilter};
 pub use cases::{CaseFilter, TextHits, CASE_PAGE_MAX};

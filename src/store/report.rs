@@ -122,7 +122,7 @@ impl Store {
     /// Counts the rows written outside duty-desk that wait to be counted (what the next commit
     /// of any duty-desk write does anyway), in a transaction of its own.
     #[doc(hidden)]
-    pub fn count_pending_rows(&self) -> Result<()> {
+    pub fn count_logged_rows(&self) -> Result<()> {
         self.writable()?;
         self.begin()?.commit()
     }
