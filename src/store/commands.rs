@@ -244,14 +244,18 @@ impl Store {
             self.conn.execute_batch("PRAGMA foreign_keys = OFF")?;
         }
         // A large load's follow-ups built on the second core in a scratch file (store::bulk::Scratch).
+        // Whatever fails, the enforcement is switched back on below.
         let scratch = match parents.is_some() {
-            true => super::bulk::Scratch::attach(&self.conn, &self.path, rows)?,
-            false => None,
+            true => super::bulk::Scratch::attach(&self.conn, &self.path, rows),
+            false => Ok(None),
         };
-        let n = self.insert_generated_in_tx(cases, rows, label, now, parents.as_ref(), scratch.as_ref());
-        if let Some(s) = scratch {
-            s.detach(&self.conn);
-        }
+        let n = scratch.and_then(|scratch| {
+            let n = self.insert_generated_in_tx(cases, rows, label, now, parents.as_ref(), scratch.as_ref());
+            if let Some(s) = scratch {
+                s.detach(&self.conn);
+            }
+            n
+        });
         if parents.is_some() && enforced {
             self.conn.execute_batch("PRAGMA foreign_keys = ON")?;
         }

@@ -75,8 +75,12 @@ impl Scratch {
         }
         // From here on the file is ours, removed when the scratch is dropped.
         let scratch = Scratch { path, table, indexes };
-        conn.execute(&format!("ATTACH DATABASE ?1 AS {SCHEMA}"), [file])?;
-        Ok(Some(scratch))
+        // An optimisation only: when SQLite will not attach it, the load goes the plain way
+        // (and the file is removed).
+        match conn.execute(&format!("ATTACH DATABASE ?1 AS {SCHEMA}"), [file]) {
+            Ok(_) => Ok(Some(scratch)),
+            Err(_) => Ok(None),
+        }
     }
 
     /// The load's transaction, deferred: its first write takes the write lock on the database
@@ -206,6 +210,11 @@ mod tests {
         conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
         assert!(Scratch::attach(conn, &path, 10).unwrap().is_none(), "foreign keys enforced");
         conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        // Foreign keys off, but SQLite refuses the attachment (the name taken): the plain way,
+        // and the file made for it removed.
+        conn.execute_batch("PRAGMA foreign_keys = OFF; ATTACH ':memory:' AS bulk_scratch").unwrap();
+        assert!(Scratch::attach(conn, &path, 10).unwrap().is_none(), "not attached");
+        conn.execute_batch("DETACH bulk_scratch").unwrap();
         // Foreign keys off (the load's own check), but a follow-up already there.
         conn.execute_batch("PRAGMA foreign_keys = OFF; INSERT INTO followups (case_id, due) VALUES (1, 0)").unwrap();
         assert!(Scratch::attach(conn, &path, 10).unwrap().is_none(), "follow-ups already there");
