@@ -788,7 +788,7 @@ fn many_desks(db: &Path, home: &Path, o: &Opts, n: usize, desks: usize, r: &mut 
 
     let mediator = a_mediator(db);
     let mut total = unassigned(db);
-    let (mut lags, mut assigns, mut missed) = (Vec::new(), Vec::new(), 0usize);
+    let (mut lags, mut assigns, mut starts, mut missed) = (Vec::new(), Vec::new(), Vec::new(), 0usize);
     let (c1, t1) = (cpu(&all), Instant::now());
     let mut last_ref = String::new();
     for i in 0..o.changes {
@@ -803,6 +803,8 @@ fn many_desks(db: &Path, home: &Path, o: &Opts, n: usize, desks: usize, r: &mut 
         } else {
             let (_, took) = cli(db, &["assign", &last_ref, &mediator, "--force"], None);
             assigns.push(took.as_secs_f64());
+            let (_, took) = cli(db, &["--version"], None);
+            starts.push(took.as_secs_f64());
             Instant::now()
         };
         total = expect;
@@ -863,6 +865,12 @@ fn many_desks(db: &Path, home: &Path, o: &Opts, n: usize, desks: usize, r: &mut 
         format!("med {:.1} / max {:.1} ms", amed * 1e3, max(&assigns) * 1e3),
         "med < 10 ms @64×1M",
         tgt(amed < 0.010),
+    );
+    r.row(
+        &format!("{desks} desks: process start alone (`--version`, same way)"),
+        format!("med {:.1} / max {:.1} ms", median(&mut starts.clone()) * 1e3, max(&starts) * 1e3),
+        "",
+        None,
     );
 }
 
