@@ -134,7 +134,7 @@ fn finished_values(r: &Row, sign: i64) -> Result<[i64; 9], Unexpected> {
         0,
         t(mediated),
         t(ok),
-        if mediated == Some(true) { sign * amount } else { 0 },
+        if mediated == Some(true) { sign.checked_mul(amount).ok_or(Unexpected)? } else { 0 },
         t(and(ok, agreement.map(|a| a == AgreementForm::Oral.code()))),
         t(and(ok, Some(performed_at.is_some()))),
         t(and(ok, judicial.map(|j| j != 0))),
@@ -259,6 +259,7 @@ mod tests {
             "amount_fen" => prop_oneof![
                 8 => (0i64..10_000_000).prop_map(Value::Integer),
                 1 => Just(Value::Real(12.5)),
+                1 => Just(Value::Integer(i64::MIN)),
             ]
             .boxed(),
             "received_at" => (-3_000_000_000i64..3_000_000_000).prop_map(Value::Integer).boxed(),
@@ -300,22 +301,27 @@ mod tests {
     }
 
     /// Logs `logged`, folds the logs with `fold` inside a transaction and returns the counts it
-    /// left (the transaction rolled back).
-    fn folded(conn: &Connection, logged: &[Vec<Vec<Value>>], fold: impl Fn(&Connection)) -> Vec<Vec<Value>> {
+    /// left, or that the fold failed (the transaction rolled back either way).
+    fn folded(
+        conn: &Connection,
+        logged: &[Vec<Vec<Value>>],
+        fold: impl Fn(&Connection) -> rusqlite::Result<()>,
+    ) -> Result<Vec<Vec<Value>>, ()> {
         let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate).unwrap();
         log(&tx, logged);
-        fold(&tx);
-        let left: i64 = tx
-            .query_row(
-                "SELECT (SELECT count(*) FROM stats_pending_cases) + (SELECT count(*) FROM stats_pending_visits)",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(left, 0, "the logs are emptied");
-        let out = counts(&tx);
+        let out = fold(&tx).map(|()| {
+            let left: i64 = tx
+                .query_row(
+                    "SELECT (SELECT count(*) FROM stats_pending_cases) + (SELECT count(*) FROM stats_pending_visits)",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(left, 0, "the logs are emptied");
+            counts(&tx)
+        });
         tx.rollback().unwrap();
-        out
+        out.map_err(|_| ())
     }
 
     proptest! {
@@ -333,16 +339,20 @@ mod tests {
             let conn = Connection::open(&path).unwrap();
             // Counts already there (the upsert adds onto them).
             log(&conn, &[existing, Vec::new()]);
-            fold(&conn).unwrap();
+            if fold(&conn).is_err() {
+                conn.execute_batch("DELETE FROM stats_pending_cases").unwrap();
+            }
             let logged = [cases, visits];
-            let by_rust = folded(&conn, &logged, |c| fold(c).unwrap());
+            // Equal counts, or both refused (an amount whose sums overflow).
+            let by_rust = folded(&conn, &logged, fold);
             let by_sql = folded(&conn, &logged, |c| {
                 for (i, (_, pending, ..)) in LOGS.iter().enumerate() {
                     for sql in fold_sql(i) {
-                        c.execute_batch(&sql).unwrap();
+                        c.execute_batch(&sql)?;
                     }
-                    c.execute_batch(&format!("DELETE FROM {pending}")).unwrap();
+                    c.execute_batch(&format!("DELETE FROM {pending}"))?;
                 }
+                Ok(())
             });
             prop_assert_eq!(by_rust, by_sql);
         }
