@@ -168,6 +168,35 @@ fn contributions(r: &str, sign: &str, source: Option<&str>, dims: &[Dim], spans:
 pub(super) const COLUMNS: &str =
     "dim, span, block, k1, k2, k3, n, mediated, successful, amount_fen, oral, performed, judicial, withdrawn, over_clock";
 
+/// The INSERT of `rows` rows of counts given as values (the [`COLUMNS`], [`bind_counts`]), with
+/// `conflict` after it ([`ADD_ON_CONFLICT`], or "" for an empty table).
+pub(super) fn insert_counts_sql(rows: usize, conflict: &str) -> String {
+    let row = format!("({})", vec!["?"; 15].join(", "));
+    // VALUES without `WHERE true`: an upsert after VALUES parses without ambiguity.
+    format!("INSERT INTO stats_blocks ({COLUMNS}) VALUES {} {conflict}", vec![row; rows].join(", "))
+}
+
+/// Binds one row of counts of [`insert_counts_sql`] from parameter `first` on: its dimension,
+/// block length, block, three keys and nine values.
+pub(super) fn bind_counts(
+    stmt: &mut rusqlite::Statement<'_>,
+    first: usize,
+    (dim, span, block): (i64, i64, i64),
+    keys: [rusqlite::types::ValueRef<'_>; 3],
+    values: &[i64; 9],
+) -> rusqlite::Result<()> {
+    stmt.raw_bind_parameter(first, dim)?;
+    stmt.raw_bind_parameter(first + 1, span)?;
+    stmt.raw_bind_parameter(first + 2, block)?;
+    for (j, k) in keys.into_iter().enumerate() {
+        stmt.raw_bind_parameter(first + 3 + j, rusqlite::types::ToSqlOutput::Borrowed(k))?;
+    }
+    for (j, v) in values.iter().enumerate() {
+        stmt.raw_bind_parameter(first + 6 + j, v)?;
+    }
+    Ok(())
+}
+
 /// An upsert's tail that adds the new counts to a row already there.
 pub(super) const ADD_ON_CONFLICT: &str =
     "ON CONFLICT (dim, span, block, k1, k2, k3) DO UPDATE SET n = n + excluded.n, \

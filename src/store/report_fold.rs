@@ -11,10 +11,10 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::types::Value;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::Connection;
 
-use super::report_blocks::{fold_sql, Dim, Log, ADD_ON_CONFLICT, COLUMNS, DAY, LOGS, SPANS};
+use super::report_blocks::{bind_counts, fold_sql, insert_counts_sql, Dim, Log, ADD_ON_CONFLICT, DAY, LOGS, SPANS};
 use crate::domain::{AgreementForm, StatusSet};
 
 /// A key of `stats_blocks`: an integer or a code (SQLite orders integers before text).
@@ -22,6 +22,15 @@ use crate::domain::{AgreementForm, StatusSet};
 enum Key {
     Int(i64),
     Text(String),
+}
+
+impl Key {
+    fn value(&self) -> ValueRef<'_> {
+        match self {
+            Key::Int(v) => ValueRef::Integer(*v),
+            Key::Text(t) => ValueRef::Text(t.as_bytes()),
+        }
+    }
 }
 
 /// The sums per (dimension, block length, block, keys), in the table's key order.
@@ -198,24 +207,9 @@ pub fn fold(conn: &Connection) -> rusqlite::Result<()> {
 
 /// Adds the sums that are not all zero to `stats_blocks`.
 fn write(conn: &Connection, sums: &Sums) -> rusqlite::Result<()> {
-    let marks: Vec<String> = (1..=15).map(|i| format!("?{i}")).collect();
-    let mut stmt = conn.prepare_cached(&format!(
-        "INSERT INTO stats_blocks ({COLUMNS}) VALUES ({}) {ADD_ON_CONFLICT}",
-        marks.join(", ")
-    ))?;
+    let mut stmt = conn.prepare_cached(&insert_counts_sql(1, ADD_ON_CONFLICT))?;
     for ((dim, span, block, keys), values) in sums.iter().filter(|(_, v)| v.iter().any(|x| *x != 0)) {
-        stmt.raw_bind_parameter(1, dim)?;
-        stmt.raw_bind_parameter(2, span)?;
-        stmt.raw_bind_parameter(3, block)?;
-        for (j, k) in keys.iter().enumerate() {
-            match k {
-                Key::Int(v) => stmt.raw_bind_parameter(4 + j, v)?,
-                Key::Text(t) => stmt.raw_bind_parameter(4 + j, t.as_str())?,
-            }
-        }
-        for (j, v) in values.iter().enumerate() {
-            stmt.raw_bind_parameter(7 + j, v)?;
-        }
+        bind_counts(&mut stmt, 1, (*dim, *span, *block), keys.each_ref().map(Key::value), values)?;
         stmt.raw_execute()?;
     }
     Ok(())

@@ -13,9 +13,10 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use rusqlite::types::ValueRef;
 use rusqlite::Transaction;
 
-use super::super::report_blocks::{Dim, ADD_ON_CONFLICT, COLUMNS, DAY, SPANS};
+use super::super::report_blocks::{bind_counts, insert_counts_sql, Dim, ADD_ON_CONFLICT, DAY, SPANS};
 use super::super::sql::ts;
 use crate::domain::{AgreementForm, Case, Followup, StatusSet};
 use crate::error::Result;
@@ -171,13 +172,8 @@ impl Counts {
     pub fn write(self, tx: &Transaction<'_>) -> Result<()> {
         let empty: bool = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM stats_blocks)", [], |r| r.get(0))?;
         let conflict = if empty { "" } else { ADD_ON_CONFLICT };
-        let sql = |rows: usize| {
-            let row = format!("({})", vec!["?"; 15].join(", "));
-            // `WHERE true`-free VALUES: an upsert after VALUES parses without ambiguity.
-            format!("INSERT INTO stats_blocks ({COLUMNS}) VALUES {} {conflict}", vec![row; rows].join(", "))
-        };
-        let mut many = tx.prepare(&sql(ROWS))?;
-        let mut one = tx.prepare(&sql(1))?;
+        let mut many = tx.prepare(&insert_counts_sql(ROWS, conflict))?;
+        let mut one = tx.prepare(&insert_counts_sql(1, conflict))?;
         let mut spans = SPANS;
         spans.sort_unstable();
         let mut rows: Vec<(i64, [Key; 3], Values)> = Vec::new();
@@ -214,18 +210,11 @@ impl Counts {
                     let stmt = if chunk.len() == ROWS { &mut many } else { &mut one };
                     for (i, (block, keys, values)) in chunk.iter().enumerate() {
                         let first = if chunk.len() == ROWS { 15 * i + 1 } else { 1 };
-                        stmt.raw_bind_parameter(first, *dim as i64)?;
-                        stmt.raw_bind_parameter(first + 1, span)?;
-                        stmt.raw_bind_parameter(first + 2, block)?;
-                        for (j, k) in keys.iter().enumerate() {
-                            match k {
-                                Key::Int(v) => stmt.raw_bind_parameter(first + 3 + j, v)?,
-                                Key::Text(t) => stmt.raw_bind_parameter(first + 3 + j, t)?,
-                            }
-                        }
-                        for (j, v) in values.iter().enumerate() {
-                            stmt.raw_bind_parameter(first + 6 + j, v)?;
-                        }
+                        let keys = keys.map(|k| match k {
+                            Key::Int(v) => ValueRef::Integer(v),
+                            Key::Text(t) => ValueRef::Text(t.as_bytes()),
+                        });
+                        bind_counts(stmt, first, (*dim as i64, span, *block), keys, values)?;
                         if chunk.len() != ROWS {
                             stmt.raw_execute()?;
                         }
