@@ -26,7 +26,9 @@
 //! parents' ids ([`Parents`]); a failing check fails the load as SQLite's would. A large load
 //! into an empty `followups` builds the follow-ups and their indexes on a third thread, in a
 //! scratch file with a connection of its own, while this one inserts the cases and builds their
-//! indexes, and copies them in at the end with SQLite's transfer ([`Scratch`]).
+//! indexes, and copies them in at the end with SQLite's transfer ([`Scratch`]). The connection
+//! runs the load with settings of its own ([`LoadSettings`]: a large cache, sort threads, a memory
+//! map, no cell checks), its usual ones back afterwards.
 //!
 //! A large batch into a database no other connection has open ([`leave_wal`]: a new demo file)
 //! runs under SQLite's rollback journal instead of the WAL, and the database goes back to WAL
@@ -71,14 +73,56 @@ const BATCHES_AHEAD: usize = 8;
 /// The page cache a bulk insert uses, KiB: every index of `cases` left in place takes its rows in
 /// its own order, and a cache that holds the indexes' working set saves re-reading pages from the
 /// OS (SQLite's default is 2 MB); the sorts that build the indexes keep up to this much in memory
-/// before they spill.
-const BULK_CACHE_KIB: u32 = 128 * 1024;
+/// before they spill (512 MiB is the most SQLite's sorter takes), so at 10 million cases the
+/// largest index spills a few runs instead of a dozen.
+const BULK_CACHE_KIB: u32 = 512 * 1024;
 
-/// SQLite's default page cache, set back afterwards (`-KiB`).
-const DEFAULT_CACHE: &str = "-2000";
+/// How much of the file a bulk load reads through a memory map, bytes (SQLite caps it at its
+/// compile-time maximum, 2 GB): pages and the sorter's spilled runs read in place instead of
+/// copied by a `read` call each.
+const BULK_MMAP_BYTES: u64 = 1 << 31;
 
-/// Threads a large sort may use (SQLite's helper threads merge spilled runs in parallel).
-const SORT_THREADS: u32 = 2;
+/// The connection's settings for a bulk load, and the values it runs with: a page cache and sorter
+/// memory as above, helper threads for the sorts (merging spilled runs in parallel), the file read
+/// through a memory map, and no `cell_size_check` (the store's connections check every page's
+/// cells as they read it, a defence against a corrupt file; the pages a load reads are the ones
+/// it has just written; about an eighth of a 3-million-case load's time).
+const LOAD_SETTINGS: [(&str, i64); 5] = [
+    ("cache_size", -(BULK_CACHE_KIB as i64)),
+    ("temp.cache_size", -(BULK_CACHE_KIB as i64)),
+    ("threads", 2),
+    ("mmap_size", BULK_MMAP_BYTES as i64),
+    ("cell_size_check", 0),
+];
+
+/// [`LOAD_SETTINGS`] in force on a connection, and its own settings put back when this is
+/// dropped — after the load's transaction committed or rolled back, whatever failed.
+pub struct LoadSettings<'c> {
+    conn: &'c Connection,
+    saved: Vec<(&'static str, i64)>,
+}
+
+impl<'c> LoadSettings<'c> {
+    /// Reads the connection's settings, then sets [`LOAD_SETTINGS`] (outside the transaction).
+    pub fn apply(conn: &'c Connection) -> Result<LoadSettings<'c>> {
+        let mut settings = LoadSettings { conn, saved: Vec::with_capacity(LOAD_SETTINGS.len()) };
+        for (name, value) in LOAD_SETTINGS {
+            let was: i64 = conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))?;
+            settings.saved.push((name, was));
+            conn.execute_batch(&format!("PRAGMA {name} = {value}"))?;
+        }
+        Ok(settings)
+    }
+}
+
+impl Drop for LoadSettings<'_> {
+    fn drop(&mut self) {
+        for &(name, was) in self.saved.iter().rev() {
+            // Nothing to report to: at worst the connection keeps a larger cache until it closes.
+            let _ = self.conn.execute_batch(&format!("PRAGMA {name} = {was}"));
+        }
+    }
+}
 
 /// The partial indexes a large batch keeps in place: each holds a small share of a generated
 /// history (open cases, agreements not yet taken to court, pending visits, arrivals), so a row
@@ -115,10 +159,6 @@ impl<'s> Bulk<'s> {
             true => set_aside(tx, "index", |name| !scratch.is_some_and(|s| s.has_index(name)))?,
             false => Vec::new(),
         };
-        tx.execute_batch(&format!(
-            "PRAGMA cache_size = -{BULK_CACHE_KIB}; PRAGMA temp.cache_size = -{BULK_CACHE_KIB}; \
-             PRAGMA threads = {SORT_THREADS}"
-        ))?;
         Ok(Bulk { triggers, indexes, scratch })
     }
 
@@ -129,9 +169,6 @@ impl<'s> Bulk<'s> {
             tx.execute_batch(sql)?;
         }
         counts.write(tx)?;
-        tx.execute_batch(&format!(
-            "PRAGMA cache_size = {DEFAULT_CACHE}; PRAGMA temp.cache_size = {DEFAULT_CACHE}; PRAGMA threads = 0"
-        ))?;
         Ok(())
     }
 
@@ -472,4 +509,34 @@ fn set_aside(tx: &Transaction<'_>, kind: &str, wanted: impl Fn(&str) -> bool) ->
         tx.execute_batch(&format!("DROP {} \"{}\"", kind.to_uppercase(), name.replace('"', "\"\"")))?;
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use tempfile::TempDir;
+
+    use super::{LoadSettings, LOAD_SETTINGS};
+    use crate::store::Store;
+
+    #[test]
+    fn a_load_s_settings_hold_while_it_runs_and_the_connection_s_own_come_back_after() {
+        let dir = TempDir::new().unwrap();
+        let store = Store::create(&dir.path().join("t.db")).unwrap();
+        let conn = &store.conn;
+        let read = |name: &str| -> i64 { conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)).unwrap() };
+        let own: Vec<i64> = LOAD_SETTINGS.iter().map(|(name, _)| read(name)).collect();
+        assert_eq!(read("cell_size_check"), 1, "the store's connections check cells");
+        {
+            let _settings = LoadSettings::apply(conn).unwrap();
+            for (name, value) in LOAD_SETTINGS {
+                // SQLite caps the memory map at its compile-time maximum.
+                match name {
+                    "mmap_size" => assert!(read(name) > 0, "{name}"),
+                    _ => assert_eq!(read(name), value, "{name}"),
+                }
+            }
+        }
+        let back: Vec<i64> = LOAD_SETTINGS.iter().map(|(name, _)| read(name)).collect();
+        assert_eq!(back, own);
+    }
 }

@@ -243,6 +243,9 @@ impl Store {
         if parents.is_some() && enforced {
             self.conn.execute_batch("PRAGMA foreign_keys = OFF")?;
         }
+        // The connection set up for the load (a large cache, sort threads, a memory map, no cell
+        // checks), and set back when this goes, after the transaction (store::bulk::LoadSettings).
+        let _settings = super::bulk::LoadSettings::apply(&self.conn)?;
         // A large load's follow-ups built on the second core in a scratch file (store::bulk::Scratch).
         // Whatever fails, the enforcement is switched back on below.
         let scratch = match parents.is_some() {
@@ -263,7 +266,7 @@ impl Store {
     }
 
     fn insert_generated_in_tx(
-        &mut self,
+        &self,
         cases: impl Iterator<Item = (Case, Vec<Followup>)> + Send,
         rows: u64,
         label: &str,

@@ -26,7 +26,7 @@ use std::sync::mpsc;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use super::super::{files, WriteTx};
-use super::{insert_followups, FollowupStatements, BULK_CACHE_KIB, KEPT_INDEXES};
+use super::{insert_followups, FollowupStatements, BULK_CACHE_KIB, BULK_MMAP_BYTES, KEPT_INDEXES};
 use crate::domain::Followup;
 use crate::error::Result;
 
@@ -110,7 +110,7 @@ impl Scratch {
         conn.query_row("PRAGMA journal_mode = OFF", [], |r| r.get::<_, String>(0))?;
         conn.execute_batch(&format!(
             "PRAGMA foreign_keys = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -{BULK_CACHE_KIB}; \
-             PRAGMA temp.cache_size = -{BULK_CACHE_KIB}"
+             PRAGMA temp.cache_size = -{BULK_CACHE_KIB}; PRAGMA mmap_size = {BULK_MMAP_BYTES}"
         ))?;
         let tx = Transaction::new_unchecked(&conn, TransactionBehavior::Immediate)?;
         tx.execute_batch(&self.table)?;
