@@ -274,3 +274,47 @@ proptest! {
         prop_assert_eq!(kept, counts(&conn), "the counts kept equal the counts summed from scratch");
     }
 }
+
+/// Amounts another program wrote that no sum can hold (two cases of `i64::MAX` fen finished on
+/// the same day): duty-desk's writes still commit (the rows stay logged, uncounted), and the
+/// report says what it cannot add up instead of panicking or printing a wrapped-around sum.
+#[test]
+fn amounts_too_large_to_add_up_stop_no_write_and_the_report_says_so() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("desk.db");
+    let mut store = Store::create(&path).unwrap();
+    let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
+    store.init_org(&org, &Policy::default(), Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0).unwrap()).unwrap();
+    fill(&mut store, 300, 7);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let day = Utc.with_ymd_and_hms(2023, 6, 1, 2, 0, 0).unwrap().timestamp();
+    conn.execute(
+        "UPDATE cases SET amount_fen = ?1, finished_at = ?2, status = 'resolved' \
+         WHERE id IN (SELECT id FROM cases WHERE finished_at IS NOT NULL ORDER BY id LIMIT 2)",
+        rusqlite::params![i64::MAX, day],
+    )
+    .unwrap();
+    assert!(pending(&conn) > 0);
+    // A duty-desk write commits, whatever the logged rows hold.
+    store.count_logged_rows().expect("a duty-desk commit is not stopped by rows it cannot count");
+    let (open, lead): (String, Option<i64>) = conn
+        .query_row(
+            "SELECT ref, lead_mediator_id FROM cases WHERE status IN ('received', 'assigned', 'mediating') \
+             ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let mediator = store.org().unwrap().mediators.iter().map(|m| m.id).find(|&m| Some(m) != lead).unwrap();
+    store
+        .assign(&open, mediator, duty_desk::store::Expect::Latest, true, now())
+        .expect("an assignment commits beside rows that cannot be counted");
+    let year = Period::containing(PeriodKind::Year, NaiveDate::from_ymd_opt(2023, 6, 1).unwrap());
+    let err = store.report(year, &Dimension::ALL).expect_err("the sum does not fit");
+    assert!(err.to_string().contains("add up to more than can be counted"), "{err}");
+    // Put right, the rows are counted at the next commit and the figures agree again.
+    conn.execute("UPDATE cases SET amount_fen = 100 WHERE amount_fen = ?1", [i64::MAX]).unwrap();
+    store.count_logged_rows().unwrap();
+    assert_eq!(pending(&conn), 0, "every row counted once the amounts fit");
+    check(&store, &periods(&[(150, 3)])).unwrap();
+}

@@ -79,9 +79,21 @@ pub struct Figures {
     pub performed: u64,
     /// Of the agreements, those whose parties applied for judicial confirmation.
     pub judicial_applications: u64,
+    /// Some amount could not be added: the sum does not fit in 64 bits (amounts another program
+    /// wrote); `amount_fen` is then short of it, and the store refuses the report.
+    #[serde(skip)]
+    pub amount_too_large: bool,
 }
 
 impl Figures {
+    /// Adds `fen` to the amount, or marks it [`Figures::amount_too_large`].
+    pub fn add_amount(&mut self, fen: i64) {
+        match self.amount_fen.checked_add(fen) {
+            Some(sum) => self.amount_fen = sum,
+            None => self.amount_too_large = true,
+        }
+    }
+
     /// The success rate text: two decimals half-up, `—` when nothing was mediated.
     pub fn success_rate(&self) -> String {
         percent(self.successful, self.mediated)
@@ -96,7 +108,8 @@ impl Figures {
     pub fn absorb(&mut self, o: &Figures) {
         self.mediated += o.mediated;
         self.successful += o.successful;
-        self.amount_fen += o.amount_fen;
+        self.add_amount(o.amount_fen);
+        self.amount_too_large |= o.amount_too_large;
         self.agreements += o.agreements;
         self.performed += o.performed;
         self.judicial_applications += o.judicial_applications;
@@ -203,7 +216,7 @@ impl Finished {
     /// Adds it to `f` (a mediated case).
     pub fn add_to(&self, f: &mut Figures) {
         f.mediated += 1;
-        f.amount_fen += self.amount_fen;
+        f.add_amount(self.amount_fen);
         if self.is_successful() {
             f.successful += 1;
             // Every successful mediation ends in an agreement, written or oral.
@@ -242,7 +255,7 @@ impl Counts {
     pub fn add_to(&self, f: &mut Figures) {
         f.mediated += self.mediated;
         f.successful += self.successful;
-        f.amount_fen += self.amount_fen;
+        f.add_amount(self.amount_fen);
         f.agreements += self.successful;
         f.performed += self.performed;
         f.judicial_applications += self.judicial;

@@ -251,10 +251,16 @@ impl Store {
             self.tally_cases(a, b, e, &mut acc)?;
         }
         self.tally_blocks(&cover, e, &mut acc)?;
-        let Acc { tally, rows, over_clock, .. } = acc;
+        let Acc { tally, rows, over_clock, cells, .. } = acc;
         let mut r = tally.into_report(r);
         r.over_clock = over_clock;
         r.breakdowns = by.iter().zip(rows).map(|(&dim, acc)| self.breakdown(dim, acc)).collect::<Result<_>>()?;
+        let sums = std::iter::once(&r.figures)
+            .chain(r.breakdowns.iter().flat_map(|b| b.rows.iter().map(|row| &row.figures)))
+            .chain(cells.iter().flat_map(|c| c.values()));
+        if sums.into_iter().any(|f| f.amount_too_large) {
+            return Err(amounts_too_large(&r.period));
+        }
 
         r.escalations = self.conn.query_row(
             "SELECT count(*) FROM audit WHERE action = 'escalate' AND at >= ?1 AND at < ?2",
@@ -625,4 +631,15 @@ impl Store {
         }
         Ok(Breakdown { by, rows: sorted.into_values().collect() })
     }
+}
+
+/// The report of `period` cannot add up its amounts (they were written by another program, past
+/// what duty-desk accepts).
+fn amounts_too_large(period: &str) -> Error {
+    let max_yuan = crate::domain::intake::MAX_AMOUNT_FEN / 100;
+    Error::Invalid(crate::msg!(
+        "the amounts of {period} add up to more than can be counted: some case holds an amount written \
+         by another program, past the {max_yuan} yuan a case duty-desk accepts; correct it and ask again",
+        "{period} 的标的额合计超出可计算范围：有案件的标的额由其他程序写入，超过每案 {max_yuan} 元的上限；请更正后再查询"
+    ))
 }

@@ -198,10 +198,13 @@ pub(super) fn bind_counts(
 }
 
 /// An upsert's tail that adds the new counts to a row already there.
+/// The amount is added by `sum()`, which fails on a sum too large for an integer: `+` would turn
+/// it into a floating-point number that no later subtraction takes back exactly.
 pub(super) const ADD_ON_CONFLICT: &str =
     "ON CONFLICT (dim, span, block, k1, k2, k3) DO UPDATE SET n = n + excluded.n, \
      mediated = mediated + excluded.mediated, successful = successful + excluded.successful, \
-     amount_fen = amount_fen + excluded.amount_fen, oral = oral + excluded.oral, \
+     amount_fen = (SELECT sum(a) FROM (SELECT amount_fen AS a UNION ALL SELECT excluded.amount_fen)), \
+     oral = oral + excluded.oral, \
      performed = performed + excluded.performed, judicial = judicial + excluded.judicial, \
      withdrawn = withdrawn + excluded.withdrawn, over_clock = over_clock + excluded.over_clock";
 
