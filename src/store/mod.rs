@@ -388,13 +388,7 @@ impl Store {
     /// Starts an IMMEDIATE transaction: the write lock is taken up front (waiting up to
     /// [`BUSY_TIMEOUT`]), so reads inside it see the state the write will change.
     fn begin(&self) -> Result<WriteTx<'_>> {
-        if wait::stopping() {
-            return Err(Error::Db(crate::msg!(
-                "the program is ending; nothing was changed",
-                "程序正在退出；未作任何更改"
-            )));
-        }
-        Ok(WriteTx(rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?))
+        WriteTx::begin(&self.conn, rusqlite::TransactionBehavior::Immediate)
     }
 }
 
@@ -411,6 +405,18 @@ impl<'c> std::ops::Deref for WriteTx<'c> {
 }
 
 impl WriteTx<'_> {
+    /// Starts a write transaction on `conn` (`behavior`: IMMEDIATE for the store's writes), or
+    /// refuses when the program is ending (a signal arrived: nothing new is started).
+    pub(crate) fn begin(conn: &Connection, behavior: rusqlite::TransactionBehavior) -> Result<WriteTx<'_>> {
+        if wait::stopping() {
+            return Err(Error::Db(crate::msg!(
+                "the program is ending; nothing was changed",
+                "程序正在退出；未作任何更改"
+            )));
+        }
+        Ok(WriteTx(rusqlite::Transaction::new_unchecked(conn, behavior)?))
+    }
+
     /// Counts what the transaction logged, then commits.
     pub(crate) fn commit(self) -> Result<()> {
         report_fold::fold(&self.0)?;

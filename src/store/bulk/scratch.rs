@@ -86,7 +86,7 @@ impl Scratch {
     /// The load's transaction, deferred: its first write takes the write lock on the database
     /// (the scratch file, which the other connection writes, is only read at the end).
     pub(crate) fn begin(conn: &Connection) -> Result<WriteTx<'_>> {
-        Ok(WriteTx(Transaction::new_unchecked(conn, TransactionBehavior::Deferred)?))
+        WriteTx::begin(conn, TransactionBehavior::Deferred)
     }
 
     /// After the load's transaction ended: detached, and the file removed (by the drop).
