@@ -236,6 +236,9 @@ impl Store {
         label: &str,
         now: DateTime<Utc>,
     ) -> Result<u64> {
+        // The connection set up for the load (a large cache, sort threads, a memory map, no cell
+        // checks), and set back when this goes, after the transaction (store::bulk::LoadSettings).
+        let _settings = super::bulk::LoadSettings::apply(&self.conn)?;
         // Foreign keys checked in Rust for the load (store::bulk::Parents); SQLite's own
         // enforcement can only be switched outside a transaction, and is switched back after.
         let parents = super::bulk::Parents::read(&self.conn)?;
@@ -243,9 +246,6 @@ impl Store {
         if parents.is_some() && enforced {
             self.conn.execute_batch("PRAGMA foreign_keys = OFF")?;
         }
-        // The connection set up for the load (a large cache, sort threads, a memory map, no cell
-        // checks), and set back when this goes, after the transaction (store::bulk::LoadSettings).
-        let _settings = super::bulk::LoadSettings::apply(&self.conn)?;
         // A large load's follow-ups built on the second core in a scratch file (store::bulk::Scratch).
         // Whatever fails, the enforcement is switched back on below.
         let scratch = match parents.is_some() {
