@@ -11,6 +11,16 @@ use tempfile::TempDir;
 
 type Row = Vec<rusqlite::types::Value>;
 
+/// A new database at `path` with the demo organisation, and the organisation and policy it
+/// stored (what the generator draws from).
+fn demo_store(path: &std::path::Path, now: chrono::DateTime<Utc>) -> (Store, Org, Policy) {
+    let mut store = Store::create(path).unwrap();
+    let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
+    store.init_org(&org, &Policy::default(), now).unwrap();
+    let (org, policy) = (store.org().unwrap().clone(), store.policy().clone());
+    (store, org, policy)
+}
+
 fn counts(conn: &rusqlite::Connection) -> Vec<Row> {
     let mut stmt = conn
         .prepare(
@@ -59,15 +69,12 @@ fn load_and_compare(reader: bool) {
     let path = dir.path().join("bulk.db");
     let now = Utc.with_ymd_and_hms(2026, 11, 20, 6, 30, 0).unwrap();
     let before = {
-        let mut store = Store::create(&path).unwrap();
-        let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
-        store.init_org(&org, &Policy::default(), now).unwrap();
+        let (mut store, org, policy) = demo_store(&path, now);
         let conn = rusqlite::Connection::open(&path).unwrap();
         let before = (triggers(&conn), indexes(&conn));
         assert!(before.1.iter().any(|(name, _)| name == "cases_stats"), "the cases' indexes are there");
         let open = if reader { Some(conn) } else { None };
         assert!(stamp::trusted(&path, Utc::now()), "the new file was checked and stamped");
-        let (org, policy) = (store.org().unwrap().clone(), store.policy().clone());
         let cases = generate(&org, &policy, 7, 3_000, now).map(|g| (g.case, g.followups));
         assert_eq!(store.insert_generated(cases, "bulk test", now).unwrap(), 3_000);
         if let Some(conn) = open {
@@ -116,10 +123,7 @@ fn a_second_load_into_a_database_with_cases_adds_its_counts_to_those_already_the
     let path = dir.path().join("twice.db");
     let now = Utc.with_ymd_and_hms(2026, 11, 20, 6, 30, 0).unwrap();
     {
-        let mut store = Store::create(&path).unwrap();
-        let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
-        store.init_org(&org, &Policy::default(), now).unwrap();
-        let (org, policy) = (store.org().unwrap().clone(), store.policy().clone());
+        let (mut store, org, policy) = demo_store(&path, now);
         let first = generate(&org, &policy, 3, 2_000, now).map(|g| (g.case, g.followups));
         assert_eq!(store.insert_generated(first, "first", now).unwrap(), 2_000);
         // Other refs (another city code), the same days and keys.
@@ -149,10 +153,7 @@ fn a_case_whose_committee_does_not_exist_is_refused_as_the_foreign_key_would_and
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("fk.db");
     let now = Utc.with_ymd_and_hms(2026, 11, 20, 6, 30, 0).unwrap();
-    let mut store = Store::create(&path).unwrap();
-    let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
-    store.init_org(&org, &Policy::default(), now).unwrap();
-    let (org, policy) = (store.org().unwrap().clone(), store.policy().clone());
+    let (mut store, org, policy) = demo_store(&path, now);
     let mut cases: Vec<_> = generate(&org, &policy, 5, 500, now).map(|g| (g.case, g.followups)).collect();
     cases[250].0.committee_id = 999_999;
     let err = store.insert_generated(cases.clone().into_iter(), "bad", now).unwrap_err();
@@ -190,10 +191,7 @@ fn a_new_files_follow_ups_built_in_a_scratch_file_are_exactly_those_generated_an
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("scratch.db");
     let now = Utc.with_ymd_and_hms(2026, 11, 20, 6, 30, 0).unwrap();
-    let mut store = Store::create(&path).unwrap();
-    let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
-    store.init_org(&org, &Policy::default(), now).unwrap();
-    let (org, policy) = (store.org().unwrap().clone(), store.policy().clone());
+    let (mut store, org, policy) = demo_store(&path, now);
     let generated: Vec<_> = generate(&org, &policy, 11, 2_500, now).map(|g| (g.case, g.followups)).collect();
     assert_eq!(store.insert_generated(generated.clone().into_iter(), "scratch", now).unwrap(), 2_500);
     drop(store);

@@ -516,27 +516,29 @@ mod tests {
     use tempfile::TempDir;
 
     use super::{LoadSettings, LOAD_SETTINGS};
+    use crate::domain::testing::TestResult;
     use crate::store::Store;
 
     #[test]
-    fn a_load_s_settings_hold_while_it_runs_and_the_connection_s_own_come_back_after() {
-        let dir = TempDir::new().unwrap();
-        let store = Store::create(&dir.path().join("t.db")).unwrap();
+    fn a_load_s_settings_hold_while_it_runs_and_the_connection_s_own_come_back_after() -> TestResult {
+        let dir = TempDir::new()?;
+        let store = Store::create(&dir.path().join("t.db"))?;
         let conn = &store.conn;
-        let read = |name: &str| -> i64 { conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)).unwrap() };
-        let own: Vec<i64> = LOAD_SETTINGS.iter().map(|(name, _)| read(name)).collect();
-        assert_eq!(read("cell_size_check"), 1, "the store's connections check cells");
+        let read = |name: &str| conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0));
+        let all = || LOAD_SETTINGS.iter().map(|(name, _)| read(name)).collect::<rusqlite::Result<Vec<i64>>>();
+        let own = all()?;
+        assert_eq!(read("cell_size_check")?, 1, "the store's connections check cells");
         {
-            let _settings = LoadSettings::apply(conn).unwrap();
+            let _settings = LoadSettings::apply(conn)?;
             for (name, value) in LOAD_SETTINGS {
                 // SQLite caps the memory map at its compile-time maximum.
                 match name {
-                    "mmap_size" => assert!(read(name) > 0, "{name}"),
-                    _ => assert_eq!(read(name), value, "{name}"),
+                    "mmap_size" => assert!(read(name)? > 0, "{name}"),
+                    _ => assert_eq!(read(name)?, value, "{name}"),
                 }
             }
         }
-        let back: Vec<i64> = LOAD_SETTINGS.iter().map(|(name, _)| read(name)).collect();
-        assert_eq!(back, own);
+        assert_eq!(all()?, own);
+        Ok(())
     }
 }

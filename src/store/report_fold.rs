@@ -285,51 +285,52 @@ mod tests {
         prop::collection::vec(row, 0..n)
     }
 
-    fn counts(conn: &Connection) -> Vec<Vec<Value>> {
-        let mut stmt = conn
-            .prepare(
-                "SELECT * FROM stats_blocks WHERE n <> 0 OR mediated <> 0 OR successful <> 0 OR amount_fen <> 0 \
-                 OR oral <> 0 OR performed <> 0 OR judicial <> 0 OR withdrawn <> 0 OR over_clock <> 0 \
-                 ORDER BY dim, span, block, k1, k2, k3",
-            )
-            .unwrap();
+    fn counts(conn: &Connection) -> rusqlite::Result<Vec<Vec<Value>>> {
+        let mut stmt = conn.prepare(
+            "SELECT * FROM stats_blocks WHERE n <> 0 OR mediated <> 0 OR successful <> 0 OR amount_fen <> 0 \
+             OR oral <> 0 OR performed <> 0 OR judicial <> 0 OR withdrawn <> 0 OR over_clock <> 0 \
+             ORDER BY dim, span, block, k1, k2, k3",
+        )?;
         let n = stmt.column_count();
-        stmt.query_map([], |r| (0..n).map(|i| r.get(i)).collect()).unwrap().map(|r| r.unwrap()).collect()
+        let rows = stmt.query_map([], |r| (0..n).map(|i| r.get(i)).collect())?;
+        rows.collect()
     }
 
     /// Writes `logged` (the rows of each log) into the logs.
-    fn log(conn: &Connection, logged: &[Vec<Vec<Value>>]) {
+    fn log(conn: &Connection, logged: &[Vec<Vec<Value>>]) -> rusqlite::Result<()> {
         for ((_, pending, columns, _), rows) in LOGS.iter().zip(logged) {
             let marks = vec!["?"; columns.len() + 1].join(", ");
-            let mut stmt = conn.prepare(&format!("INSERT INTO {pending} VALUES ({marks})")).unwrap();
+            let mut stmt = conn.prepare(&format!("INSERT INTO {pending} VALUES ({marks})"))?;
             for row in rows {
-                stmt.execute(rusqlite::params_from_iter(row)).unwrap();
+                stmt.execute(rusqlite::params_from_iter(row))?;
             }
         }
+        Ok(())
     }
 
     /// Logs `logged`, folds the logs with `fold` inside a transaction and returns the counts it
-    /// left and the rows it left logged, or that the fold failed (the transaction rolled back
-    /// either way).
+    /// left and the rows it left logged, or `None` when the fold failed (the transaction rolled
+    /// back either way).
     fn folded(
         conn: &Connection,
         logged: &[Vec<Vec<Value>>],
         fold: impl Fn(&Connection) -> rusqlite::Result<()>,
-    ) -> Result<(Vec<Vec<Value>>, i64), ()> {
-        let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate).unwrap();
-        log(&tx, logged);
-        let out = fold(&tx).map(|()| {
-            let left: i64 = tx
-                .query_row(
+    ) -> rusqlite::Result<Option<(Vec<Vec<Value>>, i64)>> {
+        let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+        log(&tx, logged)?;
+        let out = match fold(&tx) {
+            Ok(()) => Some((
+                counts(&tx)?,
+                tx.query_row(
                     "SELECT (SELECT count(*) FROM stats_pending_cases) + (SELECT count(*) FROM stats_pending_visits)",
                     [],
                     |r| r.get(0),
-                )
-                .unwrap();
-            (counts(&tx), left)
-        });
-        tx.rollback().unwrap();
-        out.map_err(|_| ())
+                )?,
+            )),
+            Err(_) => None,
+        };
+        tx.rollback()?;
+        Ok(out)
     }
 
     proptest! {
@@ -341,19 +342,17 @@ mod tests {
             visits in rows(1, 12),
             existing in rows(0, 6),
         ) {
-            let dir = tempfile::TempDir::new().unwrap();
+            let dir = tempfile::TempDir::new()?;
             let path = dir.path().join("fold.db");
-            drop(crate::store::Store::create(&path).unwrap());
-            let conn = Connection::open(&path).unwrap();
-            // Counts already there (the upsert adds onto them).
-            log(&conn, &[existing, Vec::new()]);
-            if fold(&conn).is_err() {
-                conn.execute_batch("DELETE FROM stats_pending_cases").unwrap();
-            }
+            drop(crate::store::Store::create(&path)?);
+            let conn = Connection::open(&path)?;
+            // Counts already there (the upsert adds onto them; rows whose sums overflow stay logged).
+            log(&conn, &[existing, Vec::new()])?;
+            fold(&conn)?;
             let logged = [cases, visits];
             // Equal counts, and the same rows left logged: those of a log whose sums overflow
             // (an amount another program wrote), its counts untouched.
-            let by_rust = folded(&conn, &logged, fold);
+            let by_rust = folded(&conn, &logged, fold)?;
             let by_sql = folded(&conn, &logged, |c| {
                 for (i, (_, pending, ..)) in LOGS.iter().enumerate() {
                     c.execute_batch("SAVEPOINT by_sql")?;
@@ -364,8 +363,8 @@ mod tests {
                     }
                 }
                 Ok(())
-            });
-            prop_assert!(by_rust.is_ok(), "the Rust fold never stops the commit");
+            })?;
+            prop_assert!(by_rust.is_some(), "the Rust fold never stops the commit");
             prop_assert_eq!(by_rust, by_sql);
         }
     }

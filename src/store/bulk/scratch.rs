@@ -157,6 +157,7 @@ impl Drop for Scratch {
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
     use std::sync::atomic::AtomicBool;
     use std::sync::mpsc;
 
@@ -164,31 +165,35 @@ mod tests {
 
     use super::super::Bulk;
     use super::Scratch;
+    use crate::domain::testing::TestResult;
     use crate::store::Store;
 
-    #[test]
-    fn the_follow_ups_are_copied_by_sqlites_transfer_and_the_scratch_file_is_removed() {
-        let dir = TempDir::new().unwrap();
+    /// A new database in a directory of its own (kept while the test runs), and its path.
+    fn new_store() -> Result<(TempDir, PathBuf, Store), Box<dyn std::error::Error>> {
+        let dir = TempDir::new()?;
         let path = dir.path().join("t.db");
-        let store = Store::create(&path).unwrap();
+        let store = Store::create(&path)?;
+        Ok((dir, path, store))
+    }
+
+    #[test]
+    fn the_follow_ups_are_copied_by_sqlites_transfer_and_the_scratch_file_is_removed() -> TestResult {
+        let (_dir, path, store) = new_store()?;
         let conn = &store.conn;
-        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
-        let scratch = Scratch::attach(conn, &path, 10).unwrap().expect("an empty database takes the scratch path");
+        conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        let scratch = Scratch::attach(conn, &path, 10)?.ok_or("an empty database takes the scratch path")?;
         let file = scratch.path.clone();
         assert!(file.exists());
         let (send, receive) = mpsc::sync_channel(1);
         drop(send);
-        scratch.build(receive, &AtomicBool::new(false)).unwrap();
+        scratch.build(receive, &AtomicBool::new(false))?;
         {
-            let tx = Scratch::begin(conn).unwrap();
-            let _bulk = Bulk::start(&tx, 10, Some(&scratch)).unwrap();
+            let tx = Scratch::begin(conn)?;
+            let _bulk = Bulk::start(&tx, 10, Some(&scratch))?;
             let ops: Vec<String> = tx
-                .prepare(&format!("EXPLAIN {}", Scratch::transfer_sql()))
-                .unwrap()
-                .query_map([], |r| r.get(1))
-                .unwrap()
-                .map(Result::unwrap)
-                .collect();
+                .prepare(&format!("EXPLAIN {}", Scratch::transfer_sql()))?
+                .query_map([], |r| r.get(1))?
+                .collect::<rusqlite::Result<_>>()?;
             // The transfer: each record copied as it is (RowCell for the table's, RowData for
             // every index's), in order; no row decoded into columns, nothing sorted.
             assert!(!ops.iter().any(|o| o == "Column" || o.starts_with("Sorter")), "{ops:?}");
@@ -199,31 +204,28 @@ mod tests {
         }
         scratch.detach(conn);
         assert!(!file.exists(), "the scratch file is removed");
+        Ok(())
     }
 
     #[test]
-    fn a_table_with_follow_ups_or_with_foreign_keys_enforced_goes_the_plain_way() {
-        let dir = TempDir::new().unwrap();
-        let path = dir.path().join("t.db");
-        let store = Store::create(&path).unwrap();
+    fn a_table_with_follow_ups_or_with_foreign_keys_enforced_goes_the_plain_way() -> TestResult {
+        let (dir, path, store) = new_store()?;
         let conn = &store.conn;
-        conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
-        assert!(Scratch::attach(conn, &path, 10).unwrap().is_none(), "foreign keys enforced");
-        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        assert!(Scratch::attach(conn, &path, 10)?.is_none(), "foreign keys enforced");
+        conn.execute_batch("PRAGMA foreign_keys = OFF")?;
         // Foreign keys off, but SQLite refuses the attachment (the name taken): the plain way,
         // and the file made for it removed.
-        conn.execute_batch("PRAGMA foreign_keys = OFF; ATTACH ':memory:' AS bulk_scratch").unwrap();
-        assert!(Scratch::attach(conn, &path, 10).unwrap().is_none(), "not attached");
-        conn.execute_batch("DETACH bulk_scratch").unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = OFF; ATTACH ':memory:' AS bulk_scratch")?;
+        assert!(Scratch::attach(conn, &path, 10)?.is_none(), "not attached");
+        conn.execute_batch("DETACH bulk_scratch")?;
         // Foreign keys off (the load's own check), but a follow-up already there.
-        conn.execute_batch("PRAGMA foreign_keys = OFF; INSERT INTO followups (case_id, due) VALUES (1, 0)").unwrap();
-        assert!(Scratch::attach(conn, &path, 10).unwrap().is_none(), "follow-ups already there");
-        let names = |dir: &TempDir| -> Vec<String> {
-            std::fs::read_dir(dir.path())
-                .unwrap()
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect()
-        };
-        assert!(!names(&dir).iter().any(|n| n.contains("bulk-followups")), "{:?}", names(&dir));
+        conn.execute_batch("PRAGMA foreign_keys = OFF; INSERT INTO followups (case_id, due) VALUES (1, 0)")?;
+        assert!(Scratch::attach(conn, &path, 10)?.is_none(), "follow-ups already there");
+        let names = std::fs::read_dir(dir.path())?
+            .map(|e| Ok(e?.file_name().to_string_lossy().into_owned()))
+            .collect::<std::io::Result<Vec<String>>>()?;
+        assert!(!names.iter().any(|n| n.contains("bulk-followups")), "{names:?}");
+        Ok(())
     }
 }
