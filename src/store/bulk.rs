@@ -81,9 +81,10 @@ const BULK_CACHE_KIB: u32 = 512 * 1024;
 /// to the cache's size before it sorts it and writes it out, and with [`LOAD_SETTINGS`]' helper
 /// threads a full run is sorted on another core while this one goes on reading the table, the
 /// runs merged at the end; one run as large as the whole cache is sorted on this thread alone,
-/// by a merge sort whose list outgrows the processor's caches. Measured at 10 million cases: the
-/// cases' indexes built in 51 s with 64 MiB runs against 54-74 s with 512 MiB ones (a single
-/// index, sorted alone: 8.7 against 13.4 s).
+/// by a merge sort whose list outgrows the processor's caches. Measured at 10 million cases, run
+/// back to back: the cases' six indexes built in 50.6 s with 64 MiB runs against 53.7 s with
+/// 512 MiB ones, beside the scratch thread's sorts (one index built alone in the `sqlite3`
+/// shell: 8.7 against 13.4 s).
 const SORT_RUN_KIB: u32 = 64 * 1024;
 
 /// How much of the file a bulk load reads through a memory map, bytes (SQLite caps it at its
