@@ -167,6 +167,18 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 1, 10, 0, 0, 0).unwrap()
 }
 
+/// A new database in `dir` with the demo organisation and 300 generated cases (`seed`), and a
+/// second connection to it (the other program that writes around duty-desk).
+fn filled_store(dir: &TempDir, seed: u64) -> (Store, rusqlite::Connection) {
+    let path = dir.path().join("desk.db");
+    let mut store = Store::create(&path).unwrap();
+    let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
+    store.init_org(&org, &Policy::default(), Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0).unwrap()).unwrap();
+    fill(&mut store, 300, seed);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    (store, conn)
+}
+
 fn fill(store: &mut Store, n: usize, seed: u64) {
     let org = store.org().unwrap().clone();
     let policy = store.policy().clone();
@@ -238,12 +250,7 @@ proptest! {
         days in prop::collection::vec((0i64..360, 0i64..120), 1..4),
     ) {
         let dir = TempDir::new().unwrap();
-        let path = dir.path().join("desk.db");
-        let mut store = Store::create(&path).unwrap();
-        let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
-        store.init_org(&org, &Policy::default(), Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0).unwrap()).unwrap();
-        fill(&mut store, 300, seed);
-        let conn = rusqlite::Connection::open(&path).unwrap();
+        let (mut store, conn) = filled_store(&dir, seed);
         let periods = periods(&days);
         check(&store, &periods)?;
         for w in &writes {
@@ -281,12 +288,7 @@ proptest! {
 #[test]
 fn amounts_too_large_to_add_up_stop_no_write_and_the_report_says_so() {
     let dir = TempDir::new().unwrap();
-    let path = dir.path().join("desk.db");
-    let mut store = Store::create(&path).unwrap();
-    let org: Org = serde_json::from_str(include_str!("../fixtures/demo-org.json")).unwrap();
-    store.init_org(&org, &Policy::default(), Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0).unwrap()).unwrap();
-    fill(&mut store, 300, 7);
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    let (mut store, conn) = filled_store(&dir, 7);
     let day = Utc.with_ymd_and_hms(2023, 6, 1, 2, 0, 0).unwrap().timestamp();
     conn.execute(
         "UPDATE cases SET amount_fen = ?1, finished_at = ?2, status = 'resolved' \

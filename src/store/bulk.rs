@@ -183,13 +183,14 @@ impl<'s> Bulk<'s> {
     }
 
     /// The indexes set aside built again (each by one sort, in runs of [`SORT_RUN_KIB`]), from
-    /// `sqlite_schema`'s own SQL; the load's page cache back after.
+    /// `sqlite_schema`'s own SQL; the page cache it had back after.
     fn build_indexes(&mut self, tx: &Transaction<'_>) -> Result<()> {
+        let cache: i64 = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         tx.execute_batch(&format!("PRAGMA cache_size = -{SORT_RUN_KIB}"))?;
         for (_, sql) in std::mem::take(&mut self.indexes) {
             tx.execute_batch(&sql)?;
         }
-        tx.execute_batch(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}"))?;
+        tx.execute_batch(&format!("PRAGMA cache_size = {cache}"))?;
         Ok(())
     }
 }
