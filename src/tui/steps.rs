@@ -158,6 +158,25 @@ impl CaseStep {
         }
     }
 
+    /// The step as a verb phrase, for sentences ("cannot …", "press the key again to …"): the
+    /// labels are titles, and some are nouns ("Judicial confirmation", 调解结果).
+    pub fn doing(self, lang: Lang) -> &'static str {
+        let (en, zh) = match self {
+            CaseStep::Mediate => ("start mediation", "开始调解"),
+            CaseStep::Outcome => ("record the outcome", "登记调解结果"),
+            CaseStep::Extend => ("extend the clock", "延长期限"),
+            CaseStep::Judicial => ("apply for judicial confirmation", "申请司法确认"),
+            CaseStep::Refer => ("refer it onward", "移送"),
+            CaseStep::Close => ("close it", "结案"),
+            CaseStep::Arrive => ("record arrival on site", "登记到场"),
+        };
+        if lang == Lang::Zh {
+            zh
+        } else {
+            en
+        }
+    }
+
     /// Why the case cannot take this step, naming what it can take instead.
     pub fn refusal(self, case: &Case, lang: Lang) -> String {
         let zh = lang == Lang::Zh;
@@ -179,17 +198,13 @@ impl CaseStep {
             _ => format!("its status is {}", status.to_lowercase()),
         };
         let steps = CaseStep::allowed_for(case);
-        let now: Vec<&str> = steps.iter().map(|s| s.label(lang)).collect();
+        let now: Vec<&str> = steps.iter().map(|s| s.doing(lang)).collect();
         if zh {
             let then = if now.is_empty() { allowed_words(case.status, lang) } else { now.join("、") };
-            format!("{}：不能{}（{why}）；可以：{then}", case.reference, self.label(lang))
+            format!("{}：不能{}（{why}）；可以：{then}", case.reference, self.doing(lang))
         } else {
-            let then = if now.is_empty() {
-                allowed_words(case.status, lang)
-            } else {
-                now.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>().join(", ")
-            };
-            format!("{}: cannot {} ({why}); allowed now: {then}", case.reference, self.label(lang).to_lowercase())
+            let then = if now.is_empty() { allowed_words(case.status, lang) } else { now.join(", ") };
+            format!("{}: cannot {} ({why}); allowed now: {then}", case.reference, self.doing(lang))
         }
     }
 }
@@ -279,5 +294,20 @@ mod tests {
         assert!(words.contains("cannot start mediation") && words.contains("close"), "{words}");
         case.status = Status::Closed;
         assert!(CaseStep::Close.refusal(&case, Lang::Zh).contains("不能结案"));
+    }
+
+    #[test]
+    fn a_refusal_names_the_step_as_something_to_do() {
+        let case = Case { status: Status::Received, reference: "WH-2026-00001".into(), ..Case::placeholder() };
+        let en = |step: CaseStep| step.refusal(&case, Lang::En);
+        assert!(
+            en(CaseStep::Judicial).contains("cannot apply for judicial confirmation"),
+            "{}",
+            en(CaseStep::Judicial)
+        );
+        assert!(en(CaseStep::Arrive).contains("cannot record arrival on site"), "{}", en(CaseStep::Arrive));
+        assert!(en(CaseStep::Close).contains("cannot close it ("), "{}", en(CaseStep::Close));
+        let zh = CaseStep::Outcome.refusal(&Case { status: Status::Closed, ..case.clone() }, Lang::Zh);
+        assert!(zh.contains("不能登记调解结果"), "{zh}");
     }
 }

@@ -67,8 +67,8 @@ pub(super) fn start_step(s: &mut State, step: CaseStep, fx: &mut Vec<Effect>) {
 /// "Open the case, then press the step's key again", in the desk's language.
 fn open_first(step: CaseStep, lang: Lang) -> String {
     match lang {
-        Lang::Zh => format!("已打开案件详情：在详情中再按一次键即可{}", step.label(lang)),
-        Lang::En => format!("opened the case: press the key again here to {}", step.label(lang).to_lowercase()),
+        Lang::Zh => format!("已打开案件详情：在详情中再按一次键即可{}", step.doing(lang)),
+        Lang::En => format!("opened the case: press the key again here to {}", step.doing(lang)),
     }
 }
 
