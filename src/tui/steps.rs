@@ -159,21 +159,18 @@ impl CaseStep {
     }
 
     /// The step as a verb phrase, for sentences ("cannot …", "press the key again to …"): the
-    /// labels are titles, and some are nouns ("Judicial confirmation", 调解结果).
-    pub fn doing(self, lang: Lang) -> &'static str {
-        let (en, zh) = match self {
-            CaseStep::Mediate => ("start mediation", "开始调解"),
-            CaseStep::Outcome => ("record the outcome", "登记调解结果"),
-            CaseStep::Extend => ("extend the clock", "延长期限"),
-            CaseStep::Judicial => ("apply for judicial confirmation", "申请司法确认"),
-            CaseStep::Refer => ("refer it onward", "移送"),
-            CaseStep::Close => ("close it", "结案"),
-            CaseStep::Arrive => ("record arrival on site", "登记到场"),
+    /// labels are titles, and some are nouns ("Judicial confirmation", 调解结果). A step that is
+    /// one lifecycle event says what the CLI says of it (the event's own words).
+    pub fn doing(self, lang: Lang) -> String {
+        let (en, zh) = match (self, self.events()) {
+            (CaseStep::Outcome, _) => ("record the outcome", "登记调解结果"),
+            (CaseStep::Arrive, _) => ("record arrival on site", "登记到场"),
+            (_, [event, ..]) => (event.en(), event.zh()),
+            (_, []) => (self.label(Lang::En), self.label(Lang::Zh)),
         };
-        if lang == Lang::Zh {
-            zh
-        } else {
-            en
+        match lang {
+            Lang::Zh => zh.to_string(),
+            Lang::En => en.to_lowercase(),
         }
     }
 
@@ -198,7 +195,7 @@ impl CaseStep {
             _ => format!("its status is {}", status.to_lowercase()),
         };
         let steps = CaseStep::allowed_for(case);
-        let now: Vec<&str> = steps.iter().map(|s| s.doing(lang)).collect();
+        let now: Vec<String> = steps.iter().map(|s| s.doing(lang)).collect();
         if zh {
             let then = if now.is_empty() { allowed_words(case.status, lang) } else { now.join("、") };
             format!("{}：不能{}（{why}）；可以：{then}", case.reference, self.doing(lang))
@@ -306,7 +303,7 @@ mod tests {
             en(CaseStep::Judicial)
         );
         assert!(en(CaseStep::Arrive).contains("cannot record arrival on site"), "{}", en(CaseStep::Arrive));
-        assert!(en(CaseStep::Close).contains("cannot close it ("), "{}", en(CaseStep::Close));
+        assert!(en(CaseStep::Close).contains("cannot close ("), "{}", en(CaseStep::Close));
         let zh = CaseStep::Outcome.refusal(&Case { status: Status::Closed, ..case.clone() }, Lang::Zh);
         assert!(zh.contains("不能登记调解结果"), "{zh}");
     }
